@@ -1,0 +1,34 @@
+import { Body, Controller, Delete, Get, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { createApiTokenSchema, CreateApiTokenInput } from '@portal/contracts';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { UuidOr404Pipe } from '../common/uuid-param.pipe';
+import { Roles } from './auth.decorators';
+import { ApiTokensService } from './api-tokens.service';
+
+@ApiTags('api-tokens')
+@ApiBearerAuth()
+@Controller('api/v1/api-tokens')
+export class ApiTokensController {
+  constructor(private readonly tokens: ApiTokensService) {}
+
+  @Roles('customer_admin')
+  @Get()
+  list(@Req() req: Request) {
+    return this.tokens.list(req.principal!.actor.homeTenantId!).then((items) => ({ items }));
+  }
+
+  /** The token value is in this response only. */
+  @Roles('customer_admin')
+  @Post()
+  create(@Req() req: Request, @Body(new ZodPipe(createApiTokenSchema)) body: CreateApiTokenInput) {
+    return this.tokens.create(req.principal!.actor.homeTenantId!, body, req.principal!.actor.label);
+  }
+
+  @Roles('customer_admin')
+  @Delete(':id')
+  revoke(@Req() req: Request, @Param('id', new UuidOr404Pipe('API token')) id: string) {
+    return this.tokens.revoke(req.principal!.actor.homeTenantId!, id);
+  }
+}

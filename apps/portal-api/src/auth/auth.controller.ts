@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { TENANT_SLUG } from '@portal/contracts';
+import { Public } from './auth.decorators';
+import { SessionService } from './session.service';
+import { SignInOptionsService } from './sign-in-options.service';
+import { Db } from '../database/db.service';
+import { GovernanceService } from '../governance/governance.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly options: SignInOptionsService,
+    private readonly db: Db,
+    private readonly governance: GovernanceService,
+  ) {}
+
+  /** The sign-in page's options for a tenant: its name and the ways to sign in. */
+  @Public()
+  @Get('tenants/:slug')
+  signInOptions(@Param('slug') slug: string) {
+    return this.options.forTenant(TENANT_SLUG.safeParse(slug).success ? slug : '');
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(200)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const p = req.principal;
+    const ended = await this.sessions.end(req, res);
+    if (ended && p) {
+      await this.db.forTenants(p.tenantIds.length === 1 ? p.tenantIds : [], (em) =>
+        this.governance.record(em, { tenantId: p.actor.homeTenantId, action: 'auth.sign_out', subjectType: p.actor.kind, subjectId: p.actor.id }),
+      );
+    }
+    return { signedOut: true };
+  }
+}

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
+import { NotFound } from '../common/domain-errors';
+import { Db } from '../database/db.service';
+import { TenantsRepository } from '../tenants/tenants.repository';
+
+export interface SignInProvider {
+  id: string;
+  kind: 'saml' | 'oidc' | 'entra';
+  displayName: string;
+  startUrl: string;
+}
+
+/** Other modules (SSO) contribute the providers a tenant's sign-in page lists. */
+export abstract class SignInProviderSource {
+  abstract providersFor(tenantId: string): Promise<SignInProvider[]>;
+}
+
+@Injectable()
+export class SignInOptionsService {
+  private readonly sources: SignInProviderSource[] = [];
+  constructor(private readonly db: Db, private readonly tenants: TenantsRepository, @Inject(PORTAL_CONFIG) private readonly config: PortalConfig) {}
+
+  register(source: SignInProviderSource): void {
+    this.sources.push(source);
+  }
+
+  async forTenant(slug: string) {
+    const tenant = slug ? await this.db.scoped('directory', (em) => this.tenants.findBySlug(em, slug)) : null;
+    if (!tenant) throw new NotFound('no tenant with that name; check the address or ask your IT admin for your tenant slug');
+    const providers = (await Promise.all(this.sources.map((s) => s.providersFor(tenant.id)))).flat();
+    return { tenant: { slug: tenant.slug, displayName: tenant.displayName }, devLogin: this.config.devLogin, providers };
+  }
+}

@@ -1,0 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { TenantContext } from '@portal/tenancy';
+
+/** Enters the per-request context that the auth guard fills and repositories read. */
+export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.header('x-request-id');
+  const requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+  res.setHeader('x-request-id', requestId);
+  TenantContext.run({ requestId, ip: req.ip ?? null, userAgent: req.header('user-agent')?.slice(0, 300) ?? null }, () => next());
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable the portal reads, with its default. Read once at start-up. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().optional(),
+  APP_DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('portal_app'),
+  APP_DATABASE_PASSWORD: z.string().min(8).default('portal_app_local_only'),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  EMBEDDED_PG_DIR: z.string().default('./.data/pg'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  RUN_MIGRATIONS: bool.optional(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().default('portal'),
+  DEMO_MODE: bool.default(false),
+  DEV_LOGIN_ENABLED: bool.default(false),
+  SECRET_KEY: z.string().optional(),
+  SECRET_KEY_ID: z.string().default('k1'),
+  SECRET_KEY_FILE: z.string().default('./.data/secret.key'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  COOKIE_SECURE: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_DIST_DIR: z.string().default('./dist/portal-web'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  PORTAL_ROLE: z.enum(['all', 'api', 'worker', 'data-plane']).default('all'),
+  EVIDENCE_DIR: z.string().default('./.data/evidence'),
+  HAR_MAX_BYTES: z.coerce.number().int().min(1).default(250 * 1024 * 1024),
+  GOVERNANCE_EXPORT_MAX_BYTES: z.coerce.number().int().min(1).default(100 * 1024 * 1024),
+  SCREENSHOT_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  HAR_KEEP_RESPONSE_TEXT: bool.default(false),
+  HAR_EXTRA_SENSITIVE_HEADERS: z.string().default(''),
+  HAR_EXTRA_SENSITIVE_PARAMS: z.string().default(''),
+});
+
+export type Env = z.infer<typeof envSchema>;

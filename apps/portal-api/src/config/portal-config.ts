@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { envSchema } from './config.schema';
+
+export class ConfigInvalid extends Error {}
+
+/** The typed configuration object injected everywhere; no process.env outside config/. */
+export interface PortalConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string | null;
+  database: {
+    /** Owner connection (runs migrations); null means start embedded PostgreSQL. */
+    url: string | null;
+    appRole: string;
+    appPassword: string;
+    poolSize: number;
+    embeddedDir: string;
+    embeddedPort: number;
+    runMigrations: boolean;
+  };
+  redisUrl: string;
+  queuePrefix: string;
+  demo: boolean;
+  devLogin: boolean;
+  secretKey: Buffer;
+  secretKeyId: string;
+  secretKeyGenerated: boolean;
+  session: { idleMinutes: number; absoluteHours: number; cookieSecure: boolean };
+  logLevel: string;
+  webDistDir: string;
+  outboxPollMs: number;
+  role: 'all' | 'api' | 'worker' | 'data-plane';
+  evidence: {
+    dir: string;
+    harMaxBytes: number;
+    governanceExportMaxBytes: number;
+    screenshotMaxBytes: number;
+    retentionDays: number;
+    keepResponseText: boolean;
+    extraSensitiveHeaders: string[];
+    extraSensitiveParams: string[];
+  };
+}
+
+export const PORTAL_CONFIG = Symbol('PORTAL_CONFIG');
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+export function loadConfig(source: Record<string, string | undefined> = process.env, overrides: { demo?: boolean } = {}): PortalConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigInvalid(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const demo = overrides.demo ?? e.DEMO_MODE;
+  const devLogin = e.DEV_LOGIN_ENABLED || demo;
+  if (devLogin && e.NODE_ENV === 'production') {
+    throw new ConfigInvalid('the development sign-in (DEV_LOGIN_ENABLED or demo mode) refuses to start with NODE_ENV=production');
+  }
+  let secretKey: Buffer;
+  let generated = false;
+  if (e.SECRET_KEY) {
+    secretKey = Buffer.from(e.SECRET_KEY, 'base64');
+    if (secretKey.length !== 32) throw new ConfigInvalid('SECRET_KEY: must be 32 bytes, base64-encoded');
+  } else if (e.NODE_ENV === 'production') {
+    throw new ConfigInvalid('SECRET_KEY: required in production (32 random bytes, base64)');
+  } else if (existsSync(e.SECRET_KEY_FILE)) {
+    secretKey = Buffer.from(readFileSync(e.SECRET_KEY_FILE, 'utf8').trim(), 'base64');
+    if (secretKey.length !== 32) throw new ConfigInvalid(`SECRET_KEY_FILE: ${e.SECRET_KEY_FILE} must hold 32 bytes, base64-encoded`);
+  } else {
+    // Local and demo runs keep a generated key beside the embedded database, so secrets survive restarts.
+    secretKey = randomBytes(32);
+    generated = true;
+    mkdirSync(dirname(e.SECRET_KEY_FILE), { recursive: true });
+    writeFileSync(e.SECRET_KEY_FILE, secretKey.toString('base64'), { mode: 0o600 });
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL ?? null,
+    database: {
+      url: e.DATABASE_URL || null,
+      appRole: e.APP_DATABASE_ROLE,
+      appPassword: e.APP_DATABASE_PASSWORD,
+      poolSize: e.DB_POOL_SIZE,
+      embeddedDir: e.EMBEDDED_PG_DIR,
+      embeddedPort: e.EMBEDDED_PG_PORT,
+      runMigrations: e.RUN_MIGRATIONS ?? (demo || !e.DATABASE_URL),
+    },
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    demo,
+    devLogin,
+    secretKey,
+    secretKeyId: e.SECRET_KEY_ID,
+    secretKeyGenerated: generated,
+    session: {
+      idleMinutes: e.SESSION_IDLE_MINUTES,
+      absoluteHours: e.SESSION_ABSOLUTE_HOURS,
+      cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    },
+    logLevel: e.LOG_LEVEL,
+    webDistDir: e.WEB_DIST_DIR,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    role: e.PORTAL_ROLE,
+    evidence: {
+      dir: e.EVIDENCE_DIR,
+      harMaxBytes: e.HAR_MAX_BYTES,
+      governanceExportMaxBytes: e.GOVERNANCE_EXPORT_MAX_BYTES,
+      screenshotMaxBytes: e.SCREENSHOT_MAX_BYTES,
+      retentionDays: e.EVIDENCE_RETENTION_DAYS,
+      keepResponseText: e.HAR_KEEP_RESPONSE_TEXT,
+      extraSensitiveHeaders: list(e.HAR_EXTRA_SENSITIVE_HEADERS),
+      extraSensitiveParams: list(e.HAR_EXTRA_SENSITIVE_PARAMS),
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { DataSource } from 'typeorm';
+import type { PortalConfig } from '../config/portal-config';
+import { appRoleUrl, ensureAppRole } from './app-role';
+import { startEmbeddedPostgres, EmbeddedPostgresHandle } from './embedded-postgres';
+import { setMigrationAppRole } from './migration-support';
+import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
+
+/** Versioned migrations, in order. Never `synchronize`. */
+export const MIGRATIONS = [Foundation1763900000000];
+
+export interface PreparedDatabase {
+  ownerUrl: string;
+  appUrl: string;
+  embedded: EmbeddedPostgresHandle | null;
+}
+
+export function ownerDataSource(url: string): DataSource {
+  return new DataSource({ type: 'postgres', url, migrations: MIGRATIONS, migrationsTableName: 'schema_migrations', synchronize: false, logging: false });
+}
+
+export async function runMigrations(ownerUrl: string, appRole: string, appPassword: string): Promise<string[]> {
+  await ensureAppRole(ownerUrl, appRole, appPassword);
+  setMigrationAppRole(appRole);
+  const ds = ownerDataSource(ownerUrl);
+  await ds.initialize();
+  try {
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    return ran.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Embedded PostgreSQL when DATABASE_URL is unset, the app role, and migrations when configured. */
+export async function prepareDatabase(config: PortalConfig, log: (m: string) => void): Promise<PreparedDatabase> {
+  let embedded: EmbeddedPostgresHandle | null = null;
+  let ownerUrl = config.database.url;
+  if (!ownerUrl) {
+    log(`starting embedded PostgreSQL in ${config.database.embeddedDir} on port ${config.database.embeddedPort}`);
+    embedded = await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort });
+    ownerUrl = embedded.url;
+  }
+  if (config.database.runMigrations) {
+    const ran = await runMigrations(ownerUrl, config.database.appRole, config.database.appPassword);
+    log(ran.length ? `migrations applied: ${ran.join(', ')}` : 'database schema is up to date');
+  }
+  return { ownerUrl, appUrl: appRoleUrl(ownerUrl, config.database.appRole, config.database.appPassword), embedded };
+}

@@ -1,0 +1,109 @@
+import Holidays from 'date-holidays';
+import { DEFAULT_CALENDAR } from '@portal/sla';
+import { TenantContext, Actor } from '@portal/tenancy';
+import type { DeclareIncidentInput, ServiceMode } from '@portal/contracts';
+import type { INestApplication } from '@nestjs/common';
+import { Db } from '../database/db.service';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { UsersRepository } from '../auth/users.repository';
+import { ApiTokensService } from '../auth/api-tokens.service';
+import { IncidentsService } from '../incidents/incidents.service';
+import { DEFAULT_REGIONS, Tenant } from '../tenants/tenant.types';
+import { sql } from '../database/sql';
+
+interface DemoTenant {
+  slug: string;
+  displayName: string;
+  mode: ServiceMode;
+  timezone: string;
+  country: string;
+}
+
+export const DEMO_TENANTS: DemoTenant[] = [
+  { slug: 'acme', displayName: 'Acme Manufacturing', mode: 'A', timezone: 'Europe/Rome', country: 'IT' },
+  { slug: 'globex', displayName: 'Globex (BYOC)', mode: 'C', timezone: 'America/New_York', country: 'US' },
+];
+
+/** Public holidays of a country for this year and the next, as the tenant calendar's editable starting point. */
+export function holidaysFor(country: string, from: Date): string[] {
+  const hd = new Holidays(country);
+  const y = from.getUTCFullYear();
+  return [y, y + 1]
+    .flatMap((year) => hd.getHolidays(year))
+    .filter((h) => h.type === 'public')
+    .map((h) => h.date.slice(0, 10));
+}
+
+export interface DemoSeedResult {
+  tenants: Tenant[];
+  tokens: { tenant: string; role: string; token: string }[];
+}
+
+/** Two tenants (Mode A and Mode C), their users, vendor staff, a few incidents in different states. */
+export async function seedDemo(app: INestApplication, now = new Date()): Promise<DemoSeedResult> {
+  const db = app.get(Db);
+  const tenantsRepo = app.get(TenantsRepository);
+  const users = app.get(UsersRepository);
+  const tokens = app.get(ApiTokensService);
+  const incidents = app.get(IncidentsService);
+
+  const tenants: Tenant[] = [];
+  let created = false;
+  for (const d of DEMO_TENANTS) {
+    let t = await db.scoped('directory', (em) => tenantsRepo.findBySlug(em, d.slug));
+    if (!t) {
+      created = true;
+      t = await db.scoped('system', (em) =>
+        tenantsRepo.insert(em, {
+          slug: d.slug,
+          displayName: d.displayName,
+          serviceMode: d.mode,
+          timezone: d.timezone,
+          calendar: { ...DEFAULT_CALENDAR(d.timezone), holidays: holidaysFor(d.country, now) },
+          regions: DEFAULT_REGIONS,
+          contacts: [{ name: 'IT on-call', email: `oncall@${d.slug}.example` }],
+          country: d.country,
+        }),
+      );
+    }
+    tenants.push(t);
+  }
+  const [acme, globex] = tenants;
+  const support = await db.scoped('directory', (em) => users.upsertStaff(em, { email: 'support@claresia.example', name: 'Sam Support', role: 'support_engineer' }, now));
+  const csm = await db.scoped('directory', (em) => users.upsertStaff(em, { email: 'csm@claresia.example', name: 'Casey CSM', role: 'csm' }, now));
+  await db.scoped('directory', (em) => sql(em, `insert into csm_assignments (staff_id, tenant_id) values ($1, $2) on conflict do nothing`, [csm.id, acme.id]));
+
+  const admins: Record<string, Actor> = {};
+  for (const t of tenants) {
+    const admin = await db.forTenants([t.id], (em) => users.upsertUser(em, { tenantId: t.id, email: `admin@${t.slug}.example`, name: `${t.displayName} admin`, role: 'customer_admin' }, now));
+    await db.forTenants([t.id], (em) => users.upsertUser(em, { tenantId: t.id, email: `viewer@${t.slug}.example`, name: `${t.displayName} viewer`, role: 'customer_viewer' }, now));
+    admins[t.id] = { kind: 'user', id: admin.id, label: `${admin.name} <${admin.email}>`, role: 'customer_admin', homeTenantId: t.id };
+  }
+
+  if (created) {
+    const supportActor: Actor = { kind: 'staff', id: support.id, label: 'Sam Support <support@claresia.example>', role: 'support_engineer', homeTenantId: null };
+    const declare = (t: Tenant, input: DeclareIncidentInput) => TenantContext.runAs(admins[t.id], [t.id], () => incidents.declare(input));
+    const asSupport = <T>(t: Tenant, fn: () => Promise<T>) => TenantContext.runAs(supportActor, [t.id], fn);
+    const base = {
+      firstNoticedAt: new Date(now.getTime() - 20 * 60_000).toISOString(),
+      reproductionConfirmed: true,
+      recentChanges: { kinds: [] as never[] },
+    };
+    const a1 = await declare(acme, { ...base, title: 'Hub Browser slow, writes succeed', severity: 'sev2', services: ['Hub'], regions: ['eu-south-1'], impactedUsers: 40, firstNoticedTimezone: 'Europe/Rome', symptoms: 'Hub Browser pages take 20-30 s to load; saving records still works.' });
+    await asSupport(acme, () => incidents.postStatusUpdate(a1.id, { state: 'investigating', body: 'We are investigating slow Hub Browser page loads in eu-south-1. Next update within 30 minutes.' }));
+    const a2 = await declare(acme, { ...base, title: 'Adaptive Card columns misaligned', severity: 'sev3', services: ['Command Center'], regions: ['eu-central-1'], impactedUsers: 3, firstNoticedTimezone: 'Europe/Rome', symptoms: 'Columns of the usage card overlap in the Teams client.', reproductionConfirmed: false });
+    void a2;
+    const g1 = await declare(globex, { ...base, title: 'SSO sign-in fails for all users', severity: 'sev1', services: ['Identity'], regions: ['eu-central-1'], impactedUsers: 1200, firstNoticedTimezone: 'America/New_York', symptoms: 'Every user gets AADSTS50011 after the redirect to the portal.', recentChanges: { kinds: ['aad_change'], details: 'Reply URL list edited this morning' }, errorCodes: ['AADSTS50011'], plane: 'control_plane' });
+    await asSupport(globex, () => incidents.acknowledge(g1.id));
+    await asSupport(globex, () => incidents.postStatusUpdate(g1.id, { state: 'identified', body: 'The reply URL registered in Entra ID no longer matches. Fix in progress.' }));
+    await asSupport(globex, () => incidents.resolve(g1.id, { summary: 'Reply URL restored; sign-in works for all users.' }));
+    await declare(globex, { ...base, title: 'Snowflake connector timing out in our cluster', severity: 'sev2', services: ['Hub'], regions: ['eu-south-1'], impactedUsers: 25, firstNoticedTimezone: 'America/New_York', symptoms: 'Skills reading Snowflake time out after 30 s.', plane: 'data_plane' });
+  }
+
+  const out: DemoSeedResult['tokens'] = [];
+  for (const t of tenants) {
+    const { token } = await tokens.create(t.id, { name: `demo ${now.toISOString().slice(0, 16)}`, role: 'customer_admin' }, 'demo seed');
+    out.push({ tenant: t.slug, role: 'customer_admin', token });
+  }
+  return { tenants, tokens: out };
+}

@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  declareIncidentSchema,
+  DeclareIncidentInput,
+  listIncidentsQuerySchema,
+  ListIncidentsQuery,
+  resolveIncidentSchema,
+  ResolveIncidentInput,
+  statusUpdateSchema,
+  StatusUpdateInput,
+  updateIncidentSchema,
+  UpdateIncidentInput,
+  customerReplySchema,
+} from '@portal/contracts';
+import { ALL_ROLES, Roles } from '../auth/auth.decorators';
+import { UuidOr404Pipe } from '../common/uuid-param.pipe';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { IncidentsService } from './incidents.service';
+
+const Id = () => Param('id', new UuidOr404Pipe('incident'));
+const schema = (name: string) => ({ schema: { $ref: `#/components/schemas/${name}` } });
+
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('api/v1/incidents')
+export class IncidentsController {
+  constructor(private readonly incidents: IncidentsService) {}
+
+  @Roles('customer_admin')
+  @Post()
+  @ApiBody(schema('DeclareIncident'))
+  declare(@Body(new ZodPipe(declareIncidentSchema)) body: DeclareIncidentInput) {
+    return this.incidents.declare(body);
+  }
+
+  @Roles(...ALL_ROLES)
+  @Get()
+  list(@Query(new ZodPipe(listIncidentsQuerySchema, 'query')) q: ListIncidentsQuery) {
+    return this.incidents.list(q);
+  }
+
+  @Roles(...ALL_ROLES)
+  @Get(':id')
+  get(@Id() id: string) {
+    return this.incidents.get(id);
+  }
+
+  @Roles('customer_admin', 'support_engineer')
+  @Patch(':id')
+  @ApiBody(schema('UpdateIncident'))
+  update(@Id() id: string, @Body(new ZodPipe(updateIncidentSchema)) body: UpdateIncidentInput) {
+    return this.incidents.update(id, body);
+  }
+
+  @Roles('support_engineer')
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  acknowledge(@Id() id: string) {
+    return this.incidents.acknowledge(id);
+  }
+
+  @Roles('support_engineer')
+  @Post(':id/status-updates')
+  @ApiBody(schema('StatusUpdate'))
+  postStatusUpdate(@Id() id: string, @Body(new ZodPipe(statusUpdateSchema)) body: StatusUpdateInput) {
+    return this.incidents.postStatusUpdate(id, body);
+  }
+
+  @Roles('customer_admin')
+  @Post(':id/replies')
+  @ApiBody(schema('CustomerReply'))
+  reply(@Id() id: string, @Body(new ZodPipe(customerReplySchema)) body: { body: string }) {
+    return this.incidents.reply(id, body.body);
+  }
+
+  @Roles('support_engineer')
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @ApiBody(schema('ResolveIncident'))
+  resolve(@Id() id: string, @Body(new ZodPipe(resolveIncidentSchema)) body: ResolveIncidentInput) {
+    return this.incidents.resolve(id, body);
+  }
+
+  @Roles('support_engineer', 'customer_admin')
+  @Post(':id/close')
+  @HttpCode(200)
+  close(@Id() id: string) {
+    return this.incidents.close(id);
+  }
+
+  @Roles(...ALL_ROLES)
+  @Get(':id/events')
+  events(@Id() id: string) {
+    return this.incidents.events(id);
+  }
+}

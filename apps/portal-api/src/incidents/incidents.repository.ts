@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { BusinessCalendar } from '@portal/sla';
+import type { IncidentStatus, Plane, ServiceMode, Severity, StatusUpdateState } from '@portal/contracts';
+import { sql } from '../database/sql';
+
+export interface ActorRef {
+  kind: string;
+  id: string;
+  label: string;
+}
+
+export interface IncidentRecord {
+  id: string;
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  calendar: BusinessCalendar;
+  number: number;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  services: string[];
+  regions: string[];
+  impactedUsers: number;
+  firstNoticedAt: Date;
+  firstNoticedTimezone: string;
+  symptoms: string;
+  recentChanges: { kinds: string[]; details?: string };
+  errorCodes: string[];
+  reproductionConfirmed: boolean;
+  impactedUserExamples: string[];
+  plane: Plane | null;
+  serviceMode: ServiceMode;
+  declaredAt: Date;
+  declaredBy: ActorRef;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: ActorRef | null;
+  resolvedAt: Date | null;
+  resolutionSummary: string | null;
+  closedAt: Date | null;
+  lastStatusUpdateAt: Date | null;
+  slaPauses: { from: string; to: string | null }[];
+  pirDeliveredAt: Date | null;
+  intakeRedactions: { field: string; rule: string; count: number }[];
+}
+
+export type NewIncident = Omit<
+  IncidentRecord,
+  'id' | 'tenantSlug' | 'tenantName' | 'calendar' | 'number' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolutionSummary' | 'closedAt' | 'lastStatusUpdateAt' | 'slaPauses' | 'pirDeliveredAt'
+>;
+
+export interface IncidentFilter {
+  status?: IncidentStatus | 'active';
+  severity?: Severity;
+  service?: string;
+  region?: string;
+  tenantSlug?: string;
+  after?: { declaredAt: string; id: string };
+  limit: number;
+}
+
+const SELECT = `
+  select i.*, t.slug as tenant_slug, t.display_name as tenant_name, t.calendar as tenant_calendar
+  from incidents i join tenants t on t.id = i.tenant_id`;
+
+function toRecord(r: Record<string, any>): IncidentRecord {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    tenantSlug: r.tenant_slug,
+    tenantName: r.tenant_name,
+    calendar: r.tenant_calendar,
+    number: r.number,
+    title: r.title,
+    severity: r.severity,
+    status: r.status,
+    services: r.services,
+    regions: r.regions,
+    impactedUsers: r.impacted_users,
+    firstNoticedAt: r.first_noticed_at,
+    firstNoticedTimezone: r.first_noticed_tz,
+    symptoms: r.symptoms,
+    recentChanges: r.recent_changes,
+    errorCodes: r.error_codes,
+    reproductionConfirmed: r.reproduction_confirmed,
+    impactedUserExamples: r.impacted_user_examples,
+    plane: r.plane,
+    serviceMode: r.service_mode,
+    declaredAt: r.declared_at,
+    declaredBy: r.declared_by,
+    acknowledgedAt: r.acknowledged_at,
+    acknowledgedBy: r.acknowledged_by,
+    resolvedAt: r.resolved_at,
+    resolutionSummary: r.resolution_summary,
+    closedAt: r.closed_at,
+    lastStatusUpdateAt: r.last_status_update_at,
+    slaPauses: r.sla_pauses,
+    pirDeliveredAt: r.pir_delivered_at,
+    intakeRedactions: r.intake_redactions,
+  };
+}
+
+/** Every incident query. Row-level security decides which tenants are visible; filters only narrow. */
+@Injectable()
+export class IncidentsRepository {
+  async nextNumber(em: EntityManager, tenantId: string): Promise<number> {
+    const rows = await sql<{ incident_seq: number }>(em,
+      `insert into tenant_counters (tenant_id, incident_seq) values ($1, 1)
+       on conflict (tenant_id) do update set incident_seq = tenant_counters.incident_seq + 1
+       returning incident_seq`,
+      [tenantId],
+    );
+    return rows[0].incident_seq;
+  }
+
+  async insert(em: EntityManager, n: NewIncident, number: number): Promise<string> {
+    const rows = await sql<{ id: string }>(em,
+      `insert into incidents (tenant_id, number, title, severity, status, services, regions, impacted_users, first_noticed_at, first_noticed_tz,
+         symptoms, recent_changes, error_codes, reproduction_confirmed, impacted_user_examples, plane, service_mode, declared_at, declared_by, intake_redactions)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20) returning id`,
+      [
+        n.tenantId, number, n.title, n.severity, n.status, n.services, n.regions, n.impactedUsers, n.firstNoticedAt, n.firstNoticedTimezone,
+        n.symptoms, JSON.stringify(n.recentChanges), n.errorCodes, n.reproductionConfirmed, n.impactedUserExamples, n.plane, n.serviceMode,
+        n.declaredAt, JSON.stringify(n.declaredBy), JSON.stringify(n.intakeRedactions),
+      ],
+    );
+    return rows[0].id;
+  }
+
+  async findById(em: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<IncidentRecord | null> {
+    const rows = await sql(em, `${SELECT} where i.id = $1${opts.lock ? ' for update of i' : ''}`, [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async list(em: EntityManager, f: IncidentFilter): Promise<IncidentRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.status === 'active') where.push(`i.status not in ('resolved','closed')`);
+    else if (f.status) where.push(`i.status = ${p(f.status)}`);
+    if (f.severity) where.push(`i.severity = ${p(f.severity)}`);
+    if (f.service) where.push(`${p(f.service)} = any(i.services)`);
+    if (f.region) where.push(`${p(f.region)} = any(i.regions)`);
+    if (f.tenantSlug) where.push(`t.slug = ${p(f.tenantSlug)}`);
+    if (f.after) where.push(`(i.declared_at, i.id) < (${p(f.after.declaredAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    const rows = await sql(em,
+      `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by i.declared_at desc, i.id desc limit ${p(f.limit)}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+
+  async update(em: EntityManager, id: string, patch: Partial<{
+    severity: Severity; status: IncidentStatus; impactedUsers: number; acknowledgedAt: Date; acknowledgedBy: ActorRef;
+    resolvedAt: Date; resolutionSummary: string; closedAt: Date; lastStatusUpdateAt: Date; slaPauses: { from: string; to: string | null }[];
+  }>): Promise<void> {
+    const cols: Record<string, [string, (v: any) => unknown]> = {
+      severity: ['severity', (v) => v],
+      status: ['status', (v) => v],
+      impactedUsers: ['impacted_users', (v) => v],
+      acknowledgedAt: ['acknowledged_at', (v) => v],
+      acknowledgedBy: ['acknowledged_by', (v) => JSON.stringify(v)],
+      resolvedAt: ['resolved_at', (v) => v],
+      resolutionSummary: ['resolution_summary', (v) => v],
+      closedAt: ['closed_at', (v) => v],
+      lastStatusUpdateAt: ['last_status_update_at', (v) => v],
+      slaPauses: ['sla_pauses', (v) => JSON.stringify(v)],
+    };
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      const [col, conv] = cols[k];
+      params.push(conv(v));
+      sets.push(`${col} = $${params.length}`);
+    }
+    if (!sets.length) return;
+    await sql(em, `update incidents set ${sets.join(', ')}, version = version + 1 where id = $1`, params);
+  }
+
+  async addImpactedCount(em: EntityManager, tenantId: string, incidentId: string, count: number, at: Date, by: string): Promise<void> {
+    await sql(em, `insert into impacted_user_counts (tenant_id, incident_id, count, recorded_at, recorded_by) values ($1,$2,$3,$4,$5)`, [tenantId, incidentId, count, at, by]);
+  }
+  async impactedHistory(em: EntityManager, incidentId: string) {
+    const rows = await sql(em, `select count, recorded_at, recorded_by from impacted_user_counts where incident_id = $1 order by recorded_at, id`, [incidentId]);
+    return rows.map((r) => ({ count: r.count as number, recordedAt: new Date(r.recorded_at).toISOString(), recordedBy: r.recorded_by as string }));
+  }
+
+  async addStatusUpdate(em: EntityManager, u: { tenantId: string; incidentId: string; state: StatusUpdateState; body: string; author: ActorRef; at: Date }) {
+    const rows = await sql(em,
+      `insert into status_updates (tenant_id, incident_id, state, body, author_id, author_label, created_at) values ($1,$2,$3,$4,$5,$6,$7) returning id`,
+      [u.tenantId, u.incidentId, u.state, u.body, u.author.id, u.author.label, u.at],
+    );
+    return rows[0].id as string;
+  }
+  async statusUpdates(em: EntityManager, incidentId: string) {
+    const rows = await sql(em, `select * from status_updates where incident_id = $1 order by created_at, id`, [incidentId]);
+    return rows.map((r) => ({ id: r.id as string, state: r.state as StatusUpdateState, body: r.body as string, author: r.author_label as string, createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  async addCustomerReply(em: EntityManager, u: { tenantId: string; incidentId: string; body: string; author: ActorRef; at: Date }) {
+    const rows = await sql(em,
+      `insert into customer_replies (tenant_id, incident_id, body, author_id, author_label, created_at) values ($1,$2,$3,$4,$5,$6) returning id`,
+      [u.tenantId, u.incidentId, u.body, u.author.id, u.author.label, u.at],
+    );
+    return rows[0].id as string;
+  }
+  async customerReplies(em: EntityManager, incidentId: string) {
+    const rows = await sql(em, `select * from customer_replies where incident_id = $1 order by created_at, id`, [incidentId]);
+    return rows.map((r) => ({ id: r.id as string, body: r.body as string, author: r.author_label as string, createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  /** Records a breach once per (incident, clock, due); returns false when it was already known. */
+  async recordBreach(em: EntityManager, tenantId: string, incidentId: string, clock: string, dueAt: Date, at: Date): Promise<boolean> {
+    const rows = await sql(em,
+      `insert into sla_breaches (tenant_id, incident_id, clock, due_at, detected_at) values ($1,$2,$3,$4,$5)
+       on conflict (incident_id, clock, due_at) do nothing returning id`,
+      [tenantId, incidentId, clock, dueAt, at],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,388 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { computeSla, SlaBlock, SlaClock } from '@portal/sla';
+import { redactText } from '@portal/har-sanitizer';
+import type {
+  DeclareIncidentInput,
+  IncidentStatus,
+  ListIncidentsQuery,
+  ResolveIncidentInput,
+  StatusUpdateInput,
+  UpdateIncidentInput,
+} from '@portal/contracts';
+import { TenantContext, Actor } from '@portal/tenancy';
+import { Clock } from '../common/clock';
+import { Forbidden, IncidentNotFound, InvalidTransition, ValidationFailed } from '../common/domain-errors';
+import { Db } from '../database/db.service';
+import { GovernanceService } from '../governance/governance.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { JobName } from '../queue/jobs';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { ActorRef, IncidentRecord, IncidentsRepository } from './incidents.repository';
+
+/** Which status may follow which: the incident life cycle as data. */
+const TRANSITIONS: Record<IncidentStatus, IncidentStatus[]> = {
+  declared: ['acknowledged', 'investigating', 'identified', 'monitoring', 'waiting_on_customer', 'resolved'],
+  acknowledged: ['investigating', 'identified', 'monitoring', 'waiting_on_customer', 'resolved'],
+  investigating: ['identified', 'monitoring', 'waiting_on_customer', 'resolved'],
+  identified: ['investigating', 'monitoring', 'waiting_on_customer', 'resolved'],
+  monitoring: ['investigating', 'identified', 'waiting_on_customer', 'resolved'],
+  waiting_on_customer: ['investigating', 'identified', 'monitoring', 'resolved'],
+  resolved: ['closed', 'investigating'],
+  closed: [],
+};
+
+const isActive = (s: IncidentStatus) => s !== 'resolved' && s !== 'closed';
+const VENDOR = new Set(['support_engineer', 'csm']);
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export interface Cursor {
+  declaredAt: string;
+  id: string;
+}
+export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+export function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (typeof c?.declaredAt === 'string' && !Number.isNaN(Date.parse(c.declaredAt)) && /^[0-9a-f-]{36}$/.test(c?.id)) return c;
+  } catch {
+    /* fall through */
+  }
+  throw new ValidationFailed([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
+}
+
+@Injectable()
+export class IncidentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly incidents: IncidentsRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly governance: GovernanceService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  async declare(input: DeclareIncidentInput) {
+    const actor = TenantContext.actor();
+    if (!actor.homeTenantId) throw new Forbidden('incidents are declared by a tenant user or a tenant API token');
+    const tenantId = actor.homeTenantId;
+    const now = this.clock.now();
+    return this.db.tx(async (em) => {
+      const tenant = await this.tenants.findById(em, tenantId);
+      if (!tenant) throw new IncidentNotFound();
+      const fields: { field: string; message: string }[] = [];
+      const known = new Set(tenant.regions.map((r) => r.code));
+      input.regions.forEach((r, i) => {
+        if (!known.has(r)) fields.push({ field: `regions.${i}`, message: `is not a region of this tenant (${[...known].join(', ')})` });
+      });
+      if (tenant.serviceMode === 'C' && !input.plane) fields.push({ field: 'plane', message: 'is required for Mode C tenants: data plane, control plane or not sure' });
+      if (tenant.serviceMode !== 'C' && input.plane) fields.push({ field: 'plane', message: 'only applies to Mode C (BYOC) tenants' });
+      if (new Date(input.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000) fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
+      if (fields.length) throw new ValidationFailed(fields);
+
+      // Free text gets the evidence secret scan: a pasted token is redacted before it is stored.
+      const redactions: { field: string; rule: string; count: number }[] = [];
+      const scrub = (field: string, text: string | undefined) => {
+        if (text === undefined) return undefined;
+        const r = redactText(text);
+        for (const f of r.findings) redactions.push({ field, rule: f.rule, count: f.count });
+        return r.text;
+      };
+      const symptoms = scrub('symptoms', input.symptoms)!;
+      const details = scrub('recentChanges.details', input.recentChanges.details);
+      const title = scrub('title', input.title)!;
+      const errorCodes = (input.errorCodes ?? []).map((c, i) => scrub(`errorCodes.${i}`, c)!);
+
+      const number = await this.incidents.nextNumber(em, tenantId);
+      const declaredBy = ref(actor);
+      const id = await this.incidents.insert(em, {
+        tenantId,
+        title,
+        severity: input.severity,
+        status: 'declared',
+        services: input.services,
+        regions: input.regions,
+        impactedUsers: input.impactedUsers,
+        firstNoticedAt: new Date(input.firstNoticedAt),
+        firstNoticedTimezone: input.firstNoticedTimezone,
+        symptoms,
+        recentChanges: { kinds: input.recentChanges.kinds, ...(details ? { details } : {}) },
+        errorCodes,
+        reproductionConfirmed: input.reproductionConfirmed,
+        impactedUserExamples: input.impactedUserExamples ?? [],
+        plane: input.plane ?? null,
+        serviceMode: tenant.serviceMode,
+        declaredAt: now,
+        declaredBy,
+        intakeRedactions: redactions,
+      }, number);
+      await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
+      await this.governance.record(em, {
+        tenantId,
+        action: 'incident.declared',
+        subjectType: 'incident',
+        subjectId: id,
+        incidentId: id,
+        details: { number: `INC-${number}`, severity: input.severity, services: input.services, regions: input.regions, redactions },
+      });
+      const incident = (await this.incidents.findById(em, id))!;
+      await this.scheduleChecks(em, incident, now);
+      return this.view(incident, now);
+    });
+  }
+
+  async list(q: ListIncidentsQuery) {
+    const limit = q.limit ?? 25;
+    const now = this.clock.now();
+    const rows = await this.db.tx((em) =>
+      this.incidents.list(em, {
+        status: q.status,
+        severity: q.severity,
+        service: q.service,
+        region: q.region,
+        tenantSlug: q.tenant,
+        after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit: limit + 1,
+      }),
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => this.view(r, now)),
+      nextCursor: rows.length > limit && last ? encodeCursor({ declaredAt: new Date(last.declaredAt).toISOString(), id: last.id }) : null,
+    };
+  }
+
+  async get(id: string) {
+    const now = this.clock.now();
+    return this.db.tx(async (em) => {
+      const inc = await this.incidents.findById(em, id);
+      if (!inc) throw new IncidentNotFound();
+      return {
+        ...this.view(inc, now),
+        statusUpdates: await this.incidents.statusUpdates(em, id),
+        impactedUserHistory: await this.incidents.impactedHistory(em, id),
+        customerReplies: await this.incidents.customerReplies(em, id),
+      };
+    });
+  }
+
+  async events(id: string) {
+    return this.db.tx(async (em) => {
+      const inc = await this.incidents.findById(em, id);
+      if (!inc) throw new IncidentNotFound();
+      return { items: await this.governance.forIncident(em, id) };
+    });
+  }
+
+  async update(id: string, patch: UpdateIncidentInput) {
+    const actor = TenantContext.actor();
+    const vendor = VENDOR.has(actor.role);
+    if (patch.status !== undefined && !vendor) throw new Forbidden('only support engineers change the status; post a reply to answer a question');
+    return this.mutate(id, async (em, inc, now) => {
+      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; it can no longer be changed`);
+      const changes: Record<string, unknown> = {};
+      if (patch.severity !== undefined && patch.severity !== inc.severity) {
+        changes.severity = { from: inc.severity, to: patch.severity };
+        await this.incidents.update(em, id, { severity: patch.severity });
+      }
+      if (patch.impactedUsers !== undefined && patch.impactedUsers !== inc.impactedUsers) {
+        changes.impactedUsers = { from: inc.impactedUsers, to: patch.impactedUsers };
+        await this.incidents.update(em, id, { impactedUsers: patch.impactedUsers });
+        await this.incidents.addImpactedCount(em, inc.tenantId, id, patch.impactedUsers, now, actor.label);
+      }
+      if (patch.status !== undefined && patch.status !== inc.status) {
+        this.assertTransition(inc, patch.status);
+        changes.status = { from: inc.status, to: patch.status };
+        await this.incidents.update(em, id, { status: patch.status, slaPauses: nextPauses(inc, patch.status, now), ...this.ackIfFirstHuman(inc, actor, now) });
+      }
+      if (Object.keys(changes).length === 0) return;
+      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.updated', subjectType: 'incident', subjectId: id, incidentId: id, details: { ...changes, ...(patch.reason ? { reason: patch.reason } : {}) } });
+    });
+  }
+
+  acknowledge(id: string) {
+    const actor = TenantContext.actor();
+    return this.mutate(id, async (em, inc, now) => {
+      if (inc.acknowledgedAt) throw new InvalidTransition(`INC-${inc.number} was already acknowledged`);
+      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}`);
+      await this.incidents.update(em, id, { acknowledgedAt: now, acknowledgedBy: ref(actor), status: inc.status === 'declared' ? 'acknowledged' : inc.status });
+      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.acknowledged', subjectType: 'incident', subjectId: id, incidentId: id, details: { responseMinutes: Math.round((now.getTime() - new Date(inc.declaredAt).getTime()) / 60000) } });
+    });
+  }
+
+  postStatusUpdate(id: string, input: StatusUpdateInput) {
+    const actor = TenantContext.actor();
+    return this.mutate(id, async (em, inc, now) => {
+      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; reopen it before posting updates`);
+      const updateId = await this.incidents.addStatusUpdate(em, { tenantId: inc.tenantId, incidentId: id, state: input.state, body: input.body, author: ref(actor), at: now });
+      const status: IncidentStatus = input.state;
+      if (status !== inc.status) this.assertTransition(inc, status);
+      await this.incidents.update(em, id, {
+        lastStatusUpdateAt: now,
+        status,
+        slaPauses: nextPauses(inc, status, now),
+        ...(status === 'resolved' ? { resolvedAt: now, resolutionSummary: input.body } : {}),
+        ...this.ackIfFirstHuman(inc, actor, now),
+      });
+      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.status_update_posted', subjectType: 'status_update', subjectId: updateId, incidentId: id, details: { state: input.state, from: inc.status } });
+      if (status === 'resolved') await this.afterResolution(em, id, now);
+    });
+  }
+
+  resolve(id: string, input: ResolveIncidentInput) {
+    const actor = TenantContext.actor();
+    return this.mutate(id, async (em, inc, now) => {
+      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is already ${inc.status}`);
+      await this.incidents.update(em, id, { status: 'resolved', resolvedAt: now, resolutionSummary: input.summary, slaPauses: nextPauses(inc, 'resolved', now), ...this.ackIfFirstHuman(inc, actor, now) });
+      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.resolved', subjectType: 'incident', subjectId: id, incidentId: id, details: { from: inc.status } });
+      await this.afterResolution(em, id, now);
+    });
+  }
+
+  close(id: string) {
+    return this.mutate(id, async (em, inc, now) => {
+      if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be closed`);
+      await this.incidents.update(em, id, { status: 'closed', closedAt: now });
+      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.closed', subjectType: 'incident', subjectId: id, incidentId: id });
+    });
+  }
+
+  /** The customer answers the vendor; a waiting_on_customer pause ends and restoration resumes. */
+  reply(id: string, body: string) {
+    const actor = TenantContext.actor();
+    return this.mutate(id, async (em, inc, now) => {
+      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}`);
+      const r = redactText(body);
+      const replyId = await this.incidents.addCustomerReply(em, { tenantId: inc.tenantId, incidentId: id, body: r.text, author: ref(actor), at: now });
+      if (inc.status === 'waiting_on_customer') {
+        await this.incidents.update(em, id, { status: 'investigating', slaPauses: nextPauses(inc, 'investigating', now) });
+      }
+      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.customer_replied', subjectType: 'customer_reply', subjectId: replyId, incidentId: id, details: { resumed: inc.status === 'waiting_on_customer', redactions: r.findings } });
+    });
+  }
+
+  private async mutate(id: string, work: (em: EntityManager, inc: IncidentRecord, now: Date) => Promise<void>) {
+    const now = this.clock.now();
+    await this.db.tx(async (em) => {
+      const inc = await this.incidents.findById(em, id, { lock: true });
+      if (!inc) throw new IncidentNotFound();
+      await work(em, inc, now);
+      const after = (await this.incidents.findById(em, id))!;
+      await this.scheduleChecks(em, after, now);
+    });
+    return this.get(id);
+  }
+
+  private assertTransition(inc: IncidentRecord, to: IncidentStatus) {
+    if (!TRANSITIONS[inc.status].includes(to)) throw new InvalidTransition(`INC-${inc.number} cannot go from ${inc.status} to ${to}`);
+  }
+
+  /** A human engineer's first action is the initial response (seed: "a human Claresia engineer acknowledges"). */
+  private ackIfFirstHuman(inc: IncidentRecord, actor: Actor, now: Date) {
+    if (inc.acknowledgedAt || actor.role !== 'support_engineer') return {};
+    return { acknowledgedAt: now, acknowledgedBy: ref(actor) };
+  }
+
+  private async afterResolution(em: EntityManager, id: string, now: Date) {
+    const inc = (await this.incidents.findById(em, id))!;
+    await this.scheduleChecks(em, inc, now);
+  }
+
+  /** Schedules a breach check at each running clock's due instant (through the outbox). */
+  private async scheduleChecks(em: EntityManager, inc: IncidentRecord, now: Date) {
+    const sla = this.sla(inc, now);
+    for (const clock of Object.values(sla.clocks) as SlaClock[]) {
+      if (clock.state !== 'running' || !clock.dueAt) continue;
+      await this.outbox.enqueue(em, JobName.SlaCheck, { tenantId: inc.tenantId, incidentId: inc.id, clock: clock.kind, dueAt: clock.dueAt }, {
+        runAt: new Date(new Date(clock.dueAt).getTime() + 1000),
+        dedupKey: `sla:${inc.id}:${clock.kind}:${Date.parse(clock.dueAt)}`,
+      });
+    }
+  }
+
+  /** The job: records each clock that is breached now, once. Idempotent under redelivery. */
+  async checkBreaches(incidentId: string): Promise<string[]> {
+    const now = this.clock.now();
+    return this.db.tx(async (em) => {
+      const inc = await this.incidents.findById(em, incidentId);
+      if (!inc) return [];
+      const sla = this.sla(inc, now);
+      const breached: string[] = [];
+      for (const clock of Object.values(sla.clocks) as SlaClock[]) {
+        if (clock.state !== 'breached' || !clock.dueAt) continue;
+        if (await this.incidents.recordBreach(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now)) {
+          breached.push(clock.kind);
+          await this.governance.record(em, { tenantId: inc.tenantId, action: 'sla.breached', subjectType: 'incident', subjectId: inc.id, incidentId: inc.id, details: { clock: clock.kind, dueAt: clock.dueAt, owned: clock.owned }, actor: { kind: 'system', id: 'sla-check', label: 'SLA clock' } });
+        }
+      }
+      return breached;
+    });
+  }
+
+  sla(inc: IncidentRecord, now: Date): SlaBlock {
+    return computeSla(
+      {
+        mode: inc.serviceMode,
+        severity: inc.severity,
+        plane: inc.plane,
+        status: inc.status,
+        declaredAt: new Date(inc.declaredAt),
+        acknowledgedAt: inc.acknowledgedAt ? new Date(inc.acknowledgedAt) : null,
+        resolvedAt: inc.resolvedAt ? new Date(inc.resolvedAt) : null,
+        pauses: inc.slaPauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+        lastStatusUpdateAt: inc.lastStatusUpdateAt ? new Date(inc.lastStatusUpdateAt) : null,
+        pirDeliveredAt: inc.pirDeliveredAt ? new Date(inc.pirDeliveredAt) : null,
+        calendar: inc.calendar,
+      },
+      now,
+    );
+  }
+
+  view(inc: IncidentRecord, now: Date) {
+    return {
+      id: inc.id,
+      reference: `INC-${inc.number}`,
+      number: inc.number,
+      tenant: { id: inc.tenantId, slug: inc.tenantSlug, displayName: inc.tenantName },
+      title: inc.title,
+      severity: inc.severity,
+      status: inc.status,
+      services: inc.services,
+      regions: inc.regions,
+      impactedUsers: inc.impactedUsers,
+      firstNoticedAt: iso(inc.firstNoticedAt),
+      firstNoticedTimezone: inc.firstNoticedTimezone,
+      symptoms: inc.symptoms,
+      recentChanges: inc.recentChanges,
+      errorCodes: inc.errorCodes,
+      reproductionConfirmed: inc.reproductionConfirmed,
+      impactedUserExamples: inc.impactedUserExamples,
+      plane: inc.plane,
+      serviceMode: inc.serviceMode,
+      declaredAt: iso(inc.declaredAt),
+      declaredBy: inc.declaredBy,
+      acknowledgedAt: iso(inc.acknowledgedAt),
+      acknowledgedBy: inc.acknowledgedBy,
+      resolvedAt: iso(inc.resolvedAt),
+      resolutionSummary: inc.resolutionSummary,
+      closedAt: iso(inc.closedAt),
+      lastStatusUpdateAt: iso(inc.lastStatusUpdateAt),
+      intakeRedactions: inc.intakeRedactions,
+      sla: this.sla(inc, now),
+    };
+  }
+}
+
+function ref(a: Actor): ActorRef {
+  return { kind: a.kind, id: a.id, label: a.label };
+}
+
+/** waiting_on_customer opens a pause of the restoration clock; leaving it closes the pause. */
+function nextPauses(inc: IncidentRecord, to: IncidentStatus, now: Date) {
+  const pauses = inc.slaPauses.map((p) => ({ ...p }));
+  const open = pauses.find((p) => p.to === null);
+  if (to === 'waiting_on_customer' && !open) pauses.push({ from: now.toISOString(), to: null });
+  if (to !== 'waiting_on_customer' && open) open.to = now.toISOString();
+  return pauses;
+}

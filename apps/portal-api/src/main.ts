@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { PortalModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigInvalid, loadConfig } from './config/portal-config';
+import { prepareDatabase } from './database/database';
+import { seedDemo } from './demo/demo-seed';
+
+async function bootstrap(): Promise<void> {
+  const demo = process.argv.includes('--demo');
+  const started = Date.now();
+  const say = (m: string) => process.stdout.write(`[portal] ${m}\n`);
+  const config = loadConfig(process.env, demo ? { demo: true } : {});
+  const db = await prepareDatabase(config, say);
+  const app = await NestFactory.create(PortalModule.forRoot({ config, appDatabaseUrl: db.appUrl }), { bufferLogs: true });
+  configureApp(app, config);
+  // Stop in order on SIGTERM/SIGINT: the app (jobs, pool), then the embedded database.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: shutting down`);
+    await app.close().catch(() => undefined);
+    await db.embedded?.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen(config.port, config.host);
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  if (config.demo) {
+    const seeded = await seedDemo(app);
+    say('demo data ready:');
+    for (const t of seeded.tenants) say(`  tenant ${t.slug.padEnd(8)} Mode ${t.serviceMode}  ${t.timezone}`);
+    for (const t of seeded.tokens) say(`  API token for ${t.tenant} (${t.role}): ${t.token}`);
+    say('  sign in in the browser with the development sign-in: admin@acme.example, admin@globex.example, support@claresia.example, csm@claresia.example');
+    say(`  try: curl -H "Authorization: Bearer ${seeded.tokens.find((t) => t.tenant === 'globex')?.token}" ${url}/api/v1/incidents`);
+  }
+  say(`portal ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${url}  (API docs: ${url}/api/docs)`);
+}
+
+bootstrap().catch((err) => {
+  if (err instanceof ConfigInvalid) {
+    process.stderr.write(`[portal] ${err.message}\n`);
+  } else {
+    process.stderr.write(`[portal] failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { IncidentContact } from '@portal/contracts';
+import { requiredChannels, responseTarget } from '@portal/sla';
+import { NotFound } from '../common/domain-errors';
+import { Db } from '../database/db.service';
+import { GovernanceService } from '../governance/governance.service';
+import type { Principal } from '../auth/principal';
+import { TenantsRepository } from './tenants.repository';
+import type { Tenant } from './tenant.types';
+import { SEVERITIES } from '@portal/contracts';
+
+@Injectable()
+export class TenantsService {
+  constructor(private readonly db: Db, private readonly tenants: TenantsRepository, private readonly governance: GovernanceService) {}
+
+  async me(p: Principal) {
+    const visible = await this.db.tx((em) => this.tenants.list(em));
+    const home = p.actor.homeTenantId ? visible.find((t) => t.id === p.actor.homeTenantId) ?? null : null;
+    return {
+      principal: { kind: p.actor.kind, id: p.actor.id, label: p.actor.label, role: p.actor.role, via: p.via },
+      tenant: home ? this.view(home) : null,
+      tenants: visible.map((t) => ({ id: t.id, slug: t.slug, displayName: t.displayName, serviceMode: t.serviceMode, timezone: t.timezone })),
+      csrfToken: p.csrfToken ?? null,
+    };
+  }
+
+  async current(tenantId: string) {
+    const t = await this.db.tx((em) => this.tenants.findById(em, tenantId));
+    if (!t) throw new NotFound('tenant not found');
+    return this.view(t);
+  }
+
+  async updateContacts(tenantId: string, contacts: IncidentContact[]) {
+    return this.db.tx(async (em) => {
+      const t = await this.tenants.findById(em, tenantId);
+      if (!t) throw new NotFound('tenant not found');
+      await this.tenants.updateContacts(em, tenantId, contacts);
+      await this.governance.record(em, { tenantId, action: 'tenant.contacts_updated', subjectType: 'tenant', subjectId: tenantId, details: { count: contacts.length } });
+      return this.view({ ...t, contacts });
+    });
+  }
+
+  /** The tenant as the portal shows it, with the SLA promises of its mode per severity. */
+  view(t: Tenant) {
+    return {
+      ...t,
+      slaPolicy: SEVERITIES.map((s) => ({ severity: s, initialResponse: responseTarget(s, t.serviceMode), channels: requiredChannels(s, t.serviceMode) })),
+    };
+  }
+}

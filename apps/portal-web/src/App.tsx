@@ -1,0 +1,140 @@
+import type { ReactNode } from 'react';
+import { Anchor, Center, Container, Loader, Stack, Text, Title } from '@mantine/core';
+import { Link, Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
+import type { Role } from '@portal/contracts';
+import { ApiErrorAlert } from './components/ApiErrorAlert';
+import { AppLayout } from './components/AppLayout';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { lastTenant, useMe, useSignedIn } from './hooks/use-me';
+import { isVendorRole } from './lib/labels';
+import { DeclareIncidentPage } from './pages/DeclareIncidentPage';
+import { IncidentPage } from './pages/IncidentPage';
+import { IncidentsPage } from './pages/IncidentsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SignInPage } from './pages/SignInPage';
+import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/t/:slug/sign-in" element={<SignInPage />} />
+      <Route path="/t/:slug" element={<TenantRoot />} />
+      <Route element={<SignedInShell />}>
+        <Route index element={<Home />} />
+        <Route path="/incidents" element={<IncidentsPage />} />
+        <Route
+          path="/incidents/new"
+          element={
+            <RequireRole roles={['customer_admin']} what="Declaring an incident">
+              <DeclareIncidentPage />
+            </RequireRole>
+          }
+        />
+        <Route path="/incidents/:id" element={<IncidentPage />} />
+        <Route
+          path="/settings"
+          element={
+            <RequireRole roles={['customer_admin']} what="Settings">
+              <SettingsPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/vendor"
+          element={
+            <RequireRole roles={['support_engineer', 'csm']} what="The all-tenants view">
+              <VendorIncidentsPage />
+            </RequireRole>
+          }
+        />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function TenantRoot() {
+  const { pathname } = useLocation();
+  return <Navigate to={`${pathname.replace(/\/$/, '')}/sign-in`} replace />;
+}
+
+/** Everything behind sign-in: asks who is signed in, sends signed-out people to the sign-in page. */
+function SignedInShell() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) {
+    return (
+      <Center h="100vh" component="main">
+        <Stack align="center" gap="xs" aria-live="polite">
+          <Loader aria-label="Loading the portal" />
+          <Text size="sm">Loading the portal…</Text>
+        </Stack>
+      </Center>
+    );
+  }
+  if (me.isError) {
+    return (
+      <Container size="sm" py="xl" component="main">
+        <Title order={1} size="h2" mb="md">
+          Claresia Incident Support
+        </Title>
+        <ApiErrorAlert error={me.error} title="The portal cannot be reached" />
+        <Text size="sm" mt="md">
+          In an outage, declare by email to support@claresia.com or in your Slack/Teams Connect channel.
+        </Text>
+      </Container>
+    );
+  }
+  if (!me.data) {
+    const slug = lastTenant();
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`${slug ? `/t/${slug}` : ''}/sign-in?next=${next}`} replace />;
+  }
+  return (
+    <AppLayout me={me.data}>
+      <ErrorBoundary resetKey={location.pathname}>
+        <Outlet />
+      </ErrorBoundary>
+    </AppLayout>
+  );
+}
+
+function Home() {
+  const me = useSignedIn();
+  return <Navigate to={isVendorRole(me.principal.role) ? '/vendor' : '/incidents'} replace />;
+}
+
+function RequireRole({ roles, what, children }: { roles: Role[]; what: string; children: ReactNode }) {
+  const me = useSignedIn();
+  if (roles.includes(me.principal.role)) return <>{children}</>;
+  return (
+    <Container size="sm" py="xl">
+      <Title order={1} className="page-title" mb="sm">
+        Not available for your role
+      </Title>
+      <Text>
+        {what} is for {roles.map((r) => r.replace('_', ' ')).join(' or ')} accounts.{' '}
+        <Anchor component={Link} to="/">
+          Back to incidents
+        </Anchor>
+      </Text>
+    </Container>
+  );
+}
+
+function NotFound() {
+  return (
+    <Container size="sm" py="xl">
+      <Title order={1} className="page-title" mb="sm">
+        Page not found
+      </Title>
+      <Text>
+        This address does not exist in the portal.{' '}
+        <Anchor component={Link} to="/">
+          Go to incidents
+        </Anchor>
+      </Text>
+    </Container>
+  );
+}

@@ -1,0 +1,83 @@
+import type { ApiErrorBody, ApiFieldError } from '@portal/contracts';
+
+/** An API answer that was not 2xx, carrying the portal's error body `{ error, message, fields?, correlationId? }`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: ApiFieldError[];
+  readonly correlationId?: string;
+
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.error;
+    this.fields = body.fields ?? [];
+    this.correlationId = body.correlationId;
+  }
+
+  /** Field errors by dotted path (`regions.0`, `contacts.1.email`). */
+  fieldMap(): Record<string, string> {
+    return Object.fromEntries(this.fields.map((f) => [f.field, f.message]));
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function cookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (UNSAFE.has(method)) {
+    // Cookie sessions prove the page is ours by echoing the CSRF cookie (auth.guard.ts).
+    const csrf = cookie('portal_csrf');
+    if (csrf) headers['x-csrf-token'] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, { error: 'network_error', message: 'The portal cannot be reached. Check your connection; if it persists, email support@claresia.com.' });
+  }
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) {
+    const b = parsed as Partial<ApiErrorBody> | undefined;
+    throw new ApiError(res.status, {
+      error: typeof b?.error === 'string' ? b.error : 'http_error',
+      message: typeof b?.message === 'string' ? b.message : `The portal answered ${res.status} ${res.statusText}.`,
+      fields: Array.isArray(b?.fields) ? b.fields : undefined,
+      correlationId: typeof b?.correlationId === 'string' ? b.correlationId : undefined,
+    });
+  }
+  return parsed as T;
+}
+
+export const http = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+};
+
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

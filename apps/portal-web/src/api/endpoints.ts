@@ -1,0 +1,38 @@
+import type {
+  CreateApiTokenInput,
+  DeclareIncidentInput,
+  DevLoginInput,
+  IncidentContact,
+  ListIncidentsQuery,
+  ResolveIncidentInput,
+  StatusUpdateInput,
+  UpdateIncidentInput,
+} from '@portal/contracts';
+import { http, query } from './client';
+import type { ApiToken, GovernanceEvent, Incident, IncidentDetail, IncidentPage, Me, SignInOptions, TenantView } from './types';
+
+/** One function per API route the web app uses; request bodies are the shared contract types. */
+export const api = {
+  signInOptions: (slug: string) => http.get<SignInOptions>(`/auth/tenants/${encodeURIComponent(slug)}`),
+  devLogin: (body: DevLoginInput) => http.post<{ csrfToken: string }>('/auth/dev/login', body),
+  logout: () => http.post<{ signedOut: boolean }>('/auth/logout'),
+  me: () => http.get<Me>('/api/v1/me'),
+
+  tenant: () => http.get<TenantView>('/api/v1/tenant'),
+  updateContacts: (contacts: IncidentContact[]) => http.put<TenantView>('/api/v1/tenant/contacts', { contacts }),
+
+  apiTokens: () => http.get<{ items: ApiToken[] }>('/api/v1/api-tokens'),
+  createApiToken: (body: CreateApiTokenInput) => http.post<{ token: string; apiToken: ApiToken }>('/api/v1/api-tokens', body),
+  revokeApiToken: (id: string) => http.delete<ApiToken>(`/api/v1/api-tokens/${id}`),
+
+  incidents: (q: ListIncidentsQuery) => http.get<IncidentPage>(`/api/v1/incidents${query({ ...q })}`),
+  incident: (id: string) => http.get<IncidentDetail>(`/api/v1/incidents/${id}`),
+  incidentEvents: (id: string) => http.get<{ items: GovernanceEvent[] }>(`/api/v1/incidents/${id}/events`),
+  declare: (body: DeclareIncidentInput) => http.post<Incident>('/api/v1/incidents', body),
+  updateIncident: (id: string, body: UpdateIncidentInput) => http.patch<IncidentDetail>(`/api/v1/incidents/${id}`, body),
+  acknowledge: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/acknowledge`),
+  postStatusUpdate: (id: string, body: StatusUpdateInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/status-updates`, body),
+  reply: (id: string, body: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/replies`, { body }),
+  resolve: (id: string, body: ResolveIncidentInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/resolve`, body),
+  close: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/close`),
+};

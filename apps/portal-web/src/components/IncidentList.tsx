@@ -1,0 +1,256 @@
+import { useMemo } from 'react';
+import { Anchor, Badge, Box, Button, Center, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconFilter, IconPlus } from '@tabler/icons-react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { INCIDENT_STATUSES, SERVICES, SEVERITIES, type ListIncidentsQuery } from '@portal/contracts';
+import type { Incident } from '../api/types';
+import { useIncidentList } from '../hooks/use-incidents';
+import { useNow } from '../hooks/use-now';
+import { byUrgency, headlineClock, urgency } from '../lib/clocks';
+import { SEVERITY_SHORT, STATUS_LABELS } from '../lib/labels';
+import { formatAge } from '../lib/time';
+import { ApiErrorAlert } from './ApiErrorAlert';
+import { SeverityBadge, StatusBadge } from './Badges';
+import { SlaClockChip } from './SlaClock';
+import { Time } from './Time';
+
+type Filters = Omit<ListIncidentsQuery, 'cursor' | 'limit'>;
+type SortOrder = 'urgent' | 'newest';
+
+export interface IncidentListProps {
+  /** Vendor view: tenant column and tenant filter. */
+  vendor?: boolean;
+  tenants?: { slug: string; displayName: string }[];
+  regions?: { code: string; name: string }[];
+  canDeclare?: boolean;
+}
+
+const STATUS_OPTIONS = [
+  { value: 'active', label: 'Active (not resolved)' },
+  { value: 'all', label: 'All' },
+  ...INCIDENT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
+];
+
+export function IncidentList({ vendor = false, tenants = [], regions = [], canDeclare = false }: IncidentListProps) {
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? 'active';
+  const filters: Filters = {
+    status: status === 'all' ? undefined : (status as Filters['status']),
+    severity: (params.get('severity') as Filters['severity']) ?? undefined,
+    service: (params.get('service') as Filters['service']) ?? undefined,
+    region: params.get('region') ?? undefined,
+    tenant: vendor ? (params.get('tenant') ?? undefined) : undefined,
+  };
+  const sort: SortOrder = params.get('sort') === 'newest' ? 'newest' : 'urgent';
+  const list = useIncidentList(filters);
+  const phone = useMediaQuery('(max-width: 62em)', false, { getInitialValueInEffect: false });
+
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value && !(key === 'status' && value === 'active') && !(key === 'sort' && value === 'urgent')) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+
+  const items = useMemo(() => {
+    const all = list.data?.pages.flatMap((p) => p.items) ?? [];
+    return sort === 'urgent' ? [...all].sort(byUrgency) : all;
+  }, [list.data, sort]);
+  const receivedAt = list.dataUpdatedAt;
+
+  const regionOptions = useMemo(() => {
+    const known = new Map(regions.map((r) => [r.code, `${r.code} (${r.name})`]));
+    for (const i of items) for (const r of i.regions) if (!known.has(r)) known.set(r, r);
+    if (filters.region && !known.has(filters.region)) known.set(filters.region, filters.region);
+    return [...known].map(([value, label]) => ({ value, label }));
+  }, [regions, items, filters.region]);
+
+  const filtered = Boolean(filters.severity || filters.service || filters.region || filters.tenant || status !== 'active');
+
+  return (
+    <Stack gap="md">
+      <Paper p="sm" component="section" aria-label="Filters">
+        <Group gap="xs" mb={6}>
+          <IconFilter size={16} aria-hidden />
+          <Text size="sm" fw={600}>
+            Filters
+          </Text>
+        </Group>
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: vendor ? 6 : 5 }} spacing="sm">
+          <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
+          <Select
+            label="Severity"
+            placeholder="All"
+            data={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_SHORT[s] }))}
+            value={filters.severity ?? null}
+            onChange={(v) => set('severity', v)}
+            clearable
+          />
+          <Select label="Service" placeholder="All" data={[...SERVICES]} value={filters.service ?? null} onChange={(v) => set('service', v)} clearable />
+          <Select label="Region" placeholder="All" data={regionOptions} value={filters.region ?? null} onChange={(v) => set('region', v)} clearable />
+          {vendor && (
+            <Select
+              label="Tenant"
+              placeholder="All"
+              data={tenants.map((t) => ({ value: t.slug, label: t.displayName }))}
+              value={filters.tenant ?? null}
+              onChange={(v) => set('tenant', v)}
+              clearable
+              searchable
+            />
+          )}
+          <Select
+            label="Sort by"
+            data={[
+              { value: 'urgent', label: 'Most urgent clock' },
+              { value: 'newest', label: 'Newest first' },
+            ]}
+            value={sort}
+            onChange={(v) => set('sort', v)}
+            allowDeselect={false}
+          />
+        </SimpleGrid>
+      </Paper>
+
+      {list.isError && <ApiErrorAlert error={list.error} title="The incidents could not be loaded" />}
+
+      {list.isPending ? (
+        <Center p="xl" aria-live="polite">
+          <Group gap="xs">
+            <Loader size="sm" aria-label="Loading incidents" />
+            <Text size="sm">Loading incidents…</Text>
+          </Group>
+        </Center>
+      ) : items.length === 0 && !list.isError ? (
+        <Paper p="xl" ta="center">
+          <Text fw={600}>{filtered ? 'No incidents match these filters.' : 'No active incidents.'}</Text>
+          <Text size="sm" c="dimmed" mt={4}>
+            {filtered ? 'Change or clear the filters above.' : 'Everything declared so far is resolved.'}
+          </Text>
+          {canDeclare && (
+            <Button component={Link} to="/incidents/new" mt="md" color="red.9" leftSection={<IconPlus size={16} aria-hidden />}>
+              Declare an incident
+            </Button>
+          )}
+        </Paper>
+      ) : phone ? (
+        <Stack gap="sm" data-testid="incident-list">
+          {items.map((i) => (
+            <IncidentCard key={i.id} incident={i} receivedAt={receivedAt} vendor={vendor} />
+          ))}
+        </Stack>
+      ) : (
+        <Paper p={0} style={{ overflow: 'hidden' }}>
+          <IncidentTable items={items} receivedAt={receivedAt} vendor={vendor} />
+        </Paper>
+      )}
+
+      {list.hasNextPage && (
+        <Center>
+          <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+            Load older incidents
+          </Button>
+        </Center>
+      )}
+      {items.length > 0 && (
+        <Text size="xs" c="dimmed" aria-live="off">
+          {items.length} incident{items.length === 1 ? '' : 's'} · clocks count down live; the list refreshes every 30 seconds.
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; receivedAt: number; vendor: boolean }) {
+  const navigate = useNavigate();
+  const now = useNow();
+  return (
+    <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover={false} data-testid="incident-list">
+      <Table.Thead bg="#f0f3f9">
+        <Table.Tr>
+          <Table.Th scope="col">Incident</Table.Th>
+          {vendor && <Table.Th scope="col">Tenant</Table.Th>}
+          <Table.Th scope="col">Severity</Table.Th>
+          <Table.Th scope="col">Status</Table.Th>
+          <Table.Th scope="col">Most urgent clock</Table.Th>
+          <Table.Th scope="col">Age</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {items.map((i) => (
+          <Table.Tr key={i.id} className="incident-row" data-testid="incident-row" data-reference={i.reference} data-urgency={urgency(i)} onClick={() => navigate(`/incidents/${i.id}`)}>
+            <Table.Td maw={420}>
+              <Anchor component={Link} to={`/incidents/${i.id}`} onClick={(e) => e.stopPropagation()} className="break">
+                <Text span size="sm" ff="monospace" fw={700} mr={8}>
+                  {i.reference}
+                </Text>
+                {i.title}
+              </Anchor>
+              <Text size="xs" c="dimmed" mt={2}>
+                {i.services.join(', ')} · {i.regions.join(', ')} · {i.impactedUsers.toLocaleString('en-US')} users
+              </Text>
+            </Table.Td>
+            {vendor && (
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {i.tenant.displayName}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  Mode {i.serviceMode}
+                  {i.plane ? ` · ${i.plane.replace('_', ' ')}` : ''}
+                </Text>
+              </Table.Td>
+            )}
+            <Table.Td>
+              <SeverityBadge severity={i.severity} />
+            </Table.Td>
+            <Table.Td>
+              <StatusBadge status={i.status} />
+            </Table.Td>
+            <Table.Td>
+              <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} />
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" title={`Declared ${i.declaredAt}`}>
+                {formatAge(i.declaredAt, now)}
+              </Text>
+              <Text size="xs" c="dimmed">
+                <Time iso={i.declaredAt} />
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident; receivedAt: number; vendor: boolean }) {
+  const now = useNow();
+  return (
+    <Paper p="sm" component={Link} to={`/incidents/${i.id}`} className="incident-card" data-testid="incident-row" data-reference={i.reference} data-urgency={urgency(i)}>
+      <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
+        <Box style={{ minWidth: 0 }}>
+          <Text size="xs" ff="monospace" fw={700}>
+            {i.reference}
+            {vendor && ` · ${i.tenant.displayName}`}
+          </Text>
+          <Text fw={600} size="sm" className="break">
+            {i.title}
+          </Text>
+        </Box>
+        <SeverityBadge severity={i.severity} />
+      </Group>
+      <Group gap="xs" mt="xs" wrap="wrap">
+        <StatusBadge status={i.status} size="sm" />
+        <Badge variant="light" color="gray" size="sm">
+          {formatAge(i.declaredAt, now)} old
+        </Badge>
+      </Group>
+      <Box mt="xs">
+        <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} />
+      </Box>
+    </Paper>
+  );
+}

@@ -1,0 +1,39 @@
+import { createTheme, DEFAULT_THEME, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+
+// A calm navy: the portal is opened during outages, so nothing shouts except what must.
+const brand: MantineColorsTuple = ['#eef2fb', '#dce3f5', '#b6c4ea', '#8ea3de', '#6c87d4', '#5674ce', '#4a69cc', '#3b58b4', '#314ea3', '#243f8f'];
+
+export const theme = createTheme({
+  primaryColor: 'brand',
+  primaryShade: 8,
+  colors: { brand },
+  fontFamily: 'Inter, "Segoe UI", system-ui, -apple-system, Roboto, "Helvetica Neue", Arial, sans-serif',
+  fontFamilyMonospace: '"JetBrains Mono", "SFMono-Regular", Menlo, Consolas, monospace',
+  headings: { fontWeight: '650' },
+  defaultRadius: 'md',
+  cursorType: 'pointer',
+  components: {
+    Badge: { defaultProps: { radius: 'sm' } },
+    Paper: { defaultProps: { withBorder: true, radius: 'md' } },
+    Checkbox: { defaultProps: { radius: 'sm' } },
+  },
+});
+
+// Text colours darkened so every pairing passes WCAG AA (4.5:1) on white and on the light tints.
+const DARK_TEXT: Record<string, string> = { yellow: '#6b4c00', orange: '#8a3700', lime: '#3d5a00', green: '#1f6b30', teal: '#0b5f55', cyan: '#0b5868' };
+
+export const cssVariablesResolver: CSSVariablesResolver = () => {
+  const light: Record<string, string> = {
+    '--mantine-color-dimmed': '#575f6a',
+    '--mantine-color-error': '#b3261e',
+    '--mantine-color-placeholder': '#767d87',
+    '--mantine-color-anchor': 'var(--mantine-color-brand-8)',
+  };
+  for (const name of [...Object.keys(DEFAULT_THEME.colors), 'brand']) {
+    const dark = DARK_TEXT[name] ?? `var(--mantine-color-${name}-9)`;
+    light[`--mantine-color-${name}-light-color`] = dark;
+    light[`--mantine-color-${name}-outline`] = dark;
+    light[`--mantine-color-${name}-text`] = dark;
+  }
+  return { variables: {}, light, dark: {} };
+};

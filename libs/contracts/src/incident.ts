@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/**
+ * The incident intake of the customer-facing incident-response page (seed 000):
+ * tenant slug (implied by the signed-in tenant), impacted-user count, first-noticed
+ * time + the reporter's timezone, symptoms, recent changes, error codes, reproduction,
+ * impacted-user examples; for Mode C tenants the data/control plane question.
+ * Shared by portal-api (validation at the edge) and portal-web (validation as the user types).
+ */
+
+export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
+export const INCIDENT_STATUSES = [
+  'declared',
+  'acknowledged',
+  'investigating',
+  'identified',
+  'monitoring',
+  'waiting_on_customer',
+  'resolved',
+  'closed',
+] as const;
+export const ACTIVE_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved' && s !== 'closed');
+export const STATUS_UPDATE_STATES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export const SERVICES = [
+  'Identity',
+  'Distribution',
+  'Hub',
+  'Telemetry',
+  'Command Center',
+  'Onboarding Portal',
+  'Documentation site',
+] as const;
+export const RECENT_CHANGE_KINDS = [
+  'idp_migration',
+  'aad_change',
+  'llm_platform_update',
+  'network_acl_change',
+  'other',
+] as const;
+export const PLANES = ['data_plane', 'control_plane', 'not_sure'] as const;
+export const SERVICE_MODES = ['A', 'B', 'C'] as const;
+export const TENANT_ROLES = ['customer_admin', 'customer_viewer'] as const;
+export const VENDOR_ROLES = ['support_engineer', 'csm'] as const;
+export const ROLES = [...TENANT_ROLES, ...VENDOR_ROLES] as const;
+
+export type Severity = (typeof SEVERITIES)[number];
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export type StatusUpdateState = (typeof STATUS_UPDATE_STATES)[number];
+export type ServiceName = (typeof SERVICES)[number];
+export type RecentChangeKind = (typeof RECENT_CHANGE_KINDS)[number];
+export type Plane = (typeof PLANES)[number];
+export type ServiceMode = (typeof SERVICE_MODES)[number];
+export type TenantRole = (typeof TENANT_ROLES)[number];
+export type VendorRole = (typeof VENDOR_ROLES)[number];
+export type Role = (typeof ROLES)[number];
+
+/** Region codes are extensible per tenant; the format is what we check here. */
+export const REGION_CODE = z
+  .string()
+  .regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be a region code such as eu-south-1');
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const IANA_TIMEZONE = z
+  .string()
+  .min(1, 'is required')
+  .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Rome');
+
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+const ISO_INSTANT = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2026-11-23T09:30:00+01:00' });
+
+export const recentChangesSchema = z.strictObject({
+  kinds: z.array(z.enum(RECENT_CHANGE_KINDS)).max(RECENT_CHANGE_KINDS.length),
+  details: z.string().trim().max(4000, 'must be at most 4000 characters').optional(),
+}).superRefine((v, ctx) => {
+  if (v.kinds.includes('other') && !v.details) {
+    ctx.addIssue({ code: 'custom', path: ['details'], message: 'describe the other change' });
+  }
+});
+
+export const declareIncidentSchema = z
+  .strictObject({
+    title: text(200),
+    severity: z.enum(SEVERITIES),
+    services: z.array(z.enum(SERVICES)).min(1, 'pick at least one affected service').max(SERVICES.length),
+    regions: z.array(REGION_CODE).min(1, 'pick at least one affected region').max(20),
+    impactedUsers: z.number().int('must be a whole number').min(0, 'cannot be negative').max(10_000_000),
+    firstNoticedAt: ISO_INSTANT,
+    firstNoticedTimezone: IANA_TIMEZONE,
+    symptoms: text(8000),
+    recentChanges: recentChangesSchema,
+    errorCodes: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+    reproductionConfirmed: z.boolean(),
+    impactedUserExamples: z.array(z.string().trim().min(1).max(320)).max(50).optional(),
+    plane: z.enum(PLANES).optional(),
+  });
+export type DeclareIncidentInput = z.infer<typeof declareIncidentSchema>;
+
+export const updateIncidentSchema = z
+  .strictObject({
+    severity: z.enum(SEVERITIES).optional(),
+    impactedUsers: z.number().int('must be a whole number').min(0, 'cannot be negative').max(10_000_000).optional(),
+    status: z.enum(['investigating', 'identified', 'monitoring', 'waiting_on_customer'] as const).optional(),
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .refine((v) => v.severity !== undefined || v.impactedUsers !== undefined || v.status !== undefined, {
+    message: 'give at least one of severity, impactedUsers, status',
+    path: [],
+  });
+export type UpdateIncidentInput = z.infer<typeof updateIncidentSchema>;
+
+export const statusUpdateSchema = z.strictObject({
+  state: z.enum(STATUS_UPDATE_STATES),
+  body: text(8000),
+});
+export type StatusUpdateInput = z.infer<typeof statusUpdateSchema>;
+
+export const resolveIncidentSchema = z.strictObject({
+  summary: text(8000),
+});
+export type ResolveIncidentInput = z.infer<typeof resolveIncidentSchema>;
+
+export const listIncidentsQuerySchema = z.strictObject({
+  status: z.enum([...INCIDENT_STATUSES, 'active'] as const).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  service: z.enum(SERVICES).optional(),
+  region: REGION_CODE.optional(),
+  tenant: z.string().max(63).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
+
+/** Status-update templates offered to support engineers (seed 000: updates every 30 minutes). */
+export const STATUS_UPDATE_TEMPLATES: Record<StatusUpdateState, string> = {
+  investigating:
+    'We are investigating reports of {symptom}. Our engineers are engaged and the next update will follow within 30 minutes.',
+  identified:
+    'We have identified the cause: {cause}. We are working on a fix; next update within 30 minutes.',
+  monitoring:
+    'A fix has been applied and we are monitoring the results. Next update within 30 minutes or when the incident is resolved.',
+  resolved:
+    'This incident has been resolved. Service is restored to nominal SLO. A post-incident review follows for Sev 1 and Sev 2 within 5 business days.',
+};
+
+/** Severity definitions and examples, verbatim from seed 000, for the severity helper. */
+export const SEVERITY_DEFINITIONS: Record<Severity, { name: string; definition: string; examples: string[] }> = {
+  sev1: {
+    name: 'Sev 1 (Down)',
+    definition: 'Tenant cannot complete a primary workflow',
+    examples: ['SSO sign-in fails for all users', 'Hub writes failing', 'All LLM connectors offline', 'Command Center inaccessible'],
+  },
+  sev2: {
+    name: 'Sev 2 (Degraded)',
+    definition: 'Significant function impaired',
+    examples: [
+      'One LLM connector down (others still working)',
+      'Telemetry pipeline > 30 min behind',
+      'Hub Browser slow but writes succeed',
+      "Onboarding Portal's smoke-test step fails (existing tenants unaffected)",
+    ],
+  },
+  sev3: {
+    name: 'Sev 3 (Cosmetic)',
+    definition: 'Minor function impacted',
+    examples: [
+      'UI rendering issue (e.g., Adaptive Card columns misaligned)',
+      'Specific skill returns inconsistent format',
+      'Dashboard slow in one tab',
+    ],
+  },
+  sev4: { name: 'Sev 4 (Informational)', definition: 'User question or feature request', examples: [] },
+};
+
+export const CUSTOMER_RESPONSIBILITIES = [
+  "Don't rotate credentials in the middle of an incident (it makes diagnosis harder); wait for resolution.",
+  "Don't unilaterally republish skills (Distribution Plane is in a known state — additional pushes confuse forensics).",
+  'Do keep the channel open with timestamps + screenshots.',
+  'Do provide your impacted-user count updates as the situation evolves.',
+];
+
+export const PLANE_OWNERSHIP_NOTE =
+  'In Mode C (BYOC) the data plane runs in your cloud: your team owns the runbook for Postgres / SharePoint / Snowflake outages and Claresia assists. The control plane still runs in Claresia Cloud and follows the standard Sev 1-4 process. Cross-cutting incidents (e.g. mTLS endpoint certificate expired) are jointly triaged.';
+
+export const customerReplySchema = z.strictObject({
+  body: text(8000),
+});

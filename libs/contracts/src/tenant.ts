@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { TENANT_ROLES } from './incident';
+
+export const incidentContactSchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(200),
+  email: z.email('must be an email address'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()-]{6,30}$/, 'must be a phone number such as +39 02 1234 5678')
+    .optional(),
+  role: z.string().trim().max(100).optional(),
+});
+export const incidentContactsSchema = z.strictObject({
+  contacts: z.array(incidentContactSchema).max(50, 'at most 50 contacts'),
+});
+export type IncidentContact = z.infer<typeof incidentContactSchema>;
+
+export const createApiTokenSchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(100),
+  role: z.enum(TENANT_ROLES),
+  expiresInDays: z.number().int().min(1).max(730).optional(),
+});
+export type CreateApiTokenInput = z.infer<typeof createApiTokenSchema>;
+
+export const devLoginSchema = z.strictObject({
+  tenant: z.string().trim().max(63).optional(),
+  email: z.email('must be an email address'),
+  name: z.string().trim().min(1).max(200).optional(),
+  role: z.enum(['customer_admin', 'customer_viewer', 'support_engineer', 'csm'] as const),
+});
+export type DevLoginInput = z.infer<typeof devLoginSchema>;
+
+export const TENANT_SLUG = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be DNS-safe: lowercase letters, digits and hyphens, 1-63 characters');

@@ -1,0 +1,169 @@
+import { ruleName, type NameMatcher } from './names';
+import type { RedactionCounter } from './report';
+import type { TextRedactor } from './redact-text';
+import type { UrlRedactor } from './url';
+
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+const MAX_JSON_DEPTH = 64;
+
+export function setProp(obj: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    obj[key] = value;
+  }
+}
+
+export function looksJson(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xfeff) continue;
+    return c === 0x7b || c === 0x5b;
+  }
+  return false;
+}
+
+export function isJsonMime(m: string): boolean {
+  return m.includes('json');
+}
+
+export function isTextualMime(m: string): boolean {
+  const l = m.toLowerCase();
+  return (
+    l.startsWith('text/') ||
+    l.includes('json') ||
+    l.includes('xml') ||
+    l.includes('javascript') ||
+    l.includes('ecmascript') ||
+    l.includes('x-www-form-urlencoded') ||
+    l.includes('graphql')
+  );
+}
+
+interface WalkState {
+  changed: boolean;
+}
+
+/** Request bodies, kept response bodies and WebSocket frames, by content type. */
+export class BodyRedactor {
+  constructor(
+    private readonly text: TextRedactor,
+    private readonly url: UrlRedactor,
+    private readonly names: NameMatcher,
+    private readonly counter: RedactionCounter,
+  ) {}
+
+  body(text: string, mimeType: string): string {
+    if (text.length === 0) return text;
+    const m = mimeType.toLowerCase();
+    if (m.includes('x-www-form-urlencoded')) return this.url.params(text, 'form', true);
+    if (m.includes('multipart/')) return this.multipart(text, mimeType);
+    if (isJsonMime(m) || looksJson(text)) {
+      const r = this.jsonText(text);
+      if (r !== null) return r;
+    }
+    return this.text.scan(text);
+  }
+
+  /** Parses, redacts and re-serialises JSON text; the original text is kept when nothing changed. Null if not JSON. */
+  jsonText(text: string): string | null {
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(text) as Json;
+    } catch {
+      return null;
+    }
+    const st: WalkState = { changed: false };
+    const out = this.walk(parsed, 0, st);
+    return st.changed ? JSON.stringify(out) : text;
+  }
+
+  walk(v: Json, depth: number, st: WalkState): Json {
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
+    if (typeof v === 'string') {
+      const r = this.jsonString(v);
+      if (r !== v) st.changed = true;
+      return r;
+    }
+    if (depth >= MAX_JSON_DEPTH) {
+      st.changed = true;
+      return this.counter.mark('too-deep');
+    }
+    if (Array.isArray(v)) {
+      const out: Json[] = new Array<Json>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = this.walk(v[i], depth + 1, st);
+      return out;
+    }
+    const out: JsonObject = {};
+    for (const key of Object.keys(v)) {
+      const val = v[key];
+      const lkey = key.toLowerCase();
+      if (this.names.isSensitiveParam(lkey) && val !== null && val !== '' && typeof val !== 'boolean') {
+        st.changed = true;
+        setProp(out, key, this.counter.mark(`json:${ruleName(lkey)}`));
+        continue;
+      }
+      const k = this.text.scan(key);
+      if (k !== key) st.changed = true;
+      setProp(out, k, this.walk(val, depth + 1, st));
+    }
+    return out;
+  }
+
+  /** A string inside JSON: JSON encoded inside it is parsed and walked too. */
+  private jsonString(s: string): string {
+    if (s.length < 8) return s;
+    if (looksJson(s)) {
+      const r = this.jsonText(s);
+      if (r !== null) return r;
+    }
+    return this.url.decodedValue(s);
+  }
+
+  private multipart(text: string, mime: string): string {
+    const b = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(mime);
+    let boundary = b ? (b[1] ?? b[2]) : undefined;
+    if (boundary === undefined) {
+      const first = /^--([^\r\n]{1,200})\r?\n/.exec(text);
+      boundary = first ? first[1] : undefined;
+    }
+    if (boundary === undefined || !text.includes(`--${boundary}`)) return this.text.scan(text);
+    const delim = `--${boundary}`;
+    const parts = text.split(delim);
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (i === 0 || part.startsWith('--')) {
+        parts[i] = this.text.scan(part); // preamble / epilogue
+        continue;
+      }
+      let sep = part.indexOf('\r\n\r\n');
+      let sepLen = 4;
+      if (sep < 0) {
+        sep = part.indexOf('\n\n');
+        sepLen = 2;
+      }
+      if (sep < 0) {
+        parts[i] = this.text.scan(part);
+        continue;
+      }
+      const headers = part.slice(0, sep);
+      const rest = part.slice(sep + sepLen);
+      const trail = /\r?\n$/.exec(rest)?.[0] ?? '';
+      const content = rest.slice(0, rest.length - trail.length);
+      const name = /\bname="([^"]*)"/i.exec(headers)?.[1] ?? /\bname=([^;\s]+)/i.exec(headers)?.[1];
+      const isFile = /\bfilename\*?=/i.test(headers);
+      const ctype = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? 'text/plain';
+      let newContent: string;
+      if (content.length === 0) newContent = content;
+      else if (name !== undefined && this.names.isSensitiveParam(name.toLowerCase())) newContent = this.counter.mark(`form:${ruleName(name)}`);
+      else if (isFile) newContent = this.counter.mark('multipart-file');
+      else newContent = this.body(content, ctype);
+      parts[i] = this.text.scan(headers) + part.slice(sep, sep + sepLen) + newContent + trail;
+    }
+    return parts.join(delim);
+  }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Every test, on a fresh clone: installs what is missing, builds, then runs
+#   unit specs, e2e suites on the external PostgreSQL, e2e suites on embedded PostgreSQL,
+#   the browser tests (Playwright + Debian's Chromium), and a smoke test of the demo start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export npm_config_loglevel=error npm_config_fund=false npm_config_audit=false
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund
+fi
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  echo "[test] installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { echo "[test] Redis is not answering at 127.0.0.1:6379" >&2; exit 1; }
+
+echo "[test] type-check and build"
+npx tsc -p tsconfig.json --noEmit
+npm run build
+
+echo "[test] unit specs"
+npx jest --selectProjects unit --ci
+
+echo "[test] e2e on the external PostgreSQL (${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres})"
+npx jest --selectProjects e2e --ci --runInBand --forceExit
+
+echo "[test] e2e on embedded PostgreSQL (embedded-postgres package)"
+TEST_DATABASE=embedded npx jest --selectProjects e2e --ci --runInBand --forceExit
+
+if [ -f test/web/run-web-tests.js ]; then
+  echo "[test] browser tests"
+  node test/web/run-web-tests.js
+fi
+
+echo "[test] demo start smoke test (embedded PostgreSQL, fresh data folder)"
+node test/smoke/demo-smoke.js

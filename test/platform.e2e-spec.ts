@@ -1,0 +1,173 @@
+import { RequestMethod } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { PUBLIC_KEY, ROLES_KEY } from '../apps/portal-api/src/auth/auth.decorators';
+import { OutboxRelayService } from '../apps/portal-api/src/outbox/outbox-relay.service';
+import { IncidentsService } from '../apps/portal-api/src/incidents/incidents.service';
+import { SlaCheckJob } from '../apps/portal-api/src/incidents/jobs/sla-check.job';
+import { Db } from '../apps/portal-api/src/database/db.service';
+import { sql } from '../apps/portal-api/src/database/sql';
+import { Queue } from 'bullmq';
+import { createTenant, createTestApp, signIn, TestApp, tokenFor, validIntake } from './support/test-app';
+
+describe('platform', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('denies by default: every route is either @Public() or names its roles', () => {
+    const discovery = t.app.get(DiscoveryService);
+    const scanner = t.app.get(MetadataScanner);
+    const reflector = t.app.get(Reflector);
+    const unguarded: string[] = [];
+    let routes = 0;
+    for (const wrapper of discovery.getControllers()) {
+      const instance = wrapper.instance as object | undefined;
+      if (!instance) continue;
+      const proto = Object.getPrototypeOf(instance);
+      for (const name of scanner.getAllMethodNames(proto)) {
+        const handler = proto[name];
+        if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        routes++;
+        const isPublic = reflector.getAllAndOverride(PUBLIC_KEY, [handler, wrapper.metatype as any]);
+        const roles = reflector.getAllAndOverride(ROLES_KEY, [handler, wrapper.metatype as any]);
+        if (!isPublic && !(Array.isArray(roles) && roles.length)) {
+          unguarded.push(`${RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler)]} ${Reflect.getMetadata(PATH_METADATA, wrapper.metatype as any)}/${Reflect.getMetadata(PATH_METADATA, handler)}`);
+        }
+      }
+    }
+    expect(routes).toBeGreaterThan(15);
+    expect(unguarded).toEqual([]);
+  });
+
+  it('serves liveness, readiness (database and Redis), metrics and the OpenAPI document', async () => {
+    await t.http.get('/health/live').expect(200, { status: 'ok' });
+    const ready = await t.http.get('/health/ready').expect(200);
+    expect(ready.body.checks).toEqual({ database: 'up', redis: 'up' });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+    const doc = await t.http.get('/api/docs-json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/incidents', '/api/v1/incidents/{id}/acknowledge', '/api/v1/incidents/{id}/events']));
+    expect(doc.body.components.schemas.DeclareIncident.properties.severity.enum).toEqual(['sev1', 'sev2', 'sev3', 'sev4']);
+  });
+
+  it('answers unknown API paths with a JSON 404', async () => {
+    const res = await t.http.get('/api/v1/nothing-here').expect(404);
+    expect(res.body.error).toBe('not_found');
+  });
+
+  describe('sessions, tokens and tenant settings', () => {
+    it('signs in, reports who I am, and signs out server-side', async () => {
+      const tenant = await createTenant(t.app, { mode: 'A' });
+      const s = await signIn(t, { role: 'customer_admin', tenant: tenant.slug });
+      const me = await s.agent.get('/api/v1/me').expect(200);
+      expect(me.body.tenant.slug).toBe(tenant.slug);
+      expect(me.body.tenant.slaPolicy[0]).toMatchObject({ severity: 'sev1', initialResponse: { minutes: 30 } });
+      expect(me.body.principal.role).toBe('customer_admin');
+      await s.agent.post('/auth/logout').expect(200);
+      await s.agent.get('/api/v1/me').expect(401);
+    });
+
+    it('expires an idle session', async () => {
+      const tenant = await createTenant(t.app);
+      const s = await signIn(t, { role: 'customer_viewer', tenant: tenant.slug });
+      await s.agent.get('/api/v1/me').expect(200);
+      t.clock.advance(61 * 60_000);
+      await s.agent.get('/api/v1/me').expect(401);
+    });
+
+    it('creates an API token shown once, lists it without the secret, and revokes it', async () => {
+      const tenant = await createTenant(t.app);
+      const admin = `Bearer ${await tokenFor(t.app, tenant.id)}`;
+      const created = await t.http.post('/api/v1/api-tokens').set('Authorization', admin).send({ name: 'ci', role: 'customer_viewer' }).expect(201);
+      const token = created.body.token as string;
+      expect(token).toMatch(/^pt_/);
+      const list = await t.http.get('/api/v1/api-tokens').set('Authorization', admin).expect(200);
+      expect(JSON.stringify(list.body)).not.toContain(token);
+      await t.http.get('/api/v1/incidents').set('Authorization', `Bearer ${token}`).expect(200);
+      await t.http.post('/api/v1/api-tokens').set('Authorization', `Bearer ${token}`).send({ name: 'x', role: 'customer_admin' }).expect(403);
+      await t.http.delete(`/api/v1/api-tokens/${created.body.apiToken.id}`).set('Authorization', admin).expect(200);
+      await t.http.get('/api/v1/incidents').set('Authorization', `Bearer ${token}`).expect(401);
+      const bad = await t.http.post('/api/v1/api-tokens').set('Authorization', admin).send({ name: '', role: 'god' }).expect(400);
+      expect(bad.body.fields.map((f: any) => f.field).sort()).toEqual(['name', 'role']);
+    });
+
+    it('keeps another tenant\'s API token out of reach', async () => {
+      const a = await createTenant(t.app);
+      const b = await createTenant(t.app);
+      const adminB = `Bearer ${await tokenFor(t.app, b.id)}`;
+      const created = await t.http.post('/api/v1/api-tokens').set('Authorization', `Bearer ${await tokenFor(t.app, a.id)}`).send({ name: 'a', role: 'customer_viewer' }).expect(201);
+      await t.http.delete(`/api/v1/api-tokens/${created.body.apiToken.id}`).set('Authorization', adminB).expect(404);
+    });
+
+    it('updates the incident-contact list (customer_admin only) with field errors', async () => {
+      const tenant = await createTenant(t.app);
+      const admin = `Bearer ${await tokenFor(t.app, tenant.id)}`;
+      const viewer = `Bearer ${await tokenFor(t.app, tenant.id, 'customer_viewer')}`;
+      const ok = await t.http.put('/api/v1/tenant/contacts').set('Authorization', admin).send({ contacts: [{ name: 'Ops', email: 'ops@x.example' }] }).expect(200);
+      expect(ok.body.contacts).toEqual([{ name: 'Ops', email: 'ops@x.example' }]);
+      await t.http.put('/api/v1/tenant/contacts').set('Authorization', viewer).send({ contacts: [] }).expect(403);
+      const bad = await t.http.put('/api/v1/tenant/contacts').set('Authorization', admin).send({ contacts: [{ name: 'Ops', email: 'nope' }] }).expect(400);
+      expect(bad.body.fields).toEqual([{ field: 'contacts.0.email', message: 'must be an email address' }]);
+    });
+
+    it('lists a tenant\'s sign-in options and 404s an unknown tenant', async () => {
+      const tenant = await createTenant(t.app);
+      const res = await t.http.get(`/auth/tenants/${tenant.slug}`).expect(200);
+      expect(res.body).toMatchObject({ tenant: { slug: tenant.slug }, devLogin: true });
+      await t.http.get('/auth/tenants/no-such-tenant').expect(404);
+    });
+  });
+
+  describe('outbox and SLA breach job', () => {
+    it('declares while Redis is down, keeps the job in the outbox, and relays it when Redis is back', async () => {
+      const down = await createTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:6390' } });
+      try {
+        const tenant = await createTenant(down.app, { mode: 'B' });
+        const res = await down.http.post('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(down.app, tenant.id)}`).send(validIntake()).expect(201);
+        expect(await down.app.get(OutboxRelayService).relayOnce()).toBe(0);
+        const ready = await down.http.get('/health/ready').expect(503);
+        expect(ready.body.checks.redis).toBe('down');
+        const pending = await down.app.get(Db).scoped('system', (em) => sql(em, `select topic, attempts, last_error from outbox where tenant_id = $1 and relayed_at is null`, [tenant.id]));
+        expect(pending.length).toBeGreaterThanOrEqual(3);
+        const failed = await down.app.get(Db).scoped('system', (em) => sql(em, `select count(*)::int as n from outbox where relayed_at is null and last_error is not null`));
+        expect(failed[0].n).toBeGreaterThanOrEqual(1);
+        // Redis is back: the same database, an app whose queue reaches Redis.
+        let relayed = 0;
+        for (let n = -1; n !== 0; relayed += n) n = Math.max(0, await t.app.get(OutboxRelayService).relayOnce({ ignoreBackoff: true }));
+        expect(relayed).toBeGreaterThanOrEqual(pending.length);
+        const queue = new Queue('portal', { connection: { host: '127.0.0.1', port: 6379 }, prefix: t.config.queuePrefix });
+        const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'completed', 'failed']);
+        expect(jobs.filter((j) => j.data.incidentId === res.body.id).map((j) => j.data.clock).sort()).toEqual(['initial_response', 'restoration', 'status_update']);
+        await queue.close();
+      } finally {
+        await down.close();
+      }
+    });
+
+    it('records a breach once when the check runs at the due time, however often it is delivered', async () => {
+      const tenant = await createTenant(t.app, { mode: 'B' });
+      const inc = (await t.http.post('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(t.app, tenant.id)}`).send(validIntake()).expect(201)).body;
+      const job = t.app.get(SlaCheckJob);
+      await job.handle({ tenantId: tenant.id, incidentId: inc.id, clock: 'initial_response', dueAt: inc.sla.clocks.initialResponse.dueAt });
+      t.clock.advance(16 * 60_000);
+      await job.handle({ tenantId: tenant.id, incidentId: inc.id, clock: 'initial_response', dueAt: inc.sla.clocks.initialResponse.dueAt });
+      await job.handle({ tenantId: tenant.id, incidentId: inc.id, clock: 'initial_response', dueAt: inc.sla.clocks.initialResponse.dueAt });
+      const events = await t.http.get(`/api/v1/incidents/${inc.id}/events`).set('Authorization', `Bearer ${await tokenFor(t.app, tenant.id)}`).expect(200);
+      const breaches = events.body.items.filter((e: any) => e.action === 'sla.breached');
+      expect(breaches.map((e: any) => e.details.clock)).toEqual(['initial_response']);
+      // A job for another tenant's incident finds nothing: the worker re-enters the payload's tenant.
+      const stranger = await createTenant(t.app);
+      expect(await t.app.get(IncidentsService).checkBreaches(inc.id).catch(() => 'no context')).toBe('no context');
+      await job.handle({ tenantId: stranger.id, incidentId: inc.id, clock: 'initial_response', dueAt: inc.sla.clocks.initialResponse.dueAt });
+    });
+
+    it('signs out a vendor session with a governance event', async () => {
+      const s = await signIn(t, { role: 'support_engineer' });
+      await s.agent.post('/auth/logout').expect(200);
+      await s.agent.get('/api/v1/incidents').expect(401);
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { DataSource } from 'typeorm';
+import { Client } from 'pg';
+import { inTenantTransaction } from '@portal/tenancy';
+import { appRoleUrl } from '../apps/portal-api/src/database/app-role';
+import { createTenant, createTestApp, TestApp, tokenFor, validIntake } from './support/test-app';
+
+/** Tenant isolation is PostgreSQL's job, not only the WHERE clause's. */
+describe('row-level security', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  let tenantA: string;
+  let tenantB: string;
+  let incidentA: string;
+  let incidentB: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const a = await createTenant(t.app);
+    const b = await createTenant(t.app);
+    tenantA = a.id;
+    tenantB = b.id;
+    incidentA = (await t.http.post('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(t.app, a.id)}`).send(validIntake()).expect(201)).body.id;
+    incidentB = (await t.http.post('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(t.app, b.id)}`).send(validIntake()).expect(201)).body.id;
+    // A pool of ONE connection: tenant A's transaction, then tenant B's, on the same connection.
+    ds = new DataSource({ type: 'postgres', url: appRoleUrl(t.config.database.url!, 'portal_app', 'portal_app_test_pw'), extra: { max: 1 } });
+    await ds.initialize();
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await t.close();
+  });
+
+  it('returns only the current tenant\'s rows when the query forgets tenant_id', async () => {
+    const rows = await inTenantTransaction(ds, [tenantA], (em) => em.query('select id, tenant_id from incidents'));
+    expect(rows.map((r: any) => r.id)).toContain(incidentA);
+    expect(rows.map((r: any) => r.id)).not.toContain(incidentB);
+    expect(new Set(rows.map((r: any) => r.tenant_id))).toEqual(new Set([tenantA]));
+  });
+
+  it('finds nothing when asking for another tenant\'s row by id', async () => {
+    const rows = await inTenantTransaction(ds, [tenantA], (em) => em.query('select * from incidents where id = $1', [incidentB]));
+    expect(rows).toEqual([]);
+  });
+
+  it('does not leak the tenant to the next transaction on the same pooled connection', async () => {
+    await inTenantTransaction(ds, [tenantA], (em) => em.query('select 1'));
+    const rowsB = await inTenantTransaction(ds, [tenantB], (em) => em.query('select id from incidents'));
+    expect(rowsB.map((r: any) => r.id)).toEqual([incidentB]);
+    const setting = await ds.query(`select current_setting('app.tenant_ids', true) as v`);
+    expect(setting[0].v ?? '').toBe('');
+  });
+
+  it('sees nothing at all without a tenant context (fails closed)', async () => {
+    expect(await ds.query('select * from incidents')).toEqual([]);
+    expect(await ds.query('select * from governance_events')).toEqual([]);
+    expect(await ds.query('select * from api_tokens')).toEqual([]);
+  });
+
+  it('refuses to write a row into another tenant', async () => {
+    await expect(
+      inTenantTransaction(ds, [tenantA], (em) => em.query(`update incidents set tenant_id = $1 where id = $2`, [tenantB, incidentA])),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      inTenantTransaction(ds, [tenantA], (em) =>
+        em.query(`insert into status_updates (tenant_id, incident_id, state, body, author_id, author_label, created_at) values ($1,$2,'investigating','x','a','a',now())`, [tenantB, incidentB]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('keeps the audit trail append-only for the app role', async () => {
+    await expect(inTenantTransaction(ds, [tenantA], (em) => em.query(`update governance_events set action = 'x'`))).rejects.toThrow(/permission denied|append-only/);
+    await expect(inTenantTransaction(ds, [tenantA], (em) => em.query(`delete from governance_events`))).rejects.toThrow(/permission denied|append-only/);
+  });
+
+  it('connects as a role that is neither superuser, BYPASSRLS, nor the owner of any table', async () => {
+    const [role] = await ds.query(`select rolsuper, rolbypassrls from pg_roles where rolname = current_user`);
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+    const owned = await ds.query(`select tablename from pg_tables where schemaname = 'public' and tableowner = current_user`);
+    expect(owned).toEqual([]);
+  });
+
+  it('forces row-level security on every tenant-owned table', async () => {
+    const owner = new Client({ connectionString: t.config.database.url! });
+    await owner.connect();
+    const { rows } = await owner.query(`
+      select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c
+      join information_schema.columns col on col.table_name = c.relname and col.column_name = 'tenant_id' and col.table_schema = 'public'
+      where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace`);
+    await owner.end();
+    const unprotected = rows.filter((r) => !(r.relrowsecurity && r.relforcerowsecurity)).map((r) => r.relname);
+    // Sessions and CSM assignments are vendor-side infrastructure, looked up by hash or staff id.
+    expect(unprotected.sort()).toEqual(['csm_assignments', 'sessions']);
+  });
+});

@@ -1,0 +1,44 @@
+// Starts the built portal exactly as the README's start command does (no DATABASE_URL: embedded
+// PostgreSQL, demo seed), then declares a sev1 for the Mode C tenant with the printed token.
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'portal-smoke-'));
+const port = 3900 + Math.floor(Math.random() * 90);
+const env = { ...process.env, PORT: String(port), EMBEDDED_PG_DIR: join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(55400 + Math.floor(Math.random() * 90)), SECRET_KEY_FILE: join(dataDir, 'key'), LOG_LEVEL: 'warn', EVIDENCE_DIR: join(dataDir, 'evidence') };
+delete env.DATABASE_URL;
+const child = spawn(process.execPath, ['dist/apps/portal-api/src/main.js', '--demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+const fail = (m) => { console.error(`[smoke] FAILED: ${m}\n${out}`); child.kill('SIGTERM'); process.exitCode = 1; };
+const timer = setTimeout(() => fail('portal not ready within 120 s'), 120_000);
+child.stdout.on('data', async (d) => {
+  out += d;
+  if (!/portal ready in/.test(out) || child.done) return;
+  child.done = true;
+  clearTimeout(timer);
+  try {
+    const token = /API token for globex \(customer_admin\): (\S+)/.exec(out)[1];
+    const base = `http://127.0.0.1:${port}`;
+    const res = await fetch(`${base}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Smoke: SSO down', severity: 'sev1', services: ['Identity'], regions: ['eu-south-1'], impactedUsers: 10, firstNoticedAt: new Date().toISOString(), firstNoticedTimezone: 'America/New_York', symptoms: 'nobody can sign in', recentChanges: { kinds: [] }, reproductionConfirmed: true, plane: 'control_plane' }),
+    });
+    const body = await res.json();
+    if (res.status !== 201) return fail(`declare answered ${res.status} ${JSON.stringify(body)}`);
+    const c = body.sla.clocks;
+    if (c.initialResponse.target.minutes !== 15 || c.restoration.target.minutes !== 240) return fail(`unexpected clocks ${JSON.stringify(c)}`);
+    const ready = await fetch(`${base}/health/ready`);
+    if (ready.status !== 200) return fail(`ready answered ${ready.status}`);
+    const web = await fetch(`${base}/`);
+    if (web.status !== 200 || !/<div id="root">/.test(await web.text())) return fail('the web app is not served at /');
+    console.log(`[smoke] ok: ${body.reference} sev1 Mode C, response due ${c.initialResponse.dueAt}, restoration due ${c.restoration.dueAt}`);
+    console.log('1 passed, 0 failed');
+    child.kill('SIGTERM');
+  } catch (e) {
+    fail(e.stack);
+  }
+});
+child.on('exit', () => { try { rmSync(dataDir, { recursive: true, force: true }); } catch {} });
