@@ -75,16 +75,18 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     await customer.getByRole('checkbox', { name: 'Hub', exact: true }).check();
     await customer.getByRole('checkbox', { name: 'eu-south-1 (Milano)' }).check();
     await customer.getByLabel('Impacted users').fill('800');
-    await customer.getByLabel('Impacted-user examples').fill('jane.doe@globex.example');
-    await customer.getByLabel('Impacted-user examples').press('Enter');
+    const examples = customer.getByRole('textbox', { name: 'Impacted-user examples' });
+    await examples.fill('jane.doe@globex.example');
+    await examples.press('Enter');
 
     // The reporter's zone defaults to the browser's and stays editable.
     assert.equal(await customer.getByRole('textbox', { name: 'Your time zone' }).inputValue(), 'America/New_York');
 
     await customer.getByRole('checkbox', { name: 'LLM platform update' }).check();
     await customer.getByLabel('Details of the changes').fill('Connector SDK upgraded yesterday evening.');
-    await customer.getByLabel('Error codes').fill('HUB-503');
-    await customer.getByLabel('Error codes').press('Enter');
+    const codes = customer.getByRole('textbox', { name: 'Error codes' });
+    await codes.fill('HUB-503');
+    await codes.press('Enter');
     await customer.getByRole('checkbox', { name: 'We can reproduce the problem' }).check();
     await customer.getByRole('radio', { name: 'Control plane (runs in Claresia Cloud)' }).check();
     await customer.getByText('Who owns what in Mode C').waitFor();
@@ -131,7 +133,7 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
   });
 
   test('the incident is in the list, most urgent first, with a live clock', async () => {
-    await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Incidents' }).click();
+    await customer.getByRole('navigation', { name: 'Main', exact: true }).getByRole('link', { name: 'Incidents' }).click();
     const row = customer.locator(`[data-testid="incident-row"][data-reference="${reference}"]`);
     await row.waitFor();
     assert.match(await row.textContent(), new RegExp(TITLE));

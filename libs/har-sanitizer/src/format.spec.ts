@@ -82,6 +82,28 @@ describe('bad input', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('rejects result when the stream is destroyed before the input ended (aborted upload)', async () => {
+    const { stream, result } = createHarSanitizer();
+    stream.on('error', () => undefined);
+    stream.resume();
+    stream.write('{"log":{"entries":[{"time":1},');
+    stream.destroy();
+    await expect(result).rejects.toThrow(/destroyed before the input ended/);
+  });
+
+  it('accepts string and Uint8Array chunks', async () => {
+    const { stream, result } = createHarSanitizer();
+    const out: Buffer[] = [];
+    stream.on('data', (c: Buffer) => out.push(c));
+    stream.write('{"log":{"entries":[{"time":1,"request":{"method":"GET","url":"https://a.example/?token=abc"}}');
+    stream.write(new TextEncoder().encode(',{"time":2}]}}'));
+    stream.end();
+    const r = await result;
+    await new Promise((res) => stream.on('end', res));
+    expect(r.insights.entryCount).toBe(2);
+    expect(JSON.parse(Buffer.concat(out).toString()).log.entries[0].request.url).toBe('https://a.example/?token=[REDACTED:query:token]');
+  });
+
   it('every strict prefix of a valid HAR is "truncated" (or "empty"), never a success', async () => {
     const har = minimalHar([
       { request: { method: 'POST', url: 'https://a.example/x?q="1"', postData: { text: '{"a":"\\\\\\"]}"}' } }, response: { status: 500 } },

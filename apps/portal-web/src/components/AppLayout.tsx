@@ -114,6 +114,8 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
         </Container>
       </AppShell.Header>
 
+      {/* Only in the DOM while open, so its links are not tabbable (or found twice) when the header nav shows. */}
+      {opened && (
       <AppShell.Navbar p="md" aria-label="Main navigation">
         <Stack gap={4}>
           {canDeclare && (
@@ -136,6 +138,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
           <NavLink component="button" label="Sign out" leftSection={<IconLogout size={18} aria-hidden />} onClick={() => void signOut()} />
         </Stack>
       </AppShell.Navbar>
+      )}
 
       <AppShell.Main id="main" tabIndex={-1} className="portal-main">
         {children}
