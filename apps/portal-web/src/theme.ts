@@ -16,6 +16,8 @@ export const theme = createTheme({
     Badge: { defaultProps: { radius: 'sm' } },
     Paper: { defaultProps: { withBorder: true, radius: 'md' } },
     Checkbox: { defaultProps: { radius: 'sm' } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } },
+    Alert: { defaultProps: { closeButtonLabel: 'Dismiss' } },
   },
 });
 

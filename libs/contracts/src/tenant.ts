@@ -34,3 +34,12 @@ export type DevLoginInput = z.infer<typeof devLoginSchema>;
 export const TENANT_SLUG = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be DNS-safe: lowercase letters, digits and hyphens, 1-63 characters');
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:mm such as 09:00');
+export const businessCalendarSchema = z.strictObject({
+  workingDays: z.array(z.number().int().min(1, 'ISO weekday 1 (Mon) to 7 (Sun)').max(7, 'ISO weekday 1 (Mon) to 7 (Sun)')).min(1, 'at least one working day').max(7),
+  dayStart: HHMM,
+  dayEnd: HHMM,
+  holidays: z.array(z.iso.date('must be a date YYYY-MM-DD')).max(400),
+}).refine((c) => c.dayEnd > c.dayStart, { path: ['dayEnd'], message: 'must be after dayStart' });
+export type BusinessCalendarInput = z.infer<typeof businessCalendarSchema>;

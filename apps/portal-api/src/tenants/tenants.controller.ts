@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Put, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { incidentContactsSchema } from '@portal/contracts';
+import { businessCalendarSchema, incidentContactsSchema } from '@portal/contracts';
+import type { BusinessCalendarInput } from '@portal/contracts';
 import type { IncidentContact } from '@portal/contracts';
 import { ALL_ROLES, Roles } from '../auth/auth.decorators';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -30,5 +31,12 @@ export class TenantsController {
   @Put('tenant/contacts')
   updateContacts(@Req() req: Request, @Body(new ZodPipe(incidentContactsSchema)) body: { contacts: IncidentContact[] }) {
     return this.tenants.updateContacts(req.principal!.actor.homeTenantId!, body.contacts);
+  }
+
+  /** Business hours and holidays in the tenant's time zone; business-day SLA clocks follow them. */
+  @Roles('customer_admin')
+  @Put('tenant/calendar')
+  updateCalendar(@Req() req: Request, @Body(new ZodPipe(businessCalendarSchema)) body: BusinessCalendarInput) {
+    return this.tenants.updateCalendar(req.principal!.actor.homeTenantId!, body);
   }
 }

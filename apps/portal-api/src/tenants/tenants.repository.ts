@@ -43,6 +43,9 @@ export class TenantsRepository {
   async updateContacts(em: EntityManager, id: string, contacts: IncidentContact[]): Promise<void> {
     await sql(em, 'update tenants set contacts = $2 where id = $1', [id, JSON.stringify(contacts)]);
   }
+  async updateCalendar(em: EntityManager, id: string, calendar: Tenant['calendar']): Promise<void> {
+    await sql(em, 'update tenants set calendar = $2 where id = $1', [id, JSON.stringify(calendar)]);
+  }
   async insert(em: EntityManager, t: Omit<Tenant, 'id'>): Promise<Tenant> {
     const rows = await sql(em, 
       `insert into tenants (slug, display_name, service_mode, timezone, calendar, regions, contacts, country)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { IncidentContact } from '@portal/contracts';
-import { requiredChannels, responseTarget } from '@portal/sla';
-import { NotFound } from '../common/domain-errors';
+import type { BusinessCalendarInput, IncidentContact } from '@portal/contracts';
+import { requiredChannels, responseTarget, validateCalendar } from '@portal/sla';
+import { NotFound, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
 import { GovernanceService } from '../governance/governance.service';
 import type { Principal } from '../auth/principal';
@@ -37,6 +37,19 @@ export class TenantsService {
       await this.tenants.updateContacts(em, tenantId, contacts);
       await this.governance.record(em, { tenantId, action: 'tenant.contacts_updated', subjectType: 'tenant', subjectId: tenantId, details: { count: contacts.length } });
       return this.view({ ...t, contacts });
+    });
+  }
+
+  async updateCalendar(tenantId: string, input: BusinessCalendarInput) {
+    return this.db.tx(async (em) => {
+      const t = await this.tenants.findById(em, tenantId);
+      if (!t) throw new NotFound('tenant not found');
+      const calendar = { timezone: t.timezone, ...input, holidays: [...new Set(input.holidays)].sort() };
+      const problems = validateCalendar(calendar);
+      if (problems.length) throw new ValidationFailed(problems.map((message) => ({ field: 'calendar', message })));
+      await this.tenants.updateCalendar(em, tenantId, calendar);
+      await this.governance.record(em, { tenantId, action: 'tenant.calendar_updated', subjectType: 'tenant', subjectId: tenantId, details: { workingDays: calendar.workingDays, dayStart: calendar.dayStart, dayEnd: calendar.dayEnd, holidays: calendar.holidays.length } });
+      return this.view({ ...t, calendar });
     });
   }
 
