@@ -14,7 +14,8 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { echo "[test] Redis is not answering at 127.0.0.1:6379" >&2; exit 1; }
+node -e "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))" \
+  || { echo "[test] Redis is not answering at 127.0.0.1:6379 (start it: redis-server --daemonize yes)" >&2; exit 1; }
 
 echo "[test] type-check and build"
 npx tsc -p tsconfig.json --noEmit

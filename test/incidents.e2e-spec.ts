@@ -45,6 +45,19 @@ describe('incidents API', () => {
       expect(res.body.firstNoticedAt).toBe('2026-11-23T08:45:00.000Z');
     });
 
+    it('returns the first incident when a declaration is retried with the same Idempotency-Key', async () => {
+      const key = `retry-${Date.now()}`;
+      const first = await declare(adminA, validIntake()).set('Idempotency-Key', key).expect(201);
+      const again = await declare(adminA, validIntake()).set('Idempotency-Key', key).expect(200);
+      expect(again.body.id).toBe(first.body.id);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      const bad = await declare(adminA, validIntake()).set('Idempotency-Key', 'x').expect(400);
+      expect(bad.body.fields[0].field).toBe('Idempotency-Key');
+      // The same key in another tenant is another incident.
+      const otherTenant = await declare(adminOther, validIntake()).set('Idempotency-Key', key).expect(201);
+      expect(otherTenant.body.id).not.toBe(first.body.id);
+    });
+
     it('numbers incidents per tenant', async () => {
       const first = await declare(adminA, validIntake()).expect(201);
       const second = await declare(adminA, validIntake()).expect(201);

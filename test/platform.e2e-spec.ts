@@ -113,6 +113,18 @@ describe('platform', () => {
       expect(bad.body.fields).toEqual([{ field: 'contacts.0.email', message: 'must be an email address' }]);
     });
 
+    it('shows a customer admin the tenant audit trail and nothing of other tenants', async () => {
+      const a = await createTenant(t.app);
+      const b = await createTenant(t.app);
+      const adminA = `Bearer ${await tokenFor(t.app, a.id)}`;
+      await t.http.put('/api/v1/tenant/contacts').set('Authorization', adminA).send({ contacts: [] }).expect(200);
+      await t.http.put('/api/v1/tenant/contacts').set('Authorization', `Bearer ${await tokenFor(t.app, b.id)}`).send({ contacts: [] }).expect(200);
+      const res = await t.http.get('/api/v1/governance-events').set('Authorization', adminA).expect(200);
+      expect(res.body.items.map((e: any) => e.action)).toEqual(['tenant.contacts_updated']);
+      expect(res.body.items[0].tenantId).toBe(a.id);
+      await t.http.get('/api/v1/governance-events').set('Authorization', `Bearer ${await tokenFor(t.app, a.id, 'customer_viewer')}`).expect(403);
+    });
+
     it('lists a tenant\'s sign-in options and 404s an unknown tenant', async () => {
       const tenant = await createTenant(t.app);
       const res = await t.http.get(`/auth/tenants/${tenant.slug}`).expect(200);

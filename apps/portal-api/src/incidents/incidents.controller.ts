@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ValidationFailed } from '../common/domain-errors';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import {
   declareIncidentSchema,
@@ -30,8 +32,17 @@ export class IncidentsController {
   @Roles('customer_admin')
   @Post()
   @ApiBody(schema('DeclareIncident'))
-  declare(@Body(new ZodPipe(declareIncidentSchema)) body: DeclareIncidentInput) {
-    return this.incidents.declare(body);
+  async declare(
+    @Body(new ZodPipe(declareIncidentSchema)) body: DeclareIncidentInput,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (key !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
+      throw new ValidationFailed([{ field: 'Idempotency-Key', message: 'must be 8-128 characters of letters, digits, . _ : -' }]);
+    }
+    const { replayed, ...incident } = await this.incidents.declare(body, key ?? null);
+    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    return incident;
   }
 
   @Roles(...ALL_ROLES)

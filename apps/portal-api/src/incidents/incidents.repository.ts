@@ -114,15 +114,20 @@ export class IncidentsRepository {
     return rows[0].incident_seq;
   }
 
-  async insert(em: EntityManager, n: NewIncident, number: number): Promise<string> {
+  async findByIdempotencyKey(em: EntityManager, tenantId: string, key: string): Promise<IncidentRecord | null> {
+    const rows = await sql(em, `${SELECT} where i.tenant_id = $1 and i.idempotency_key = $2`, [tenantId, key]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async insert(em: EntityManager, n: NewIncident, number: number, idempotencyKey: string | null = null): Promise<string> {
     const rows = await sql<{ id: string }>(em,
       `insert into incidents (tenant_id, number, title, severity, status, services, regions, impacted_users, first_noticed_at, first_noticed_tz,
-         symptoms, recent_changes, error_codes, reproduction_confirmed, impacted_user_examples, plane, service_mode, declared_at, declared_by, intake_redactions)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20) returning id`,
+         symptoms, recent_changes, error_codes, reproduction_confirmed, impacted_user_examples, plane, service_mode, declared_at, declared_by, intake_redactions, idempotency_key)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) returning id`,
       [
         n.tenantId, number, n.title, n.severity, n.status, n.services, n.regions, n.impactedUsers, n.firstNoticedAt, n.firstNoticedTimezone,
         n.symptoms, JSON.stringify(n.recentChanges), n.errorCodes, n.reproductionConfirmed, n.impactedUserExamples, n.plane, n.serviceMode,
-        n.declaredAt, JSON.stringify(n.declaredBy), JSON.stringify(n.intakeRedactions),
+        n.declaredAt, JSON.stringify(n.declaredBy), JSON.stringify(n.intakeRedactions), idempotencyKey,
       ],
     );
     return rows[0].id;

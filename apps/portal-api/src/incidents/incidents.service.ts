@@ -14,6 +14,7 @@ import { TenantContext, Actor } from '@portal/tenancy';
 import { Clock } from '../common/clock';
 import { Forbidden, IncidentNotFound, InvalidTransition, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
+import { sql } from '../database/sql';
 import { GovernanceService } from '../governance/governance.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { JobName } from '../queue/jobs';
@@ -62,7 +63,11 @@ export class IncidentsService {
     private readonly clock: Clock,
   ) {}
 
-  async declare(input: DeclareIncidentInput) {
+  /**
+   * Declares an incident. With an Idempotency-Key, a retried declaration (double click, flaky
+   * network mid-outage) returns the incident the first one created instead of a duplicate.
+   */
+  async declare(input: DeclareIncidentInput, idempotencyKey: string | null = null): Promise<ReturnType<IncidentsService['view']> & { replayed?: boolean }> {
     const actor = TenantContext.actor();
     if (!actor.homeTenantId) throw new Forbidden('incidents are declared by a tenant user or a tenant API token');
     const tenantId = actor.homeTenantId;
@@ -70,6 +75,11 @@ export class IncidentsService {
     return this.db.tx(async (em) => {
       const tenant = await this.tenants.findById(em, tenantId);
       if (!tenant) throw new IncidentNotFound();
+      if (idempotencyKey) {
+        await sql(em, 'select pg_advisory_xact_lock(hashtext($1))', [`${tenantId}:${idempotencyKey}`]);
+        const existing = await this.incidents.findByIdempotencyKey(em, tenantId, idempotencyKey);
+        if (existing) return { ...this.view(existing, now), replayed: true };
+      }
       const fields: { field: string; message: string }[] = [];
       const known = new Set(tenant.regions.map((r) => r.code));
       input.regions.forEach((r, i) => {
@@ -115,7 +125,7 @@ export class IncidentsService {
         declaredAt: now,
         declaredBy,
         intakeRedactions: redactions,
-      }, number);
+      }, number, idempotencyKey);
       await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
       await this.governance.record(em, {
         tenantId,

@@ -134,7 +134,9 @@ export class Foundation1763900000000 implements MigrationInterface {
         pir_delivered_at timestamptz,
         intake_redactions jsonb not null default '[]',
         version integer not null default 1,
-        unique (tenant_id, number)
+        idempotency_key text,
+        unique (tenant_id, number),
+        unique (tenant_id, idempotency_key)
       );
       create index incidents_tenant_declared on incidents (tenant_id, declared_at desc, id desc);
       create index incidents_tenant_status on incidents (tenant_id, status);
