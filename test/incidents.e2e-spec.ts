@@ -107,6 +107,15 @@ describe('incidents API', () => {
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js/);
     });
 
+    it('answers 413 for an oversized body and 400 for a body that is not an object', async () => {
+      const huge = await declare(adminA, validIntake({ symptoms: 'x'.repeat(1_200_000) })).expect(413);
+      expect(huge.body.error).toBe('payload_too_large');
+      const arr = await t.http.post('/api/v1/incidents').set('Authorization', adminA).send([1, 2]).expect(400);
+      expect(arr.body.fields[0].field).toBe('body');
+      const long = await declare(adminA, validIntake({ symptoms: 'y'.repeat(8001) })).expect(400);
+      expect(long.body.fields).toEqual([{ field: 'symptoms', message: 'must be at most 8000 characters' }]);
+    });
+
     it('redacts a secret pasted into the symptoms and says so', async () => {
       const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlX2NhbmFyeV92YWx1ZQ';
       const res = await declare(adminA, validIntake({ symptoms: `Users fail with header Authorization: Bearer ${jwt}` })).expect(201);
