@@ -22,8 +22,9 @@ export async function launch() {
 }
 
 /** A fresh browser context (own cookies) at desktop width unless told otherwise. */
-export async function newPage(browser, { width = 1280, height = 900, timezoneId = 'Europe/Rome' } = {}) {
+export async function newPage(browser, { width = 1280, height = 900, timezoneId = 'Europe/Rome', fakeClock = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, timezoneId, locale: 'en-GB', baseURL: BASE });
+  if (fakeClock) await context.clock.install({ time: new Date() });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -65,19 +66,22 @@ export async function expectAccessible(page, name) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const summary = (vs) => vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
-  if (result.violations.length) process.stdout.write(`# axe ${name}: ${result.violations.length} violation(s) (${bad.length} serious/critical)\n#   ${summary(result.violations).replace(/\n/g, '\n# ')}\n`);
-  else process.stdout.write(`# axe ${name}: no violations\n`);
+  if (result.violations.length) process.stdout.write(`axe ${name}: ${result.violations.length} violation(s) (${bad.length} serious/critical)\n  ${summary(result.violations)}\n`);
+  else process.stdout.write(`axe ${name}: no violations\n`);
   assert.equal(bad.length, 0, `axe found serious/critical violations on ${name}:\n  ${summary(bad)}`);
   return result.violations;
 }
 
 /** Full-page screenshot into test-artifacts/screenshots and docs/screenshots. */
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { docs = true } = {}) {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(DOC_SHOTS, { recursive: true });
+  // Fixed header and sticky panels are drawn where the page is scrolled: start from the top.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(100);
   const file = join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
-  copyFileSync(file, join(DOC_SHOTS, `${name}.png`));
+  if (docs) copyFileSync(file, join(DOC_SHOTS, `${name}.png`));
 }
 
 /** The page does not scroll sideways (phone widths). */
@@ -89,7 +93,8 @@ export async function expectNoHorizontalOverflow(page, what) {
 /** Lets notifications and transitions settle before a screenshot or scan. */
 export async function settle(page) {
   await page.waitForLoadState('networkidle').catch(() => {});
-  await page.waitForTimeout(300);
+  for (const close of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await close.click().catch(() => {});
+  await page.waitForTimeout(400);
 }
 
 /** Declares an incident through the API with the page's session (for tests that are not about the form). */

@@ -171,7 +171,7 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     await support.getByTestId('timeline').getByText('Acknowledged by Claresia').waitFor();
   });
 
-  test('the support engineer posts an update from a template, then resolves', async () => {
+  test('the support engineer posts an update from a template', async () => {
     const actions = support.getByTestId('support-actions');
     await pickOption(support, actions.getByRole('textbox', { name: 'State' }), 'Identified');
     const body = actions.getByLabel('Update for the customer');
@@ -186,6 +186,31 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     await expectAccessible(support, 'incident (support engineer view)');
     await screenshot(support, 'incident-support');
 
+  });
+
+  test('waiting on the customer pauses restoration; the customer’s reply resumes it', async () => {
+    const actions = support.getByTestId('support-actions');
+    await actions.getByRole('tab', { name: 'Wait on customer' }).click();
+    await actions.getByLabel('What do you need from the customer?').fill('Please send the HAR file of one failed save.');
+    await actions.getByRole('button', { name: 'Set waiting on customer' }).click();
+    await support.locator('[data-testid="incident-status"][data-status="waiting_on_customer"]').waitFor();
+    assert.equal(await support.getByTestId('clock-restoration').getAttribute('data-tone'), 'paused');
+
+    await customer.goto(incidentPath);
+    await customer.getByText('Claresia is waiting on your answer').waitFor();
+    assert.equal(await customer.getByTestId('clock-restoration').getAttribute('data-tone'), 'paused');
+    assert.match(await customer.getByTestId('clock-restoration').textContent(), /paused/);
+    await customer.getByLabel('Your message').fill('HAR file shared in the Slack Connect channel at 10:12.');
+    await customer.getByRole('button', { name: 'Send reply' }).click();
+    await customer.locator('[data-testid="incident-status"][data-status="investigating"]').waitFor();
+    await customer.getByTestId('timeline').getByText('HAR file shared in the Slack Connect channel', { exact: false }).waitFor();
+    assert.equal(await customer.getByTestId('clock-restoration').getAttribute('data-tone'), 'running');
+  });
+
+  test('the support engineer resolves the incident', async () => {
+    await support.reload();
+    await support.getByTestId('timeline').getByText('HAR file shared in the Slack Connect channel', { exact: false }).waitFor();
+    const actions = support.getByTestId('support-actions');
     await actions.getByRole('tab', { name: 'Resolve' }).click();
     await actions.getByLabel('Resolution summary').fill('Rolled back the connector SDK; Hub writes succeed again for all users.');
     await actions.getByRole('button', { name: 'Resolve incident' }).click();

@@ -40,6 +40,13 @@ async function withAdmin(fn) {
   }
 }
 
+function dropDatabase(name) {
+  return withAdmin(async (c) => {
+    await c.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [name]);
+    await c.query(`drop database if exists ${name}`);
+  }).catch((e) => say(`could not drop ${name}: ${e.message}`));
+}
+
 function startPortal(env) {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, ['dist/apps/portal-api/src/main.js', '--demo'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +77,7 @@ function startPortal(env) {
 
 function stop(child) {
   return new Promise((res) => {
-    if (!child || child.exitCode !== null) return res();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return res();
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', () => {
       clearTimeout(kill);
@@ -80,10 +87,12 @@ function stop(child) {
   });
 }
 
+let testRunner = null;
 function runTests(files, env) {
   return new Promise((res) => {
     const args = ['--test', '--test-concurrency=1', ...(process.env.WEB_TESTS_REPORTER ? [`--test-reporter=${process.env.WEB_TESTS_REPORTER}`] : []), ...files];
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+    testRunner = child;
     child.once('exit', (code, signal) => res(code ?? (signal ? 1 : 0)));
   });
 }
@@ -100,6 +109,22 @@ async function main() {
   mkdirSync(join(root, 'test-artifacts/screenshots'), { recursive: true });
   let portal;
   let code = 1;
+  // Interrupted (Ctrl-C, CI cancel): still stop the portal and drop the database.
+  let interrupted = false;
+  const onSignal = (sig) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`${sig}: cleaning up`);
+    if (testRunner && testRunner.exitCode === null) testRunner.kill('SIGTERM');
+    stop(portal)
+      .then(() => dropDatabase(dbName))
+      .finally(() => {
+        rmSync(tmp, { recursive: true, force: true });
+        process.exit(130);
+      });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   await withAdmin((c) => c.query(`create database ${dbName}`));
   say(`database ${dbName}`);
   try {
@@ -124,10 +149,7 @@ async function main() {
     code = 1;
   } finally {
     await stop(portal);
-    await withAdmin(async (c) => {
-      await c.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [dbName]);
-      await c.query(`drop database if exists ${dbName}`);
-    }).catch((e) => say(`could not drop ${dbName}: ${e.message}`));
+    await dropDatabase(dbName);
     rmSync(tmp, { recursive: true, force: true });
   }
   say(code === 0 ? 'all browser tests passed' : `browser tests failed (exit ${code})`);

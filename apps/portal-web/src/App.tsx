@@ -73,7 +73,8 @@ function SignedInShell() {
       </Center>
     );
   }
-  if (me.isError) {
+  // Only a first load that fails blocks the portal; a failed refresh keeps the signed-in shell.
+  if (me.isError && me.data === undefined) {
     return (
       <Container size="sm" py="xl" component="main">
         <Title order={1} size="h2" mb="md">

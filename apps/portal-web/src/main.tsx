@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router-dom';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
@@ -13,15 +13,13 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ME_KEY } from './hooks/use-me';
 import { cssVariablesResolver, theme } from './theme';
 
+// A 401 anywhere means the session ended: re-ask who we are, and the shell sends the user to sign in.
+const onSessionEnd = (error: unknown, key?: readonly unknown[]) => {
+  if (error instanceof ApiError && error.status === 401 && key?.[0] !== ME_KEY[0]) void queryClient.invalidateQueries({ queryKey: ME_KEY });
+};
 const queryClient: QueryClient = new QueryClient({
-  queryCache: new QueryCache({
-    // A 401 anywhere means the session ended: re-ask who we are, and the shell sends the user to sign in.
-    onError: (error, q) => {
-      if (error instanceof ApiError && error.status === 401 && q.queryKey[0] !== ME_KEY[0]) {
-        void queryClient.invalidateQueries({ queryKey: ME_KEY });
-      }
-    },
-  }),
+  queryCache: new QueryCache({ onError: (error, q) => onSessionEnd(error, q.queryKey) }),
+  mutationCache: new MutationCache({ onError: (error) => onSessionEnd(error) }),
   defaultOptions: {
     queries: {
       retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,

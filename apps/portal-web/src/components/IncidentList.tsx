@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { Anchor, Badge, Box, Button, Center, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Anchor, Box, Button, Center, Collapse, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconFilter, IconPlus } from '@tabler/icons-react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { INCIDENT_STATUSES, SERVICES, SEVERITIES, type ListIncidentsQuery } from '@portal/contracts';
@@ -13,6 +13,7 @@ import { formatAge } from '../lib/time';
 import { ApiErrorAlert } from './ApiErrorAlert';
 import { SeverityBadge, StatusBadge } from './Badges';
 import { SlaClockChip } from './SlaClock';
+import { StaleDataNotice } from './StaleDataNotice';
 import { Time } from './Time';
 
 type Filters = Omit<ListIncidentsQuery, 'cursor' | 'limit'>;
@@ -27,7 +28,7 @@ export interface IncidentListProps {
 }
 
 const STATUS_OPTIONS = [
-  { value: 'active', label: 'Active (not resolved)' },
+  { value: 'active', label: 'Active' },
   { value: 'all', label: 'All' },
   ...INCIDENT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
 ];
@@ -66,18 +67,42 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
     return [...known].map(([value, label]) => ({ value, label }));
   }, [regions, items, filters.region]);
 
+  const [filtersOpen, { toggle: toggleFilters }] = useDisclosure(false);
+  const summary = [
+    STATUS_OPTIONS.find((o) => o.value === status)?.label,
+    filters.severity && SEVERITY_SHORT[filters.severity],
+    filters.service,
+    filters.region,
+    filters.tenant && (tenants.find((t) => t.slug === filters.tenant)?.displayName ?? filters.tenant),
+    sort === 'urgent' ? 'most urgent first' : 'newest first',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const filtered = Boolean(filters.severity || filters.service || filters.region || filters.tenant || status !== 'active');
 
   return (
     <Stack gap="md">
       <Paper p="sm" component="section" aria-label="Filters">
-        <Group gap="xs" mb={6}>
-          <IconFilter size={16} aria-hidden />
-          <Text size="sm" fw={600}>
-            Filters
-          </Text>
+        <Group justify="space-between" gap="xs">
+          <Group gap="xs">
+            <IconFilter size={16} aria-hidden />
+            <Text size="sm" fw={600}>
+              Filters
+            </Text>
+            {phone && (
+              <Text size="xs" c="dimmed">
+                {summary}
+              </Text>
+            )}
+          </Group>
+          {phone && (
+            <Button size="compact-sm" variant="subtle" onClick={toggleFilters} aria-expanded={filtersOpen} aria-controls="incident-filters">
+              {filtersOpen ? 'Hide' : 'Change'}
+            </Button>
+          )}
         </Group>
-        <SimpleGrid cols={{ base: 2, sm: 3, lg: vendor ? 6 : 5 }} spacing="sm">
+        <Collapse in={!phone || filtersOpen} id="incident-filters">
+        <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: vendor ? 6 : 5 }} spacing="sm">
           <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
           <Select
             label="Severity"
@@ -111,9 +136,11 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
             allowDeselect={false}
           />
         </SimpleGrid>
+        </Collapse>
       </Paper>
 
-      {list.isError && <ApiErrorAlert error={list.error} title="The incidents could not be loaded" />}
+      {list.isError && !list.data && <ApiErrorAlert error={list.error} title="The incidents could not be loaded" />}
+      <StaleDataNotice show={list.isRefetchError} receivedAt={receivedAt} />
 
       {list.isPending ? (
         <Center p="xl" aria-live="polite">
@@ -161,6 +188,8 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
     </Stack>
   );
 }
+
+const ago = (age: string) => (age === 'just now' ? age : `${age} ago`);
 
 function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; receivedAt: number; vendor: boolean }) {
   const navigate = useNavigate();
@@ -212,9 +241,7 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
               <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} />
             </Table.Td>
             <Table.Td>
-              <Text size="sm" title={`Declared ${i.declaredAt}`}>
-                {formatAge(i.declaredAt, now)}
-              </Text>
+              <Text size="sm">{ago(formatAge(i.declaredAt, now))}</Text>
               <Text size="xs" c="dimmed">
                 <Time iso={i.declaredAt} />
               </Text>
@@ -240,13 +267,15 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
             {i.title}
           </Text>
         </Box>
-        <SeverityBadge severity={i.severity} />
+        <Box style={{ flex: 'none' }}>
+          <SeverityBadge severity={i.severity} />
+        </Box>
       </Group>
       <Group gap="xs" mt="xs" wrap="wrap">
         <StatusBadge status={i.status} size="sm" />
-        <Badge variant="light" color="gray" size="sm">
-          {formatAge(i.declaredAt, now)} old
-        </Badge>
+        <Text size="xs" c="dimmed">
+          declared {ago(formatAge(i.declaredAt, now))} · {i.impactedUsers.toLocaleString('en-US')} users
+        </Text>
       </Group>
       <Box mt="xs">
         <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} />

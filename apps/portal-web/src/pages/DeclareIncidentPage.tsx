@@ -20,6 +20,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconBulb, IconClock, IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -47,6 +48,7 @@ import type { Region } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { SeverityBadge } from '../components/Badges';
 import { useSignedIn } from '../hooks/use-me';
+import { usePageTitle } from '../hooks/use-page-title';
 import { fieldMessage, toFieldMap } from '../lib/forms';
 import { CHANNEL_LABELS, MODE_LABELS, PLANE_LABELS, RECENT_CHANGE_LABELS, SEVERITY_SHORT } from '../lib/labels';
 import { IMPACT_ANSWERS, suggestSeverity } from '../lib/severity-helper';
@@ -154,10 +156,13 @@ function validate(d: Draft, mode: ServiceMode, regions: Region[]): { errors: Par
 export function DeclareIncidentPage() {
   const me = useSignedIn();
   const tenant = me.tenant!;
+  usePageTitle('Declare an incident');
   const mode = tenant.serviceMode;
   const navigate = useNavigate();
   const qc = useQueryClient();
   const zones = useMemo(() => allTimeZones(), []);
+  // Phones show the commitments right under the severity; wide screens keep them in a sticky side panel.
+  const wide = useMediaQuery('(min-width: 62em)', true, { getInitialValueInEffect: false });
   const [draft, setDraft] = useState<Draft>(() => {
     const zone = viewerZone();
     return {
@@ -254,7 +259,7 @@ export function DeclareIncidentPage() {
       </Stack>
       <form onSubmit={submit} noValidate aria-label="Declare an incident">
         <Grid gutter="lg">
-          <Grid.Col span={{ base: 12, md: 8 }}>
+          <Grid.Col span={wide ? 8 : 12}>
             <Stack gap="lg">
               {errorCount > 0 && (
                 <Alert ref={summaryRef} tabIndex={-1} color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} title={`Please check ${errorCount} field${errorCount === 1 ? '' : 's'}`} role="alert">
@@ -304,6 +309,7 @@ export function DeclareIncidentPage() {
                   onImpactAnswer={setImpactAnswer}
                   suggestion={suggestion}
                 />
+                {!wide && <Commitments severity={draft.severity} mode={mode} plane={draft.plane} />}
               </Section>
 
               <Section title="Impact">
@@ -489,11 +495,13 @@ export function DeclareIncidentPage() {
               </Group>
             </Stack>
           </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 4 }}>
-            <Box className="sticky-md">
-              <Commitments severity={draft.severity} mode={mode} plane={draft.plane} />
-            </Box>
-          </Grid.Col>
+          {wide && (
+            <Grid.Col span={4}>
+              <Box className="sticky-md">
+                <Commitments severity={draft.severity} mode={mode} plane={draft.plane} />
+              </Box>
+            </Grid.Col>
+          )}
         </Grid>
       </form>
     </Container>
@@ -583,7 +591,7 @@ function joinChannels(list: string[], either: boolean): string {
 function Commitments({ severity, mode, plane }: { severity: Severity | null; mode: ServiceMode; plane: Plane | null }) {
   if (!severity) {
     return (
-      <Paper p="lg" component="aside" aria-label="What Claresia commits to">
+      <Paper p="lg" component="section" aria-label="What Claresia commits to">
         <Group gap="xs" mb="xs">
           <IconClock size={20} aria-hidden />
           <Title order={2} size="h4">
@@ -599,7 +607,7 @@ function Commitments({ severity, mode, plane }: { severity: Severity | null; mod
   const channels = requiredChannels(severity, mode).map((c) => CHANNEL_LABELS[c]);
   const assisting = mode === 'C' && plane === 'data_plane';
   return (
-    <Paper p="lg" component="aside" aria-label="What Claresia commits to" data-testid="commitments">
+    <Paper p="lg" component="section" aria-label="What Claresia commits to" data-testid="commitments">
       <Group gap="xs" mb="sm" justify="space-between">
         <Group gap="xs">
           <IconClock size={20} aria-hidden />

@@ -21,6 +21,7 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArrowLeft, IconCheck, IconInfoCircle, IconLock, IconMessage, IconUsers } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router-dom';
@@ -35,6 +36,7 @@ import {
   type Severity,
   type StatusUpdateState,
 } from '@portal/contracts';
+import type { ClockTarget } from '@portal/sla';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { GovernanceEvent, IncidentDetail, Me } from '../api/types';
@@ -42,12 +44,14 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { SeverityBadge, StatusBadge } from '../components/Badges';
 import { EvidenceSection } from '../components/EvidenceSection';
 import { SlaClockPanel } from '../components/SlaClock';
+import { StaleDataNotice } from '../components/StaleDataNotice';
 import { Time } from '../components/Time';
 import { useIncident, useIncidentEvents, useIncidentMutation } from '../hooks/use-incidents';
 import { useSignedIn } from '../hooks/use-me';
+import { usePageTitle } from '../hooks/use-page-title';
 import { fieldMessage } from '../lib/forms';
 import { CHANNEL_LABELS, EVENT_LABELS, humanize, isVendorRole, MODE_LABELS, PLANE_LABELS, RECENT_CHANGE_LABELS, SEVERITY_SHORT, UPDATE_STATE_LABELS } from '../lib/labels';
-import { formatTime } from '../lib/time';
+import { formatTime, viewerZone } from '../lib/time';
 
 const isActive = (i: IncidentDetail) => i.status !== 'resolved' && i.status !== 'closed';
 
@@ -56,6 +60,7 @@ export function IncidentPage() {
   const me = useSignedIn();
   const incident = useIncident(id);
   const backTo = isVendorRole(me.principal.role) ? '/vendor' : '/incidents';
+  usePageTitle(incident.data ? `${incident.data.reference} ${incident.data.title}` : 'Incident');
 
   if (incident.isPending) {
     return (
@@ -67,7 +72,8 @@ export function IncidentPage() {
       </Center>
     );
   }
-  if (incident.isError) {
+  // A failed refresh keeps the incident on screen (StaleDataNotice); only a first load that fails replaces it.
+  if (!incident.data) {
     const notFound = incident.error instanceof ApiError && incident.error.status === 404;
     return (
       <Container size="md">
@@ -81,16 +87,30 @@ export function IncidentPage() {
       </Container>
     );
   }
-  return <IncidentView incident={incident.data} receivedAt={incident.dataUpdatedAt} me={me} backTo={backTo} />;
+  return <IncidentView incident={incident.data} receivedAt={incident.dataUpdatedAt} stale={incident.isRefetchError} me={me} backTo={backTo} />;
 }
 
-function IncidentView({ incident: i, receivedAt, me, backTo }: { incident: IncidentDetail; receivedAt: number; me: Me; backTo: string }) {
+function IncidentView({ incident: i, receivedAt, stale, me, backTo }: { incident: IncidentDetail; receivedAt: number; stale: boolean; me: Me; backTo: string }) {
   const role = me.principal.role;
   const active = isActive(i);
   const vendor = isVendorRole(role);
+  const phone = useMediaQuery('(max-width: 62em)', false, { getInitialValueInEffect: false });
+  const waiting = i.status === 'waiting_on_customer';
+  const actions =
+    role === 'support_engineer' ? <SupportActions incident={i} /> : role === 'customer_admin' && waiting ? <ReplyForm incident={i} /> : null;
+  const reply = role === 'customer_admin' && active && !waiting ? <ReplyForm incident={i} /> : null;
+  const timeline = <TimelineSection incident={i} />;
+  // Evidence uploads (HAR files, screenshots) plug in here: components/EvidenceSection.tsx.
+  const evidence = <EvidenceSection incident={i} />;
+  const audit = <AuditTrail id={i.id} />;
+  const responsibilities = active && !vendor ? <Responsibilities /> : null;
+  const impacted = <ImpactedUsers incident={i} canUpdate={active && (role === 'customer_admin' || role === 'support_engineer')} />;
+  const details = <Details incident={i} />;
+  const severityChange = active && (role === 'customer_admin' || role === 'support_engineer') ? <SeverityChange incident={i} /> : null;
   return (
     <Container size="xl">
       <Stack gap="lg">
+        <StaleDataNotice show={stale} receivedAt={receivedAt} />
         <Stack gap="sm" component="header">
           <Anchor component={Link} to={backTo} size="sm">
             <Group gap={4}>
@@ -129,6 +149,9 @@ function IncidentView({ incident: i, receivedAt, me, backTo }: { incident: Incid
           </Text>
           <Box component="section" aria-label="SLA clocks">
             <SlaClockPanel sla={i.sla} receivedAt={receivedAt} />
+            <Text size="xs" c="dimmed" mt={6}>
+              {commitmentLine(i)}
+            </Text>
           </Box>
           {i.sla.ownership === 'assisting' && i.sla.ownershipNote && (
             <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />} title="Your runbook applies (Mode C data plane)">
@@ -153,29 +176,52 @@ function IncidentView({ incident: i, receivedAt, me, backTo }: { incident: Incid
           )}
         </Stack>
 
-        <Grid gutter="lg">
-          <Grid.Col span={{ base: 12, md: 8 }}>
-            <Stack gap="lg">
-              {role === 'support_engineer' && <SupportActions incident={i} />}
-              {role === 'customer_admin' && active && <ReplyForm incident={i} />}
-              <TimelineSection incident={i} />
-              {/* Evidence uploads (HAR files, screenshots): filled in by the evidence feature. */}
-              <EvidenceSection incident={i} />
-              <AuditTrail id={i.id} />
-            </Stack>
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 4 }}>
-            <Stack gap="lg">
-              {active && !vendor && <Responsibilities />}
-              <ImpactedUsers incident={i} canUpdate={active && (role === 'customer_admin' || role === 'support_engineer')} />
-              <Details incident={i} />
-              {active && (role === 'customer_admin' || role === 'support_engineer') && <SeverityChange incident={i} />}
-            </Stack>
-          </Grid.Col>
-        </Grid>
+        {phone ? (
+          // One column on phones, in the order someone in an outage needs: what to do, what happened, then the rest.
+          <Stack gap="lg">
+            {actions}
+            {timeline}
+            {responsibilities}
+            {impacted}
+            {reply}
+            {details}
+            {severityChange}
+            {evidence}
+            {audit}
+          </Stack>
+        ) : (
+          <Grid gutter="lg">
+            <Grid.Col span={8}>
+              <Stack gap="lg">
+                {actions}
+                {timeline}
+                {reply}
+                {evidence}
+                {audit}
+              </Stack>
+            </Grid.Col>
+            <Grid.Col span={4}>
+              <Stack gap="lg">
+                {responsibilities}
+                {impacted}
+                {details}
+                {severityChange}
+              </Stack>
+            </Grid.Col>
+          </Grid>
+        )}
       </Stack>
     </Container>
   );
+}
+
+/** Seed 000, "What Claresia commits to", for this incident's severity and the tenant's mode. */
+function commitmentLine(i: IncidentDetail): string {
+  const { initialResponse, restoration, statusUpdate } = i.sla.clocks;
+  const within = (t: ClockTarget) => (t.kind === 'wall_clock' || t.kind === 'business_days' ? `within ${t.label}` : t.label);
+  const head = i.sla.ownership === 'assisting' ? 'For reference (Claresia assists)' : `${SEVERITY_SHORT[i.severity]}, ${MODE_LABELS[i.serviceMode]}`;
+  const restore = restoration.target.kind === 'wall_clock' ? `restoration target ${restoration.target.label}` : `restoration ${restoration.target.label}`;
+  return `${head}: a Claresia engineer acknowledges ${within(initialResponse.target)}; ${restore}; status updates every ${statusUpdate.target.label} while active.`;
 }
 
 function Card({ title, children, id, testId }: { title: string; children: ReactNode; id?: string; testId?: string }) {
@@ -228,7 +274,11 @@ function Details({ incident: i }: { incident: IncidentDetail }) {
       'First noticed',
       <>
         {formatTime(i.firstNoticedAt, i.firstNoticedTimezone)} reporter's time ({i.firstNoticedTimezone})
-        <br />= <Time iso={i.firstNoticedAt} /> your time
+        {i.firstNoticedTimezone !== viewerZone() && (
+          <>
+            <br />= <Time iso={i.firstNoticedAt} /> your time
+          </>
+        )}
       </>,
     ],
     ['Reproduced', i.reproductionConfirmed ? 'Yes, the customer can reproduce it' : 'Not confirmed'],

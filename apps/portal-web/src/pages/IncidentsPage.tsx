@@ -3,12 +3,14 @@ import { IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { IncidentList } from '../components/IncidentList';
 import { useSignedIn } from '../hooks/use-me';
+import { usePageTitle } from '../hooks/use-page-title';
 import { MODE_LABELS } from '../lib/labels';
 import { viewerZone, zoneAbbreviation } from '../lib/time';
 
 export function IncidentsPage() {
   const me = useSignedIn();
   const canDeclare = me.principal.role === 'customer_admin';
+  usePageTitle('Incidents');
   return (
     <Container size="xl">
       <Stack gap="md">

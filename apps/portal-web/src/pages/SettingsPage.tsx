@@ -42,11 +42,13 @@ import type { ApiToken } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Time } from '../components/Time';
 import { ME_KEY, useSignedIn } from '../hooks/use-me';
+import { usePageTitle } from '../hooks/use-page-title';
 import { fieldMessage, toFieldMap } from '../lib/forms';
 import { MODE_LABELS, ROLE_LABELS } from '../lib/labels';
 
 export function SettingsPage() {
   const me = useSignedIn();
+  usePageTitle('Settings');
   return (
     <Container size="xl">
       <Stack gap="lg">

@@ -9,6 +9,7 @@ import { api } from '../api/endpoints';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Logo } from '../components/Logo';
 import { ME_KEY, rememberTenant, useMe } from '../hooks/use-me';
+import { usePageTitle } from '../hooks/use-page-title';
 import { fieldMessage } from '../lib/forms';
 import { ROLE_LABELS } from '../lib/labels';
 
@@ -21,6 +22,7 @@ export function SignInPage() {
   const me = useMe();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
+  usePageTitle('Sign in');
 
   return (
     <Box className="sign-in-bg">
@@ -245,7 +247,14 @@ function DevSignInForm({ tenant, roles, next }: { tenant?: string; roles: (Custo
           allowDeselect={false}
           required
         />
-        {login.error && !emailError && <ApiErrorAlert error={login.error} title="Sign-in failed" />}
+        {login.error && !emailError &&
+          (!tenant && login.error instanceof ApiError && login.error.status === 404 ? (
+            <Alert color="orange" variant="light" title="Development sign-in is off" role="alert">
+              <Text size="sm">This portal does not offer the development sign-in. Claresia staff sign in with the company single sign-on.</Text>
+            </Alert>
+          ) : (
+            <ApiErrorAlert error={login.error} title="Sign-in failed" />
+          ))}
         <Button type="submit" loading={login.isPending}>
           Sign in
         </Button>

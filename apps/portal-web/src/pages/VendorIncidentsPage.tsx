@@ -1,12 +1,14 @@
 import { Container, Stack, Text, Title } from '@mantine/core';
 import { IncidentList } from '../components/IncidentList';
 import { useSignedIn } from '../hooks/use-me';
+import { usePageTitle } from '../hooks/use-page-title';
 import { ROLE_LABELS } from '../lib/labels';
 import { viewerZone, zoneAbbreviation } from '../lib/time';
 
 /** Support engineers and CSMs: every incident of the tenants they may see, most urgent first. */
 export function VendorIncidentsPage() {
   const me = useSignedIn();
+  usePageTitle('All incidents');
   return (
     <Container size="xl">
       <Stack gap="md">
