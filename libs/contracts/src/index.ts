@@ -1,3 +1,4 @@
 export * from './incident';
 export * from './tenant';
 export * from './errors';
+export * from './views';

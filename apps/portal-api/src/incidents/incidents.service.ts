@@ -9,6 +9,11 @@ import type {
   ResolveIncidentInput,
   StatusUpdateInput,
   UpdateIncidentInput,
+  Incident,
+  IncidentDetail,
+  IncidentPage,
+  RecentChangeKind,
+  ServiceName,
 } from '@portal/contracts';
 import { TenantContext, Actor } from '@portal/tenancy';
 import { Clock } from '../common/clock';
@@ -67,7 +72,7 @@ export class IncidentsService {
    * Declares an incident. With an Idempotency-Key, a retried declaration (double click, flaky
    * network mid-outage) returns the incident the first one created instead of a duplicate.
    */
-  async declare(input: DeclareIncidentInput, idempotencyKey: string | null = null): Promise<ReturnType<IncidentsService['view']> & { replayed?: boolean }> {
+  async declare(input: DeclareIncidentInput, idempotencyKey: string | null = null): Promise<Incident & { replayed?: boolean }> {
     const actor = TenantContext.actor();
     if (!actor.homeTenantId) throw new Forbidden('incidents are declared by a tenant user or a tenant API token');
     const tenantId = actor.homeTenantId;
@@ -141,7 +146,7 @@ export class IncidentsService {
     });
   }
 
-  async list(q: ListIncidentsQuery) {
+  async list(q: ListIncidentsQuery): Promise<IncidentPage> {
     const limit = q.limit ?? 25;
     const now = this.clock.now();
     const rows = await this.db.tx((em) =>
@@ -163,7 +168,7 @@ export class IncidentsService {
     };
   }
 
-  async get(id: string) {
+  async get(id: string): Promise<IncidentDetail> {
     const now = this.clock.now();
     return this.db.tx(async (em) => {
       const inc = await this.incidents.findById(em, id);
@@ -349,7 +354,7 @@ export class IncidentsService {
     );
   }
 
-  view(inc: IncidentRecord, now: Date) {
+  view(inc: IncidentRecord, now: Date): Incident {
     return {
       id: inc.id,
       reference: `INC-${inc.number}`,
@@ -358,19 +363,19 @@ export class IncidentsService {
       title: inc.title,
       severity: inc.severity,
       status: inc.status,
-      services: inc.services,
+      services: inc.services as ServiceName[],
       regions: inc.regions,
       impactedUsers: inc.impactedUsers,
-      firstNoticedAt: iso(inc.firstNoticedAt),
+      firstNoticedAt: iso(inc.firstNoticedAt)!,
       firstNoticedTimezone: inc.firstNoticedTimezone,
       symptoms: inc.symptoms,
-      recentChanges: inc.recentChanges,
+      recentChanges: inc.recentChanges as { kinds: RecentChangeKind[]; details?: string },
       errorCodes: inc.errorCodes,
       reproductionConfirmed: inc.reproductionConfirmed,
       impactedUserExamples: inc.impactedUserExamples,
       plane: inc.plane,
       serviceMode: inc.serviceMode,
-      declaredAt: iso(inc.declaredAt),
+      declaredAt: iso(inc.declaredAt)!,
       declaredBy: inc.declaredBy,
       acknowledgedAt: iso(inc.acknowledgedAt),
       acknowledgedBy: inc.acknowledgedBy,

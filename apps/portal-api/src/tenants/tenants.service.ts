@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { BusinessCalendarInput, IncidentContact } from '@portal/contracts';
+import type { BusinessCalendarInput, IncidentContact, Me, Role, TenantView } from '@portal/contracts';
 import { requiredChannels, responseTarget, validateCalendar } from '@portal/sla';
 import { NotFound, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
@@ -13,11 +13,11 @@ import { SEVERITIES } from '@portal/contracts';
 export class TenantsService {
   constructor(private readonly db: Db, private readonly tenants: TenantsRepository, private readonly governance: GovernanceService) {}
 
-  async me(p: Principal) {
+  async me(p: Principal): Promise<Me> {
     const visible = await this.db.tx((em) => this.tenants.list(em));
     const home = p.actor.homeTenantId ? visible.find((t) => t.id === p.actor.homeTenantId) ?? null : null;
     return {
-      principal: { kind: p.actor.kind, id: p.actor.id, label: p.actor.label, role: p.actor.role, via: p.via },
+      principal: { kind: p.actor.kind === 'system' ? 'user' : p.actor.kind, id: p.actor.id, label: p.actor.label, role: p.actor.role as Role, via: p.via },
       tenant: home ? this.view(home) : null,
       tenants: visible.map((t) => ({ id: t.id, slug: t.slug, displayName: t.displayName, serviceMode: t.serviceMode, timezone: t.timezone })),
       csrfToken: p.csrfToken ?? null,
@@ -54,7 +54,7 @@ export class TenantsService {
   }
 
   /** The tenant as the portal shows it, with the SLA promises of its mode per severity. */
-  view(t: Tenant) {
+  view(t: Tenant): TenantView {
     return {
       ...t,
       slaPolicy: SEVERITIES.map((s) => ({ severity: s, initialResponse: responseTarget(s, t.serviceMode), channels: requiredChannels(s, t.serviceMode) })),

@@ -1,168 +1,20 @@
-import type {
-  IncidentContact,
-  IncidentStatus,
-  Plane,
-  RecentChangeKind,
-  Role,
-  ServiceMode,
-  ServiceName,
-  Severity,
-  StatusUpdateState,
-  TenantRole,
+/* Response shapes of portal-api live in @portal/contracts, where the API is type-checked against them. */
+export type {
+  ActorRef,
+  Region,
+  TenantSummary,
+  TenantView,
+  Principal,
+  Me,
+  SignInProvider,
+  SignInOptions,
+  IntakeRedaction,
+  Incident,
+  StatusUpdate,
+  CustomerReply,
+  ImpactedCount,
+  IncidentDetail,
+  IncidentPage,
+  GovernanceEvent,
+  ApiToken,
 } from '@portal/contracts';
-import type { BusinessCalendar, Channel, ClockTarget, SlaBlock } from '@portal/sla';
-
-/*
- * Response shapes of portal-api, written against the shared vocabulary of @portal/contracts and
- * @portal/sla. The request bodies are the contracts' zod types themselves (see api/endpoints.ts).
- * Sources: incidents.service.ts view()/get(), tenants.service.ts me()/view(), api-tokens.repository.ts.
- */
-
-export interface ActorRef {
-  kind: string;
-  id: string;
-  label: string;
-}
-
-export interface Region {
-  code: string;
-  name: string;
-}
-
-export interface TenantSummary {
-  id: string;
-  slug: string;
-  displayName: string;
-  serviceMode: ServiceMode;
-  timezone: string;
-}
-
-export interface TenantView extends TenantSummary {
-  calendar: BusinessCalendar;
-  regions: Region[];
-  contacts: IncidentContact[];
-  country: string | null;
-  slaPolicy: { severity: Severity; initialResponse: ClockTarget; channels: Channel[] }[];
-}
-
-export interface Principal {
-  kind: 'user' | 'staff';
-  id: string;
-  label: string;
-  role: Role;
-  via: 'session' | 'api_token';
-}
-
-export interface Me {
-  principal: Principal;
-  tenant: TenantView | null;
-  tenants: TenantSummary[];
-  csrfToken: string | null;
-}
-
-export interface SignInProvider {
-  id: string;
-  kind: 'saml' | 'oidc' | 'entra' | string;
-  displayName: string;
-  startUrl: string;
-}
-
-export interface SignInOptions {
-  tenant: { slug: string; displayName: string };
-  devLogin: boolean;
-  providers: SignInProvider[];
-}
-
-export interface IntakeRedaction {
-  field: string;
-  rule: string;
-  count: number;
-}
-
-export interface Incident {
-  id: string;
-  reference: string;
-  number: number;
-  tenant: { id: string; slug: string; displayName: string };
-  title: string;
-  severity: Severity;
-  status: IncidentStatus;
-  services: ServiceName[];
-  regions: string[];
-  impactedUsers: number;
-  firstNoticedAt: string;
-  firstNoticedTimezone: string;
-  symptoms: string;
-  recentChanges: { kinds: RecentChangeKind[]; details?: string };
-  errorCodes: string[];
-  reproductionConfirmed: boolean;
-  impactedUserExamples: string[];
-  plane: Plane | null;
-  serviceMode: ServiceMode;
-  declaredAt: string;
-  declaredBy: ActorRef;
-  acknowledgedAt: string | null;
-  acknowledgedBy: ActorRef | null;
-  resolvedAt: string | null;
-  resolutionSummary: string | null;
-  closedAt: string | null;
-  lastStatusUpdateAt: string | null;
-  intakeRedactions: IntakeRedaction[];
-  sla: SlaBlock;
-}
-
-export interface StatusUpdate {
-  id: string;
-  state: StatusUpdateState;
-  body: string;
-  author: string;
-  createdAt: string;
-}
-
-export interface CustomerReply {
-  id: string;
-  body: string;
-  author: string;
-  createdAt: string;
-}
-
-export interface ImpactedCount {
-  count: number;
-  recordedAt: string;
-  recordedBy: string;
-}
-
-export interface IncidentDetail extends Incident {
-  statusUpdates: StatusUpdate[];
-  impactedUserHistory: ImpactedCount[];
-  customerReplies: CustomerReply[];
-}
-
-export interface IncidentPage {
-  items: Incident[];
-  nextCursor: string | null;
-}
-
-export interface GovernanceEvent {
-  id: string;
-  occurredAt: string;
-  actor: ActorRef;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  ip: string | null;
-  requestId: string | null;
-  details: Record<string, unknown>;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  role: TenantRole;
-  displayPrefix: string;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
