@@ -19,6 +19,7 @@ node -e "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(
 
 echo "[test] type-check and build"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p apps/portal-web/tsconfig.json --noEmit
 npm run build
 
 echo "[test] unit specs"
