@@ -39,6 +39,7 @@ export default defineConfig({
       '/api': api,
       '/auth': api,
       '/health': api,
+      '/sso': api,
     },
   },
 });

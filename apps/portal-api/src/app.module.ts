@@ -10,11 +10,13 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { ConfigModule } from './config/config.module';
 import type { PortalConfig } from './config/portal-config';
 import { CoreModule } from './core.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { GovernanceModule } from './governance/governance.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { IncidentsModule } from './incidents/incidents.module';
 import { QueueModule } from './queue/queue.module';
+import { SsoModule } from './sso/sso.module';
 import { TenantsModule } from './tenants/tenants.module';
 
 export interface PortalModuleOptions {
@@ -53,6 +55,8 @@ export class PortalModule {
         AuthModule.forRoot({ devLogin: config.devLogin }),
         TenantsModule,
         IncidentsModule,
+        EvidenceModule,
+        SsoModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

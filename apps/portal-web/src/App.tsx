@@ -10,14 +10,17 @@ import { isVendorRole } from './lib/labels';
 import { DeclareIncidentPage } from './pages/DeclareIncidentPage';
 import { IncidentPage } from './pages/IncidentPage';
 import { IncidentsPage } from './pages/IncidentsPage';
+import { IdentityProvidersPage } from './pages/IdentityProvidersPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
+import { SsoErrorPage } from './pages/SsoErrorPage';
 import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
 
 export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/sign-in/error" element={<SsoErrorPage />} />
       <Route path="/t/:slug/sign-in" element={<SignInPage />} />
       <Route path="/t/:slug" element={<TenantRoot />} />
       <Route element={<SignedInShell />}>
@@ -37,6 +40,14 @@ export function App() {
           element={
             <RequireRole roles={['customer_admin']} what="Settings">
               <SettingsPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/settings/identity-providers"
+          element={
+            <RequireRole roles={['customer_admin']} what="Identity providers">
+              <IdentityProvidersPage />
             </RequireRole>
           }
         />

@@ -10,6 +10,15 @@ export interface JsonObject {
 
 const MAX_JSON_DEPTH = 64;
 
+/**
+ * Name/value pairs inside JSON: `[{"name":"password","value":"..."}]` (jQuery's serializeArray, form
+ * builders), `{"ParameterKey":"DbPassword","ParameterValue":"..."}` (CloudFormation). The secret sits under
+ * a harmless key ("value"); the sensitive name is data. When a name-like key holds a sensitive name, the
+ * value-like keys of the same object are redacted under that name.
+ */
+const PAIR_NAME_KEYS = new Set(['name', 'key', 'field', 'fieldname', 'param', 'parameter', 'paramname', 'parametername', 'parameterkey', 'attribute']);
+const PAIR_VALUE_KEYS = new Set(['value', 'val', 'values', 'fieldvalue', 'parametervalue', 'attributevalue']);
+
 export function setProp(obj: JsonObject, key: string, value: Json): void {
   if (key === '__proto__') {
     Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
@@ -99,12 +108,14 @@ export class BodyRedactor {
       return out;
     }
     const out: JsonObject = {};
+    const pairRule = this.pairName(v);
     for (const key of Object.keys(v)) {
       const val = v[key];
       const lkey = key.toLowerCase();
-      if (this.names.isSensitiveParam(lkey) && val !== null && val !== '' && typeof val !== 'boolean') {
+      const pairValue = pairRule !== null && PAIR_VALUE_KEYS.has(lkey);
+      if ((pairValue || this.names.isSensitiveParam(lkey)) && val !== null && val !== '' && typeof val !== 'boolean') {
         st.changed = true;
-        setProp(out, key, this.counter.mark(`json:${ruleName(lkey)}`));
+        setProp(out, key, this.counter.mark(`json:${pairValue ? pairRule : ruleName(lkey)}`));
         continue;
       }
       const k = this.text.scan(key);
@@ -112,6 +123,17 @@ export class BodyRedactor {
       setProp(out, k, this.walk(val, depth + 1, st));
     }
     return out;
+  }
+
+  /** The sensitive name of a name/value pair object, as a rule name; null when the object is not one. */
+  private pairName(v: JsonObject): string | null {
+    for (const key of Object.keys(v)) {
+      const val = v[key];
+      if (typeof val === 'string' && val.length <= 128 && PAIR_NAME_KEYS.has(key.toLowerCase()) && this.names.isSensitiveParam(val.toLowerCase())) {
+        return ruleName(val.toLowerCase());
+      }
+    }
+    return null;
   }
 
   /** A string inside JSON: JSON encoded inside it is parsed and walked too. */

@@ -30,4 +30,49 @@ export class UsersRepository {
     );
     return rows[0] as StaffRow;
   }
+
+  /*
+   * SSO accounts (sso/). Found by the identity provider's issuer-qualified subject, never by email
+   * alone ("nOAuth"): email only links a first sign-in to an account no provider owns yet, and only
+   * when the provider vouches for the address. The caller decides; these are the queries.
+   */
+  async findUserBySubject(em: EntityManager, tenantId: string, subject: string): Promise<UserRow | null> {
+    const rows = await sql(em, `select id, tenant_id, email, name, role from users where tenant_id = $1 and idp_subject = $2 order by last_sign_in_at desc nulls last limit 1`, [tenantId, subject]);
+    const r = rows[0];
+    return r ? { id: r.id, tenantId: r.tenant_id, email: r.email, name: r.name, role: r.role } : null;
+  }
+  async findUserByEmail(em: EntityManager, tenantId: string, email: string): Promise<(UserRow & { idpSubject: string | null }) | null> {
+    const rows = await sql(em, `select id, tenant_id, email, name, role, idp_subject from users where tenant_id = $1 and email = lower($2)`, [tenantId, email]);
+    const r = rows[0];
+    return r ? { id: r.id, tenantId: r.tenant_id, email: r.email, name: r.name, role: r.role, idpSubject: r.idp_subject } : null;
+  }
+  /** Inserts, or updates `id`, with the SSO binding; a clash on (tenant, email) surfaces as a unique violation (23505). */
+  async saveSsoUser(em: EntityManager, u: { id: string | null; tenantId: string; email: string; name: string; role: string; idpConfigId: string; subject: string }, now: Date): Promise<UserRow> {
+    const rows = u.id
+      ? await sql(em,
+          `update users set email = lower($3), name = $4, role = $5, idp_config_id = $6, idp_subject = $7, last_sign_in_at = $8
+           where tenant_id = $1 and id = $2 returning id, tenant_id, email, name, role`,
+          [u.tenantId, u.id, u.email, u.name, u.role, u.idpConfigId, u.subject, now])
+      : await sql(em,
+          `insert into users (tenant_id, email, name, role, idp_config_id, idp_subject, last_sign_in_at) values ($1,lower($2),$3,$4,$5,$6,$7)
+           returning id, tenant_id, email, name, role`,
+          [u.tenantId, u.email, u.name, u.role, u.idpConfigId, u.subject, now]);
+    const r = rows[0];
+    return { id: r.id, tenantId: r.tenant_id, email: r.email, name: r.name, role: r.role };
+  }
+  async findStaffBySubject(em: EntityManager, subject: string): Promise<StaffRow | null> {
+    const rows = await sql(em, `select id, email, name, role from staff where idp_subject = $1`, [subject]);
+    return (rows[0] as StaffRow | undefined) ?? null;
+  }
+  async findStaffByEmail(em: EntityManager, email: string): Promise<(StaffRow & { idpSubject: string | null }) | null> {
+    const rows = await sql(em, `select id, email, name, role, idp_subject from staff where email = lower($1)`, [email]);
+    const r = rows[0];
+    return r ? { id: r.id, email: r.email, name: r.name, role: r.role, idpSubject: r.idp_subject } : null;
+  }
+  async saveSsoStaff(em: EntityManager, s: { id: string | null; email: string; name: string; role: string; subject: string }, now: Date): Promise<StaffRow> {
+    const rows = s.id
+      ? await sql(em, `update staff set email = lower($2), name = $3, role = $4, idp_subject = $5, last_sign_in_at = $6 where id = $1 returning id, email, name, role`, [s.id, s.email, s.name, s.role, s.subject, now])
+      : await sql(em, `insert into staff (email, name, role, idp_subject, last_sign_in_at) values (lower($1),$2,$3,$4,$5) returning id, email, name, role`, [s.email, s.name, s.role, s.subject, now]);
+    return rows[0] as StaffRow;
+  }
 }

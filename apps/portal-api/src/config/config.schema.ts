@@ -39,6 +39,13 @@ export const envSchema = z.object({
   HAR_KEEP_RESPONSE_TEXT: bool.default(false),
   HAR_EXTRA_SENSITIVE_HEADERS: z.string().default(''),
   HAR_EXTRA_SENSITIVE_PARAMS: z.string().default(''),
+  // Enterprise SSO (sso/): vendor staff identity providers as a JSON array, outbound-call policy, skew.
+  SSO_STAFF_PROVIDERS: z.string().default('[]'),
+  SSO_EXTRA_CA_FILE: z.string().optional(),
+  SSO_ALLOW_INSECURE_HTTP: bool.optional(),
+  SSO_ALLOW_PRIVATE_NETWORK: bool.optional(),
+  SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(120),
+  SSO_FLOW_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -43,6 +43,18 @@ export interface PortalConfig {
     extraSensitiveHeaders: string[];
     extraSensitiveParams: string[];
   };
+  sso: {
+    /** Vendor staff identity providers (validated by the SSO module at start-up). */
+    staffProviders: unknown[];
+    /** PEM of extra CAs trusted for calls to identity providers (private CAs, TLS inspection). */
+    extraCaPem: string | null;
+    /** http:// identity-provider URLs (metadata, issuer, authority); never in production. */
+    allowInsecureHttp: boolean;
+    /** Identity-provider URLs that resolve to loopback or private addresses (SSRF guard off). */
+    allowPrivateNetwork: boolean;
+    clockSkewSeconds: number;
+    flowTtlSeconds: number;
+  };
 }
 
 export const PORTAL_CONFIG = Symbol('PORTAL_CONFIG');
@@ -78,6 +90,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mkdirSync(dirname(e.SECRET_KEY_FILE), { recursive: true });
     writeFileSync(e.SECRET_KEY_FILE, secretKey.toString('base64'), { mode: 0o600 });
   }
+  let staffProviders: unknown;
+  try {
+    staffProviders = JSON.parse(e.SSO_STAFF_PROVIDERS);
+  } catch {
+    throw new ConfigInvalid('SSO_STAFF_PROVIDERS: must be a JSON array of identity-provider configurations');
+  }
+  if (!Array.isArray(staffProviders)) throw new ConfigInvalid('SSO_STAFF_PROVIDERS: must be a JSON array of identity-provider configurations');
+  let extraCaPem: string | null = null;
+  if (e.SSO_EXTRA_CA_FILE) {
+    if (!existsSync(e.SSO_EXTRA_CA_FILE)) throw new ConfigInvalid(`SSO_EXTRA_CA_FILE: ${e.SSO_EXTRA_CA_FILE} does not exist`);
+    extraCaPem = readFileSync(e.SSO_EXTRA_CA_FILE, 'utf8');
+    if (!extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigInvalid(`SSO_EXTRA_CA_FILE: ${e.SSO_EXTRA_CA_FILE} holds no PEM certificate`);
+  }
+  const insecureSso = (e.SSO_ALLOW_INSECURE_HTTP || e.SSO_ALLOW_PRIVATE_NETWORK) && e.NODE_ENV === 'production';
+  if (insecureSso) throw new ConfigInvalid('SSO_ALLOW_INSECURE_HTTP / SSO_ALLOW_PRIVATE_NETWORK refuse to start with NODE_ENV=production');
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -117,6 +144,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       keepResponseText: e.HAR_KEEP_RESPONSE_TEXT,
       extraSensitiveHeaders: list(e.HAR_EXTRA_SENSITIVE_HEADERS),
       extraSensitiveParams: list(e.HAR_EXTRA_SENSITIVE_PARAMS),
+    },
+    sso: {
+      staffProviders: staffProviders as unknown[],
+      extraCaPem,
+      allowInsecureHttp: e.SSO_ALLOW_INSECURE_HTTP ?? e.NODE_ENV !== 'production',
+      allowPrivateNetwork: e.SSO_ALLOW_PRIVATE_NETWORK ?? e.NODE_ENV !== 'production',
+      clockSkewSeconds: e.SSO_CLOCK_SKEW_SECONDS,
+      flowTtlSeconds: e.SSO_FLOW_TTL_SECONDS,
     },
   };
 }

@@ -4,9 +4,11 @@ import { appRoleUrl, ensureAppRole } from './app-role';
 import { startEmbeddedPostgres, EmbeddedPostgresHandle } from './embedded-postgres';
 import { setMigrationAppRole } from './migration-support';
 import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
+import { Sso1763900000001 } from './migrations/1763900000001-sso';
+import { Evidence1763900000002 } from './migrations/1763900000002-evidence';
 
 /** Versioned migrations, in order. Never `synchronize`. */
-export const MIGRATIONS = [Foundation1763900000000];
+export const MIGRATIONS = [Foundation1763900000000, Sso1763900000001, Evidence1763900000002];
 
 export interface PreparedDatabase {
   ownerUrl: string;

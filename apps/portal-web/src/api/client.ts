@@ -81,3 +81,56 @@ export function query(params: Record<string, string | number | undefined | null>
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** An upload in flight: its result, and a way to cancel it. */
+export interface UploadHandle<T> {
+  promise: Promise<T>;
+  abort(): void;
+}
+
+/** Thrown (rejected) when the user cancels an upload; not an error to show. */
+export class UploadCancelled extends Error {
+  constructor() {
+    super('The upload was cancelled.');
+    this.name = 'UploadCancelled';
+  }
+}
+
+/**
+ * multipart/form-data POST through XMLHttpRequest, because fetch cannot report upload progress.
+ * `onProgress(sent, total)` follows the bytes on the wire. Same CSRF header and error shape as `request`.
+ */
+export function uploadWithProgress<T>(path: string, form: FormData, onProgress: (sent: number, total: number) => void): UploadHandle<T> {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', path);
+    xhr.setRequestHeader('accept', 'application/json');
+    const csrf = cookie('portal_csrf');
+    if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    };
+    xhr.onabort = () => reject(new UploadCancelled());
+    xhr.onerror = () => reject(new ApiError(0, { error: 'network_error', message: 'The upload did not reach the portal. Check your connection and try again.' }));
+    xhr.onload = () => {
+      let parsed: unknown = undefined;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(parsed as T);
+      const b = parsed as Partial<ApiErrorBody> | undefined;
+      reject(
+        new ApiError(xhr.status, {
+          error: typeof b?.error === 'string' ? b.error : 'http_error',
+          message: typeof b?.message === 'string' ? b.message : `The portal answered ${xhr.status} ${xhr.statusText}.`,
+          fields: Array.isArray(b?.fields) ? b.fields : undefined,
+          correlationId: typeof b?.correlationId === 'string' ? b.correlationId : undefined,
+        }),
+      );
+    };
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

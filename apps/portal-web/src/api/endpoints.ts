@@ -8,8 +8,8 @@ import type {
   StatusUpdateInput,
   UpdateIncidentInput,
 } from '@portal/contracts';
-import { http, query } from './client';
-import type { ApiToken, GovernanceEvent, Incident, IncidentDetail, IncidentPage, Me, SignInOptions, TenantView } from './types';
+import { http, query, uploadWithProgress, type UploadHandle } from './client';
+import type { ApiToken, Attachment, AttachmentList, EvidenceKind, GovernanceEvent, Incident, IncidentDetail, IncidentPage, Me, SignInOptions, TenantView } from './types';
 
 /** One function per API route the web app uses; request bodies are the shared contract types. */
 export const api = {
@@ -35,4 +35,14 @@ export const api = {
   reply: (id: string, body: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/replies`, { body }),
   resolve: (id: string, body: ResolveIncidentInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/resolve`, body),
   close: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/close`),
+
+  attachments: (id: string) => http.get<AttachmentList>(`/api/v1/incidents/${id}/attachments`),
+  /** The kind goes first: the server processes the file while it streams in. */
+  uploadAttachment: (id: string, kind: EvidenceKind, file: File, onProgress: (sent: number, total: number) => void): UploadHandle<Attachment> => {
+    const form = new FormData();
+    form.append('kind', kind);
+    form.append('file', file, file.name);
+    return uploadWithProgress<Attachment>(`/api/v1/incidents/${id}/attachments`, form, onProgress);
+  },
+  deleteAttachment: (id: string, attachmentId: string) => http.delete<void>(`/api/v1/incidents/${id}/attachments/${attachmentId}`),
 };

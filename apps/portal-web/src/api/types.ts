@@ -18,3 +18,70 @@ export type {
   GovernanceEvent,
   ApiToken,
 } from '@portal/contracts';
+
+// ---- evidence (portal-api evidence.service.ts view() / list()) ----
+
+export type EvidenceKind = 'har' | 'governance-events' | 'screenshot';
+
+export interface RedactionReport {
+  total: number;
+  byRule: Record<string, number>;
+  /** e.g. "14 cookies, 3 Authorization headers, 2 JWTs" */
+  summary: string;
+}
+
+export interface HarInsights {
+  entryCount: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  spanMs: number | null;
+  failedRequests: { method: string; host: string; path: string; status: number; count: number }[];
+  slowestRequests: { method: string; host: string; path: string; status: number; timeMs: number; startedAt: string }[];
+  errorCodes: { code: string; count: number; source: 'header' | 'body' }[];
+  hosts: { host: string; count: number }[];
+}
+
+export interface GovernanceExportInsights {
+  format: 'json' | 'ndjson' | 'csv';
+  records: number;
+  fields: string[];
+  firstAt: string | null;
+  lastAt: string | null;
+  actions: { value: string; count: number }[];
+  outcomes: { value: string; count: number }[];
+}
+
+export interface ScreenshotInsights {
+  format: 'png' | 'jpeg';
+  width: number | null;
+  height: number | null;
+  metadataRemoved: number;
+}
+
+interface AttachmentBase {
+  id: string;
+  incidentId: string;
+  displayName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  redactionReport: RedactionReport;
+  uploadedBy: import('@portal/contracts').ActorRef;
+  uploadedAt: string;
+  /** Null when this role may not download (Claresia customer success). */
+  downloadUrl: string | null;
+  canDelete: boolean;
+}
+
+export type Attachment =
+  | (AttachmentBase & { kind: 'har'; insights: HarInsights })
+  | (AttachmentBase & { kind: 'governance-events'; insights: GovernanceExportInsights })
+  | (AttachmentBase & { kind: 'screenshot'; insights: ScreenshotInsights });
+
+export interface AttachmentList {
+  items: Attachment[];
+  canUpload: boolean;
+  /** Largest accepted file per kind, in bytes (a .gz counts once compressed and once inflated). */
+  limits: Record<EvidenceKind, number>;
+  retention: { days: number; deletesAt: string | null };
+}

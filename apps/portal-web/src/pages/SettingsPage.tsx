@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
 import {
   ActionIcon,
   Alert,
@@ -60,6 +61,17 @@ export function SettingsPage() {
             {me.tenant?.displayName} · {me.tenant ? MODE_LABELS[me.tenant.serviceMode] : ''} · tenant <code>{me.tenant?.slug}</code>
           </Text>
         </div>
+        <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="sso-title">
+          <Title order={2} size="h3" id="sso-title">
+            Single sign-on
+          </Title>
+          <Text size="sm" mt={4} mb="sm">
+            Your users sign in through your identity provider (SAML 2.0, OpenID Connect or Microsoft Entra ID); the portal stores no passwords.
+          </Text>
+          <Button component={Link} to="/settings/identity-providers" variant="light">
+            Manage identity providers
+          </Button>
+        </Paper>
         <Contacts />
         <ApiTokens />
       </Stack>

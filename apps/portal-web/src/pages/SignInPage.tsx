@@ -144,7 +144,7 @@ function TenantSignIn({ slug, next }: { slug: string; next: string | null }) {
       {o.providers.length > 0 && (
         <Stack gap="xs" aria-label="Single sign-on">
           {o.providers.map((p) => (
-            <Button key={p.id} component="a" href={p.startUrl} variant="default" size="md" leftSection={<IconLock size={18} aria-hidden />}>
+            <Button key={p.id} component="a" href={withReturn(p.startUrl, next)} variant="default" size="md" leftSection={<IconLock size={18} aria-hidden />}>
               Sign in with {p.displayName}
             </Button>
           ))}
@@ -187,9 +187,41 @@ function StaffSignIn({ next }: { next: string | null }) {
       <Text size="sm" c="dimmed">
         Support engineers and customer success managers see the incidents of every tenant they work with.
       </Text>
+      <StaffProviders next={next} />
       <DevSignInForm roles={['support_engineer', 'csm']} next={next} />
     </Stack>
   );
+}
+
+/** The vendor's own identity providers (configured by the operator, not by tenants). */
+function StaffProviders({ next }: { next: string | null }) {
+  const q = useQuery({
+    queryKey: ['staff-sign-in-providers'],
+    queryFn: async () => {
+      const res = await fetch('/sso/staff/providers', { credentials: 'same-origin' });
+      if (!res.ok) return { providers: [] as { id: string; displayName: string; startUrl: string }[] };
+      return (await res.json()) as { providers: { id: string; displayName: string; startUrl: string }[] };
+    },
+    retry: false,
+  });
+  const providers = q.data?.providers ?? [];
+  if (providers.length === 0) return null;
+  return (
+    <Stack gap="xs" aria-label="Staff single sign-on">
+      {providers.map((p) => (
+        <Button key={p.id} component="a" href={withReturn(p.startUrl, next)} variant="default" size="md" leftSection={<IconLock size={18} aria-hidden />}>
+          Sign in with {p.displayName}
+        </Button>
+      ))}
+    </Stack>
+  );
+}
+
+/** Keeps the page the person was heading to; the server accepts only same-origin relative paths. */
+function withReturn(startUrl: string, next: string | null): string {
+  const safe = safeNext(next);
+  if (!safe) return startUrl;
+  return `${startUrl}${startUrl.includes('?') ? '&' : '?'}returnTo=${encodeURIComponent(safe)}`;
 }
 
 function DevSignInForm({ tenant, roles, next }: { tenant?: string; roles: (CustomerRole | StaffRole)[]; next: string | null }) {

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { IncidentStatus } from '@portal/contracts';
+import { sql } from '../database/sql';
+import type { EvidenceKind } from './evidence-policy';
+
+export interface ActorRef {
+  kind: string;
+  id: string;
+  label: string;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  tenantId: string;
+  incidentId: string;
+  kind: EvidenceKind;
+  displayName: string;
+  storageKey: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  redactionReport: { total: number; byRule: Record<string, number>; summary: string };
+  insights: Record<string, unknown>;
+  uploadedBy: ActorRef;
+  uploadedAt: Date;
+  deletedAt: Date | null;
+  deletionReason: 'deleted' | 'retention' | null;
+}
+
+export type NewAttachment = Omit<AttachmentRecord, 'id' | 'deletedAt' | 'deletionReason'>;
+
+/** The incident as evidence needs it: who owns it and whether it still takes uploads. */
+export interface EvidenceIncident {
+  id: string;
+  tenantId: string;
+  number: number;
+  status: IncidentStatus;
+  closedAt: Date | null;
+}
+
+function toRecord(r: Record<string, any>): AttachmentRecord {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    incidentId: r.incident_id,
+    kind: r.kind,
+    displayName: r.display_name,
+    storageKey: r.storage_key,
+    contentType: r.content_type,
+    sizeBytes: Number(r.size_bytes),
+    sha256: r.sha256,
+    redactionReport: r.redaction_report,
+    insights: r.insights,
+    uploadedBy: r.uploaded_by,
+    uploadedAt: r.uploaded_at,
+    deletedAt: r.deleted_at,
+    deletionReason: r.deletion_reason,
+  };
+}
+
+/** Every attachment query. Row-level security decides which tenants are visible; filters only narrow. */
+@Injectable()
+export class AttachmentsRepository {
+  async findIncident(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<EvidenceIncident | null> {
+    // FOR SHARE: an upload's row and the incident's closing cannot cross (closing waits, or sees the row).
+    const rows = await sql(em, `select id, tenant_id, number, status, closed_at from incidents where id = $1${opts.lock ? ' for share' : ''}`, [incidentId]);
+    const r = rows[0];
+    return r ? { id: r.id, tenantId: r.tenant_id, number: r.number, status: r.status, closedAt: r.closed_at } : null;
+  }
+
+  async insert(em: EntityManager, a: NewAttachment): Promise<AttachmentRecord> {
+    const rows = await sql(em,
+      `insert into attachments (tenant_id, incident_id, kind, display_name, storage_key, content_type, size_bytes, sha256, redaction_report, insights, uploaded_by, uploaded_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) returning *`,
+      [a.tenantId, a.incidentId, a.kind, a.displayName, a.storageKey, a.contentType, a.sizeBytes, a.sha256, JSON.stringify(a.redactionReport), JSON.stringify(a.insights), JSON.stringify(a.uploadedBy), a.uploadedAt],
+    );
+    return toRecord(rows[0]);
+  }
+
+  async listLive(em: EntityManager, incidentId: string): Promise<AttachmentRecord[]> {
+    const rows = await sql(em, `select * from attachments where incident_id = $1 and deleted_at is null order by uploaded_at desc, id desc`, [incidentId]);
+    return rows.map(toRecord);
+  }
+
+  async findLive(em: EntityManager, incidentId: string, id: string, opts: { lock?: boolean } = {}): Promise<AttachmentRecord | null> {
+    const rows = await sql(em, `select * from attachments where id = $1 and incident_id = $2 and deleted_at is null${opts.lock ? ' for update' : ''}`, [id, incidentId]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async markDeleted(em: EntityManager, id: string, at: Date, by: ActorRef, reason: 'deleted' | 'retention'): Promise<boolean> {
+    const rows = await sql(em,
+      `update attachments set deleted_at = $2, deleted_by = $3, deletion_reason = $4 where id = $1 and deleted_at is null returning id`,
+      [id, at, JSON.stringify(by), reason],
+    );
+    return rows.length > 0;
+  }
+
+  /** Live attachments of incidents closed at or before `closedBefore`, oldest first, locked for this sweep. */
+  async expired(em: EntityManager, closedBefore: Date, limit: number): Promise<(AttachmentRecord & { incidentNumber: number; closedAt: Date })[]> {
+    const rows = await sql(em,
+      `select a.*, i.number as incident_number, i.closed_at as incident_closed_at
+       from attachments a join incidents i on i.id = a.incident_id and i.tenant_id = a.tenant_id
+       where a.deleted_at is null and i.status = 'closed' and i.closed_at <= $1
+       order by i.closed_at, a.id
+       limit $2
+       for update of a skip locked`,
+      [closedBefore, limit],
+    );
+    return rows.map((r) => ({ ...toRecord(r), incidentNumber: r.incident_number, closedAt: r.incident_closed_at }));
+  }
+}

@@ -1,0 +1,60 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ALL_ROLES, Roles } from '../auth/auth.decorators';
+import { UuidOr404Pipe } from '../common/uuid-param.pipe';
+import { EVIDENCE_DELETERS, EVIDENCE_DOWNLOADERS, EVIDENCE_KINDS, EVIDENCE_UPLOADERS } from './evidence-policy';
+import { EvidenceService } from './evidence.service';
+import { contentDisposition } from './upload/file-name';
+
+const IncidentId = () => Param('id', new UuidOr404Pipe('incident'));
+const AttachmentId = () => Param('attachmentId', new UuidOr404Pipe('attachment'));
+
+@ApiTags('evidence')
+@ApiBearerAuth()
+@Controller('api/v1/incidents/:id/attachments')
+export class EvidenceController {
+  constructor(private readonly evidence: EvidenceService) {}
+
+  @Roles(...EVIDENCE_UPLOADERS)
+  @Post()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    description:
+      'The "kind" field first, then one file part named "file". HAR (.har, .har.gz) is sanitized while it streams; only the sanitized copy is stored. ' +
+      'Refusals name their rule in "error": 400 (not_json, not_har, truncated, empty, ...), 413 (file_too_large, inflated_too_large, ...), 415 (wrong_content_type, ...).',
+    schema: {
+      type: 'object',
+      required: ['kind', 'file'],
+      properties: { kind: { type: 'string', enum: [...EVIDENCE_KINDS] }, file: { type: 'string', format: 'binary' } },
+    },
+  })
+  upload(@IncidentId() id: string, @Req() req: Request) {
+    return this.evidence.upload(id, req);
+  }
+
+  @Roles(...ALL_ROLES)
+  @Get()
+  list(@IncidentId() id: string) {
+    return this.evidence.list(id);
+  }
+
+  @Roles(...EVIDENCE_DOWNLOADERS)
+  @Get(':attachmentId/download')
+  @ApiProduces('application/octet-stream')
+  async download(@IncidentId() id: string, @AttachmentId() attachmentId: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const d = await this.evidence.download(id, attachmentId);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(d.sha256, 'hex').toString('base64')}:`);
+    return new StreamableFile(d.stream, { type: d.contentType, length: d.size, disposition: contentDisposition(d.filename) });
+  }
+
+  @Roles(...EVIDENCE_DELETERS)
+  @Delete(':attachmentId')
+  @HttpCode(204)
+  async remove(@IncidentId() id: string, @AttachmentId() attachmentId: string): Promise<void> {
+    await this.evidence.remove(id, attachmentId);
+  }
+}

@@ -1,0 +1,277 @@
+import type { IncomingMessage } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TenantContext, type Actor } from '@portal/tenancy';
+import { Clock } from '../common/clock';
+import { IncidentNotFound, InvalidTransition } from '../common/domain-errors';
+import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
+import { Db } from '../database/db.service';
+import { GovernanceService } from '../governance/governance.service';
+import { ActorRef, AttachmentRecord, AttachmentsRepository, EvidenceIncident } from './attachments.repository';
+import { AttachmentContentMissing, AttachmentNotFound, EvidenceRejected } from './evidence.errors';
+import { EVIDENCE_KINDS, EVIDENCE_UPLOADERS, evidenceCaps, isEvidenceKind, mayDelete, mayDownload, type EvidenceKind } from './evidence-policy';
+import { processEvidence, toEvidenceError } from './processing/evidence-pipeline';
+import { EvidenceObjectMissing, EvidenceStorage } from './storage/evidence-storage';
+import { displayNameFor, downloadNameFor } from './upload/file-name';
+import { discardBody, receiveSingleFile } from './upload/multipart-upload';
+import { StoredBytesMeter } from './upload/streams';
+
+const DAY_MS = 86_400_000;
+/** One governance event record at most this big (JSON object, NDJSON line or CSV row). */
+const MAX_GOVERNANCE_RECORD_BYTES = 1024 * 1024;
+const RETENTION_BATCH = 100;
+const RETENTION_ACTOR = { kind: 'system', id: 'evidence-retention', label: 'Evidence retention' };
+const noop = () => undefined;
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const ref = (a: Actor): ActorRef => ({ kind: a.kind, id: a.id, label: a.label });
+
+export interface AttachmentView {
+  id: string;
+  incidentId: string;
+  kind: EvidenceKind;
+  displayName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  redactionReport: AttachmentRecord['redactionReport'];
+  insights: Record<string, unknown>;
+  uploadedBy: ActorRef;
+  uploadedAt: string;
+  /** Null when the caller's role may not download (CSM). */
+  downloadUrl: string | null;
+  canDelete: boolean;
+}
+
+export interface EvidenceDownload {
+  stream: Readable;
+  size: number;
+  contentType: string;
+  filename: string;
+  sha256: string;
+}
+
+@Injectable()
+export class EvidenceService {
+  private readonly logger = new Logger('Evidence');
+
+  constructor(
+    private readonly db: Db,
+    private readonly attachments: AttachmentsRepository,
+    private readonly storage: EvidenceStorage,
+    private readonly governance: GovernanceService,
+    private readonly clock: Clock,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+  ) {}
+
+  /**
+   * Streams one upload from the request into storage: multipart (busboy) → size cap → [gunzip → inflated
+   * cap] → kind processor (HAR sanitizer / export scan / image metadata strip) → sha256 → storage temp file,
+   * renamed into place only when complete. Raw bytes never reach disk, a log line or the database.
+   * Then the row and its governance event are written in one tenant transaction.
+   */
+  async upload(incidentId: string, req: IncomingMessage): Promise<AttachmentView> {
+    const actor = TenantContext.actor();
+    // Row-level security first: another tenant's incident is a 404 before a byte of the body is read.
+    const incident = await this.db.tx((em) => this.attachments.findIncident(em, incidentId));
+    const refusal = this.uploadRefusal(incident);
+    if (refusal) {
+      discardBody(req);
+      throw refusal;
+    }
+    const caps = evidenceCaps(this.config.evidence);
+    const stored: { key?: string } = {};
+    try {
+      const file = await receiveSingleFile(req, { maxFileBytes: Math.max(...Object.values(caps)), fieldNames: ['kind'] }, async (part) => {
+        const kind = part.fields.kind;
+        if (kind === undefined || kind === '') {
+          throw new EvidenceRejected('kind_missing', `send the "kind" field (${EVIDENCE_KINDS.join(', ')}) before the file part`, 'kind');
+        }
+        if (!isEvidenceKind(kind)) throw new EvidenceRejected('kind_invalid', `kind must be one of ${EVIDENCE_KINDS.join(', ')}`, 'kind');
+        const displayName = displayNameFor(part.filename, kind);
+        try {
+          const { output, finish } = await processEvidence(part.stream, {
+            kind,
+            maxBytes: caps[kind],
+            maxRecordBytes: MAX_GOVERNANCE_RECORD_BYTES,
+            har: {
+              keepResponseText: this.config.evidence.keepResponseText,
+              sensitiveHeaderNames: this.config.evidence.extraSensitiveHeaders,
+              sensitiveParamNames: this.config.evidence.extraSensitiveParams,
+            },
+          });
+          const meter = new StoredBytesMeter();
+          stored.key = await this.storage.put(pipeline(output, meter, noop));
+          return { kind, displayName, size: meter.bytes, sha256: meter.sha256, ...(await finish()) };
+        } catch (err) {
+          throw toEvidenceError(err, kind);
+        }
+      });
+
+      const now = this.clock.now();
+      const record = await this.db.tx(async (em) => {
+        // Read again, share-locked: an incident closed while the file streamed in takes no evidence.
+        const current = await this.attachments.findIncident(em, incidentId, { lock: true });
+        const late = this.uploadRefusal(current);
+        if (late) throw late;
+        const a = await this.attachments.insert(em, {
+          tenantId: current!.tenantId,
+          incidentId,
+          kind: file.kind,
+          displayName: file.displayName,
+          storageKey: stored.key!,
+          contentType: file.contentType,
+          sizeBytes: file.size,
+          sha256: file.sha256,
+          redactionReport: file.report,
+          insights: file.insights as Record<string, unknown>,
+          uploadedBy: ref(actor),
+          uploadedAt: now,
+        });
+        await this.governance.record(em, {
+          tenantId: a.tenantId,
+          action: 'evidence.uploaded',
+          subjectType: 'attachment',
+          subjectId: a.id,
+          incidentId,
+          details: {
+            kind: a.kind,
+            displayName: a.displayName,
+            sizeBytes: a.sizeBytes,
+            sha256: a.sha256,
+            gzip: file.gzip,
+            redacted: file.report.total,
+            redactions: file.report.summary,
+          },
+        });
+        return a;
+      });
+      this.logger.log({ attachmentId: record.id, incidentId, kind: record.kind, sizeBytes: record.sizeBytes, redacted: file.report.total }, 'evidence stored');
+      return this.view(record, actor.role);
+    } catch (err) {
+      if (stored.key) await this.storage.delete(stored.key).catch(() => this.logger.warn({ incidentId }, 'could not remove the stored file of a refused upload'));
+      if (err instanceof EvidenceRejected) this.logger.log({ incidentId, rule: err.rule }, 'evidence upload refused');
+      throw err;
+    }
+  }
+
+  private uploadRefusal(incident: EvidenceIncident | null): Error | null {
+    if (!incident) return new IncidentNotFound();
+    if (incident.status === 'closed') return new InvalidTransition(`INC-${incident.number} is closed; evidence can no longer be added`);
+    return null;
+  }
+
+  async list(incidentId: string) {
+    const role = TenantContext.actor().role;
+    return this.db.tx(async (em) => {
+      const incident = await this.attachments.findIncident(em, incidentId);
+      if (!incident) throw new IncidentNotFound();
+      const items = await this.attachments.listLive(em, incidentId);
+      const days = this.config.evidence.retentionDays;
+      return {
+        items: items.map((a) => this.view(a, role)),
+        canUpload: incident.status !== 'closed' && (EVIDENCE_UPLOADERS as string[]).includes(role),
+        limits: evidenceCaps(this.config.evidence),
+        retention: {
+          days,
+          deletesAt: incident.closedAt ? new Date(new Date(incident.closedAt).getTime() + days * DAY_MS).toISOString() : null,
+        },
+      };
+    });
+  }
+
+  /** Opens the stored file and records the download in the same tenant transaction. */
+  async download(incidentId: string, attachmentId: string): Promise<EvidenceDownload> {
+    let opened: { stream: Readable; size: number } | null = null;
+    try {
+      return await this.db.tx(async (em) => {
+        const a = await this.attachments.findLive(em, incidentId, attachmentId);
+        if (!a) throw new AttachmentNotFound();
+        opened = await this.storage.get(a.storageKey).catch((err: unknown) => {
+          throw err instanceof EvidenceObjectMissing ? new AttachmentContentMissing() : err;
+        });
+        await this.governance.record(em, {
+          tenantId: a.tenantId,
+          action: 'evidence.downloaded',
+          subjectType: 'attachment',
+          subjectId: a.id,
+          incidentId,
+          details: { kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+        });
+        return { ...opened, contentType: a.contentType, filename: downloadNameFor(a.displayName, a.kind, a.contentType), sha256: a.sha256 };
+      });
+    } catch (err) {
+      (opened as { stream: Readable } | null)?.stream.destroy();
+      throw err;
+    }
+  }
+
+  /** The file goes last, inside the transaction: if it cannot be removed, the row stays live and says so. */
+  async remove(incidentId: string, attachmentId: string): Promise<void> {
+    const actor = TenantContext.actor();
+    const now = this.clock.now();
+    await this.db.tx(async (em) => {
+      const a = await this.attachments.findLive(em, incidentId, attachmentId, { lock: true });
+      if (!a) throw new AttachmentNotFound();
+      await this.attachments.markDeleted(em, a.id, now, ref(actor), 'deleted');
+      await this.governance.record(em, {
+        tenantId: a.tenantId,
+        action: 'evidence.deleted',
+        subjectType: 'attachment',
+        subjectId: a.id,
+        incidentId,
+        details: { reason: 'deleted', kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+      });
+      await this.storage.delete(a.storageKey);
+    });
+  }
+
+  /**
+   * Retention, in the current tenant's context: deletes every live attachment of an incident closed at least
+   * `EVIDENCE_RETENTION_DAYS` before `now`, one governance event each. Idempotent (at-least-once delivery):
+   * a deleted attachment is never selected again; a file already gone counts as deleted.
+   */
+  async purgeExpired(now: Date): Promise<number> {
+    const days = this.config.evidence.retentionDays;
+    const closedBefore = new Date(now.getTime() - days * DAY_MS);
+    let total = 0;
+    for (;;) {
+      const n = await this.db.tx(async (em) => {
+        const expired = await this.attachments.expired(em, closedBefore, RETENTION_BATCH);
+        for (const a of expired) {
+          await this.attachments.markDeleted(em, a.id, now, RETENTION_ACTOR, 'retention');
+          await this.governance.record(em, {
+            tenantId: a.tenantId,
+            action: 'evidence.deleted',
+            subjectType: 'attachment',
+            subjectId: a.id,
+            incidentId: a.incidentId,
+            actor: RETENTION_ACTOR,
+            details: { reason: 'retention', retentionDays: days, incidentClosedAt: iso(a.closedAt), kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+          });
+          await this.storage.delete(a.storageKey);
+        }
+        return expired.length;
+      });
+      total += n;
+      if (n < RETENTION_BATCH) return total;
+    }
+  }
+
+  view(a: AttachmentRecord, role: string): AttachmentView {
+    return {
+      id: a.id,
+      incidentId: a.incidentId,
+      kind: a.kind,
+      displayName: a.displayName,
+      contentType: a.contentType,
+      sizeBytes: a.sizeBytes,
+      sha256: a.sha256,
+      redactionReport: a.redactionReport,
+      insights: a.insights,
+      uploadedBy: a.uploadedBy,
+      uploadedAt: new Date(a.uploadedAt).toISOString(),
+      downloadUrl: mayDownload(role) ? `/api/v1/incidents/${a.incidentId}/attachments/${a.id}/download` : null,
+      canDelete: mayDelete(role),
+    };
+  }
+}

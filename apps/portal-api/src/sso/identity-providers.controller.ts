@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Roles } from '../auth/auth.decorators';
+import { UuidOr404Pipe } from '../common/uuid-param.pipe';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { CreateIdentityProviderInput, createIdentityProviderSchema, UpdateIdentityProviderInput, updateIdentityProviderSchema } from './dto/identity-provider.dto';
+import { IdentityProvidersService } from './identity-providers.service';
+
+/** A tenant's identity providers, managed by its customer_admin. Secrets are write-only. */
+@ApiTags('identity-providers')
+@ApiBearerAuth()
+@Controller('api/v1/identity-providers')
+export class IdentityProvidersController {
+  constructor(private readonly idps: IdentityProvidersService) {}
+
+  @Roles('customer_admin')
+  @Get()
+  list(@Req() req: Request) {
+    return this.idps.list(req.principal!.actor.homeTenantId!).then((items) => ({ items }));
+  }
+
+  @Roles('customer_admin')
+  @Get(':id')
+  get(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string) {
+    return this.idps.get(req.principal!.actor.homeTenantId!, id);
+  }
+
+  @Roles('customer_admin')
+  @Post()
+  create(@Req() req: Request, @Body(new ZodPipe(createIdentityProviderSchema)) body: CreateIdentityProviderInput) {
+    return this.idps.create(req.principal!.actor.homeTenantId!, body, req.principal!.actor.label);
+  }
+
+  @Roles('customer_admin')
+  @Patch(':id')
+  update(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string, @Body(new ZodPipe(updateIdentityProviderSchema)) body: UpdateIdentityProviderInput) {
+    return this.idps.update(req.principal!.actor.homeTenantId!, id, body, req.principal!.actor.label);
+  }
+
+  @Roles('customer_admin')
+  @Delete(':id')
+  remove(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string) {
+    return this.idps.remove(req.principal!.actor.homeTenantId!, id);
+  }
+}

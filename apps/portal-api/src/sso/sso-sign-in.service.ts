@@ -1,0 +1,195 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import type { TenantRole, VendorRole } from '@portal/contracts';
+import { TenantContext } from '@portal/tenancy';
+import { SessionService } from '../auth/session.service';
+import { UsersRepository } from '../auth/users.repository';
+import { Clock } from '../common/clock';
+import { safeEqual } from '../common/tokens';
+import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
+import { Db } from '../database/db.service';
+import { GovernanceService } from '../governance/governance.service';
+import { claimValues, resolveRole } from './role-mapping';
+import { sanitizeDetail, SsoSignInFailed } from './sso-errors';
+import type { SsoFlow } from './sso-flow.store';
+import { SsoUrls } from './sso-urls';
+import type { IdpKind, Realm, ResolvedIdp, SsoIdentity } from './sso.types';
+
+export const SSO_FLOW_COOKIE = 'portal_sso_flow';
+const TENANT_RANK: readonly TenantRole[] = ['customer_admin', 'customer_viewer'];
+const VENDOR_RANK: readonly VendorRole[] = ['support_engineer', 'csm'];
+
+const isUniqueViolation = (e: unknown) => e instanceof QueryFailedError && (e as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23505';
+
+/**
+ * What every protocol shares once the provider's answer is verified: role mapping, just-in-time
+ * accounts, the session, the audit trail; and, when anything fails, the governance event and the
+ * error page with a correlation id.
+ */
+@Injectable()
+export class SsoSignInService {
+  private readonly logger = new Logger('SsoSignIn');
+
+  constructor(
+    private readonly db: Db,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionService,
+    private readonly governance: GovernanceService,
+    private readonly urls: SsoUrls,
+    private readonly clock: Clock,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+  ) {}
+
+  /**
+   * Binds a sign-in to the browser that started it (login CSRF): the flow id in an httpOnly cookie,
+   * compared with the state/RelayState that comes back. SAML's answer is a cross-site POST, which
+   * SameSite=Lax cookies do not follow, so for SAML the cookie is SameSite=None and only enforced
+   * where cookies are Secure (production); elsewhere SAML relies on InResponseTo + RelayState.
+   */
+  setFlowCookie(res: Response, flow: SsoFlow): void {
+    const secure = this.config.session.cookieSecure;
+    const sameSite = flow.kind === 'saml' && secure ? ('none' as const) : ('lax' as const);
+    res.cookie(SSO_FLOW_COOKIE, flow.id, { httpOnly: true, secure, sameSite, path: '/sso/', maxAge: this.config.sso.flowTtlSeconds * 1000 });
+  }
+
+  checkFlowCookie(req: Request, kind: IdpKind, returnedId: string): void {
+    if (kind === 'saml' && !this.config.session.cookieSecure) return;
+    const cookie = req.cookies?.[SSO_FLOW_COOKIE];
+    if (typeof cookie !== 'string' || !safeEqual(cookie, returnedId)) {
+      throw new SsoSignInFailed('state_mismatch', typeof cookie === 'string' ? 'the returned state is not the one this browser started' : 'this browser has no sign-in in progress (flow cookie missing)');
+    }
+  }
+
+  private clearFlowCookie(res: Response): void {
+    res.clearCookie(SSO_FLOW_COOKIE, { path: '/sso/' });
+  }
+
+  /** Signs the person in (or refuses them) and returns where the browser goes next. */
+  async complete(req: Request, res: Response, idp: ResolvedIdp, identity: SsoIdentity, flow: SsoFlow): Promise<string> {
+    const now = this.clock.now();
+    const name = (identity.name?.trim() || identity.email?.split('@')[0] || 'SSO user').slice(0, 200);
+    if (idp.realm.kind === 'tenant') {
+      const tenant = idp.realm.tenant;
+      const { role, matched } = resolveRole(idp.roleMapping as { claim: string; rules: { value: string; role: TenantRole }[]; defaultRole: TenantRole | null }, identity.claims, TENANT_RANK);
+      if (!role) throw this.noRole(idp, identity);
+      if (!identity.email) throw new SsoSignInFailed('unknown_user', 'the identity provider sent no email address for this person');
+      const email = identity.email;
+      const outcome = await this.db
+        .forTenants([tenant.id], async (em) => {
+          let id: string | null = null;
+          let how: 'returning' | 'linked' | 'created' = 'returning';
+          const known = await this.users.findUserBySubject(em, tenant.id, identity.subject);
+          if (known) id = known.id;
+          else {
+            const byEmail = await this.users.findUserByEmail(em, tenant.id, email);
+            if (byEmail && byEmail.idpSubject === null && identity.emailVerified) {
+              id = byEmail.id;
+              how = 'linked';
+            } else if (byEmail) {
+              throw new SsoSignInFailed('account_conflict', byEmail.idpSubject ? 'an account with this email is bound to another identity-provider subject' : 'an account with this email exists and the provider does not vouch for the address (email_verified)');
+            } else if (!idp.jitProvisioning) {
+              throw new SsoSignInFailed('unknown_user', 'no account for this subject and automatic account creation is off for this provider');
+            } else how = 'created';
+          }
+          const user = await this.users.saveSsoUser(em, { id, tenantId: tenant.id, email, name, role, idpConfigId: idp.id, subject: identity.subject }, now);
+          return { user, how };
+        })
+        .catch((e) => {
+          if (isUniqueViolation(e)) throw new SsoSignInFailed('account_conflict', 'the email address belongs to another account in this tenant');
+          throw e;
+        });
+      const { user, how } = outcome;
+      const label = `${user.name} <${user.email}>`;
+      await this.sessions.start(req, res, { principalKind: 'user', principalId: user.id, tenantId: tenant.id, role: user.role, label });
+      TenantContext.enter({ kind: 'user', id: user.id, label, role: user.role, homeTenantId: tenant.id }, [tenant.id]);
+      await this.db.forTenants([tenant.id], (em) =>
+        this.governance.record(em, {
+          tenantId: tenant.id,
+          action: 'auth.sign_in',
+          subjectType: 'user',
+          subjectId: user.id,
+          details: { method: idp.kind, idpId: idp.id, idpName: idp.displayName, role: user.role, account: how, matchedValues: matched.slice(0, 20) },
+        }),
+      );
+    } else {
+      const { role, matched } = resolveRole(idp.roleMapping as { claim: string; rules: { value: string; role: VendorRole }[]; defaultRole: VendorRole | null }, identity.claims, VENDOR_RANK);
+      if (!role) throw this.noRole(idp, identity);
+      if (!identity.email) throw new SsoSignInFailed('unknown_user', 'the identity provider sent no email address for this person');
+      const email = identity.email;
+      const { staff, how } = await this.db
+        .scoped('directory', async (em) => {
+          let id: string | null = null;
+          let how: 'returning' | 'linked' | 'created' = 'returning';
+          const known = await this.users.findStaffBySubject(em, identity.subject);
+          if (known) id = known.id;
+          else {
+            const byEmail = await this.users.findStaffByEmail(em, email);
+            if (byEmail && byEmail.idpSubject === null && identity.emailVerified) {
+              id = byEmail.id;
+              how = 'linked';
+            } else if (byEmail) throw new SsoSignInFailed('account_conflict', 'a staff account with this email is bound to another subject or the address is not verified');
+            else if (!idp.jitProvisioning) throw new SsoSignInFailed('unknown_user', 'no staff account for this subject and automatic account creation is off');
+            else how = 'created';
+          }
+          return { staff: await this.users.saveSsoStaff(em, { id, email, name, role, subject: identity.subject }, now), how };
+        })
+        .catch((e) => {
+          if (isUniqueViolation(e)) throw new SsoSignInFailed('account_conflict', 'the email address belongs to another staff account');
+          throw e;
+        });
+      const label = `${staff.name} <${staff.email}>`;
+      await this.sessions.start(req, res, { principalKind: 'staff', principalId: staff.id, tenantId: null, role: staff.role, label });
+      TenantContext.enter({ kind: 'staff', id: staff.id, label, role: staff.role, homeTenantId: null }, []);
+      await this.db.forTenants([], (em) =>
+        this.governance.record(em, {
+          tenantId: null,
+          action: 'auth.sign_in',
+          subjectType: 'staff',
+          subjectId: staff.id,
+          details: { method: idp.kind, idpId: idp.id, idpName: idp.displayName, role: staff.role, account: how, matchedValues: matched.slice(0, 20) },
+        }),
+      );
+    }
+    this.clearFlowCookie(res);
+    return flow.returnTo;
+  }
+
+  private noRole(idp: ResolvedIdp, identity: SsoIdentity): SsoSignInFailed {
+    const values = claimValues(identity.claims, idp.roleMapping.claim);
+    return new SsoSignInFailed('no_role', `no role: the ${values.length} value(s) of claim "${idp.roleMapping.claim}" match no rule, and the provider has no default role`, {
+      claim: idp.roleMapping.claim,
+      values: values.slice(0, 20).map((v) => v.slice(0, 100)),
+    });
+  }
+
+  /** Records a refused sign-in (tenant-scoped when the tenant is known) and returns the error page's address. */
+  async fail(req: Request, res: Response, err: unknown, ctx: { realm: Realm | null; realmSegment: string; idpId: string; kind: IdpKind; identity?: Partial<SsoIdentity> }): Promise<string> {
+    let f: SsoSignInFailed;
+    if (err instanceof SsoSignInFailed) f = err;
+    else {
+      // Not a refusal we anticipated: keep the stack in the log, show the generic page.
+      this.logger.error({ err, kind: ctx.kind }, 'unexpected SSO failure');
+      f = new SsoSignInFailed('invalid_response', sanitizeDetail(`unexpected: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    const tenantId = ctx.realm?.kind === 'tenant' ? ctx.realm.tenant.id : null;
+    const correlationId = TenantContext.maybeStore()?.requestId;
+    this.logger.warn({ code: f.code, kind: ctx.kind, tenantId, idpId: ctx.idpId.slice(0, 64), correlationId }, `SSO sign-in refused: ${f.code}`);
+    await this.db.forTenants(tenantId ? [tenantId] : [], (em) =>
+      this.governance.record(em, {
+        tenantId,
+        action: 'auth.sign_in_failed',
+        subjectType: 'idp_config',
+        subjectId: ctx.idpId.slice(0, 64),
+        actor: {
+          kind: 'anonymous',
+          id: ctx.identity?.subject?.slice(0, 300) ?? 'unknown',
+          label: ctx.identity?.email ? `sign-in attempt as ${ctx.identity.email.slice(0, 200)}` : 'sign-in attempt',
+        },
+        details: { method: ctx.kind, code: f.code, reason: f.detail, ...f.extra, correlationId: correlationId ?? null, realm: ctx.realm?.kind ?? 'unknown' },
+      }),
+    );
+    this.clearFlowCookie(res);
+    return this.urls.errorPage(f.code, correlationId, ctx.realm ? ctx.realmSegment : null);
+  }
+}

@@ -1,0 +1,49 @@
+import { sanitizeHar } from './index';
+
+/** Found while wiring the portal's evidence uploads: secrets under a harmless "value" key, named by a sibling. */
+describe('JSON name/value pairs', () => {
+  const har = (text: string, mimeType = 'application/json') => ({
+    log: {
+      version: '1.2',
+      creator: { name: 't', version: '1' },
+      pages: [],
+      entries: [
+        {
+          startedDateTime: '2025-01-01T00:00:00.000Z',
+          time: 1,
+          request: { method: 'POST', url: 'https://app.example/login', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: -1, postData: { mimeType, text } },
+          response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: 'text/plain' }, redirectURL: '', headersSize: -1, bodySize: -1 },
+          cache: {},
+          timings: { send: 0, wait: 0, receive: 0 },
+        },
+      ],
+    },
+  });
+  const body = async (text: string, mimeType?: string) => {
+    const { output, report } = await sanitizeHar(JSON.stringify(har(text, mimeType)));
+    return { text: JSON.parse(output).log.entries[0].request.postData.text as string, report };
+  };
+
+  it.each([
+    ['jQuery serializeArray', [{ name: 'username', value: 'jane' }, { name: 'password', value: 'CANARY-pair-1' }], 'json:password'],
+    ['key/value settings', [{ key: 'api_token', value: 'CANARY-pair-2' }], 'json:api_token'],
+    ['CloudFormation parameters', { Parameters: [{ ParameterKey: 'DbPassword', ParameterValue: 'CANARY-pair-3' }] }, 'json:dbpassword'],
+    ['a field with an object value', [{ field: 'client_secret', values: { primary: 'CANARY-pair-4' } }], 'json:client_secret'],
+  ])('redacts the value of a %s pair', async (_name, payload, rule) => {
+    const { text, report } = await body(JSON.stringify(payload));
+    expect(text).not.toContain('CANARY');
+    expect(report.byRule[rule]).toBe(1);
+  });
+
+  it('also when the body is sent as text/plain', async () => {
+    const { text } = await body(JSON.stringify([{ name: 'password', value: 'CANARY-pair-5' }]), 'text/plain;charset=UTF-8');
+    expect(text).not.toContain('CANARY');
+  });
+
+  it('keeps pairs whose name is not sensitive', async () => {
+    // (a JSON key named "key" is itself redacted by default, see README Limits; so no "key" here)
+    const payload = [{ name: 'username', value: 'jane' }, { name: 'remember', value: 'yes' }, { field: 'theme', value: 'dark' }];
+    const { text } = await body(JSON.stringify(payload));
+    expect(JSON.parse(text)).toEqual(payload);
+  });
+});
