@@ -158,7 +158,6 @@ export class OutputCapture {
     };
     const out = process.stdout.write;
     const err = process.stderr.write;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const SonicBoom = require('sonic-boom') as { prototype: { write: (d: unknown) => boolean } };
     const boom = SonicBoom.prototype.write;
     process.stdout.write = ((d: unknown, ...rest: unknown[]) => {

@@ -19,7 +19,7 @@ import {
   readAllFiles,
   uploadEvidence,
 } from './evidence-helpers';
-import { createTenant, createTestApp, signIn, TestApp, tokenFor } from './support/test-app';
+import { createTenant, createTestApp, TestApp, tokenFor } from './support/test-app';
 
 jest.setTimeout(90_000);
 
@@ -215,6 +215,7 @@ describe('evidence: no planted secret survives anywhere', () => {
 
   it('finds zero canaries in every stored file, every database row, every answer and every log line', async () => {
     expect(canaries.length).toBeGreaterThan(300);
+    process.stderr.write(`[evidence-leaks] searched for ${canaries.length} canaries\n`);
     const leaks: string[] = [];
     for (const d of dirs) leaks.push(...findLeaks(`evidence dir ${d}`, readAllFiles(d), canaries));
     leaks.push(...findLeaks('database', await dumpDatabase(), canaries));

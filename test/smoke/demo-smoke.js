@@ -1,11 +1,13 @@
 // Starts the built portal exactly as the README's start command does (no DATABASE_URL: embedded
 // PostgreSQL, demo seed), then declares a sev1 for the Mode C tenant with the printed token.
 const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { chmodSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-smoke-'));
+// As root, embedded PostgreSQL runs as the 'postgres' user, which must be able to enter the folder.
+chmodSync(dataDir, 0o755);
 const port = 3900 + Math.floor(Math.random() * 90);
 const env = { ...process.env, PORT: String(port), EMBEDDED_PG_DIR: join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(55400 + Math.floor(Math.random() * 90)), SECRET_KEY_FILE: join(dataDir, 'key'), LOG_LEVEL: 'warn', EVIDENCE_DIR: join(dataDir, 'evidence') };
 delete env.DATABASE_URL;

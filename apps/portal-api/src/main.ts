@@ -27,6 +27,9 @@ async function bootstrap(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen(config.port, config.host);
+  // Evidence uploads of hundreds of MB on a slow customer link outlive Node's 300 s default.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.requestTimeout = 60 * 60_000;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   if (config.demo) {
     const seeded = await seedDemo(app);

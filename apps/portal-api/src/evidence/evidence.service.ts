@@ -181,14 +181,16 @@ export class EvidenceService {
 
   /** Opens the stored file and records the download in the same tenant transaction. */
   async download(incidentId: string, attachmentId: string): Promise<EvidenceDownload> {
-    let opened: { stream: Readable; size: number } | null = null;
+    // the open file outlives the callback; if the transaction fails after opening it, it is closed here
+    const held: { opened?: { stream: Readable; size: number } } = {};
     try {
       return await this.db.tx(async (em) => {
         const a = await this.attachments.findLive(em, incidentId, attachmentId);
         if (!a) throw new AttachmentNotFound();
-        opened = await this.storage.get(a.storageKey).catch((err: unknown) => {
+        const opened = await this.storage.get(a.storageKey).catch((err: unknown) => {
           throw err instanceof EvidenceObjectMissing ? new AttachmentContentMissing() : err;
         });
+        held.opened = opened;
         await this.governance.record(em, {
           tenantId: a.tenantId,
           action: 'evidence.downloaded',
@@ -200,7 +202,7 @@ export class EvidenceService {
         return { ...opened, contentType: a.contentType, filename: downloadNameFor(a.displayName, a.kind, a.contentType), sha256: a.sha256 };
       });
     } catch (err) {
-      (opened as { stream: Readable } | null)?.stream.destroy();
+      held.opened?.stream.destroy();
       throw err;
     }
   }

@@ -75,8 +75,13 @@ export class LocalEvidenceStorage extends EvidenceStorage {
     const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new EvidenceObjectMissing() : err;
     });
-    const { size } = await fh.stat();
-    return { stream: fh.createReadStream({ autoClose: true }), size };
+    try {
+      const { size } = await fh.stat();
+      return { stream: fh.createReadStream({ autoClose: true }), size };
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
   }
 
   async delete(key: string): Promise<void> {
