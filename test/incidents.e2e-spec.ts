@@ -180,6 +180,7 @@ describe('incidents API', () => {
       await t.http.patch(`/api/v1/incidents/${id}`).set('Authorization', adminA).send({ impactedUsers: 1 }).expect(404);
       await t.http.post(`/api/v1/incidents/${id}/replies`).set('Authorization', adminA).send({ body: 'x' }).expect(404);
       await t.http.post(`/api/v1/incidents/${id}/close`).set('Authorization', adminA).expect(404);
+      await t.http.post(`/api/v1/incidents/${id}/reopen`).set('Authorization', adminA).send({ reason: 'x' }).expect(404);
       const list = await t.http.get('/api/v1/incidents').set('Authorization', adminA).expect(200);
       expect(list.body.items.map((i: any) => i.id)).not.toContain(id);
       await t.http.get('/api/v1/incidents/not-a-uuid').set('Authorization', adminA).expect(404);
@@ -217,6 +218,16 @@ describe('incidents API', () => {
       expect(resolved.body.sla.clocks.pirDue.state).toBe('running');
       expect(resolved.body.sla.clocks.pirDue.dueAt).not.toBeNull();
       await support.agent.post(`/api/v1/incidents/${inc.id}/resolve`).set('x-csrf-token', support.csrf).send({ summary: 'again' }).expect(409);
+      // Not fixed after all: the customer reopens, restoration counts again from the declaration.
+      await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', adminC).send({}).expect(400);
+      await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', viewerC).send({ reason: 'x' }).expect(403);
+      const reopened = await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', adminC).send({ reason: 'Errors are back for EU users.' }).expect(200);
+      expect(reopened.body.status).toBe('investigating');
+      expect(reopened.body.resolvedAt).toBeNull();
+      expect(reopened.body.sla.clocks.restoration.state).toBe('running');
+      expect(reopened.body.sla.clocks.pirDue.state).toBe('not_applicable');
+      await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', adminC).send({ reason: 'again' }).expect(409);
+      await support.agent.post(`/api/v1/incidents/${inc.id}/resolve`).set('x-csrf-token', support.csrf).send({ summary: 'Restored, for real.' }).expect(200);
       await t.http.patch(`/api/v1/incidents/${inc.id}`).set('Authorization', adminC).send({ severity: 'sev2' }).expect(409);
       await t.http.post(`/api/v1/incidents/${inc.id}/close`).set('Authorization', adminC).expect(200);
       const events = await t.http.get(`/api/v1/incidents/${inc.id}/events`).set('Authorization', viewerC).expect(200);
@@ -224,6 +235,8 @@ describe('incidents API', () => {
         'incident.declared',
         'incident.acknowledged',
         'incident.status_update_posted',
+        'incident.resolved',
+        'incident.reopened',
         'incident.resolved',
         'incident.closed',
       ]);

@@ -232,6 +232,20 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     assert.equal(await customer.locator(`[data-testid="incident-row"][data-reference="${reference}"]`).count(), 0, 'not in the active list');
     await pickOption(customer, customer.getByRole('textbox', { name: 'Status' }), 'Resolved');
     await customer.locator(`[data-testid="incident-row"][data-reference="${reference}"]`).waitFor();
+  });
+
+  test('the customer reopens it when the errors come back; the restoration clock runs again', async () => {
+    await customer.goto(incidentPath);
+    const form = customer.getByRole('form', { name: 'Reopen the incident' });
+    await form.getByRole('button', { name: 'Reopen incident' }).click();
+    await form.getByText('Say what is still failing').waitFor();
+    await form.getByLabel('Why reopen').fill('Hub writes fail again for EU users since 15:10.');
+    await form.getByRole('button', { name: 'Reopen incident' }).click();
+    await customer.locator('[data-testid="incident-status"][data-status="investigating"]').waitFor();
+    await customer.getByTestId('audit-trail').getByText('reopened the incident').waitFor();
+    assert.notEqual(await customer.getByTestId('clock-restoration').getAttribute('data-tone'), 'met');
+    await customer.getByRole('heading', { name: 'While the incident is open' }).waitFor();
+    await expectAccessible(customer, 'incident (reopened)');
     assert.deepEqual(customer.problems, [], 'no errors in the customer page');
     assert.deepEqual(support.problems, [], 'no errors in the support page');
   });

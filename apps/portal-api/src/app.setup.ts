@@ -15,6 +15,7 @@ import {
   statusUpdateSchema,
   updateIncidentSchema,
   devLoginSchema,
+  reopenIncidentSchema,
 } from '@portal/contracts';
 import { Logger } from 'nestjs-pino';
 import type { PortalConfig } from './config/portal-config';
@@ -61,6 +62,7 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
         IncidentContacts: incidentContactsSchema,
         CreateApiToken: createApiTokenSchema,
         DevLogin: devLoginSchema,
+        ReopenIncident: reopenIncidentSchema,
       }).map(([name, schema]) => [name, z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any' }) as object]),
     ),
   };

@@ -192,3 +192,8 @@ export const PLANE_OWNERSHIP_NOTE =
 export const customerReplySchema = z.strictObject({
   body: text(8000),
 });
+
+export const reopenIncidentSchema = z.strictObject({
+  reason: text(2000),
+});
+export type ReopenIncidentInput = z.infer<typeof reopenIncidentSchema>;

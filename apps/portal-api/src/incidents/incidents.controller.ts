@@ -14,6 +14,8 @@ import {
   updateIncidentSchema,
   UpdateIncidentInput,
   customerReplySchema,
+  reopenIncidentSchema,
+  ReopenIncidentInput,
 } from '@portal/contracts';
 import { ALL_ROLES, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
@@ -91,6 +93,14 @@ export class IncidentsController {
   @ApiBody(schema('ResolveIncident'))
   resolve(@Id() id: string, @Body(new ZodPipe(resolveIncidentSchema)) body: ResolveIncidentInput) {
     return this.incidents.resolve(id, body);
+  }
+
+  @Roles('support_engineer', 'customer_admin')
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @ApiBody(schema('ReopenIncident'))
+  reopen(@Id() id: string, @Body(new ZodPipe(reopenIncidentSchema)) body: ReopenIncidentInput) {
+    return this.incidents.reopen(id, body.reason);
   }
 
   @Roles('support_engineer', 'customer_admin')

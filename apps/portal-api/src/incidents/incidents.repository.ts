@@ -161,7 +161,7 @@ export class IncidentsRepository {
 
   async update(em: EntityManager, id: string, patch: Partial<{
     severity: Severity; status: IncidentStatus; impactedUsers: number; acknowledgedAt: Date; acknowledgedBy: ActorRef;
-    resolvedAt: Date; resolutionSummary: string; closedAt: Date; lastStatusUpdateAt: Date; slaPauses: { from: string; to: string | null }[];
+    resolvedAt: Date | null; resolutionSummary: string | null; closedAt: Date; lastStatusUpdateAt: Date; slaPauses: { from: string; to: string | null }[];
   }>): Promise<void> {
     const cols: Record<string, [string, (v: any) => unknown]> = {
       severity: ['severity', (v) => v],
@@ -178,7 +178,7 @@ export class IncidentsRepository {
     const sets: string[] = [];
     const params: unknown[] = [id];
     for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined) continue;
+      if (v === undefined) continue; // null is a value: it clears the column
       const [col, conv] = cols[k];
       params.push(conv(v));
       sets.push(`${col} = $${params.length}`);

@@ -263,6 +263,15 @@ export class IncidentsService {
     });
   }
 
+  /** A resolved incident that is not fixed after all: back to investigating, restoration counting again. */
+  reopen(id: string, reason: string) {
+    return this.mutate(id, async (em, inc) => {
+      if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be reopened`);
+      await this.incidents.update(em, id, { status: 'investigating', resolvedAt: null, resolutionSummary: null });
+      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.reopened', subjectType: 'incident', subjectId: id, incidentId: id, details: { reason, previouslyResolvedAt: iso(inc.resolvedAt) } });
+    });
+  }
+
   /** The customer answers the vendor; a waiting_on_customer pause ends and restoration resumes. */
   reply(id: string, body: string) {
     const actor = TenantContext.actor();

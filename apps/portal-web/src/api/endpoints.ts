@@ -33,6 +33,7 @@ export const api = {
   acknowledge: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/acknowledge`),
   postStatusUpdate: (id: string, body: StatusUpdateInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/status-updates`, body),
   reply: (id: string, body: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/replies`, { body }),
+  reopen: (id: string, reason: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/reopen`, { reason }),
   resolve: (id: string, body: ResolveIncidentInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/resolve`, body),
   close: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/close`),
 

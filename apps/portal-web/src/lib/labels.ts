@@ -69,6 +69,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'incident.customer_replied': 'replied',
   'incident.resolved': 'resolved the incident',
   'incident.closed': 'closed the incident',
+  'incident.reopened': 'reopened the incident',
   'sla.breached': 'recorded an SLA breach',
 };
 

@@ -98,7 +98,12 @@ function IncidentView({ incident: i, receivedAt, stale, me, backTo }: { incident
   const waiting = i.status === 'waiting_on_customer';
   const actions =
     role === 'support_engineer' ? <SupportActions incident={i} /> : role === 'customer_admin' && waiting ? <ReplyForm incident={i} /> : null;
-  const reply = role === 'customer_admin' && active && !waiting ? <ReplyForm incident={i} /> : null;
+  const reply =
+    role === 'customer_admin' && active && !waiting ? (
+      <ReplyForm incident={i} />
+    ) : i.status === 'resolved' && (role === 'customer_admin' || role === 'support_engineer') ? (
+      <ReopenForm incident={i} />
+    ) : null;
   const timeline = <TimelineSection incident={i} />;
   // Evidence uploads (HAR files, screenshots) plug in here: components/EvidenceSection.tsx.
   const evidence = <EvidenceSection incident={i} />;
@@ -505,6 +510,45 @@ function SeverityChange({ incident: i }: { incident: IncidentDetail }) {
           <Button type="submit" variant="default" disabled={severity === i.severity} loading={m.isPending}>
             Change severity
           </Button>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+/** Resolved but not fixed after all: reopen, with the reason in the audit trail. */
+function ReopenForm({ incident: i }: { incident: IncidentDetail }) {
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState(false);
+  const m = useIncidentMutation(i.id, (r: string) => api.reopen(i.id, r));
+  const empty = reason.trim().length === 0;
+  const serverError = m.error instanceof ApiError ? m.error.fieldMap().reason : undefined;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (empty) return;
+    m.mutate(reason, { onSuccess: () => notifications.show({ color: 'green', message: `${i.reference} reopened; the restoration clock runs again.` }) });
+  };
+  return (
+    <Card title="Not fixed after all?" id="reopen">
+      <form onSubmit={submit} noValidate aria-label="Reopen the incident">
+        <Stack gap="sm">
+          <Textarea
+            label="Why reopen"
+            description="What is still failing, since when. It goes to the audit trail."
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={touched && empty ? 'Say what is still failing' : serverError ? fieldMessage(serverError) : undefined}
+            autosize
+            minRows={2}
+            required
+          />
+          {m.error && !serverError && <ApiErrorAlert error={m.error} />}
+          <Group justify="flex-end">
+            <Button type="submit" variant="outline" color="red.9" loading={m.isPending}>
+              Reopen incident
+            </Button>
+          </Group>
         </Stack>
       </form>
     </Card>
