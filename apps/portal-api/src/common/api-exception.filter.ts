@@ -14,6 +14,7 @@ const HTTP_CODES: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
+  503: 'unavailable',
 };
 
 /** One place maps errors to HTTP: typed domain errors, framework errors, and the rest as a bare 500. */
