@@ -43,3 +43,13 @@ export const businessCalendarSchema = z.strictObject({
   holidays: z.array(z.iso.date('must be a date YYYY-MM-DD')).max(400),
 }).refine((c) => c.dayEnd > c.dayStart, { path: ['dayEnd'], message: 'must be after dayStart' });
 export type BusinessCalendarInput = z.infer<typeof businessCalendarSchema>;
+
+export const createTenantSchema = z.strictObject({
+  slug: TENANT_SLUG,
+  displayName: z.string().trim().min(1, 'is required').max(200),
+  serviceMode: z.enum(['A', 'B', 'C'] as const),
+  timezone: z.string().min(1, 'is required'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as IT').optional(),
+  regions: z.array(z.strictObject({ code: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be a region code such as eu-south-1'), name: z.string().min(1).max(100) })).min(1).max(50).optional(),
+});
+export type CreateTenantInput = z.infer<typeof createTenantSchema>;

@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import { publicHolidays as holidaysFor } from '../tenants/tenant-onboarding.service';
 import { DEFAULT_CALENDAR } from '@portal/sla';
 import { TenantContext, Actor } from '@portal/tenancy';
 import type { DeclareIncidentInput, ServiceMode } from '@portal/contracts';
@@ -24,15 +24,6 @@ export const DEMO_TENANTS: DemoTenant[] = [
   { slug: 'globex', displayName: 'Globex (BYOC)', mode: 'C', timezone: 'America/New_York', country: 'US' },
 ];
 
-/** Public holidays of a country for this year and the next, as the tenant calendar's editable starting point. */
-export function holidaysFor(country: string, from: Date): string[] {
-  const hd = new Holidays(country);
-  const y = from.getUTCFullYear();
-  return [y, y + 1]
-    .flatMap((year) => hd.getHolidays(year))
-    .filter((h) => h.type === 'public')
-    .map((h) => h.date.slice(0, 10));
-}
 
 export interface DemoSeedResult {
   tenants: Tenant[];
