@@ -15,5 +15,5 @@ export {
 } from './types';
 export { createHarSanitizer, sanitizeHar } from './sanitizer';
 export { redactText } from './redact-text';
-export { REDACTION_MARKER } from './report';
+export { REDACTION_MARKER, RedactionCounter, summarize as summarizeRedactions } from './report';
 export { generateCanaryHar, type CanaryHar, type CanaryHarOptions } from './testing/canary-har';

@@ -40,6 +40,7 @@ const FAMILIES: Family[] = [
   { match: (r) => r.startsWith('fragment:'), one: 'URL fragment parameter', many: 'URL fragment parameters' },
   { match: (r) => r.startsWith('form:'), one: 'form field', many: 'form fields' },
   { match: (r) => r.startsWith('json:'), one: 'JSON field', many: 'JSON fields' },
+  { match: (r) => r.startsWith('field:'), one: 'sensitive field', many: 'sensitive fields' },
   { match: (r) => r.startsWith('param:'), one: 'key=value secret in text', many: 'key=value secrets in text' },
   { match: (r) => r === 'jwt', one: 'JWT', many: 'JWTs' },
   { match: (r) => r === 'bearer', one: 'bearer token', many: 'bearer tokens' },
@@ -56,6 +57,9 @@ const FAMILIES: Family[] = [
   { match: (r) => r === 'oversized-value', one: 'oversized value removed', many: 'oversized values removed' },
   { match: (r) => r === 'too-deep', one: 'over-nested value removed', many: 'over-nested values removed' },
   { match: (r) => r === 'dropped-field', one: 'unrecognised field dropped', many: 'unrecognised fields dropped' },
+  // Rules of the other evidence kinds (governance-event exports, screenshots), counted the same way.
+  { match: (r) => r === 'csv-formula', one: 'spreadsheet formula neutralised', many: 'spreadsheet formulas neutralised' },
+  { match: (r) => r === 'image-metadata', one: 'image metadata block removed', many: 'image metadata blocks removed' },
 ];
 
 export function summarize(byRule: Record<string, number>): string {

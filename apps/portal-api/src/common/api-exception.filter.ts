@@ -46,7 +46,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
           : { error: 'bad_request', message: 'request body is not valid JSON', fields: [{ field: 'body', message: 'is not valid JSON' }] };
     } else {
       this.logger.error({ err: exception, path: req.path }, 'unhandled error');
-      if (process.env.DEBUG_ERRORS) console.error(exception);
       body = { error: 'internal_error', message: 'something went wrong on our side; quote the correlation id to support' };
     }
     if (correlationId) body.correlationId = correlationId;
