@@ -12,6 +12,8 @@ const moduleNameMapper = {
   '^@portal/(tenancy|sla|contracts|har-sanitizer|pir-pdf)$': '<rootDir>/libs/$1/src/index.ts',
 };
 module.exports = {
+  // Global: Jest ignores testTimeout inside a project. Real databases, Redis and IdPs under CI load need room.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -30,7 +32,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -52,8 +53,12 @@ export class LocalEvidenceStorage extends EvidenceStorage {
     await this.ensureDirs();
     const key = randomUUID();
     const part = join(this.incoming, `${key}.part`);
+    // Wait for the file to exist before streaming into it: a write stream opens lazily and could create the
+    // file after an early error's clean-up already ran, leaving a stray .part behind.
+    const out = createWriteStream(part, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(content, createWriteStream(part, { flags: 'wx', mode: 0o600 }));
+      await once(out, 'open');
+      await pipeline(content, out);
       const fh = await open(part, 'r');
       try {
         await fh.sync();
@@ -64,6 +69,7 @@ export class LocalEvidenceStorage extends EvidenceStorage {
       return key;
     } catch (err) {
       content.destroy();
+      out.destroy();
       await unlink(part).catch(() => undefined);
       throw err;
     }
