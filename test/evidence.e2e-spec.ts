@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
 import { generateCanaryHar } from '@portal/har-sanitizer';
-import { EVIDENCE_RETENTION_EVERY_MS, EVIDENCE_RETENTION_SCHEDULER, EvidenceRetentionJob } from '../apps/portal-api/src/evidence/jobs/evidence-retention.job';
-import { JobRegistry } from '../apps/portal-api/src/queue/job-registry';
-import { JobName, PORTAL_QUEUE } from '../apps/portal-api/src/queue/jobs';
+import { EVIDENCE_RETENTION_EVERY_MS, EvidenceRetentionJob } from '../apps/portal-api/src/evidence/jobs/evidence-retention.job';
+import { TaskRegistry } from '../apps/portal-api/src/queue/task-registry';
+import { WorkerStartup } from '../apps/portal-api/src/queue/queue-worker.module';
+import { WorkloadQueues } from '../apps/portal-api/src/queue/workload-queues';
+import { JobName } from '../apps/portal-api/src/queue/jobs';
 import type { Tenant } from '../apps/portal-api/src/tenants/tenant.types';
 import {
   declareIncident,
@@ -284,13 +284,13 @@ describe('evidence retention job', () => {
     return { id, attachment: a, file: join(dir, 'objects', storage_key) };
   }
 
-  it('is registered, and keeps an hourly schedule in Redis', async () => {
-    expect(t.app.get(JobRegistry).get(JobName.EvidenceRetention)).toBe(t.app.get(EvidenceRetentionJob));
-    await t.app.get(EvidenceRetentionJob).schedule();
-    const queue = t.app.get<Queue>(getQueueToken(PORTAL_QUEUE));
+  it('is registered on the maintenance queue, and keeps an hourly schedule in Redis', async () => {
+    expect(t.app.get(TaskRegistry).get(JobName.EvidenceRetention)?.workload).toBe('maintenance');
+    await t.app.get(WorkerStartup).schedule();
+    const queue = t.app.get(WorkloadQueues).get('maintenance');
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers).toEqual([expect.objectContaining({ key: EVIDENCE_RETENTION_SCHEDULER, name: JobName.EvidenceRetention, every: EVIDENCE_RETENTION_EVERY_MS })]);
-    await queue.removeJobScheduler(EVIDENCE_RETENTION_SCHEDULER);
+    expect(schedulers).toEqual(expect.arrayContaining([expect.objectContaining({ key: JobName.EvidenceRetention, name: JobName.EvidenceRetention, every: EVIDENCE_RETENTION_EVERY_MS })]));
+    for (const s of schedulers) await queue.removeJobScheduler(s.key);
   });
 
   it('deletes evidence the configured number of days after the incident closed, once, with a governance event each', async () => {

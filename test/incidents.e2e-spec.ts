@@ -234,7 +234,7 @@ describe('incidents API', () => {
       expect(events.body.items.map((e: any) => e.action)).toEqual([
         'incident.declared',
         'incident.acknowledged',
-        'incident.status_update_posted',
+        'incident.status_updated',
         'incident.resolved',
         'incident.reopened',
         'incident.resolved',

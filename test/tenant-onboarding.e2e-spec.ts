@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Accounts } from '../apps/portal-api/src/auth/accounts.service';
 import { TenantOnboardingService } from '../apps/portal-api/src/tenants/tenant-onboarding.service';
 import { createTestApp, signIn, TestApp, tokenFor, validIntake } from './support/test-app';
 
@@ -6,9 +7,11 @@ import { createTestApp, signIn, TestApp, tokenFor, validIntake } from './support
 describe('tenant onboarding', () => {
   let t: TestApp;
   let onboarding: TenantOnboardingService;
+  let accounts: Accounts;
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-12-07T10:00:00Z' });
     onboarding = t.app.get(TenantOnboardingService);
+    accounts = t.app.get(Accounts);
   });
   afterAll(() => t.close());
 
@@ -35,11 +38,11 @@ describe('tenant onboarding', () => {
     const email = `csm-${randomUUID().slice(0, 6)}@claresia.example`;
     const csm = await signIn(t, { role: 'csm', email });
     await csm.agent.get(`/api/v1/incidents/${inc.id}`).expect(404);
-    await onboarding.assignCsm(email, tenant.slug, true);
+    await accounts.assignCsm(email, tenant.slug, true);
     const again = await signIn(t, { role: 'csm', email });
     await again.agent.get(`/api/v1/incidents/${inc.id}`).expect(200);
-    await onboarding.assignCsm(email, tenant.slug, false);
+    await accounts.assignCsm(email, tenant.slug, false);
     await again.agent.get(`/api/v1/incidents/${inc.id}`).expect(404);
-    await expect(onboarding.assignCsm('nobody@claresia.example', tenant.slug, true)).rejects.toThrow(/first sign-in/);
+    await expect(accounts.assignCsm('nobody@claresia.example', tenant.slug, true)).rejects.toThrow(/first sign-in/);
   });
 });

@@ -4,13 +4,12 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { ServiceMode, TenantRole } from '@portal/contracts';
 import { DEFAULT_CALENDAR, BusinessCalendar } from '@portal/sla';
-import { PortalModule } from '../../apps/portal-api/src/app.module';
+import { PortalAppModule } from '../../apps/portal-api/src/app.module';
 import { configureApp } from '../../apps/portal-api/src/app.setup';
 import { Clock, ManualClock } from '../../apps/portal-api/src/common/clock';
 import { loadConfig, PortalConfig } from '../../apps/portal-api/src/config/portal-config';
 import { appRoleUrl } from '../../apps/portal-api/src/database/app-role';
-import { Db } from '../../apps/portal-api/src/database/db.service';
-import { TenantsRepository } from '../../apps/portal-api/src/tenants/tenants.repository';
+import { TenantOnboardingService } from '../../apps/portal-api/src/tenants/tenant-onboarding.service';
 import { ApiTokensService } from '../../apps/portal-api/src/auth/api-tokens.service';
 import { DEFAULT_REGIONS, Tenant } from '../../apps/portal-api/src/tenants/tenant.types';
 
@@ -42,7 +41,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; now?: 
   const config = testConfig(opts.env);
   const clock = new ManualClock(new Date(opts.now ?? '2026-11-23T10:00:00Z'));
   const moduleRef = await Test.createTestingModule({
-    imports: [PortalModule.forRoot({ config, appDatabaseUrl: appRoleUrl(config.database.url!, config.database.appRole, config.database.appPassword) })],
+    imports: [PortalAppModule.forRoot({ config, appDatabaseUrl: appRoleUrl(config.database.url!, config.database.appRole, config.database.appPassword) })],
   })
     .overrideProvider(Clock)
     .useValue(clock)
@@ -56,18 +55,16 @@ export async function createTestApp(opts: { env?: Record<string, string>; now?: 
 export async function createTenant(app: INestApplication, over: Partial<{ mode: ServiceMode; timezone: string; calendar: BusinessCalendar; slug: string }> = {}): Promise<Tenant> {
   const tz = over.timezone ?? 'Europe/Rome';
   const slug = over.slug ?? `t-${randomUUID().slice(0, 8)}`;
-  return app.get(Db).scoped('system', (em) =>
-    app.get(TenantsRepository).insert(em, {
-      slug,
-      displayName: `Tenant ${slug}`,
-      serviceMode: over.mode ?? 'B',
-      timezone: tz,
-      calendar: over.calendar ?? DEFAULT_CALENDAR(tz),
-      regions: DEFAULT_REGIONS,
-      contacts: [],
-      country: null,
-    }),
-  );
+  return app.get(TenantOnboardingService).provision({
+    slug,
+    displayName: `Tenant ${slug}`,
+    serviceMode: over.mode ?? 'B',
+    timezone: tz,
+    calendar: over.calendar ?? DEFAULT_CALENDAR(tz),
+    regions: DEFAULT_REGIONS,
+    contacts: [],
+    country: null,
+  });
 }
 
 export async function tokenFor(app: INestApplication, tenantId: string, role: TenantRole = 'customer_admin'): Promise<string> {

@@ -1,39 +1,122 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { APP_FILTER, RouterModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { TenantContext } from '@portal/tenancy';
-import { AuthModule } from './auth/auth.module';
+import { AuthHttpModule, AuthModule, AuthWorkerModule } from './auth/auth.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { ConfigModule } from './config/config.module';
-import type { PortalConfig } from './config/portal-config';
+import { ConfigModule, PORTAL_RUNTIME_OPTIONS, PortalRuntimeOptions } from './config/config.module';
+import type { PortalConfig, PortalRole } from './config/portal-config';
 import { CoreModule } from './core.module';
-import { EvidenceModule } from './evidence/evidence.module';
-import { GovernanceModule } from './governance/governance.module';
+import { PORTAL_DATA_SOURCE } from './database/db.service';
+import { EvidenceHttpModule, EvidenceModule, EvidenceWorkerModule } from './evidence/evidence.module';
+import { GovernanceHttpModule } from './governance/governance.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
-import { IncidentsModule } from './incidents/incidents.module';
-import { QueueModule } from './queue/queue.module';
-import { SsoModule } from './sso/sso.module';
-import { TenantsModule } from './tenants/tenants.module';
+import { IncidentsHttpModule, IncidentsModule, IncidentsWorkerModule } from './incidents/incidents.module';
+import { QueueWorkerModule } from './queue/queue-worker.module';
+import { SsoHttpModule, SsoModule } from './sso/sso.module';
+import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
 
-export interface PortalModuleOptions {
-  config: PortalConfig;
-  /** Connection URL of the runtime (row-level-security) role. */
-  appDatabaseUrl: string;
+export interface PortalModuleOptions extends PortalRuntimeOptions {
+  /** Which parts run in this process; defaults to `config.role`. */
+  role?: PortalRole;
+  /** Mounts every portal route under this path (e.g. `portal` → `/portal/api/v1/incidents`). */
+  pathPrefix?: string;
 }
 
-/** The portal as a module a host Nest application can import with its own configuration. */
+export interface PortalModuleAsyncOptions {
+  imports?: DynamicModule['imports'];
+  inject?: (string | symbol | Type)[];
+  useFactory: (...args: any[]) => PortalRuntimeOptions | Promise<PortalRuntimeOptions>;
+  /** Known when the module graph is built: which modules exist depends on them. */
+  role: PortalRole;
+  devLogin?: boolean;
+  pathPrefix?: string;
+}
+
+/** What each role is made of. `data-plane` is explicit and empty until the BYOC data plane exists. */
+export function compositionOf(role: PortalRole, devLogin: boolean) {
+  const http = role === 'api' || role === 'all';
+  const worker = role === 'worker' || role === 'all';
+  const domain = role === 'data-plane' ? [] : [TenantsModule, AuthModule, IncidentsModule, EvidenceModule, SsoModule];
+  const httpModules = http ? [TenantsHttpModule, AuthHttpModule.forRoot({ devLogin }), IncidentsHttpModule, EvidenceHttpModule, SsoHttpModule, GovernanceHttpModule] : [];
+  const workerModules = worker ? [QueueWorkerModule, IncidentsWorkerModule, EvidenceWorkerModule, AuthWorkerModule] : [];
+  return { http, worker, domain, httpModules, workerModules };
+}
+
+const moduleType = (m: Type | DynamicModule): Type => ('module' in m ? m.module : m);
+
+/**
+ * The portal as a plugin a host Nest application imports: its own named DataSource, its guard and error
+ * mapping bound to its own controllers, its request context entered by its own middleware on its own routes,
+ * and no global provider (guard, filter, pipe, interceptor, logger) that would change the host's behaviour.
+ *
+ *   PortalModule.forRoot({ config, appDatabaseUrl, role: 'api', pathPrefix: 'portal' })
+ */
 @Module({})
 export class PortalModule {
   static forRoot(opts: PortalModuleOptions): DynamicModule {
-    const { config } = opts;
+    const { config, appDatabaseUrl } = opts;
+    return PortalModule.compose({ provide: PORTAL_RUNTIME_OPTIONS, useValue: { config, appDatabaseUrl } }, [], opts.role ?? config.role, config.devLogin, opts.pathPrefix);
+  }
+
+  /** The same, with the configuration made by the host's providers (its ConfigService, a secrets manager, …). */
+  static forRootAsync(opts: PortalModuleAsyncOptions): DynamicModule {
+    return PortalModule.compose(
+      { provide: PORTAL_RUNTIME_OPTIONS, inject: opts.inject ?? [], useFactory: opts.useFactory },
+      opts.imports ?? [],
+      opts.role,
+      opts.devLogin ?? false,
+      opts.pathPrefix,
+    );
+  }
+
+  private static compose(options: Provider, imports: DynamicModule['imports'], role: PortalRole, devLogin: boolean, pathPrefix: string | undefined): DynamicModule {
+    const c = compositionOf(role, devLogin);
     return {
       module: PortalModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(options, imports),
+        TypeOrmModule.forRootAsync({
+          name: PORTAL_DATA_SOURCE,
+          inject: [PORTAL_RUNTIME_OPTIONS],
+          // `name` again in the options: TypeOrmCoreModule finds its DataSource at shutdown by the factory's result.
+          useFactory: (o: PortalRuntimeOptions) => ({
+            name: PORTAL_DATA_SOURCE,
+            type: 'postgres',
+            url: o.appDatabaseUrl,
+            synchronize: false,
+            migrationsRun: false,
+            entities: [],
+            extra: { max: o.config.database.poolSize },
+          }),
+        }),
+        CoreModule,
+        ...c.domain,
+        ...c.workerModules,
+        ...c.httpModules,
+        ...(pathPrefix && c.httpModules.length ? [RouterModule.register([{ path: pathPrefix, module: PortalModule, children: c.httpModules.map(moduleType) }])] : []),
+      ],
+    };
+  }
+}
+
+/**
+ * The portal as its own process (main.ts, the CLI, the tests): the embeddable module for the configured
+ * role, plus what a standalone process owns — pino logs, /health (terminus), /metrics, and the error mapping
+ * for everything outside the portal's controllers (unknown paths, body-parser errors).
+ */
+@Module({})
+export class PortalAppModule {
+  static forRoot(opts: PortalModuleOptions): DynamicModule {
+    const { config } = opts;
+    return {
+      module: PortalAppModule,
+      imports: [
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
@@ -47,16 +130,9 @@ export class PortalModule {
             serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }) },
           },
         }),
-        TypeOrmModule.forRoot({ type: 'postgres', url: opts.appDatabaseUrl, synchronize: false, migrationsRun: false, entities: [], extra: { max: config.database.poolSize } }),
+        PortalModule.forRoot(opts),
+        TerminusModule.forRoot({ logger: false }),
         PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') } }),
-        CoreModule,
-        GovernanceModule,
-        QueueModule.forRoot(config),
-        AuthModule.forRoot({ devLogin: config.devLogin }),
-        TenantsModule,
-        IncidentsModule,
-        EvidenceModule,
-        SsoModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

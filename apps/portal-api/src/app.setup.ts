@@ -5,25 +5,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
-import { z } from 'zod';
-import {
-  createApiTokenSchema,
-  customerReplySchema,
-  declareIncidentSchema,
-  incidentContactsSchema,
-  resolveIncidentSchema,
-  statusUpdateSchema,
-  updateIncidentSchema,
-  devLoginSchema,
-  reopenIncidentSchema,
-} from '@portal/contracts';
 import { Logger } from 'nestjs-pino';
 import type { PortalConfig } from './config/portal-config';
 import { requestContextMiddleware } from './common/request-context.middleware';
+import { openApiComponents } from './common/zod-body.pipe';
 
 const API_PREFIXES = ['/api', '/auth', '/health', '/metrics', '/sso', '/status'];
 
-/** HTTP wiring shared by main.ts and the e2e tests, so tests run the app as it ships. */
+/** HTTP wiring of a standalone portal process, shared by main.ts and the e2e tests, so tests run the app as it ships. */
 export function configureApp(nest: INestApplication, config: PortalConfig): void {
   const app = nest as NestExpressApplication;
   app.useLogger(app.get(Logger));
@@ -50,22 +39,8 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
       .build(),
   );
   doc.components = doc.components ?? {};
-  doc.components.schemas = {
-    ...(doc.components.schemas ?? {}),
-    ...Object.fromEntries(
-      Object.entries({
-        DeclareIncident: declareIncidentSchema,
-        UpdateIncident: updateIncidentSchema,
-        StatusUpdate: statusUpdateSchema,
-        ResolveIncident: resolveIncidentSchema,
-        CustomerReply: customerReplySchema,
-        IncidentContacts: incidentContactsSchema,
-        CreateApiToken: createApiTokenSchema,
-        DevLogin: devLoginSchema,
-        ReopenIncident: reopenIncidentSchema,
-      }).map(([name, schema]) => [name, z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any' }) as object]),
-    ),
-  };
+  // The body schemas the routes validate with (@ZodBody), so the document cannot drift from validation.
+  doc.components.schemas = { ...(doc.components.schemas ?? {}), ...openApiComponents() };
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
 
   // The web app is served by the API in production: same origin, so the session cookie just works.

@@ -5,6 +5,7 @@ import { PortalModule } from './app.module';
 import { DomainError } from './common/domain-errors';
 import { loadConfig } from './config/portal-config';
 import { prepareDatabase, runMigrations } from './database/database';
+import { Accounts } from './auth/accounts.service';
 import { TenantOnboardingService } from './tenants/tenant-onboarding.service';
 
 const USAGE = `usage: node dist/apps/portal-api/src/cli.js <command>
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   const base = loadConfig();
-  const config = { ...base, role: 'api' as const, database: { ...base.database, runMigrations: false } };
+  const config = { ...base, database: { ...base.database, runMigrations: false } };
   const say = (m: string) => process.stdout.write(`${m}\n`);
   if (!['migrate', 'tenant:create', 'csm:assign'].includes(command ?? '')) {
     process.stderr.write(USAGE);
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
       say(ran.length ? `applied: ${ran.join(', ')}` : 'nothing to apply');
       return;
     }
-    const app = await NestFactory.createApplicationContext(PortalModule.forRoot({ config, appDatabaseUrl: db.appUrl }), { logger: false });
+    const app = await NestFactory.createApplicationContext(PortalModule.forRoot({ config, appDatabaseUrl: db.appUrl, role: 'api' }), { logger: false });
     try {
       const onboarding = app.get(TenantOnboardingService);
       if (command === 'tenant:create') {
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
         say(`created tenant ${t.slug} (${t.id}), Mode ${t.serviceMode}, ${t.timezone}, ${t.calendar.holidays.length} holidays`);
       } else {
         if (!values.email || !values.tenant) throw new Error('--email and --tenant are required');
-        await onboarding.assignCsm(values.email, values.tenant, !values.remove);
+        await app.get(Accounts).assignCsm(values.email, values.tenant, !values.remove);
         say(`${values.remove ? 'removed' : 'assigned'} ${values.email} ${values.remove ? 'from' : 'to'} ${values.tenant}`);
       }
     } finally {

@@ -1,14 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './common/clock';
 import { Db } from './database/db.service';
+import { DomainEvents } from './events/domain-events.service';
 import { GovernanceService } from './governance/governance.service';
 import { OutboxService } from './outbox/outbox.service';
-import { JobRegistry } from './queue/job-registry';
+import { RedisConnections } from './queue/redis-connections';
+import { TaskRegistry } from './queue/task-registry';
 
-/** Platform services every domain module uses. */
+/** Platform services every domain module uses (portal-internal tokens only; nothing here touches a host's routes). */
 @Global()
 @Module({
-  providers: [{ provide: Clock, useClass: SystemClock }, Db, GovernanceService, OutboxService, JobRegistry],
-  exports: [Clock, Db, GovernanceService, OutboxService, JobRegistry],
+  providers: [{ provide: Clock, useClass: SystemClock }, Db, GovernanceService, OutboxService, DomainEvents, TaskRegistry, RedisConnections],
+  exports: [Clock, Db, GovernanceService, OutboxService, DomainEvents, TaskRegistry, RedisConnections],
 })
 export class CoreModule {}

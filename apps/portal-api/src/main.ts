@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { PortalModule } from './app.module';
+import { PortalAppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigInvalid, loadConfig } from './config/portal-config';
 import { prepareDatabase } from './database/database';
@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const say = (m: string) => process.stdout.write(`[portal] ${m}\n`);
   const config = loadConfig(process.env, demo ? { demo: true } : {});
   const db = await prepareDatabase(config, say);
-  const app = await NestFactory.create(PortalModule.forRoot({ config, appDatabaseUrl: db.appUrl }), { bufferLogs: true });
+  const app = await NestFactory.create(PortalAppModule.forRoot({ config, appDatabaseUrl: db.appUrl }), { bufferLogs: true });
   configureApp(app, config);
   // Stop in order on SIGTERM/SIGINT: the app (jobs, pool), then the embedded database.
   let stopping = false;

@@ -2,3 +2,4 @@ export * from './incident';
 export * from './tenant';
 export * from './errors';
 export * from './views';
+export * from './domain-events';

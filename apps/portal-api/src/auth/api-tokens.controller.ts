@@ -1,15 +1,15 @@
-import { Body, Controller, Delete, Get, Param, Post, Req } from '@nestjs/common';
+import { Delete, Get, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createApiTokenSchema, CreateApiTokenInput } from '@portal/contracts';
-import { ZodPipe } from '../common/zod-body.pipe';
+import { ZodBody } from '../common/zod-body.pipe';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
-import { Roles } from './auth.decorators';
+import { PortalController, Roles } from './auth.decorators';
 import { ApiTokensService } from './api-tokens.service';
 
 @ApiTags('api-tokens')
 @ApiBearerAuth()
-@Controller('api/v1/api-tokens')
+@PortalController('api/v1/api-tokens')
 export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
@@ -22,7 +22,7 @@ export class ApiTokensController {
   /** The token value is in this response only. */
   @Roles('customer_admin')
   @Post()
-  create(@Req() req: Request, @Body(new ZodPipe(createApiTokenSchema)) body: CreateApiTokenInput) {
+  create(@Req() req: Request, @ZodBody(createApiTokenSchema, 'CreateApiToken') body: CreateApiTokenInput) {
     return this.tokens.create(req.principal!.actor.homeTenantId!, body, req.principal!.actor.label);
   }
 

@@ -5,12 +5,12 @@ import { Clock } from '../common/clock';
 import { NotFound } from '../common/domain-errors';
 import { randomToken, sha256 } from '../common/tokens';
 import { Db } from '../database/db.service';
-import { GovernanceService } from '../governance/governance.service';
+import { DomainEvents } from '../events/domain-events.service';
 import { ApiTokenRow, ApiTokensRepository, formatApiToken } from './api-tokens.repository';
 
 @Injectable()
 export class ApiTokensService {
-  constructor(private readonly db: Db, private readonly tokens: ApiTokensRepository, private readonly governance: GovernanceService, private readonly clock: Clock) {}
+  constructor(private readonly db: Db, private readonly tokens: ApiTokensRepository, private readonly events: DomainEvents, private readonly clock: Clock) {}
 
   /** Creates a token; the plain value is returned once and never stored. */
   async create(tenantId: string, input: CreateApiTokenInput, createdBy: string): Promise<{ token: string; apiToken: ApiTokenRow }> {
@@ -28,7 +28,7 @@ export class ApiTokensService {
         expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86400_000) : null,
       });
       if (TenantContext.maybeStore()) {
-        await this.governance.record(em, { tenantId, action: 'api_token.created', subjectType: 'api_token', subjectId: row.id, details: { name: row.name, role: row.role } });
+        await this.events.emit(em, { tenantId, type: 'api_token.created', subjectId: row.id, payload: { name: row.name, role: row.role } });
       }
       return row;
     });
@@ -43,7 +43,7 @@ export class ApiTokensService {
     return this.db.tx(async (em) => {
       const row = await this.tokens.revoke(em, tenantId, id, this.clock.now());
       if (!row) throw new NotFound('API token not found');
-      await this.governance.record(em, { tenantId, action: 'api_token.revoked', subjectType: 'api_token', subjectId: id, details: { name: row.name } });
+      await this.events.emit(em, { tenantId, type: 'api_token.revoked', subjectId: id, payload: { name: row.name } });
       return row;
     });
   }

@@ -1,21 +1,21 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { TENANT_SLUG } from '@portal/contracts';
-import { Public } from './auth.decorators';
+import { PortalController, Public } from './auth.decorators';
 import { SessionService } from './session.service';
 import { SignInOptionsService } from './sign-in-options.service';
 import { Db } from '../database/db.service';
-import { GovernanceService } from '../governance/governance.service';
+import { DomainEvents } from '../events/domain-events.service';
 
 @ApiTags('auth')
-@Controller('auth')
+@PortalController('auth')
 export class AuthController {
   constructor(
     private readonly sessions: SessionService,
     private readonly options: SignInOptionsService,
     private readonly db: Db,
-    private readonly governance: GovernanceService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** The sign-in page's options for a tenant: its name and the ways to sign in. */
@@ -33,7 +33,7 @@ export class AuthController {
     const ended = await this.sessions.end(req, res);
     if (ended && p) {
       await this.db.forTenants(p.tenantIds.length === 1 ? p.tenantIds : [], (em) =>
-        this.governance.record(em, { tenantId: p.actor.homeTenantId, action: 'auth.sign_out', subjectType: p.actor.kind, subjectId: p.actor.id }),
+        this.events.emit(em, { tenantId: p.actor.homeTenantId, type: 'auth.sign_out', subjectType: p.actor.kind, subjectId: p.actor.id, payload: {} }),
       );
     }
     return { signedOut: true };

@@ -1,12 +1,11 @@
-import { SetMetadata } from '@nestjs/common';
-import type { Role } from '@portal/contracts';
+import { applyDecorators, Controller, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExceptionFilter } from '../common/api-exception.filter';
+import { AuthGuard } from './auth.guard';
 
-export const PUBLIC_KEY = 'portal:public';
-export const ROLES_KEY = 'portal:roles';
+export { ALL_ROLES, Public, PUBLIC_KEY, Roles, ROLES_KEY } from './route-access';
 
-/** Marks a route as reachable without signing in. Routes are denied unless marked Public or given Roles. */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
-/** The roles allowed on a route. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
-
-export const ALL_ROLES: Role[] = ['customer_admin', 'customer_viewer', 'support_engineer', 'csm'];
+/**
+ * Every portal controller: the deny-by-default guard and the portal's error mapping are bound to the
+ * controller, not installed globally, so a host application embedding the portal keeps its own.
+ */
+export const PortalController = (path: string) => applyDecorators(Controller(path), UseGuards(AuthGuard), UseFilters(ApiExceptionFilter));

@@ -5,7 +5,7 @@ import type { Role } from '@portal/contracts';
 import { TenantContext } from '@portal/tenancy';
 import { Forbidden, Unauthenticated } from '../common/domain-errors';
 import { safeEqual } from '../common/tokens';
-import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { PUBLIC_KEY, ROLES_KEY } from './route-access';
 import { PrincipalService } from './principal.service';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

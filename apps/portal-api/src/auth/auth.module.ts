@@ -1,38 +1,42 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { requestContextMiddleware } from '../common/request-context.middleware';
 import { TenantsModule } from '../tenants/tenants.module';
+import { Accounts } from './accounts.service';
 import { ApiTokensController } from './api-tokens.controller';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
-import { AuthGuard } from './auth.guard';
 import { DevLoginController } from './dev-login.controller';
 import { PrincipalService } from './principal.service';
+import { SessionPurgeJob } from './session-purge.job';
 import { SessionService } from './session.service';
 import { SessionsRepository } from './sessions.repository';
 import { SignInOptionsService } from './sign-in-options.service';
 import { UsersRepository } from './users.repository';
 
+/**
+ * Who is calling: API tokens, sessions, users and staff. Global so that the guard every portal controller
+ * carries (PortalController) can resolve PrincipalService in any portal module.
+ */
+@Global()
+@Module({
+  imports: [TenantsModule],
+  providers: [ApiTokensRepository, ApiTokensService, PrincipalService, SessionService, SessionsRepository, SignInOptionsService, UsersRepository, Accounts],
+  exports: [ApiTokensService, SessionService, SignInOptionsService, PrincipalService, Accounts],
+})
+export class AuthModule {}
+
 @Module({})
-export class AuthModule {
+export class AuthHttpModule implements NestModule {
   /** The development sign-in route exists only when enabled. */
   static forRoot(opts: { devLogin: boolean }): DynamicModule {
-    return {
-      module: AuthModule,
-      global: true,
-      imports: [TenantsModule],
-      controllers: [AuthController, ApiTokensController, ...(opts.devLogin ? [DevLoginController] : [])],
-      providers: [
-        ApiTokensRepository,
-        ApiTokensService,
-        PrincipalService,
-        SessionService,
-        SessionsRepository,
-        SignInOptionsService,
-        UsersRepository,
-        { provide: APP_GUARD, useClass: AuthGuard },
-      ],
-      exports: [ApiTokensService, SessionService, SignInOptionsService, UsersRepository, PrincipalService],
-    };
+    return { module: AuthHttpModule, imports: [TenantsModule], controllers: [AuthController, ApiTokensController, ...(opts.devLogin ? [DevLoginController] : [])] };
+  }
+  configure(consumer: MiddlewareConsumer): void {
+    // DevLoginController is listed even when absent: a path without a route never reaches the middleware.
+    consumer.apply(requestContextMiddleware).forRoutes(AuthController, ApiTokensController, DevLoginController);
   }
 }
+
+@Module({ providers: [SessionPurgeJob] })
+export class AuthWorkerModule {}

@@ -5,7 +5,8 @@ import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Clock } from '../common/clock';
 import { sha256 } from '../common/tokens';
 import { Db } from '../database/db.service';
-import { TenantsRepository } from '../tenants/tenants.repository';
+import { TenantDirectory } from '../tenants/tenant-directory.service';
+import { UsersRepository } from './users.repository';
 import { ApiTokensRepository, parseApiToken } from './api-tokens.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SESSION_COOKIE } from './session.service';
@@ -19,7 +20,8 @@ export class PrincipalService {
     private readonly db: Db,
     private readonly tokens: ApiTokensRepository,
     private readonly sessions: SessionsRepository,
-    private readonly tenants: TenantsRepository,
+    private readonly tenants: TenantDirectory,
+    private readonly users: UsersRepository,
     private readonly clock: Clock,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
   ) {}
@@ -63,7 +65,7 @@ export class PrincipalService {
       let tenantIds: string[];
       if (s.principalKind === 'user') tenantIds = s.tenantId ? [s.tenantId] : [];
       else if (s.role === 'support_engineer') tenantIds = await this.tenants.allIds(em);
-      else tenantIds = await this.tenants.csmTenantIds(em, s.principalId);
+      else tenantIds = await this.users.csmTenantIds(em, s.principalId);
       return { actor, tenantIds, via: 'session' as const, sessionIdHash: s.idHash, csrfToken: s.csrfToken };
     });
   }

@@ -61,4 +61,10 @@ export class SessionService {
     await this.db.scoped('directory', (em) => this.sessions.end(em, sha256(id), this.clock.now()));
     return true;
   }
+
+  /** Deletes sessions over with for SESSION_RETENTION_DAYS (ended, expired or idle past the absolute limit). */
+  purgeOld(now: Date): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.retention.sessionDays * 86_400_000);
+    return this.db.scoped('directory', (em) => this.sessions.purge(em, cutoff));
+  }
 }

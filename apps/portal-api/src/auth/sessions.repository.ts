@@ -51,4 +51,9 @@ export class SessionsRepository {
   async end(em: EntityManager, idHash: string, now: Date): Promise<void> {
     await sql(em, `update sessions set ended_at = $2 where id_hash = $1 and ended_at is null`, [idHash, now]);
   }
+  /** Sessions that ended, expired or went idle before `cutoff`: nothing can resume them. */
+  async purge(em: EntityManager, cutoff: Date): Promise<number> {
+    const rows = await sql(em, `delete from sessions where coalesce(ended_at, expires_at) < $1 or last_seen_at < $1 returning id_hash`, [cutoff]);
+    return rows.length;
+  }
 }

@@ -75,4 +75,18 @@ export class UsersRepository {
       : await sql(em, `insert into staff (email, name, role, idp_subject, last_sign_in_at) values (lower($1),$2,$3,$4,$5) returning id, email, name, role`, [s.email, s.name, s.role, s.subject, now]);
     return rows[0] as StaffRow;
   }
+
+  /* CSM assignments: which tenants a customer success manager looks after. */
+  async csmTenantIds(em: EntityManager, staffId: string): Promise<string[]> {
+    const rows = await sql<{ tenant_id: string }>(em, 'select tenant_id from csm_assignments where staff_id = $1', [staffId]);
+    return rows.map((r) => r.tenant_id);
+  }
+  async findStaff(em: EntityManager, email: string): Promise<StaffRow | null> {
+    const rows = await sql<StaffRow>(em, `select id, email, name, role from staff where email = lower($1)`, [email]);
+    return rows[0] ?? null;
+  }
+  async setCsmAssignment(em: EntityManager, staffId: string, tenantId: string, assigned: boolean): Promise<void> {
+    if (assigned) await sql(em, `insert into csm_assignments (staff_id, tenant_id) values ($1,$2) on conflict do nothing`, [staffId, tenantId]);
+    else await sql(em, `delete from csm_assignments where staff_id = $1 and tenant_id = $2`, [staffId, tenantId]);
+  }
 }

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { TenantContext } from '@portal/tenancy';
 
-/** Enters the per-request context that the auth guard fills and repositories read. */
+/**
+ * Enters the per-request context that the auth guard fills and repositories read. The portal's HTTP modules
+ * apply it to their own routes; a standalone process also applies it app-wide first (so errors raised before
+ * routing carry a correlation id), and then the route-level pass keeps the context already entered.
+ */
 export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
+  if (TenantContext.maybeStore()) return next();
   const incoming = req.header('x-request-id');
   const requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', requestId);

@@ -30,6 +30,13 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().default('./dist/portal-web'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
+  SESSION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Worker concurrency per workload queue, e.g. "clocks=4,notifications=8"; unnamed queues keep their default. */
+  QUEUE_CONCURRENCY: z
+    .string()
+    .regex(/^(\s*(clocks|notifications|rendering|maintenance)=[1-9][0-9]{0,2}\s*(,|$))*$/, 'must look like clocks=4,notifications=8 (queues: clocks, notifications, rendering, maintenance)')
+    .default(''),
   PORTAL_ROLE: z.enum(['all', 'api', 'worker', 'data-plane']).default('all'),
   EVIDENCE_DIR: z.string().default('./.data/evidence'),
   HAR_MAX_BYTES: z.coerce.number().int().min(1).default(250 * 1024 * 1024),

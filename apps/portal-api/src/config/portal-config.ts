@@ -32,7 +32,11 @@ export interface PortalConfig {
   logLevel: string;
   webDistDir: string;
   outboxPollMs: number;
-  role: 'all' | 'api' | 'worker' | 'data-plane';
+  /** Relayed outbox rows and ended sessions are deleted after these. */
+  retention: { outboxHours: number; sessionDays: number };
+  /** Concurrency per workload queue, over the defaults in queue/workloads.ts. */
+  queueConcurrency: Partial<Record<'clocks' | 'notifications' | 'rendering' | 'maintenance', number>>;
+  role: PortalRole;
   evidence: {
     dir: string;
     harMaxBytes: number;
@@ -56,6 +60,8 @@ export interface PortalConfig {
     flowTtlSeconds: number;
   };
 }
+
+export type PortalRole = 'all' | 'api' | 'worker' | 'data-plane';
 
 export const PORTAL_CONFIG = Symbol('PORTAL_CONFIG');
 
@@ -134,6 +140,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     webDistDir: e.WEB_DIST_DIR,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    retention: { outboxHours: e.OUTBOX_RETENTION_HOURS, sessionDays: e.SESSION_RETENTION_DAYS },
+    queueConcurrency: Object.fromEntries(list(e.QUEUE_CONCURRENCY).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])])),
     role: e.PORTAL_ROLE,
     evidence: {
       dir: e.EVIDENCE_DIR,

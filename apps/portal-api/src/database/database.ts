@@ -1,14 +1,15 @@
 import { DataSource } from 'typeorm';
 import type { PortalConfig } from '../config/portal-config';
 import { appRoleUrl, ensureAppRole } from './app-role';
-import { startEmbeddedPostgres, EmbeddedPostgresHandle } from './embedded-postgres';
+import type { EmbeddedPostgresHandle } from './embedded-postgres';
 import { setMigrationAppRole } from './migration-support';
 import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
 import { Sso1763900000001 } from './migrations/1763900000001-sso';
 import { Evidence1763900000002 } from './migrations/1763900000002-evidence';
+import { Seams1763900000003 } from './migrations/1763900000003-seams';
 
 /** Versioned migrations, in order. Never `synchronize`. */
-export const MIGRATIONS = [Foundation1763900000000, Sso1763900000001, Evidence1763900000002];
+export const MIGRATIONS = [Foundation1763900000000, Sso1763900000001, Evidence1763900000002, Seams1763900000003];
 
 export interface PreparedDatabase {
   ownerUrl: string;
@@ -39,6 +40,8 @@ export async function prepareDatabase(config: PortalConfig, log: (m: string) => 
   let ownerUrl = config.database.url;
   if (!ownerUrl) {
     log(`starting embedded PostgreSQL in ${config.database.embeddedDir} on port ${config.database.embeddedPort}`);
+    // Loaded only here: a production start with DATABASE_URL never loads the embedded-postgres package.
+    const { startEmbeddedPostgres } = await import('./embedded-postgres');
     embedded = await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, notice: log });
     ownerUrl = embedded.url;
   }

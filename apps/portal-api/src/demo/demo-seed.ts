@@ -3,13 +3,12 @@ import { DEFAULT_CALENDAR } from '@portal/sla';
 import { TenantContext, Actor } from '@portal/tenancy';
 import type { DeclareIncidentInput, ServiceMode } from '@portal/contracts';
 import type { INestApplication } from '@nestjs/common';
-import { Db } from '../database/db.service';
-import { TenantsRepository } from '../tenants/tenants.repository';
-import { UsersRepository } from '../auth/users.repository';
+import { TenantOnboardingService } from '../tenants/tenant-onboarding.service';
+import { TenantDirectory } from '../tenants/tenant-directory.service';
+import { Accounts } from '../auth/accounts.service';
 import { ApiTokensService } from '../auth/api-tokens.service';
 import { IncidentsService } from '../incidents/incidents.service';
 import { DEFAULT_REGIONS, Tenant } from '../tenants/tenant.types';
-import { sql } from '../database/sql';
 
 interface DemoTenant {
   slug: string;
@@ -32,20 +31,19 @@ export interface DemoSeedResult {
 
 /** Two tenants (Mode A and Mode C), their users, vendor staff, a few incidents in different states. */
 export async function seedDemo(app: INestApplication, now = new Date()): Promise<DemoSeedResult> {
-  const db = app.get(Db);
-  const tenantsRepo = app.get(TenantsRepository);
-  const users = app.get(UsersRepository);
+  const directory = app.get(TenantDirectory);
+  const onboarding = app.get(TenantOnboardingService);
+  const users = app.get(Accounts);
   const tokens = app.get(ApiTokensService);
   const incidents = app.get(IncidentsService);
 
   const tenants: Tenant[] = [];
   let created = false;
   for (const d of DEMO_TENANTS) {
-    let t = await db.scoped('directory', (em) => tenantsRepo.findBySlug(em, d.slug));
+    let t = await directory.findBySlug(d.slug);
     if (!t) {
       created = true;
-      t = await db.scoped('system', (em) =>
-        tenantsRepo.insert(em, {
+      t = await onboarding.provision({
           slug: d.slug,
           displayName: d.displayName,
           serviceMode: d.mode,
@@ -54,20 +52,19 @@ export async function seedDemo(app: INestApplication, now = new Date()): Promise
           regions: DEFAULT_REGIONS,
           contacts: [{ name: 'IT on-call', email: `oncall@${d.slug}.example` }],
           country: d.country,
-        }),
-      );
+      });
     }
     tenants.push(t);
   }
   const [acme, globex] = tenants;
-  const support = await db.scoped('directory', (em) => users.upsertStaff(em, { email: 'support@claresia.example', name: 'Sam Support', role: 'support_engineer' }, now));
-  const csm = await db.scoped('directory', (em) => users.upsertStaff(em, { email: 'csm@claresia.example', name: 'Casey CSM', role: 'csm' }, now));
-  await db.scoped('directory', (em) => sql(em, `insert into csm_assignments (staff_id, tenant_id) values ($1, $2) on conflict do nothing`, [csm.id, acme.id]));
+  const support = await users.upsertStaff({ email: 'support@claresia.example', name: 'Sam Support', role: 'support_engineer' });
+  await users.upsertStaff({ email: 'csm@claresia.example', name: 'Casey CSM', role: 'csm' });
+  if (created) await users.assignCsm('csm@claresia.example', acme.slug, true);
 
   const admins: Record<string, Actor> = {};
   for (const t of tenants) {
-    const admin = await db.forTenants([t.id], (em) => users.upsertUser(em, { tenantId: t.id, email: `admin@${t.slug}.example`, name: `${t.displayName} admin`, role: 'customer_admin' }, now));
-    await db.forTenants([t.id], (em) => users.upsertUser(em, { tenantId: t.id, email: `viewer@${t.slug}.example`, name: `${t.displayName} viewer`, role: 'customer_viewer' }, now));
+    const admin = await users.upsertUser({ tenantId: t.id, email: `admin@${t.slug}.example`, name: `${t.displayName} admin`, role: 'customer_admin' });
+    await users.upsertUser({ tenantId: t.id, email: `viewer@${t.slug}.example`, name: `${t.displayName} viewer`, role: 'customer_viewer' });
     admins[t.id] = { kind: 'user', id: admin.id, label: `${admin.name} <${admin.email}>`, role: 'customer_admin', homeTenantId: t.id };
   }
 

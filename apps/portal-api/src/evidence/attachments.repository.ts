@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { IncidentStatus } from '@portal/contracts';
 import { sql } from '../database/sql';
 import type { EvidenceKind } from './evidence-policy';
 
@@ -30,15 +29,6 @@ export interface AttachmentRecord {
 
 export type NewAttachment = Omit<AttachmentRecord, 'id' | 'deletedAt' | 'deletionReason'>;
 
-/** The incident as evidence needs it: who owns it and whether it still takes uploads. */
-export interface EvidenceIncident {
-  id: string;
-  tenantId: string;
-  number: number;
-  status: IncidentStatus;
-  closedAt: Date | null;
-}
-
 function toRecord(r: Record<string, any>): AttachmentRecord {
   return {
     id: r.id,
@@ -62,13 +52,6 @@ function toRecord(r: Record<string, any>): AttachmentRecord {
 /** Every attachment query. Row-level security decides which tenants are visible; filters only narrow. */
 @Injectable()
 export class AttachmentsRepository {
-  async findIncident(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<EvidenceIncident | null> {
-    // FOR SHARE: an upload's row and the incident's closing cannot cross (closing waits, or sees the row).
-    const rows = await sql(em, `select id, tenant_id, number, status, closed_at from incidents where id = $1${opts.lock ? ' for share' : ''}`, [incidentId]);
-    const r = rows[0];
-    return r ? { id: r.id, tenantId: r.tenant_id, number: r.number, status: r.status, closedAt: r.closed_at } : null;
-  }
-
   async insert(em: EntityManager, a: NewAttachment): Promise<AttachmentRecord> {
     const rows = await sql(em,
       `insert into attachments (tenant_id, incident_id, kind, display_name, storage_key, content_type, size_bytes, sha256, redaction_report, insights, uploaded_by, uploaded_at)
@@ -96,17 +79,9 @@ export class AttachmentsRepository {
     return rows.length > 0;
   }
 
-  /** Live attachments of incidents closed at or before `closedBefore`, oldest first, locked for this sweep. */
-  async expired(em: EntityManager, closedBefore: Date, limit: number): Promise<(AttachmentRecord & { incidentNumber: number; closedAt: Date })[]> {
-    const rows = await sql(em,
-      `select a.*, i.number as incident_number, i.closed_at as incident_closed_at
-       from attachments a join incidents i on i.id = a.incident_id and i.tenant_id = a.tenant_id
-       where a.deleted_at is null and i.status = 'closed' and i.closed_at <= $1
-       order by i.closed_at, a.id
-       limit $2
-       for update of a skip locked`,
-      [closedBefore, limit],
-    );
-    return rows.map((r) => ({ ...toRecord(r), incidentNumber: r.incident_number, closedAt: r.incident_closed_at }));
+  /** Live attachments of these incidents, oldest incident first, locked for this sweep. */
+  async liveOf(em: EntityManager, incidentIds: string[], limit: number): Promise<AttachmentRecord[]> {
+    const rows = await sql(em, `select * from attachments where deleted_at is null and incident_id = any($1::uuid[]) order by uploaded_at, id limit $2 for update skip locked`, [incidentIds, limit]);
+    return rows.map(toRecord);
   }
 }

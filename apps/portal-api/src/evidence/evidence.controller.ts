@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { Delete, Get, HttpCode, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ALL_ROLES, Roles } from '../auth/auth.decorators';
+import { ALL_ROLES, PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
 import { EVIDENCE_DELETERS, EVIDENCE_DOWNLOADERS, EVIDENCE_KINDS, EVIDENCE_UPLOADERS } from './evidence-policy';
 import { EvidenceService } from './evidence.service';
@@ -12,7 +12,7 @@ const AttachmentId = () => Param('attachmentId', new UuidOr404Pipe('attachment')
 
 @ApiTags('evidence')
 @ApiBearerAuth()
-@Controller('api/v1/incidents/:id/attachments')
+@PortalController('api/v1/incidents/:id/attachments')
 export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
 

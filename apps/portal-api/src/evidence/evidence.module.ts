@@ -1,5 +1,7 @@
-import { Module } from '@nestjs/common';
+import { requestContextMiddleware } from '../common/request-context.middleware';
+import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
+import { IncidentsModule } from '../incidents/incidents.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { AttachmentsRepository } from './attachments.repository';
 import { EvidenceController } from './evidence.controller';
@@ -10,15 +12,23 @@ import { LocalEvidenceStorage } from './storage/local-evidence-storage';
 
 /** Evidence uploads (HAR, governance event exports, screenshots): sanitized on the way in, stored, retained. */
 @Module({
-  imports: [TenantsModule],
-  controllers: [EvidenceController],
+  imports: [IncidentsModule],
   providers: [
     AttachmentsRepository,
     EvidenceService,
-    EvidenceRetentionJob,
     // A host application (or a test) can provide another EvidenceStorage, e.g. an object store.
     { provide: EvidenceStorage, useFactory: (config: PortalConfig) => new LocalEvidenceStorage(config.evidence.dir), inject: [PORTAL_CONFIG] },
   ],
-  exports: [EvidenceService],
+  exports: [EvidenceService, EvidenceStorage],
 })
 export class EvidenceModule {}
+
+@Module({ imports: [EvidenceModule], controllers: [EvidenceController] })
+export class EvidenceHttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestContextMiddleware).forRoutes(EvidenceController);
+  }
+}
+
+@Module({ imports: [EvidenceModule, TenantsModule], providers: [EvidenceRetentionJob] })
+export class EvidenceWorkerModule {}

@@ -6,8 +6,10 @@ import { Clock } from '../common/clock';
 import { IncidentNotFound, InvalidTransition } from '../common/domain-errors';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Db } from '../database/db.service';
-import { GovernanceService } from '../governance/governance.service';
-import { ActorRef, AttachmentRecord, AttachmentsRepository, EvidenceIncident } from './attachments.repository';
+import { DomainEvents } from '../events/domain-events.service';
+import { IncidentsService } from '../incidents/incidents.service';
+import type { EvidenceTarget } from '../incidents/incidents.repository';
+import { ActorRef, AttachmentRecord, AttachmentsRepository } from './attachments.repository';
 import { AttachmentContentMissing, AttachmentNotFound, EvidenceRejected } from './evidence.errors';
 import { EVIDENCE_KINDS, EVIDENCE_UPLOADERS, evidenceCaps, isEvidenceKind, mayDelete, mayDownload, type EvidenceKind } from './evidence-policy';
 import { processEvidence, toEvidenceError } from './processing/evidence-pipeline';
@@ -57,8 +59,9 @@ export class EvidenceService {
   constructor(
     private readonly db: Db,
     private readonly attachments: AttachmentsRepository,
+    private readonly incidents: IncidentsService,
     private readonly storage: EvidenceStorage,
-    private readonly governance: GovernanceService,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
   ) {}
@@ -72,7 +75,7 @@ export class EvidenceService {
   async upload(incidentId: string, req: IncomingMessage): Promise<AttachmentView> {
     const actor = TenantContext.actor();
     // Row-level security first: another tenant's incident is a 404 before a byte of the body is read.
-    const incident = await this.db.tx((em) => this.attachments.findIncident(em, incidentId));
+    const incident = await this.db.tx((em) => this.incidents.evidenceTarget(em, incidentId));
     const refusal = this.uploadRefusal(incident);
     if (refusal) {
       discardBody(req);
@@ -110,7 +113,7 @@ export class EvidenceService {
       const now = this.clock.now();
       const record = await this.db.tx(async (em) => {
         // Read again, share-locked: an incident closed while the file streamed in takes no evidence.
-        const current = await this.attachments.findIncident(em, incidentId, { lock: true });
+        const current = await this.incidents.evidenceTarget(em, incidentId, { lock: true });
         const late = this.uploadRefusal(current);
         if (late) throw late;
         const a = await this.attachments.insert(em, {
@@ -127,13 +130,12 @@ export class EvidenceService {
           uploadedBy: ref(actor),
           uploadedAt: now,
         });
-        await this.governance.record(em, {
+        await this.events.emit(em, {
           tenantId: a.tenantId,
-          action: 'evidence.uploaded',
-          subjectType: 'attachment',
+          type: 'evidence.uploaded',
           subjectId: a.id,
           incidentId,
-          details: {
+          payload: {
             kind: a.kind,
             displayName: a.displayName,
             sizeBytes: a.sizeBytes,
@@ -154,7 +156,7 @@ export class EvidenceService {
     }
   }
 
-  private uploadRefusal(incident: EvidenceIncident | null): Error | null {
+  private uploadRefusal(incident: EvidenceTarget | null): Error | null {
     if (!incident) return new IncidentNotFound();
     if (incident.status === 'closed') return new InvalidTransition(`INC-${incident.number} is closed; evidence can no longer be added`);
     return null;
@@ -163,7 +165,7 @@ export class EvidenceService {
   async list(incidentId: string) {
     const role = TenantContext.actor().role;
     return this.db.tx(async (em) => {
-      const incident = await this.attachments.findIncident(em, incidentId);
+      const incident = await this.incidents.evidenceTarget(em, incidentId);
       if (!incident) throw new IncidentNotFound();
       const items = await this.attachments.listLive(em, incidentId);
       const days = this.config.evidence.retentionDays;
@@ -191,13 +193,12 @@ export class EvidenceService {
           throw err instanceof EvidenceObjectMissing ? new AttachmentContentMissing() : err;
         });
         held.opened = opened;
-        await this.governance.record(em, {
+        await this.events.emit(em, {
           tenantId: a.tenantId,
-          action: 'evidence.downloaded',
-          subjectType: 'attachment',
+          type: 'evidence.downloaded',
           subjectId: a.id,
           incidentId,
-          details: { kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+          payload: { kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
         });
         return { ...opened, contentType: a.contentType, filename: downloadNameFor(a.displayName, a.kind, a.contentType), sha256: a.sha256 };
       });
@@ -215,13 +216,12 @@ export class EvidenceService {
       const a = await this.attachments.findLive(em, incidentId, attachmentId, { lock: true });
       if (!a) throw new AttachmentNotFound();
       await this.attachments.markDeleted(em, a.id, now, ref(actor), 'deleted');
-      await this.governance.record(em, {
+      await this.events.emit(em, {
         tenantId: a.tenantId,
-        action: 'evidence.deleted',
-        subjectType: 'attachment',
+        type: 'evidence.deleted',
         subjectId: a.id,
         incidentId,
-        details: { reason: 'deleted', kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+        payload: { reason: 'deleted', kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
       });
       await this.storage.delete(a.storageKey);
     });
@@ -238,17 +238,18 @@ export class EvidenceService {
     let total = 0;
     for (;;) {
       const n = await this.db.tx(async (em) => {
-        const expired = await this.attachments.expired(em, closedBefore, RETENTION_BATCH);
+        const closed = await this.incidents.closedBefore(em, closedBefore);
+        const closedAt = new Map(closed.map((i) => [i.id, i.closedAt]));
+        const expired = closed.length ? await this.attachments.liveOf(em, [...closedAt.keys()], RETENTION_BATCH) : [];
         for (const a of expired) {
           await this.attachments.markDeleted(em, a.id, now, RETENTION_ACTOR, 'retention');
-          await this.governance.record(em, {
+          await this.events.emit(em, {
             tenantId: a.tenantId,
-            action: 'evidence.deleted',
-            subjectType: 'attachment',
+            type: 'evidence.deleted',
             subjectId: a.id,
             incidentId: a.incidentId,
             actor: RETENTION_ACTOR,
-            details: { reason: 'retention', retentionDays: days, incidentClosedAt: iso(a.closedAt), kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+            payload: { reason: 'retention', retentionDays: days, incidentClosedAt: iso(closedAt.get(a.incidentId) ?? null), kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
           });
           await this.storage.delete(a.storageKey);
         }

@@ -1,9 +1,9 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { Roles } from '../auth/auth.decorators';
-import { ZodPipe } from '../common/zod-body.pipe';
+import { PortalController, Roles } from '../auth/auth.decorators';
+import { ZodQuery } from '../common/zod-body.pipe';
 import { Db } from '../database/db.service';
 import { GovernanceService } from './governance.service';
 
@@ -12,13 +12,13 @@ const querySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(1
 /** The tenant's audit trail: sign-ins, configuration changes, incident changes, evidence reads. */
 @ApiTags('governance')
 @ApiBearerAuth()
-@Controller('api/v1/governance-events')
+@PortalController('api/v1/governance-events')
 export class GovernanceController {
   constructor(private readonly db: Db, private readonly governance: GovernanceService) {}
 
   @Roles('customer_admin')
   @Get()
-  async list(@Req() req: Request, @Query(new ZodPipe(querySchema, 'query')) q: { limit?: number }) {
+  async list(@Req() req: Request, @ZodQuery(querySchema) q: { limit?: number }) {
     const tenantId = req.principal!.actor.homeTenantId!;
     return { items: await this.db.tx((em) => this.governance.forTenant(em, tenantId, q.limit ?? 200)) };
   }

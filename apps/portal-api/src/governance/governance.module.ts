@@ -1,7 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { requestContextMiddleware } from '../common/request-context.middleware';
+import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { GovernanceController } from './governance.controller';
-import { GovernanceService } from './governance.service';
 
-@Global()
-@Module({ controllers: [GovernanceController], providers: [GovernanceService], exports: [GovernanceService] })
-export class GovernanceModule {}
+/** The tenant's audit trail over HTTP (GovernanceService itself is a platform service, in CoreModule). */
+@Module({ controllers: [GovernanceController] })
+export class GovernanceHttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestContextMiddleware).forRoutes(GovernanceController);
+  }
+}

@@ -1,19 +1,28 @@
-import { Controller, Get, HttpException, Inject, OnModuleDestroy } from '@nestjs/common';
+import { Controller, Get, HttpException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
-import Redis from 'ioredis';
-import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
-import { redisOptions } from '../queue/redis-options';
-import { Public } from '../auth/auth.decorators';
+import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { DataSource } from 'typeorm';
+import { Public } from '../auth/route-access';
+import { PORTAL_DATA_SOURCE } from '../database/db.service';
+import { RedisConnections } from '../queue/redis-connections';
 
+type Check = 'database' | 'redis';
+
+/**
+ * Liveness and readiness through @nestjs/terminus: ready when PostgreSQL and Redis answer, 503 naming the
+ * one that does not. Standalone processes only (an embedding host keeps its own health endpoint).
+ */
 @ApiTags('health')
 @Controller('health')
-export class HealthController implements OnModuleDestroy {
-  private readonly redis: Redis;
-  constructor(private readonly dataSource: DataSource, @Inject(PORTAL_CONFIG) config: PortalConfig) {
-    this.redis = new Redis({ ...redisOptions(config.redisUrl), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 500, 5000) });
-    this.redis.on('error', () => undefined);
-  }
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly typeorm: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly redis: RedisConnections,
+    @InjectDataSource(PORTAL_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
 
   @Public()
   @Get('live')
@@ -21,30 +30,32 @@ export class HealthController implements OnModuleDestroy {
     return { status: 'ok' };
   }
 
-  /** Ready when PostgreSQL answers and Redis answers; 503 with which one failed otherwise. */
   @Public()
   @Get('ready')
   async ready() {
-    const [database, redis] = await Promise.all([
-      this.dataSource.query('select 1').then(() => 'up', () => 'down'),
-      this.pingRedis(),
-    ]);
-    const body = { status: database === 'up' && redis === 'up' ? 'ok' : 'unavailable', checks: { database, redis } };
-    if (body.status !== 'ok') throw new HttpException({ error: 'unavailable', message: `not ready: ${JSON.stringify(body.checks)}`, ...body }, 503);
-    return body;
-  }
-
-  private async pingRedis(): Promise<string> {
     try {
-      if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect().catch(() => undefined);
-      const pong = await Promise.race([this.redis.ping(), new Promise<string>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000).unref())]);
-      return pong === 'PONG' ? 'up' : 'down';
-    } catch {
-      return 'down';
+      const result = await this.health.check([() => this.typeorm.pingCheck('database', { connection: this.dataSource, timeout: 1000 }), () => this.pingRedis()]);
+      return { status: 'ok', checks: statuses(result.details) };
+    } catch (err) {
+      const details = (err as { response?: { details?: Record<string, { status: string }> } }).response?.details ?? {};
+      const checks = statuses(details);
+      throw new HttpException({ error: 'unavailable', message: `not ready: ${JSON.stringify(checks)}`, status: 'unavailable', checks }, 503);
     }
   }
 
-  async onModuleDestroy() {
-    this.redis.disconnect();
+  private async pingRedis(): Promise<HealthIndicatorResult<'redis'>> {
+    const check = this.indicators.check('redis');
+    const client = this.redis.client();
+    try {
+      if (client.status === 'wait' || client.status === 'end') await client.connect().catch(() => undefined);
+      const pong = await Promise.race([client.ping(), new Promise<string>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000).unref())]);
+      return pong === 'PONG' ? check.up() : check.down('unexpected answer');
+    } catch {
+      return check.down('no answer within 1 s');
+    }
   }
+}
+
+function statuses(details: Record<string, { status: string }>): Record<Check, string> {
+  return { database: details.database?.status ?? 'down', redis: details.redis?.status ?? 'down' };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ValidationFailed } from '../common/domain-errors';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
@@ -17,9 +17,9 @@ import {
   reopenIncidentSchema,
   ReopenIncidentInput,
 } from '@portal/contracts';
-import { ALL_ROLES, Roles } from '../auth/auth.decorators';
+import { ALL_ROLES, PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
-import { ZodPipe } from '../common/zod-body.pipe';
+import { ZodBody, ZodQuery } from '../common/zod-body.pipe';
 import { IncidentsService } from './incidents.service';
 
 const Id = () => Param('id', new UuidOr404Pipe('incident'));
@@ -27,7 +27,7 @@ const schema = (name: string) => ({ schema: { $ref: `#/components/schemas/${name
 
 @ApiTags('incidents')
 @ApiBearerAuth()
-@Controller('api/v1/incidents')
+@PortalController('api/v1/incidents')
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
@@ -35,7 +35,7 @@ export class IncidentsController {
   @Post()
   @ApiBody(schema('DeclareIncident'))
   async declare(
-    @Body(new ZodPipe(declareIncidentSchema)) body: DeclareIncidentInput,
+    @ZodBody(declareIncidentSchema, 'DeclareIncident') body: DeclareIncidentInput,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
@@ -49,7 +49,7 @@ export class IncidentsController {
 
   @Roles(...ALL_ROLES)
   @Get()
-  list(@Query(new ZodPipe(listIncidentsQuerySchema, 'query')) q: ListIncidentsQuery) {
+  list(@ZodQuery(listIncidentsQuerySchema) q: ListIncidentsQuery) {
     return this.incidents.list(q);
   }
 
@@ -62,7 +62,7 @@ export class IncidentsController {
   @Roles('customer_admin', 'support_engineer')
   @Patch(':id')
   @ApiBody(schema('UpdateIncident'))
-  update(@Id() id: string, @Body(new ZodPipe(updateIncidentSchema)) body: UpdateIncidentInput) {
+  update(@Id() id: string, @ZodBody(updateIncidentSchema, 'UpdateIncident') body: UpdateIncidentInput) {
     return this.incidents.update(id, body);
   }
 
@@ -76,14 +76,14 @@ export class IncidentsController {
   @Roles('support_engineer')
   @Post(':id/status-updates')
   @ApiBody(schema('StatusUpdate'))
-  postStatusUpdate(@Id() id: string, @Body(new ZodPipe(statusUpdateSchema)) body: StatusUpdateInput) {
+  postStatusUpdate(@Id() id: string, @ZodBody(statusUpdateSchema, 'StatusUpdate') body: StatusUpdateInput) {
     return this.incidents.postStatusUpdate(id, body);
   }
 
   @Roles('customer_admin')
   @Post(':id/replies')
   @ApiBody(schema('CustomerReply'))
-  reply(@Id() id: string, @Body(new ZodPipe(customerReplySchema)) body: { body: string }) {
+  reply(@Id() id: string, @ZodBody(customerReplySchema, 'CustomerReply') body: { body: string }) {
     return this.incidents.reply(id, body.body);
   }
 
@@ -91,7 +91,7 @@ export class IncidentsController {
   @Post(':id/resolve')
   @HttpCode(200)
   @ApiBody(schema('ResolveIncident'))
-  resolve(@Id() id: string, @Body(new ZodPipe(resolveIncidentSchema)) body: ResolveIncidentInput) {
+  resolve(@Id() id: string, @ZodBody(resolveIncidentSchema, 'ResolveIncident') body: ResolveIncidentInput) {
     return this.incidents.resolve(id, body);
   }
 
@@ -99,7 +99,7 @@ export class IncidentsController {
   @Post(':id/reopen')
   @HttpCode(200)
   @ApiBody(schema('ReopenIncident'))
-  reopen(@Id() id: string, @Body(new ZodPipe(reopenIncidentSchema)) body: ReopenIncidentInput) {
+  reopen(@Id() id: string, @ZodBody(reopenIncidentSchema, 'ReopenIncident') body: ReopenIncidentInput) {
     return this.incidents.reopen(id, body.reason);
   }
 

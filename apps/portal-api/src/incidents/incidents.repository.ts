@@ -228,4 +228,34 @@ export class IncidentsRepository {
     );
     return rows.length > 0;
   }
+  async recordWarning(em: EntityManager, tenantId: string, incidentId: string, clock: string, dueAt: Date, at: Date): Promise<boolean> {
+    const rows = await sql(
+      em,
+      `insert into sla_warnings (tenant_id, incident_id, clock, due_at, warned_at) values ($1,$2,$3,$4,$5)
+       on conflict (tenant_id, incident_id, clock, due_at) do nothing returning incident_id`,
+      [tenantId, incidentId, clock, dueAt, at],
+    );
+    return rows.length > 0;
+  }
+
+  async evidenceTarget(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<EvidenceTarget | null> {
+    // FOR SHARE: an upload's row and the incident's closing cannot cross (closing waits, or sees the row).
+    const rows = await sql(em, `select id, tenant_id, number, status, closed_at from incidents where id = $1${opts.lock ? ' for share' : ''}`, [incidentId]);
+    const r = rows[0];
+    return r ? { id: r.id, tenantId: r.tenant_id, number: r.number, status: r.status, closedAt: r.closed_at } : null;
+  }
+
+  async closedBefore(em: EntityManager, closedBefore: Date): Promise<{ id: string; number: number; closedAt: Date }[]> {
+    const rows = await sql(em, `select id, number, closed_at from incidents where status = 'closed' and closed_at <= $1 order by closed_at, id`, [closedBefore]);
+    return rows.map((r) => ({ id: r.id, number: r.number, closedAt: r.closed_at }));
+  }
+}
+
+/** The incident as evidence needs it: who owns it and whether it still takes uploads. */
+export interface EvidenceTarget {
+  id: string;
+  tenantId: string;
+  number: number;
+  status: IncidentStatus;
+  closedAt: Date | null;
 }

@@ -20,11 +20,12 @@ import { Clock } from '../common/clock';
 import { Forbidden, IncidentNotFound, InvalidTransition, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
 import { sql } from '../database/sql';
+import { DomainEvents } from '../events/domain-events.service';
 import { GovernanceService } from '../governance/governance.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { JobName } from '../queue/jobs';
-import { TenantsRepository } from '../tenants/tenants.repository';
-import { ActorRef, IncidentRecord, IncidentsRepository } from './incidents.repository';
+import { TenantDirectory } from '../tenants/tenant-directory.service';
+import { ActorRef, EvidenceTarget, IncidentRecord, IncidentsRepository } from './incidents.repository';
 
 /** Which status may follow which: the incident life cycle as data. */
 const TRANSITIONS: Record<IncidentStatus, IncidentStatus[]> = {
@@ -62,8 +63,9 @@ export class IncidentsService {
   constructor(
     private readonly db: Db,
     private readonly incidents: IncidentsRepository,
-    private readonly tenants: TenantsRepository,
+    private readonly tenants: TenantDirectory,
     private readonly governance: GovernanceService,
+    private readonly domainEvents: DomainEvents,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
@@ -132,16 +134,14 @@ export class IncidentsService {
         intakeRedactions: redactions,
       }, number, idempotencyKey);
       await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
-      await this.governance.record(em, {
+      await this.domainEvents.emit(em, {
+        type: 'incident.declared',
         tenantId,
-        action: 'incident.declared',
-        subjectType: 'incident',
         subjectId: id,
         incidentId: id,
-        details: { number: `INC-${number}`, severity: input.severity, services: input.services, regions: input.regions, redactions },
+        payload: { reference: `INC-${number}`, severity: input.severity, services: input.services, regions: input.regions, plane: input.plane ?? null, redactions },
       });
       const incident = (await this.incidents.findById(em, id))!;
-      await this.scheduleChecks(em, incident, now);
       return this.view(incident, now);
     });
   }
@@ -196,23 +196,23 @@ export class IncidentsService {
     if (patch.status !== undefined && !vendor) throw new Forbidden('only support engineers change the status; post a reply to answer a question');
     return this.mutate(id, async (em, inc, now) => {
       if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; it can no longer be changed`);
-      const changes: Record<string, unknown> = {};
+      const on = { tenantId: inc.tenantId, subjectId: id, incidentId: id };
+      const reference = `INC-${inc.number}`;
+      const reason = patch.reason ? { reason: patch.reason } : {};
+      if (patch.status !== undefined && patch.status !== inc.status) this.assertTransition(inc, patch.status);
       if (patch.severity !== undefined && patch.severity !== inc.severity) {
-        changes.severity = { from: inc.severity, to: patch.severity };
         await this.incidents.update(em, id, { severity: patch.severity });
+        await this.domainEvents.emit(em, { type: 'incident.severity_changed', ...on, payload: { reference, from: inc.severity, to: patch.severity, ...reason } });
       }
       if (patch.impactedUsers !== undefined && patch.impactedUsers !== inc.impactedUsers) {
-        changes.impactedUsers = { from: inc.impactedUsers, to: patch.impactedUsers };
         await this.incidents.update(em, id, { impactedUsers: patch.impactedUsers });
         await this.incidents.addImpactedCount(em, inc.tenantId, id, patch.impactedUsers, now, actor.label);
+        await this.domainEvents.emit(em, { type: 'incident.impact_changed', ...on, payload: { reference, from: inc.impactedUsers, to: patch.impactedUsers, ...reason } });
       }
       if (patch.status !== undefined && patch.status !== inc.status) {
-        this.assertTransition(inc, patch.status);
-        changes.status = { from: inc.status, to: patch.status };
         await this.incidents.update(em, id, { status: patch.status, slaPauses: nextPauses(inc, patch.status, now), ...this.ackIfFirstHuman(inc, actor, now) });
+        await this.domainEvents.emit(em, { type: 'incident.status_changed', ...on, payload: { reference, from: inc.status, to: patch.status, ...reason } });
       }
-      if (Object.keys(changes).length === 0) return;
-      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.updated', subjectType: 'incident', subjectId: id, incidentId: id, details: { ...changes, ...(patch.reason ? { reason: patch.reason } : {}) } });
     });
   }
 
@@ -222,7 +222,13 @@ export class IncidentsService {
       if (inc.acknowledgedAt) throw new InvalidTransition(`INC-${inc.number} was already acknowledged`);
       if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}`);
       await this.incidents.update(em, id, { acknowledgedAt: now, acknowledgedBy: ref(actor), status: inc.status === 'declared' ? 'acknowledged' : inc.status });
-      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.acknowledged', subjectType: 'incident', subjectId: id, incidentId: id, details: { responseMinutes: Math.round((now.getTime() - new Date(inc.declaredAt).getTime()) / 60000) } });
+      await this.domainEvents.emit(em, {
+        type: 'incident.acknowledged',
+        tenantId: inc.tenantId,
+        subjectId: id,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}`, responseMinutes: Math.round((now.getTime() - new Date(inc.declaredAt).getTime()) / 60000) },
+      });
     });
   }
 
@@ -240,8 +246,13 @@ export class IncidentsService {
         ...(status === 'resolved' ? { resolvedAt: now, resolutionSummary: input.body } : {}),
         ...this.ackIfFirstHuman(inc, actor, now),
       });
-      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.status_update_posted', subjectType: 'status_update', subjectId: updateId, incidentId: id, details: { state: input.state, from: inc.status } });
-      if (status === 'resolved') await this.afterResolution(em, id, now);
+      await this.domainEvents.emit(em, {
+        type: 'incident.status_updated',
+        tenantId: inc.tenantId,
+        subjectId: updateId,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}`, state: input.state, from: inc.status, statusUpdateId: updateId },
+      });
     });
   }
 
@@ -250,8 +261,7 @@ export class IncidentsService {
     return this.mutate(id, async (em, inc, now) => {
       if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is already ${inc.status}`);
       await this.incidents.update(em, id, { status: 'resolved', resolvedAt: now, resolutionSummary: input.summary, slaPauses: nextPauses(inc, 'resolved', now), ...this.ackIfFirstHuman(inc, actor, now) });
-      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.resolved', subjectType: 'incident', subjectId: id, incidentId: id, details: { from: inc.status } });
-      await this.afterResolution(em, id, now);
+      await this.domainEvents.emit(em, { type: 'incident.resolved', tenantId: inc.tenantId, subjectId: id, incidentId: id, payload: { reference: `INC-${inc.number}`, from: inc.status } });
     });
   }
 
@@ -259,7 +269,7 @@ export class IncidentsService {
     return this.mutate(id, async (em, inc, now) => {
       if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be closed`);
       await this.incidents.update(em, id, { status: 'closed', closedAt: now });
-      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.closed', subjectType: 'incident', subjectId: id, incidentId: id });
+      await this.domainEvents.emit(em, { type: 'incident.closed', tenantId: inc.tenantId, subjectId: id, incidentId: id, payload: { reference: `INC-${inc.number}` } });
     });
   }
 
@@ -268,7 +278,13 @@ export class IncidentsService {
     return this.mutate(id, async (em, inc) => {
       if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be reopened`);
       await this.incidents.update(em, id, { status: 'investigating', resolvedAt: null, resolutionSummary: null });
-      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.reopened', subjectType: 'incident', subjectId: id, incidentId: id, details: { reason, previouslyResolvedAt: iso(inc.resolvedAt) } });
+      await this.domainEvents.emit(em, {
+        type: 'incident.reopened',
+        tenantId: inc.tenantId,
+        subjectId: id,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}`, reason, previouslyResolvedAt: iso(inc.resolvedAt) },
+      });
     });
   }
 
@@ -282,7 +298,13 @@ export class IncidentsService {
       if (inc.status === 'waiting_on_customer') {
         await this.incidents.update(em, id, { status: 'investigating', slaPauses: nextPauses(inc, 'investigating', now) });
       }
-      await this.governance.record(em, { tenantId: inc.tenantId, action: 'incident.customer_replied', subjectType: 'customer_reply', subjectId: replyId, incidentId: id, details: { resumed: inc.status === 'waiting_on_customer', redactions: r.findings } });
+      await this.domainEvents.emit(em, {
+        type: 'incident.customer_replied',
+        tenantId: inc.tenantId,
+        subjectId: replyId,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}`, replyId, resumed: inc.status === 'waiting_on_customer', redactions: r.findings },
+      });
     });
   }
 
@@ -292,8 +314,6 @@ export class IncidentsService {
       const inc = await this.incidents.findById(em, id, { lock: true });
       if (!inc) throw new IncidentNotFound();
       await work(em, inc, now);
-      const after = (await this.incidents.findById(em, id))!;
-      await this.scheduleChecks(em, after, now);
     });
     return this.get(id);
   }
@@ -308,40 +328,72 @@ export class IncidentsService {
     return { acknowledgedAt: now, acknowledgedBy: ref(actor) };
   }
 
-  private async afterResolution(em: EntityManager, id: string, now: Date) {
-    const inc = (await this.incidents.findById(em, id))!;
-    await this.scheduleChecks(em, inc, now);
-  }
-
-  /** Schedules a breach check at each running clock's due instant (through the outbox). */
-  private async scheduleChecks(em: EntityManager, inc: IncidentRecord, now: Date) {
-    const sla = this.sla(inc, now);
-    for (const clock of Object.values(sla.clocks) as SlaClock[]) {
-      if (clock.state !== 'running' || !clock.dueAt) continue;
-      await this.outbox.enqueue(em, JobName.SlaCheck, { tenantId: inc.tenantId, incidentId: inc.id, clock: clock.kind, dueAt: clock.dueAt }, {
-        runAt: new Date(new Date(clock.dueAt).getTime() + 1000),
-        dedupKey: `sla:${inc.id}:${clock.kind}:${Date.parse(clock.dueAt)}`,
-      });
-    }
-  }
-
-  /** The job: records each clock that is breached now, once. Idempotent under redelivery. */
-  async checkBreaches(incidentId: string): Promise<string[]> {
+  /**
+   * The `sla-clocks` subscriber's work: a check at each running clock's warning instant and due instant,
+   * through the outbox. Idempotent: a check already scheduled for the same instant is one job (dedup key).
+   */
+  async scheduleClockChecks(incidentId: string): Promise<number> {
     const now = this.clock.now();
     return this.db.tx(async (em) => {
       const inc = await this.incidents.findById(em, incidentId);
-      if (!inc) return [];
-      const sla = this.sla(inc, now);
+      if (!inc) return 0;
+      let scheduled = 0;
+      for (const clock of Object.values(this.sla(inc, now).clocks) as SlaClock[]) {
+        // A clock already past due when this runs (Redis was down, the worker was late) is checked at once.
+        if ((clock.state !== 'running' && clock.state !== 'breached') || !clock.dueAt) continue;
+        const due = Date.parse(clock.dueAt);
+        const warnAt = warningInstant(clock);
+        const payload = { tenantId: inc.tenantId, incidentId: inc.id, clock: clock.kind, dueAt: clock.dueAt };
+        if (clock.state === 'running' && warnAt !== null && warnAt > now.getTime()) {
+          await this.outbox.enqueueJob(em, JobName.SlaCheck, payload, { runAt: new Date(warnAt), dedupKey: `sla:${inc.id}:${clock.kind}:${due}:warn` });
+          scheduled++;
+        }
+        await this.outbox.enqueueJob(em, JobName.SlaCheck, payload, { runAt: new Date(due + 1000), dedupKey: `sla:${inc.id}:${clock.kind}:${due}` });
+        scheduled++;
+      }
+      return scheduled;
+    });
+  }
+
+  /**
+   * The check job: records each clock that is breached now, and warns once for each running clock inside
+   * its warning window. Idempotent under redelivery (one row per clock and due instant).
+   */
+  async checkClocks(incidentId: string): Promise<{ breached: string[]; warned: string[] }> {
+    const now = this.clock.now();
+    const actor = { kind: 'system', id: 'sla-check', label: 'SLA clock' };
+    return this.db.tx(async (em) => {
+      const inc = await this.incidents.findById(em, incidentId);
+      if (!inc) return { breached: [], warned: [] };
       const breached: string[] = [];
-      for (const clock of Object.values(sla.clocks) as SlaClock[]) {
-        if (clock.state !== 'breached' || !clock.dueAt) continue;
-        if (await this.incidents.recordBreach(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now)) {
+      const warned: string[] = [];
+      const on = { tenantId: inc.tenantId, subjectId: inc.id, incidentId: inc.id, actor };
+      const reference = `INC-${inc.number}`;
+      for (const clock of Object.values(this.sla(inc, now).clocks) as SlaClock[]) {
+        if (!clock.dueAt) continue;
+        if (clock.state === 'breached' && (await this.incidents.recordBreach(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now))) {
           breached.push(clock.kind);
-          await this.governance.record(em, { tenantId: inc.tenantId, action: 'sla.breached', subjectType: 'incident', subjectId: inc.id, incidentId: inc.id, details: { clock: clock.kind, dueAt: clock.dueAt, owned: clock.owned }, actor: { kind: 'system', id: 'sla-check', label: 'SLA clock' } });
+          await this.domainEvents.emit(em, { type: 'sla.breached', ...on, payload: { reference, clock: clock.kind, dueAt: clock.dueAt, owned: clock.owned } });
+        }
+        const warnAt = warningInstant(clock);
+        if (clock.state === 'running' && warnAt !== null && now.getTime() >= warnAt && (await this.incidents.recordWarning(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now))) {
+          warned.push(clock.kind);
+          const minutesLeft = Math.max(0, Math.round((Date.parse(clock.dueAt) - now.getTime()) / 60_000));
+          await this.domainEvents.emit(em, { type: 'sla.warning', ...on, payload: { reference, clock: clock.kind, dueAt: clock.dueAt, minutesLeft, owned: clock.owned } });
         }
       }
-      return breached;
+      return { breached, warned };
     });
+  }
+
+  /** For evidence: the incident an attachment belongs to, locked FOR SHARE when asked (uploads vs closing). */
+  async evidenceTarget(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<EvidenceTarget | null> {
+    return this.incidents.evidenceTarget(em, incidentId, opts);
+  }
+
+  /** For retention sweeps: incidents of the current scope closed at or before `closedBefore`. */
+  closedBefore(em: EntityManager, closedBefore: Date): Promise<{ id: string; number: number; closedAt: Date }[]> {
+    return this.incidents.closedBefore(em, closedBefore);
   }
 
   sla(inc: IncidentRecord, now: Date): SlaBlock {
@@ -396,6 +448,15 @@ export class IncidentsService {
       sla: this.sla(inc, now),
     };
   }
+}
+
+/** A fifth of the clock's span before it is due, at least one minute: when `sla.warning` is announced. */
+function warningInstant(clock: SlaClock): number | null {
+  if (!clock.dueAt || !clock.startedAt) return null;
+  const due = Date.parse(clock.dueAt);
+  const span = due - Date.parse(clock.startedAt);
+  if (span <= 0) return null;
+  return due - Math.max(60_000, Math.round(span / 5));
 }
 
 function ref(a: Actor): ActorRef {

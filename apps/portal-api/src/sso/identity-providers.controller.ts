@@ -1,16 +1,16 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Req } from '@nestjs/common';
+import { Delete, Get, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Roles } from '../auth/auth.decorators';
+import { PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
-import { ZodPipe } from '../common/zod-body.pipe';
+import { ZodBody } from '../common/zod-body.pipe';
 import { CreateIdentityProviderInput, createIdentityProviderSchema, UpdateIdentityProviderInput, updateIdentityProviderSchema } from './dto/identity-provider.dto';
 import { IdentityProvidersService } from './identity-providers.service';
 
 /** A tenant's identity providers, managed by its customer_admin. Secrets are write-only. */
 @ApiTags('identity-providers')
 @ApiBearerAuth()
-@Controller('api/v1/identity-providers')
+@PortalController('api/v1/identity-providers')
 export class IdentityProvidersController {
   constructor(private readonly idps: IdentityProvidersService) {}
 
@@ -28,13 +28,13 @@ export class IdentityProvidersController {
 
   @Roles('customer_admin')
   @Post()
-  create(@Req() req: Request, @Body(new ZodPipe(createIdentityProviderSchema)) body: CreateIdentityProviderInput) {
+  create(@Req() req: Request, @ZodBody(createIdentityProviderSchema, 'CreateIdentityProvider') body: CreateIdentityProviderInput) {
     return this.idps.create(req.principal!.actor.homeTenantId!, body, req.principal!.actor.label);
   }
 
   @Roles('customer_admin')
   @Patch(':id')
-  update(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string, @Body(new ZodPipe(updateIdentityProviderSchema)) body: UpdateIdentityProviderInput) {
+  update(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string, @ZodBody(updateIdentityProviderSchema, 'UpdateIdentityProvider') body: UpdateIdentityProviderInput) {
     return this.idps.update(req.principal!.actor.homeTenantId!, id, body, req.principal!.actor.label);
   }
 

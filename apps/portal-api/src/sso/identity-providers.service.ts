@@ -5,8 +5,8 @@ import { Clock } from '../common/clock';
 import { NotFound, ValidationFailed } from '../common/domain-errors';
 import { ConfigInvalid, PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Db } from '../database/db.service';
-import { GovernanceService } from '../governance/governance.service';
-import { TenantsRepository } from '../tenants/tenants.repository';
+import { DomainEvents } from '../events/domain-events.service';
+import { TenantDirectory } from '../tenants/tenant-directory.service';
 import type { SignInProvider } from '../auth/sign-in-options.service';
 import { CreateIdentityProviderInput, staffProviderSchema, UpdateIdentityProviderInput } from './dto/identity-provider.dto';
 import { IdentityProvidersRepository } from './identity-providers.repository';
@@ -34,8 +34,8 @@ export class IdentityProvidersService implements OnModuleInit {
   constructor(
     private readonly db: Db,
     private readonly repo: IdentityProvidersRepository,
-    private readonly tenants: TenantsRepository,
-    private readonly governance: GovernanceService,
+    private readonly tenants: TenantDirectory,
+    private readonly events: DomainEvents,
     private readonly http: SsoHttp,
     private readonly urls: SsoUrls,
     private readonly clock: Clock,
@@ -126,12 +126,11 @@ export class IdentityProvidersService implements OnModuleInit {
         actor,
         now: this.clock.now(),
       });
-      await this.governance.record(em, {
+      await this.events.emit(em, {
         tenantId,
-        action: 'sso.idp_created',
-        subjectType: 'idp_config',
+        type: 'sso.idp_created',
         subjectId: id,
-        details: { kind: c.kind, displayName: c.displayName, enabled: c.enabled, secretSet: !!sealed, roleMapping: c.roleMapping },
+        payload: { kind: c.kind, displayName: c.displayName, enabled: c.enabled, secretSet: !!sealed, roleMapping: c.roleMapping },
       });
       return this.view(c, await this.slugOf(em, tenantId));
     });
@@ -175,13 +174,12 @@ export class IdentityProvidersService implements OnModuleInit {
         now: this.clock.now(),
       });
       if (!c) throw new NotFound('identity provider not found');
-      await this.governance.record(em, {
+      await this.events.emit(em, {
         tenantId,
-        action: 'sso.idp_updated',
-        subjectType: 'idp_config',
+        type: 'sso.idp_updated',
         subjectId: id,
         // Which fields changed, never their secret values.
-        details: { kind: c.kind, displayName: c.displayName, changed, secretChanged: secret !== undefined, enabled: c.enabled },
+        payload: { kind: c.kind, displayName: c.displayName, changed, secretChanged: secret !== undefined, enabled: c.enabled },
       });
       return this.view(c, await this.slugOf(em, tenantId));
     });
@@ -191,7 +189,7 @@ export class IdentityProvidersService implements OnModuleInit {
     return this.db.tx(async (em) => {
       const c = await this.repo.delete(em, tenantId, id);
       if (!c) throw new NotFound('identity provider not found');
-      await this.governance.record(em, { tenantId, action: 'sso.idp_deleted', subjectType: 'idp_config', subjectId: id, details: { kind: c.kind, displayName: c.displayName } });
+      await this.events.emit(em, { tenantId, type: 'sso.idp_deleted', subjectId: id, payload: { kind: c.kind, displayName: c.displayName } });
       return { deleted: true, id };
     });
   }
@@ -202,7 +200,7 @@ export class IdentityProvidersService implements OnModuleInit {
   async realmOf(segment: string): Promise<Realm | null> {
     if (segment === STAFF_REALM) return { kind: 'staff' };
     if (!TENANT_SLUG.safeParse(segment).success) return null;
-    const tenant = await this.db.scoped('directory', (em) => this.tenants.findBySlug(em, segment));
+    const tenant = await this.tenants.findBySlug(segment);
     return tenant ? { kind: 'tenant', tenant } : null;
   }
 
@@ -246,7 +244,7 @@ export class IdentityProvidersService implements OnModuleInit {
     return JSON.parse(openSecret({ ciphertext: c.secretCiphertext, keyId: c.secretKeyId }, this.keys, secretAad(c.tenantId, c.id))) as IdpSecret;
   }
 
-  private async slugOf(em: Parameters<TenantsRepository['findById']>[0], tenantId: string): Promise<string> {
+  private async slugOf(em: Parameters<TenantDirectory['findById']>[0], tenantId: string): Promise<string> {
     const t = await this.tenants.findById(em, tenantId);
     if (!t) throw new NotFound('tenant not found');
     return t.slug;

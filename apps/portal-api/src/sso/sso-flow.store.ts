@@ -1,10 +1,9 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CacheItem, CacheProvider } from '@node-saml/node-saml';
-import Redis from 'ioredis';
 import { Clock } from '../common/clock';
 import { randomToken } from '../common/tokens';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
-import { redisOptions } from '../queue/redis-options';
+import { RedisConnections } from '../queue/redis-connections';
 import type { IdpKind } from './sso.types';
 
 /** A sign-in in progress, between the redirect to the identity provider and its answer. */
@@ -26,46 +25,49 @@ export interface SsoFlow {
  * (SECURITY.md: a per-process cache lets a response be replayed against another instance).
  */
 @Injectable()
-export class SsoFlowStore implements OnModuleDestroy {
-  private readonly redis: Redis;
+export class SsoFlowStore {
   readonly ttlSeconds: number;
+  private readonly prefix: string;
 
-  constructor(@Inject(PORTAL_CONFIG) config: PortalConfig, private readonly clock: Clock) {
+  constructor(
+    @Inject(PORTAL_CONFIG) config: PortalConfig,
+    private readonly clock: Clock,
+    private readonly connections: RedisConnections,
+  ) {
     this.ttlSeconds = config.sso.flowTtlSeconds;
-    this.redis = new Redis({ ...redisOptions(config.redisUrl), keyPrefix: `${config.queuePrefix}:sso:`, lazyConnect: true, maxRetriesPerRequest: 2 });
-    this.redis.on('error', () => undefined);
+    this.prefix = `${connections.keyPrefix}sso:`;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+  private get redis() {
+    return this.connections.client();
   }
 
   async begin(f: Omit<SsoFlow, 'id' | 'createdAt'>): Promise<SsoFlow> {
     const flow: SsoFlow = { ...f, id: randomToken(24), createdAt: this.clock.now().toISOString() };
-    await this.redis.set(`flow:${flow.id}`, JSON.stringify(flow), 'EX', this.ttlSeconds);
+    await this.redis.set(`${this.prefix}flow:${flow.id}`, JSON.stringify(flow), 'EX', this.ttlSeconds);
     return flow;
   }
 
   /** Reads and deletes in one step (GETDEL): a flow finishes once, however many requests race for it. */
   async take(id: string): Promise<SsoFlow | null> {
     if (!/^[A-Za-z0-9_-]{20,64}$/.test(id)) return null;
-    const raw = await this.redis.getdel(`flow:${id}`);
+    const raw = await this.redis.getdel(`${this.prefix}flow:${id}`);
     return raw ? (JSON.parse(raw) as SsoFlow) : null;
   }
 
   /** Marks a one-time value used; false when it already was (a replay, or a concurrent duplicate). */
   async markUsed(namespace: string, value: string, ttlSeconds: number): Promise<boolean> {
-    const ok = await this.redis.set(`used:${namespace}:${value}`, this.clock.now().toISOString(), 'EX', ttlSeconds, 'NX');
+    const ok = await this.redis.set(`${this.prefix}used:${namespace}:${value}`, this.clock.now().toISOString(), 'EX', ttlSeconds, 'NX');
     return ok === 'OK';
   }
 
   async wasUsed(namespace: string, value: string): Promise<boolean> {
-    return (await this.redis.exists(`used:${namespace}:${value}`)) === 1;
+    return (await this.redis.exists(`${this.prefix}used:${namespace}:${value}`)) === 1;
   }
 
   /** node-saml's InResponseTo cache, namespaced per tenant identity provider. */
   samlRequestCache(namespace: string): CacheProvider {
-    const key = (id: string) => `saml:${namespace}:req:${id}`;
+    const key = (id: string) => `${this.prefix}saml:${namespace}:req:${id}`;
     const ttl = this.ttlSeconds;
     const redis = this.redis;
     const clock = this.clock;

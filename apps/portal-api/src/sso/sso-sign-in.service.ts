@@ -4,12 +4,12 @@ import { QueryFailedError } from 'typeorm';
 import type { TenantRole, VendorRole } from '@portal/contracts';
 import { TenantContext } from '@portal/tenancy';
 import { SessionService } from '../auth/session.service';
-import { UsersRepository } from '../auth/users.repository';
+import { Accounts } from '../auth/accounts.service';
 import { Clock } from '../common/clock';
 import { safeEqual } from '../common/tokens';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Db } from '../database/db.service';
-import { GovernanceService } from '../governance/governance.service';
+import { DomainEvents } from '../events/domain-events.service';
 import { claimValues, resolveRole } from './role-mapping';
 import { sanitizeDetail, SsoSignInFailed } from './sso-errors';
 import type { SsoFlow } from './sso-flow.store';
@@ -33,9 +33,9 @@ export class SsoSignInService {
 
   constructor(
     private readonly db: Db,
-    private readonly users: UsersRepository,
+    private readonly users: Accounts,
     private readonly sessions: SessionService,
-    private readonly governance: GovernanceService,
+    private readonly events: DomainEvents,
     private readonly urls: SsoUrls,
     private readonly clock: Clock,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
@@ -104,12 +104,12 @@ export class SsoSignInService {
       await this.sessions.start(req, res, { principalKind: 'user', principalId: user.id, tenantId: tenant.id, role: user.role, label });
       TenantContext.enter({ kind: 'user', id: user.id, label, role: user.role, homeTenantId: tenant.id }, [tenant.id]);
       await this.db.forTenants([tenant.id], (em) =>
-        this.governance.record(em, {
+        this.events.emit(em, {
           tenantId: tenant.id,
-          action: 'auth.sign_in',
+          type: 'auth.sign_in',
           subjectType: 'user',
           subjectId: user.id,
-          details: { method: idp.kind, idpId: idp.id, idpName: idp.displayName, role: user.role, account: how, matchedValues: matched.slice(0, 20) },
+          payload: { method: idp.kind, idpId: idp.id, idpName: idp.displayName, role: user.role, account: how, matchedValues: matched.slice(0, 20) },
         }),
       );
     } else {
@@ -142,12 +142,12 @@ export class SsoSignInService {
       await this.sessions.start(req, res, { principalKind: 'staff', principalId: staff.id, tenantId: null, role: staff.role, label });
       TenantContext.enter({ kind: 'staff', id: staff.id, label, role: staff.role, homeTenantId: null }, []);
       await this.db.forTenants([], (em) =>
-        this.governance.record(em, {
+        this.events.emit(em, {
           tenantId: null,
-          action: 'auth.sign_in',
+          type: 'auth.sign_in',
           subjectType: 'staff',
           subjectId: staff.id,
-          details: { method: idp.kind, idpId: idp.id, idpName: idp.displayName, role: staff.role, account: how, matchedValues: matched.slice(0, 20) },
+          payload: { method: idp.kind, idpId: idp.id, idpName: idp.displayName, role: staff.role, account: how, matchedValues: matched.slice(0, 20) },
         }),
       );
     }
@@ -176,17 +176,16 @@ export class SsoSignInService {
     const correlationId = TenantContext.maybeStore()?.requestId;
     this.logger.warn({ code: f.code, kind: ctx.kind, tenantId, idpId: ctx.idpId.slice(0, 64), correlationId }, `SSO sign-in refused: ${f.code}`);
     await this.db.forTenants(tenantId ? [tenantId] : [], (em) =>
-      this.governance.record(em, {
+      this.events.emit(em, {
         tenantId,
-        action: 'auth.sign_in_failed',
-        subjectType: 'idp_config',
+        type: 'auth.sign_in_failed',
         subjectId: ctx.idpId.slice(0, 64),
         actor: {
           kind: 'anonymous',
           id: ctx.identity?.subject?.slice(0, 300) ?? 'unknown',
           label: ctx.identity?.email ? `sign-in attempt as ${ctx.identity.email.slice(0, 200)}` : 'sign-in attempt',
         },
-        details: { method: ctx.kind, code: f.code, reason: f.detail, ...f.extra, correlationId: correlationId ?? null, realm: ctx.realm?.kind ?? 'unknown' },
+        payload: { method: ctx.kind, code: f.code, reason: f.detail, ...f.extra, correlationId: correlationId ?? null, realm: ctx.realm?.kind ?? 'unknown' },
       }),
     );
     this.clearFlowCookie(res);

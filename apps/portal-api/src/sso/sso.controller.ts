@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/auth.decorators';
+import { PortalController, Public } from '../auth/auth.decorators';
 import { NotFound } from '../common/domain-errors';
 import { IdentityProvidersService } from './identity-providers.service';
 import { isSsoErrorCode, SSO_ERRORS } from './sso-errors';
@@ -9,7 +9,7 @@ import { SsoFlowsService } from './sso-flows.service';
 
 /** The browser side of SSO: public by nature (nobody is signed in yet); every answer is verified in the services. */
 @ApiTags('sso')
-@Controller('sso')
+@PortalController('sso')
 export class SsoController {
   constructor(private readonly flows: SsoFlowsService, private readonly providers: IdentityProvidersService) {}
 

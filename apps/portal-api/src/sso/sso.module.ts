@@ -1,4 +1,5 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { requestContextMiddleware } from '../common/request-context.middleware';
+import { Module, OnModuleInit, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { SignInOptionsService } from '../auth/sign-in-options.service';
 import { TenantsModule } from '../tenants/tenants.module';
 import { EntraSignInService } from './entra-sign-in.service';
@@ -20,7 +21,6 @@ import { SsoUrls } from './sso-urls';
  */
 @Module({
   imports: [TenantsModule],
-  controllers: [SsoController, IdentityProvidersController],
   providers: [
     SsoHttp,
     SsoUrls,
@@ -33,12 +33,22 @@ import { SsoUrls } from './sso-urls';
     SsoSignInService,
     SsoFlowsService,
   ],
-  exports: [IdentityProvidersService],
+  exports: [IdentityProvidersService, SsoFlowsService],
 })
 export class SsoModule implements OnModuleInit {
-  constructor(private readonly signInOptions: SignInOptionsService, private readonly providers: IdentityProvidersService) {}
+  constructor(
+    private readonly signInOptions: SignInOptionsService,
+    private readonly providers: IdentityProvidersService,
+  ) {}
 
   onModuleInit(): void {
     this.signInOptions.register({ providersFor: (tenantId: string) => this.providers.providersFor(tenantId) });
+  }
+}
+
+@Module({ imports: [SsoModule], controllers: [SsoController, IdentityProvidersController] })
+export class SsoHttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestContextMiddleware).forRoutes(SsoController, IdentityProvidersController);
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import Holidays from 'date-holidays';
 import { createTenantSchema, isValidTimeZone, zodIssuesToFields } from '@portal/contracts';
 import { DEFAULT_CALENDAR } from '@portal/sla';
 import { Clock } from '../common/clock';
-import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
+import { Conflict, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
-import { sql } from '../database/sql';
-import { GovernanceService } from '../governance/governance.service';
+import { DomainEvents } from '../events/domain-events.service';
 import { DEFAULT_REGIONS, Tenant } from './tenant.types';
 import { TenantsRepository } from './tenants.repository';
 
@@ -22,10 +22,15 @@ export function publicHolidays(country: string, from: Date): string[] {
     .map((h) => h.date.slice(0, 10));
 }
 
-/** Vendor-side onboarding: new tenants and CSM assignments (operator work, run through the CLI). */
+/** Vendor-side onboarding of new tenants (operator work, run through the CLI). */
 @Injectable()
 export class TenantOnboardingService {
-  constructor(private readonly db: Db, private readonly tenants: TenantsRepository, private readonly governance: GovernanceService, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Db,
+    private readonly tenants: TenantsRepository,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+  ) {}
 
   async create(input: unknown): Promise<Tenant> {
     const parsed = createTenantSchema.safeParse(input);
@@ -35,7 +40,7 @@ export class TenantOnboardingService {
     if (t.country && !new Holidays().getCountries()[t.country]) throw new ValidationFailed([{ field: 'country', message: 'is not a country date-holidays knows' }]);
     return this.db.scoped('system', async (em) => {
       if (await this.tenants.findBySlug(em, t.slug)) throw new Conflict(`a tenant named ${t.slug} exists already`);
-      const tenant = await this.tenants.insert(em, {
+      return this.insert(em, {
         slug: t.slug,
         displayName: t.displayName,
         serviceMode: t.serviceMode,
@@ -45,22 +50,17 @@ export class TenantOnboardingService {
         contacts: [],
         country: t.country ?? null,
       });
-      await this.governance.record(em, { tenantId: tenant.id, action: 'tenant.created', subjectType: 'tenant', subjectId: tenant.id, actor: OPERATOR, details: { slug: t.slug, serviceMode: t.serviceMode, timezone: t.timezone } });
-      return tenant;
     });
   }
 
-  /** Gives a CSM (by email) the tenants they look after; a support engineer sees every tenant anyway. */
-  async assignCsm(email: string, tenantSlug: string, assigned: boolean): Promise<void> {
-    await this.db.scoped('system', async (em) => {
-      const tenant = await this.tenants.findBySlug(em, tenantSlug);
-      if (!tenant) throw new NotFound(`no tenant named ${tenantSlug}`);
-      const staff = await sql<{ id: string; role: string }>(em, `select id, role from staff where email = lower($1)`, [email]);
-      if (!staff[0]) throw new NotFound(`no staff member ${email}; they appear after their first sign-in`);
-      if (staff[0].role !== 'csm') throw new ValidationFailed([{ field: 'email', message: `${email} is a ${staff[0].role}, not a CSM` }]);
-      if (assigned) await sql(em, `insert into csm_assignments (staff_id, tenant_id) values ($1,$2) on conflict do nothing`, [staff[0].id, tenant.id]);
-      else await sql(em, `delete from csm_assignments where staff_id = $1 and tenant_id = $2`, [staff[0].id, tenant.id]);
-      await this.governance.record(em, { tenantId: tenant.id, action: assigned ? 'tenant.csm_assigned' : 'tenant.csm_unassigned', subjectType: 'staff', subjectId: staff[0].id, actor: OPERATOR, details: { email } });
-    });
+  /** A tenant exactly as given (demo seed, tests); the slug must be free. */
+  provision(t: Omit<Tenant, 'id'>): Promise<Tenant> {
+    return this.db.scoped('system', (em) => this.insert(em, t));
+  }
+
+  private async insert(em: EntityManager, t: Omit<Tenant, 'id'>): Promise<Tenant> {
+    const tenant = await this.tenants.insert(em, t);
+    await this.events.emit(em, { type: 'tenant.created', tenantId: tenant.id, subjectId: tenant.id, actor: OPERATOR, payload: { slug: t.slug, serviceMode: t.serviceMode, timezone: t.timezone } });
+    return tenant;
   }
 }

@@ -1,16 +1,16 @@
-import { Body, Controller, Get, Put, Req } from '@nestjs/common';
+import { Get, Put, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { businessCalendarSchema, incidentContactsSchema } from '@portal/contracts';
 import type { BusinessCalendarInput } from '@portal/contracts';
 import type { IncidentContact } from '@portal/contracts';
-import { ALL_ROLES, Roles } from '../auth/auth.decorators';
-import { ZodPipe } from '../common/zod-body.pipe';
+import { ALL_ROLES, PortalController, Roles } from '../auth/auth.decorators';
+import { ZodBody } from '../common/zod-body.pipe';
 import { TenantsService } from './tenants.service';
 
 @ApiTags('tenant')
 @ApiBearerAuth()
-@Controller('api/v1')
+@PortalController('api/v1')
 export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
@@ -29,14 +29,14 @@ export class TenantsController {
 
   @Roles('customer_admin')
   @Put('tenant/contacts')
-  updateContacts(@Req() req: Request, @Body(new ZodPipe(incidentContactsSchema)) body: { contacts: IncidentContact[] }) {
+  updateContacts(@Req() req: Request, @ZodBody(incidentContactsSchema, 'IncidentContacts') body: { contacts: IncidentContact[] }) {
     return this.tenants.updateContacts(req.principal!.actor.homeTenantId!, body.contacts);
   }
 
   /** Business hours and holidays in the tenant's time zone; business-day SLA clocks follow them. */
   @Roles('customer_admin')
   @Put('tenant/calendar')
-  updateCalendar(@Req() req: Request, @Body(new ZodPipe(businessCalendarSchema)) body: BusinessCalendarInput) {
+  updateCalendar(@Req() req: Request, @ZodBody(businessCalendarSchema, 'BusinessCalendar') body: BusinessCalendarInput) {
     return this.tenants.updateCalendar(req.principal!.actor.homeTenantId!, body);
   }
 }

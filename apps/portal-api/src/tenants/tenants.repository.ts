@@ -36,10 +36,6 @@ export class TenantsRepository {
     const rows: { id: string }[] = await sql(em, 'select id from tenants');
     return rows.map((r) => r.id);
   }
-  async csmTenantIds(em: EntityManager, staffId: string): Promise<string[]> {
-    const rows: { tenant_id: string }[] = await sql(em, 'select tenant_id from csm_assignments where staff_id = $1', [staffId]);
-    return rows.map((r) => r.tenant_id);
-  }
   async updateContacts(em: EntityManager, id: string, contacts: IncidentContact[]): Promise<void> {
     await sql(em, 'update tenants set contacts = $2 where id = $1', [id, JSON.stringify(contacts)]);
   }

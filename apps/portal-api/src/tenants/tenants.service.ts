@@ -3,7 +3,7 @@ import type { BusinessCalendarInput, IncidentContact, Me, Role, TenantView } fro
 import { requiredChannels, responseTarget, validateCalendar } from '@portal/sla';
 import { NotFound, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
-import { GovernanceService } from '../governance/governance.service';
+import { DomainEvents } from '../events/domain-events.service';
 import type { Principal } from '../auth/principal';
 import { TenantsRepository } from './tenants.repository';
 import type { Tenant } from './tenant.types';
@@ -11,7 +11,7 @@ import { SEVERITIES } from '@portal/contracts';
 
 @Injectable()
 export class TenantsService {
-  constructor(private readonly db: Db, private readonly tenants: TenantsRepository, private readonly governance: GovernanceService) {}
+  constructor(private readonly db: Db, private readonly tenants: TenantsRepository, private readonly events: DomainEvents) {}
 
   async me(p: Principal): Promise<Me> {
     const visible = await this.db.tx((em) => this.tenants.list(em));
@@ -35,7 +35,7 @@ export class TenantsService {
       const t = await this.tenants.findById(em, tenantId);
       if (!t) throw new NotFound('tenant not found');
       await this.tenants.updateContacts(em, tenantId, contacts);
-      await this.governance.record(em, { tenantId, action: 'tenant.contacts_updated', subjectType: 'tenant', subjectId: tenantId, details: { count: contacts.length } });
+      await this.events.emit(em, { tenantId, type: 'tenant.contacts_updated', subjectId: tenantId, payload: { count: contacts.length } });
       return this.view({ ...t, contacts });
     });
   }
@@ -48,7 +48,7 @@ export class TenantsService {
       const problems = validateCalendar(calendar);
       if (problems.length) throw new ValidationFailed(problems.map((message) => ({ field: 'calendar', message })));
       await this.tenants.updateCalendar(em, tenantId, calendar);
-      await this.governance.record(em, { tenantId, action: 'tenant.calendar_updated', subjectType: 'tenant', subjectId: tenantId, details: { workingDays: calendar.workingDays, dayStart: calendar.dayStart, dayEnd: calendar.dayEnd, holidays: calendar.holidays.length } });
+      await this.events.emit(em, { tenantId, type: 'tenant.calendar_updated', subjectId: tenantId, payload: { workingDays: calendar.workingDays, dayStart: calendar.dayStart, dayEnd: calendar.dayEnd, holidays: calendar.holidays.length } });
       return this.view({ ...t, calendar });
     });
   }

@@ -1,17 +1,14 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { TenantContext } from '@portal/tenancy';
 import { Clock } from '../../common/clock';
 import { PORTAL_CONFIG, PortalConfig } from '../../config/portal-config';
 import { Db } from '../../database/db.service';
-import { JobRegistry } from '../../queue/job-registry';
-import { JobHandler, JobName, JobPayload, PORTAL_QUEUE } from '../../queue/jobs';
-import { TenantsRepository } from '../../tenants/tenants.repository';
+import { JobHandler, JobName, JobPayload } from '../../queue/jobs';
+import { TaskRegistry } from '../../queue/task-registry';
+import { TenantDirectory } from '../../tenants/tenant-directory.service';
 import { EvidenceService } from '../evidence.service';
 import { EvidenceStorage } from '../storage/evidence-storage';
 
-export const EVIDENCE_RETENTION_SCHEDULER = 'evidence-retention';
 export const EVIDENCE_RETENTION_EVERY_MS = 60 * 60 * 1000;
 /** A `.part` file untouched this long belongs to an upload that died with its process. */
 const INCOMPLETE_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -22,49 +19,23 @@ const INCOMPLETE_AFTER_MS = 24 * 60 * 60 * 1000;
  * tenant's context (TenantContext.runAs + a tenant transaction), never across tenants.
  */
 @Injectable()
-export class EvidenceRetentionJob implements JobHandler<JobName.EvidenceRetention>, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class EvidenceRetentionJob implements JobHandler<JobName.EvidenceRetention>, OnModuleInit {
   readonly job = JobName.EvidenceRetention;
+  readonly repeat = { everyMs: EVIDENCE_RETENTION_EVERY_MS, payload: { tenantId: null } };
   private readonly logger = new Logger('EvidenceRetention');
-  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly evidence: EvidenceService,
     private readonly storage: EvidenceStorage,
-    private readonly tenants: TenantsRepository,
+    private readonly tenants: TenantDirectory,
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly registry: JobRegistry,
-    @InjectQueue(PORTAL_QUEUE) private readonly queue: Queue,
+    private readonly registry: TaskRegistry,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(this);
-  }
-
-  onApplicationBootstrap(): void {
-    // Tests call the handler with a manual clock; processes that run jobs keep the schedule in Redis.
-    if (this.config.env === 'test' || (this.config.role !== 'all' && this.config.role !== 'worker')) return;
-    void this.schedule();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.retry) clearTimeout(this.retry);
-  }
-
-  /** Idempotent: every process may call it; Redis keeps one scheduler under this id. */
-  async schedule(): Promise<void> {
-    try {
-      await this.queue.upsertJobScheduler(
-        EVIDENCE_RETENTION_SCHEDULER,
-        { every: EVIDENCE_RETENTION_EVERY_MS },
-        { name: JobName.EvidenceRetention, data: { tenantId: null }, opts: { removeOnComplete: 100, removeOnFail: 500, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
-      );
-    } catch {
-      this.logger.warn('Redis unavailable: evidence retention is not scheduled yet; retrying in a minute');
-      this.retry = setTimeout(() => void this.schedule(), 60_000);
-      this.retry.unref();
-    }
+    this.registry.registerJob(this);
   }
 
   async handle(payload: JobPayload<JobName.EvidenceRetention>): Promise<void> {
@@ -77,6 +48,6 @@ export class EvidenceRetentionJob implements JobHandler<JobName.EvidenceRetentio
     }
     // Compared with file modification times, so against the real clock.
     const leftovers = await this.storage.removeIncomplete(new Date(Date.now() - INCOMPLETE_AFTER_MS));
-    if (deleted || leftovers) this.logger.log({ deleted, tenants: tenantIds.length, leftovers }, 'evidence retention ran');
+    if (deleted || leftovers) this.logger.log({ deleted, tenants: tenantIds.length, leftovers, retentionDays: this.config.evidence.retentionDays }, 'evidence retention ran');
   }
 }
