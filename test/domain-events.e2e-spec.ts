@@ -97,7 +97,7 @@ describe('domain events and the outbox', () => {
       // One of the two held the relay lock; the other relayed nothing.
       expect(Math.min(a, b)).toBe(0);
       expect(Math.max(a, b)).toBeGreaterThanOrEqual(3);
-      const rows = await system<{ attempts: number; relayed: boolean }>(`select attempts, relayed_at is not null as relayed from outbox where tenant_id = any($1::uuid[])`, [tenants]);
+      const rows = await system<{ attempts: number; relayed: boolean }>(`select attempts, relayed_at is not null as relayed from outbox where tenant_id = any($1::uuid[]) and topic = 'deliver:sla-clocks'`, [tenants]);
       expect(rows.map((r) => [r.attempts, r.relayed])).toEqual([
         [1, true],
         [1, true],

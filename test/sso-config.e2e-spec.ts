@@ -59,8 +59,8 @@ describe('identity-provider configuration (admin API)', () => {
     await t.http.get(`/api/v1/identity-providers/${created.body.id}`).set('Authorization', admin).expect(404);
 
     const events = await governanceEvents({ tenantId: tenant.id });
-    expect(events.map((e) => e.action)).toEqual(['sso.idp_created', 'sso.idp_updated', 'sso.idp_updated', 'sso.idp_deleted']);
-    expect(events[2].details).toMatchObject({ changed: ['oidc.clientSecret'], secretChanged: true });
+    expect(events.map((e) => e.action)).toEqual(['tenant.created', 'sso.idp_created', 'sso.idp_updated', 'sso.idp_updated', 'sso.idp_deleted']);
+    expect(events[3].details).toMatchObject({ changed: ['oidc.clientSecret'], secretChanged: true });
     expect(JSON.stringify(events)).not.toContain(secret);
     expect(JSON.stringify(events)).not.toContain(newSecret);
   });

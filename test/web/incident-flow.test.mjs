@@ -198,6 +198,11 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
 
     await customer.goto(incidentPath);
     await customer.getByText('Claresia is waiting on your answer').waitFor();
+    // The audit trail says what changed and why, in words, and does not repeat the incident's reference.
+    const audit = customer.getByTestId('audit-trail');
+    await audit.getByText('→ Waiting on customer', { exact: false }).waitFor();
+    await audit.getByText('Reason: Please send the HAR file of one failed save.').waitFor();
+    assert.ok(!(await audit.textContent()).includes(reference), 'the reference is not repeated in the audit trail');
     assert.equal(await customer.getByTestId('clock-restoration').getAttribute('data-tone'), 'paused');
     assert.match(await customer.getByTestId('clock-restoration').textContent(), /paused/);
     await customer.getByLabel('Your message').fill('HAR file shared in the Slack Connect channel at 10:12.');

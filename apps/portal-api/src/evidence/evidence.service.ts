@@ -8,7 +8,7 @@ import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Db } from '../database/db.service';
 import { DomainEvents } from '../events/domain-events.service';
 import { IncidentsService } from '../incidents/incidents.service';
-import type { EvidenceTarget } from '../incidents/incidents.repository';
+import type { EvidenceTarget } from '../incidents/incidents.service';
 import { ActorRef, AttachmentRecord, AttachmentsRepository } from './attachments.repository';
 import { AttachmentContentMissing, AttachmentNotFound, EvidenceRejected } from './evidence.errors';
 import { EVIDENCE_KINDS, EVIDENCE_UPLOADERS, evidenceCaps, isEvidenceKind, mayDelete, mayDownload, type EvidenceKind } from './evidence-policy';

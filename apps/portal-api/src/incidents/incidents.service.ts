@@ -27,6 +27,8 @@ import { JobName } from '../queue/jobs';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
 import { ActorRef, EvidenceTarget, IncidentRecord, IncidentsRepository } from './incidents.repository';
 
+export type { EvidenceTarget };
+
 /** Which status may follow which: the incident life cycle as data. */
 const TRANSITIONS: Record<IncidentStatus, IncidentStatus[]> = {
   declared: ['acknowledged', 'investigating', 'identified', 'monitoring', 'waiting_on_customer', 'resolved'],

@@ -56,9 +56,9 @@ export class WorkerStartup implements OnApplicationBootstrap, OnApplicationShutd
   imports: [
     BullModule.forRootAsync({
       inject: [RedisConnections, PORTAL_CONFIG],
-      useFactory: (r: RedisConnections, config: PortalConfig) => ({ prefix: config.queuePrefix, connection: r.bullmq('worker') }),
+      useFactory: (r: RedisConnections, config: PortalConfig) => ({ prefix: config.queuePrefix, connection: r.bullmq() }),
     }),
-    ...WORKLOADS.map((w) => BullModule.registerQueueAsync({ name: queueNameOf(w), inject: [RedisConnections], useFactory: (r: RedisConnections) => ({ connection: r.bullmq('producer') }) })),
+    ...WORKLOADS.map((w) => BullModule.registerQueueAsync({ name: queueNameOf(w), inject: [RedisConnections], useFactory: (r: RedisConnections) => ({ connection: r.bullmq() }) })),
   ],
   providers: [WorkloadQueues, OutboxRelayService, OutboxPurgeJob, WorkerStartup, ...WORKLOAD_PROCESSORS],
   exports: [WorkloadQueues, OutboxRelayService],

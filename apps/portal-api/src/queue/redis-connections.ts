@@ -38,11 +38,12 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   /**
-   * BullMQ: producers fail fast while Redis is down (the outbox keeps the row until it is back);
-   * workers wait for Redis as long as it takes.
+   * BullMQ's connection for queues and their workers. Adding a job while Redis is down waits in ioredis's
+   * offline queue; the outbox relay bounds each add with a timeout and keeps the row until Redis is back
+   * (a late add is harmless: same job id).
    */
-  bullmq(kind: 'producer' | 'worker'): ConnectionOptions {
-    return { ...redisOptions(this.config.redisUrl), maxRetriesPerRequest: null, ...(kind === 'producer' ? { enableOfflineQueue: false } : {}) };
+  bullmq(): ConnectionOptions {
+    return { ...redisOptions(this.config.redisUrl), maxRetriesPerRequest: null };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -60,17 +60,4 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const isVendorRole = (r: Role) => r === 'support_engineer' || r === 'csm';
 
-/** The audit trail's actions in plain words. */
-export const EVENT_LABELS: Record<string, string> = {
-  'incident.declared': 'declared the incident',
-  'incident.updated': 'changed the incident',
-  'incident.acknowledged': 'acknowledged the incident',
-  'incident.status_update_posted': 'posted a status update',
-  'incident.customer_replied': 'replied',
-  'incident.resolved': 'resolved the incident',
-  'incident.closed': 'closed the incident',
-  'incident.reopened': 'reopened the incident',
-  'sla.breached': 'recorded an SLA breach',
-};
-
 export const humanize = (s: string) => s.replace(/[._]/g, ' ');

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import type { TenantView } from '../../api/types';
+import { fieldMessage } from '../../lib/forms';
+import { FIELD_ORDER, initialDraft, validate, type Draft, type FieldErrors, type FieldKey } from './draft';
+
+/** The controls' side of the declare form: a control reads its value and message, and writes its changes. */
+export interface DraftBinding {
+  draft: Draft;
+  /** The message under a control: the API's, else the form's own once the control was touched or the form submitted. */
+  shown: (k: FieldKey) => string | undefined;
+  update: <K extends keyof Draft>(key: K, value: Draft[K], field: FieldKey) => void;
+  blur: (k: FieldKey) => () => void;
+}
+
+/** The draft, what was touched, the API's field errors, and the validation of the whole. */
+export function useDraftForm(tenant: TenantView) {
+  const [draft, setDraft] = useState<Draft>(() => initialDraft(tenant.regions));
+  const [touched, setTouched] = useState<Set<FieldKey>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+
+  const { errors, input } = validate(draft, tenant.serviceMode, tenant.regions);
+  const shown = (k: FieldKey): string | undefined => {
+    const m = serverErrors[k] ?? ((submitted || touched.has(k)) ? errors[k] : undefined);
+    return m ? fieldMessage(m) : undefined;
+  };
+  const update = <K extends keyof Draft>(key: K, value: Draft[K], field: FieldKey) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
+    setServerErrors((s) => {
+      if (!(field in s)) return s;
+      const next = { ...s };
+      delete next[field];
+      return next;
+    });
+  };
+  const blur = (k: FieldKey) => () => setTouched((t) => (t.has(k) ? t : new Set(t).add(k)));
+  const errorCount = submitted ? FIELD_ORDER.filter((k) => errors[k] || serverErrors[k]).length : Object.keys(serverErrors).length;
+
+  const binding: DraftBinding = { draft, shown, update, blur };
+  return { binding, draft, errors, input, errorCount, submitted, setSubmitted, serverErrors, setServerErrors };
+}

@@ -1,0 +1,110 @@
+import { Alert, Anchor, Badge, Box, Group, List, Stack, Text, Title } from '@mantine/core';
+import { IconArrowLeft, IconInfoCircle, IconLock, IconMessage } from '@tabler/icons-react';
+import { Link } from 'react-router-dom';
+import type { Role } from '@portal/contracts';
+import type { ClockTarget } from '@portal/sla';
+import type { IncidentDetail } from '../../api/types';
+import { SeverityBadge, StatusBadge } from '../../components/Badges';
+import { SlaClockPanel } from '../../components/SlaClock';
+import { Time } from '../../components/Time';
+import { humanize, isVendorRole, MODE_LABELS, SEVERITY_SHORT } from '../../lib/labels';
+import { isActive } from './is-active';
+
+/** The top of the incident page: reference, badges, title, who declared it, the SLA clocks and the notices. */
+export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { incident: IncidentDetail; receivedAt: number; role: Role; backTo: string }) {
+  const active = isActive(i);
+  const vendor = isVendorRole(role);
+  return (
+    <Stack gap="sm" component="header">
+      <Anchor component={Link} to={backTo} size="sm">
+        <Group gap={4}>
+          <IconArrowLeft size={16} aria-hidden />
+          All incidents
+        </Group>
+      </Anchor>
+      <Group gap="xs" wrap="wrap">
+        <Text ff="monospace" fw={700} size="lg" data-testid="incident-reference">
+          {i.reference}
+        </Text>
+        <SeverityBadge severity={i.severity} size="lg" />
+        <StatusBadge status={i.status} size="lg" testId="incident-status" />
+        {vendor && (
+          <Badge variant="light" color="gray" size="lg">
+            {i.tenant.displayName} · {MODE_LABELS[i.serviceMode]}
+          </Badge>
+        )}
+      </Group>
+      <Title order={1} className="page-title break">
+        {i.title}
+      </Title>
+      <Text size="sm" c="dimmed">
+        Declared <Time iso={i.declaredAt} /> by {i.declaredBy.label}
+        {i.acknowledgedAt && (
+          <>
+            {' · '}acknowledged <Time iso={i.acknowledgedAt} />
+            {i.acknowledgedBy ? ` by ${i.acknowledgedBy.label}` : ''}
+          </>
+        )}
+        {i.resolvedAt && !active && (
+          <>
+            {' · '}resolved <Time iso={i.resolvedAt} />
+          </>
+        )}
+      </Text>
+      <Box component="section" aria-label="SLA clocks">
+        <SlaClockPanel sla={i.sla} receivedAt={receivedAt} />
+        <Text size="xs" c="dimmed" mt={6}>
+          {commitmentLine(i)}
+        </Text>
+      </Box>
+      {i.sla.ownership === 'assisting' && i.sla.ownershipNote && (
+        <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />} title="Your runbook applies (Mode C data plane)">
+          <Text size="sm">{i.sla.ownershipNote}</Text>
+        </Alert>
+      )}
+      {i.intakeRedactions.length > 0 && <RedactionNotice incident={i} />}
+      {i.status === 'waiting_on_customer' && !vendor && (
+        <Alert color="orange" variant="light" icon={<IconMessage aria-hidden />} title="Claresia is waiting on your answer" role="status">
+          <Text size="sm">
+            The restoration clock is paused until you reply. Read the latest update below, then{' '}
+            {role === 'customer_admin' ? (
+              <Anchor href="#reply" size="sm">
+                reply here
+              </Anchor>
+            ) : (
+              'ask your IT admin to reply'
+            )}
+            .
+          </Text>
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+/** Seed 000, "What Claresia commits to", for this incident's severity and the tenant's mode. */
+function commitmentLine(i: IncidentDetail): string {
+  const { initialResponse, restoration, statusUpdate } = i.sla.clocks;
+  const within = (t: ClockTarget) => (t.kind === 'wall_clock' || t.kind === 'business_days' ? `within ${t.label}` : t.label);
+  const head = i.sla.ownership === 'assisting' ? 'For reference (Claresia assists)' : `${SEVERITY_SHORT[i.severity]}, ${MODE_LABELS[i.serviceMode]}`;
+  const restore = restoration.target.kind === 'wall_clock' ? `restoration target ${restoration.target.label}` : `restoration ${restoration.target.label}`;
+  return `${head}: a Claresia engineer acknowledges ${within(initialResponse.target)}; ${restore}; status updates every ${statusUpdate.target.label} while active.`;
+}
+
+function RedactionNotice({ incident: i }: { incident: IncidentDetail }) {
+  return (
+    <Alert color="yellow" variant="light" icon={<IconLock aria-hidden />} title="We removed secrets from what was typed" data-testid="redaction-notice">
+      <Text size="sm">
+        Something that looked like a credential was replaced with a placeholder before the incident was stored, so it never reaches our logs or engineers. Claresia will
+        never ask for IdP credentials, LLM platform API keys or end-user passwords; if a real secret was pasted, rotate it once the incident is resolved.
+      </Text>
+      <List size="sm" mt={4}>
+        {i.intakeRedactions.map((r, n) => (
+          <List.Item key={n}>
+            {r.field}: {r.count} × {humanize(r.rule)}
+          </List.Item>
+        ))}
+      </List>
+    </Alert>
+  );
+}

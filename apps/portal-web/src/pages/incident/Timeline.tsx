@@ -1,0 +1,98 @@
+import type { ReactNode } from 'react';
+import { Box, Group, Stack, Text } from '@mantine/core';
+import type { IncidentDetail } from '../../api/types';
+import { StatusBadge } from '../../components/Badges';
+import { Time } from '../../components/Time';
+import { UPDATE_STATE_LABELS } from '../../lib/labels';
+import { Card } from './Card';
+import { isActive } from './is-active';
+
+type Entry = { at: string; key: string; node: ReactNode; dot: string };
+
+/** What happened, newest first: declaration, acknowledgement, status updates, customer replies, resolution, closure. */
+export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
+  const entries: Entry[] = [];
+  entries.push({ at: i.declaredAt, key: 'declared', dot: '#b3261e', node: <Moment title="Incident declared" who={i.declaredBy.label} at={i.declaredAt} /> });
+  if (i.acknowledgedAt) entries.push({ at: i.acknowledgedAt, key: 'ack', dot: '#314ea3', node: <Moment title="Acknowledged by Claresia" who={i.acknowledgedBy?.label} at={i.acknowledgedAt} /> });
+  for (const u of i.statusUpdates) {
+    entries.push({
+      at: u.createdAt,
+      key: `u-${u.id}`,
+      dot: u.state === 'resolved' ? '#1f6b30' : '#314ea3',
+      node: (
+        <Moment title={`Status update: ${UPDATE_STATE_LABELS[u.state]}`} who={u.author} at={u.createdAt} badge={<StatusBadge status={u.state} size="sm" />}>
+          <Text size="sm" className="prewrap">
+            {u.body}
+          </Text>
+        </Moment>
+      ),
+    });
+  }
+  for (const r of i.customerReplies) {
+    entries.push({
+      at: r.createdAt,
+      key: `r-${r.id}`,
+      dot: '#8a3700',
+      node: (
+        <Moment title="Customer reply" who={r.author} at={r.createdAt}>
+          <Text size="sm" className="prewrap">
+            {r.body}
+          </Text>
+        </Moment>
+      ),
+    });
+  }
+  const resolvedByUpdate = i.statusUpdates.some((u) => u.state === 'resolved' && u.createdAt === i.resolvedAt);
+  if (i.resolvedAt && !resolvedByUpdate && (i.status === 'resolved' || i.status === 'closed')) {
+    entries.push({
+      at: i.resolvedAt,
+      key: 'resolved',
+      dot: '#1f6b30',
+      node: (
+        <Moment title="Resolved" at={i.resolvedAt}>
+          {i.resolutionSummary && (
+            <Text size="sm" className="prewrap">
+              {i.resolutionSummary}
+            </Text>
+          )}
+        </Moment>
+      ),
+    });
+  }
+  if (i.closedAt) entries.push({ at: i.closedAt, key: 'closed', dot: '#575f6a', node: <Moment title="Closed" at={i.closedAt} /> });
+  entries.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  return (
+    <Card title="Timeline" testId="timeline">
+      {i.statusUpdates.length === 0 && isActive(i) && (
+        <Text size="sm" c="dimmed" mb="md">
+          No status update yet. Claresia posts one at least every 30 minutes while the incident is active.
+        </Text>
+      )}
+      <Box component="ol" m={0} p={0} style={{ listStyle: 'none' }}>
+        {entries.map((e) => (
+          <li key={e.key} className="timeline-item" style={{ ['--dot' as string]: e.dot }}>
+            {e.node}
+          </li>
+        ))}
+      </Box>
+    </Card>
+  );
+}
+
+function Moment({ title, who, at, badge, children }: { title: string; who?: string; at: string; badge?: ReactNode; children?: ReactNode }) {
+  return (
+    <Stack gap={4}>
+      <Group gap="xs" wrap="wrap">
+        <Text size="sm" fw={700}>
+          {title}
+        </Text>
+        {badge}
+      </Group>
+      <Text size="xs" c="dimmed">
+        <Time iso={at} />
+        {who ? ` · ${who}` : ''}
+      </Text>
+      {children}
+    </Stack>
+  );
+}
