@@ -1,13 +1,16 @@
 /** Two levels, as in the house style: unit specs beside the code, e2e suites in test/ on a real PostgreSQL. */
-const swc = ['@swc/jest', {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
   },
-  module: { type: 'commonjs' },
-}];
+];
 const moduleNameMapper = {
   '^@portal/(tenancy|sla|contracts|har-sanitizer|pir-pdf)$': '<rootDir>/libs/$1/src/index.ts',
 };

@@ -45,8 +45,8 @@ const CAP = 1024 * 1024 * 1024;
 
 async function child(method: Method, har: string, gz: string, work: string): Promise<void> {
   const t0 = process.hrtime.bigint();
-  let bytesOut = 0;
-  let entries = 0;
+  let bytesOut: number;
+  let entries: number;
   if (method === 'library') {
     const { stream, result } = createHarSanitizer();
     await pipeline(createReadStream(har, { highWaterMark: 1 << 20 }), stream, createWriteStream(join(work, 'library-out.har')));
@@ -149,7 +149,9 @@ async function main(): Promise<void> {
         if (res.entries !== stats.entries) throw new Error(`${method}: ${res.entries} entries, expected ${stats.entries}`);
         results[method].push(res);
         rmSync(work, { recursive: true, force: true });
-        process.stdout.write(`  run ${r + 1} ${method.padEnd(9)} ${(res.bytesIn / 1048576 / (res.ms / 1000)).toFixed(1)} MB/s, peak RSS ${res.maxRssMB.toFixed(0)} MB\n`);
+        process.stdout.write(
+          `  run ${r + 1} ${method.padEnd(9)} ${(res.bytesIn / 1048576 / (res.ms / 1000)).toFixed(1)} MB/s, peak RSS ${res.maxRssMB.toFixed(0)} MB\n`,
+        );
       }
     }
     const mbps = (m: Method) => r1(median(results[m].map((x) => x.bytesIn / 1048576 / (x.ms / 1000))));
@@ -157,12 +159,30 @@ async function main(): Promise<void> {
     const lib = { mbps: mbps('library'), rss: rss('library') };
     const figures = [
       { name: 'throughput, portal upload (.har)', unit: 'MB/s', value: mbps('upload'), baseline: lib.mbps, baselineName: 'sanitizer alone', better: 'higher' },
-      { name: 'throughput, portal upload (.har.gz)', unit: 'MB/s', value: mbps('upload-gz'), baseline: lib.mbps, baselineName: 'sanitizer alone', better: 'higher' },
+      {
+        name: 'throughput, portal upload (.har.gz)',
+        unit: 'MB/s',
+        value: mbps('upload-gz'),
+        baseline: lib.mbps,
+        baselineName: 'sanitizer alone',
+        better: 'higher',
+      },
       { name: 'peak RSS, portal upload (.har)', unit: 'MB', value: rss('upload'), baseline: lib.rss, baselineName: 'sanitizer alone', better: 'lower' },
       { name: 'peak RSS, portal upload (.har.gz)', unit: 'MB', value: rss('upload-gz'), baseline: lib.rss, baselineName: 'sanitizer alone', better: 'lower' },
     ];
-    const report = { date: new Date().toISOString(), node: process.version, inputMB: r1(size / 1048576), gzipMB: r1(statSync(gz).size / 1048576), entries: stats.entries, runs, library: lib, figures };
-    process.stdout.write(`\n${figures.map((f) => `${f.name.padEnd(38)} ${String(f.value).padStart(7)} ${f.unit.padEnd(5)} (sanitizer alone ${f.baseline} ${f.unit}, ${r2(f.value / f.baseline)}x)`).join('\n')}\n`);
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      inputMB: r1(size / 1048576),
+      gzipMB: r1(statSync(gz).size / 1048576),
+      entries: stats.entries,
+      runs,
+      library: lib,
+      figures,
+    };
+    process.stdout.write(
+      `\n${figures.map((f) => `${f.name.padEnd(38)} ${String(f.value).padStart(7)} ${f.unit.padEnd(5)} (sanitizer alone ${f.baseline} ${f.unit}, ${r2(f.value / f.baseline)}x)`).join('\n')}\n`,
+    );
     const outDir = resolve(repoRoot(), 'bench', 'results');
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'evidence-upload.json'), `${JSON.stringify(report, null, 2)}\n`);

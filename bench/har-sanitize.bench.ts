@@ -42,9 +42,9 @@ function vmHwmMB(): number | null {
 
 async function child(method: Method, file: string, out: string): Promise<void> {
   const t0 = process.hrtime.bigint();
-  let bytesIn = 0;
-  let bytesOut = 0;
-  let entries = 0;
+  let bytesIn: number;
+  let bytesOut: number;
+  let entries: number;
   if (method === 'stream' || method === 'stream64k') {
     const { stream, result } = createHarSanitizer();
     // 'stream': 1 MiB reads (fewer thread-pool round trips); 'stream64k': fs.createReadStream's 64 KiB default
@@ -127,7 +127,9 @@ async function main(): Promise<void> {
         if (res.entries !== stats.entries) throw new Error(`${method}: ${res.entries} entries, expected ${stats.entries}`);
         results[method].push(res);
         rmSync(out, { force: true });
-        process.stdout.write(`  run ${r + 1} ${method.padEnd(9)} ${(res.bytesIn / 1048576 / (res.ms / 1000)).toFixed(1)} MB/s, peak RSS ${res.maxRssMB.toFixed(0)} MB\n`);
+        process.stdout.write(
+          `  run ${r + 1} ${method.padEnd(9)} ${(res.bytesIn / 1048576 / (res.ms / 1000)).toFixed(1)} MB/s, peak RSS ${res.maxRssMB.toFixed(0)} MB\n`,
+        );
       }
     }
 

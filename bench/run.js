@@ -42,7 +42,11 @@ if (benches.length === 0) {
 }
 
 const compiled = (name) => join(root, 'dist', 'bench', `${name}.bench.js`);
-const sources = Math.max(newestMtime(join(root, 'bench'), /\.ts$/), newestMtime(join(root, 'libs'), /\.ts$/), newestMtime(join(root, 'apps', 'portal-api', 'src'), /\.ts$/));
+const sources = Math.max(
+  newestMtime(join(root, 'bench'), /\.ts$/),
+  newestMtime(join(root, 'libs'), /\.ts$/),
+  newestMtime(join(root, 'apps', 'portal-api', 'src'), /\.ts$/),
+);
 const stale = benches.filter((n) => !existsSync(compiled(n)) || statSync(compiled(n)).mtimeMs < sources);
 if (stale.length) {
   say(`[bench] building (npm run build:api): ${stale.join(', ')} missing or older than the sources`);
@@ -116,11 +120,23 @@ for (const s of summaries) {
     const ratio = f.baseline ? Math.round((f.value / f.baseline) * 100) / 100 : null;
     const good = ratio === null ? '' : f.better === 'higher' ? (ratio >= 1 ? 'ok' : 'below') : ratio <= 1 ? 'ok' : 'above';
     const last = before.find((b) => b.name === f.name);
-    rows.push([f.name, fmt(f.value, f.unit), `${fmt(f.baseline, f.unit)} (${f.baselineName})`, ratio === null ? '' : `${ratio}x ${good}`, last ? fmt(last.value, last.unit) : '—']);
+    rows.push([
+      f.name,
+      fmt(f.value, f.unit),
+      `${fmt(f.baseline, f.unit)} (${f.baselineName})`,
+      ratio === null ? '' : `${ratio}x ${good}`,
+      last ? fmt(last.value, last.unit) : '—',
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   say(`\n== ${s.name} (${describeRun(s.current)}; ${s.seconds.toFixed(0)} s) ==`);
-  for (const r of rows) say(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  for (const r of rows)
+    say(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 say(`\n[bench] ${summaries.length} of ${benches.length} benchmarks ran in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results/`);
 process.exit(failed ? 1 : 0);

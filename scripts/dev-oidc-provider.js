@@ -29,10 +29,17 @@ const USERS = {
 const PASSWORD = 'demo';
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const readBody = (req) => new Promise((resolve) => { let b = ''; req.on('data', (c) => (b += c)); req.on('end', () => resolve(b)); });
+const readBody = (req) =>
+  new Promise((resolve) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => resolve(b));
+  });
 
 function page(uid, error) {
-  const users = Object.keys(USERS).map((u) => `<li><code>${esc(u)}</code></li>`).join('');
+  const users = Object.keys(USERS)
+    .map((u) => `<li><code>${esc(u)}</code></li>`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo identity provider</title>
 <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}label{display:block;margin:.75rem 0 .25rem}input{width:100%;padding:.5rem;font-size:1rem}button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem}.err{color:#b00020}</style></head>
 <body><h1>Demo identity provider</h1><p>Development only. Password for every user: <code>${PASSWORD}</code></p>
@@ -76,7 +83,8 @@ async function main() {
     },
   });
   // The portal's redirect URI names the tenant and the provider's id, known only once it is configured.
-  provider.Client.prototype.redirectUriAllowed = (uri) => typeof uri === 'string' && (uri.startsWith(`${PORTAL_URL}/sso/oidc/`) || uri.startsWith(`${PORTAL_URL}/sso/entra/`));
+  provider.Client.prototype.redirectUriAllowed = (uri) =>
+    typeof uri === 'string' && (uri.startsWith(`${PORTAL_URL}/sso/oidc/`) || uri.startsWith(`${PORTAL_URL}/sso/entra/`));
   const handle = provider.callback();
 
   const server = http.createServer(async (req, res) => {

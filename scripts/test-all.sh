@@ -20,6 +20,9 @@ node -e "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(
 echo "[test] type-check and build"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p apps/portal-web/tsconfig.json --noEmit
+echo "[test] lint and format"
+npx eslint . --max-warnings 0
+npx prettier --check .
 npm run build
 
 echo "[test] unit specs"
@@ -28,8 +31,12 @@ npx jest --selectProjects unit --ci
 echo "[test] e2e on the external PostgreSQL (${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres})"
 npx jest --selectProjects e2e --ci --runInBand --forceExit
 
-echo "[test] e2e on embedded PostgreSQL (embedded-postgres package)"
-TEST_DATABASE=embedded npx jest --selectProjects e2e --ci --runInBand --forceExit
+# Every suite ran above; on embedded PostgreSQL (what `npm run demo` uses) a representative set runs:
+# the tenant wall, the incident life cycle and clocks, the platform, events and queues, roles, onboarding, evidence.
+echo "[test] e2e on embedded PostgreSQL (embedded-postgres package): representative suites"
+TEST_DATABASE=embedded npx jest --selectProjects e2e --ci --runInBand --forceExit \
+  test/rls.e2e-spec.ts test/incidents.e2e-spec.ts test/platform.e2e-spec.ts test/domain-events.e2e-spec.ts \
+  test/roles.e2e-spec.ts test/tenant-onboarding.e2e-spec.ts test/evidence.e2e-spec.ts
 
 if [ -f test/web/run-web-tests.js ]; then
   echo "[test] browser tests"

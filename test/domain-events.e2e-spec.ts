@@ -31,13 +31,29 @@ describe('domain events and the outbox', () => {
     const { tenant, inc } = await declare();
     const [event] = await t.app
       .get(Db)
-      .forTenants([tenant.id], (em) => sql<{ id: string; action: string; details: Record<string, unknown> }>(em, `select id::text, action, details from governance_events where incident_id = $1`, [inc.id]));
+      .forTenants([tenant.id], (em) =>
+        sql<{ id: string; action: string; details: Record<string, unknown> }>(
+          em,
+          `select id::text, action, details from governance_events where incident_id = $1`,
+          [inc.id],
+        ),
+      );
     expect(event.action).toBe('incident.declared');
     expect(event.details).toMatchObject({ reference: inc.reference, severity: 'sev1', services: ['Identity'], regions: ['eu-south-1'] });
-    const rows = await system<{ topic: string; workload: string; payload: DomainEventEnvelope; run_at: Date | null }>(`select topic, workload, payload, run_at from outbox where tenant_id = $1`, [tenant.id]);
+    const rows = await system<{ topic: string; workload: string; payload: DomainEventEnvelope; run_at: Date | null }>(
+      `select topic, workload, payload, run_at from outbox where tenant_id = $1`,
+      [tenant.id],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ topic: 'deliver:sla-clocks', workload: 'clocks', run_at: null });
-    expect(rows[0].payload).toMatchObject({ type: 'incident.declared', eventId: event.id, tenantId: tenant.id, incidentId: inc.id, subjectId: inc.id, payload: { reference: inc.reference } });
+    expect(rows[0].payload).toMatchObject({
+      type: 'incident.declared',
+      eventId: event.id,
+      tenantId: tenant.id,
+      incidentId: inc.id,
+      subjectId: inc.id,
+      payload: { reference: inc.reference },
+    });
   });
 
   it('the sla-clocks subscriber schedules a warning and a due check per running clock, on the clocks queue', async () => {
@@ -54,7 +70,10 @@ describe('domain events and the outbox', () => {
     // A change that moves a clock schedules again (acknowledging stops the response clock: no new check for it).
     const support = await signIn(t, { role: 'support_engineer' });
     await support.agent.post(`/api/v1/incidents/${inc.id}/acknowledge`).set('x-csrf-token', support.csrf).expect(200);
-    const deliveries = await system<{ payload: DomainEventEnvelope }>(`select payload from outbox where tenant_id = $1 and topic = 'deliver:sla-clocks' order by id`, [tenant.id]);
+    const deliveries = await system<{ payload: DomainEventEnvelope }>(
+      `select payload from outbox where tenant_id = $1 and topic = 'deliver:sla-clocks' order by id`,
+      [tenant.id],
+    );
     expect(deliveries.map((d) => d.payload.type)).toEqual(['incident.declared', 'incident.acknowledged']);
   });
 
@@ -80,12 +99,18 @@ describe('domain events and the outbox', () => {
     await check();
     await check();
     const events = await t.http.get(`/api/v1/incidents/${inc.id}/events`).set('Authorization', admin).expect(200);
-    const sla = events.body.items.filter((e: { action: string }) => e.action.startsWith('sla.')).map((e: { action: string; details: { clock: string } }) => [e.action, e.details.clock]);
+    const sla = events.body.items
+      .filter((e: { action: string }) => e.action.startsWith('sla.'))
+      .map((e: { action: string; details: { clock: string } }) => [e.action, e.details.clock]);
     expect(sla).toEqual([
       ['sla.warning', 'initial_response'],
       ['sla.breached', 'initial_response'],
     ]);
-    expect(events.body.items.find((e: { action: string }) => e.action === 'sla.warning').details).toMatchObject({ reference: inc.reference, minutesLeft: 2, owned: true });
+    expect(events.body.items.find((e: { action: string }) => e.action === 'sla.warning').details).toMatchObject({
+      reference: inc.reference,
+      minutesLeft: 2,
+      owned: true,
+    });
   });
 
   it('never relays a row twice when two workers relay at once', async () => {
@@ -93,11 +118,17 @@ describe('domain events and the outbox', () => {
     try {
       const tenants: string[] = [];
       for (let i = 0; i < 3; i++) tenants.push((await declare()).tenant.id);
-      const [a, b] = await Promise.all([t.app.get(OutboxRelayService).relayOnce({ ignoreBackoff: true, batch: 1000 }), other.app.get(OutboxRelayService).relayOnce({ ignoreBackoff: true, batch: 1000 })]);
+      const [a, b] = await Promise.all([
+        t.app.get(OutboxRelayService).relayOnce({ ignoreBackoff: true, batch: 1000 }),
+        other.app.get(OutboxRelayService).relayOnce({ ignoreBackoff: true, batch: 1000 }),
+      ]);
       // One of the two held the relay lock; the other relayed nothing.
       expect(Math.min(a, b)).toBe(0);
       expect(Math.max(a, b)).toBeGreaterThanOrEqual(3);
-      const rows = await system<{ attempts: number; relayed: boolean }>(`select attempts, relayed_at is not null as relayed from outbox where tenant_id = any($1::uuid[]) and topic = 'deliver:sla-clocks'`, [tenants]);
+      const rows = await system<{ attempts: number; relayed: boolean }>(
+        `select attempts, relayed_at is not null as relayed from outbox where tenant_id = any($1::uuid[]) and topic = 'deliver:sla-clocks'`,
+        [tenants],
+      );
       expect(rows.map((r) => [r.attempts, r.relayed])).toEqual([
         [1, true],
         [1, true],
@@ -129,7 +160,8 @@ describe('domain events and the outbox', () => {
     const tenant = await createTenant(t.app);
     const old = await signIn(t, { role: 'customer_admin', tenant: tenant.slug, email: `old-${randomUUID().slice(0, 6)}@x.example` });
     await old.agent.post('/auth/logout').expect(200);
-    const sessionsOf = async (principalId: string) => (await system<{ n: number }>(`select count(*)::int as n from sessions where principal_id = $1`, [principalId]))[0].n;
+    const sessionsOf = async (principalId: string) =>
+      (await system<{ n: number }>(`select count(*)::int as n from sessions where principal_id = $1`, [principalId]))[0].n;
     expect(await sessionsOf(old.principal.id)).toBe(1);
     t.clock.advance(31 * 86_400_000);
     const live = await signIn(t, { role: 'customer_admin', tenant: tenant.slug });

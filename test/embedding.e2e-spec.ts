@@ -51,7 +51,7 @@ describe('embedding the portal in a host Nest application', () => {
         TypeOrmModule.forRoot({ type: 'postgres', url: config.database.url!, entities: [] }),
         PortalModule.forRootAsync({
           role: 'api',
-          devLogin: false,
+          devLogin: true,
           pathPrefix: 'portal',
           useFactory: () => ({ config, appDatabaseUrl: appRoleUrl(config.database.url!, config.database.appRole, config.database.appPassword) }),
         }),
@@ -101,13 +101,25 @@ describe('embedding the portal in a host Nest application', () => {
     expect(bad.body.correlationId).toEqual(expect.any(String));
   });
 
+  it('signs a browser in under the prefix with a session cookie and CSRF token, without the host parsing cookies', async () => {
+    const tenant = await createTenant(app);
+    const agent = request.agent(app.getHttpServer());
+    const login = await agent.post('/portal/auth/dev/login').send({ email: 'admin@embedded.example', role: 'customer_admin', tenant: tenant.slug }).expect(200);
+    expect((await agent.get('/portal/api/v1/me').expect(200)).body.tenant.slug).toBe(tenant.slug);
+    await agent.post('/portal/api/v1/incidents').send(validIntake()).expect(403);
+    await agent.post('/portal/api/v1/incidents').set('x-csrf-token', login.body.csrfToken).send(validIntake()).expect(201);
+  });
+
   it('registers the portal under its own DataSource name and no global guard, filter, pipe or interceptor', async () => {
     const { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } = await import('@nestjs/core');
-    const container = (app as unknown as { container: { getModules(): Map<string, { providers: Map<unknown, { metatype?: unknown }>; metatype: { name: string } }> } }).container;
+    const container = (
+      app as unknown as { container: { getModules(): Map<string, { providers: Map<unknown, { metatype?: unknown }>; metatype: { name: string } }> } }
+    ).container;
     const globals: string[] = [];
     for (const mod of container.getModules().values()) {
       for (const key of mod.providers.keys()) {
-        if (typeof key === 'string' && [APP_GUARD, APP_FILTER, APP_PIPE, APP_INTERCEPTOR].some((g) => key.startsWith(g))) globals.push(`${mod.metatype.name}:${key}`);
+        if (typeof key === 'string' && [APP_GUARD, APP_FILTER, APP_PIPE, APP_INTERCEPTOR].some((g) => key.startsWith(g)))
+          globals.push(`${mod.metatype.name}:${key}`);
       }
     }
     expect(globals.every((g) => g.startsWith('HostModule:'))).toBe(true);

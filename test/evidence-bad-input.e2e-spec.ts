@@ -35,7 +35,9 @@ describe('evidence uploads: bad input', () => {
 
   beforeAll(async () => {
     dir = evidenceTmpDir();
-    t = await createTestApp({ env: { EVIDENCE_DIR: dir, HAR_MAX_BYTES: String(CAP), GOVERNANCE_EXPORT_MAX_BYTES: String(CAP), SCREENSHOT_MAX_BYTES: String(CAP) } });
+    t = await createTestApp({
+      env: { EVIDENCE_DIR: dir, HAR_MAX_BYTES: String(CAP), GOVERNANCE_EXPORT_MAX_BYTES: String(CAP), SCREENSHOT_MAX_BYTES: String(CAP) },
+    });
     tenant = await createTenant(t.app);
     admin = `Bearer ${await tokenFor(t.app, tenant.id)}`;
     incident = await declareIncident(t, admin);
@@ -44,7 +46,11 @@ describe('evidence uploads: bad input', () => {
   });
   afterAll(() => t.close());
 
-  const fileParts = (kind: string, content: Buffer, filename: string) => multipart([{ name: 'kind', value: kind }, { name: 'file', filename, content }]);
+  const fileParts = (kind: string, content: Buffer, filename: string) =>
+    multipart([
+      { name: 'kind', value: kind },
+      { name: 'file', filename, content },
+    ]);
   const validHar = () => Buffer.from(JSON.stringify(generateCanaryHar().har));
   const truncated = validHar().subarray(0, 2000);
   const bomb = gzipBomb(32);
@@ -59,36 +65,118 @@ describe('evidence uploads: bad input', () => {
     ['a HAR 1 byte over the cap', 413, 'file_too_large', () => fileParts('har', harOfSize(CAP + 1), 'big.har')],
     ['a gzip bomb (33 KiB inflating to 32 MiB, cap 64 KiB)', 413, 'inflated_too_large', () => fileParts('har', bomb, 'bomb.har.gz')],
     ['a truncated .har.gz', 400, 'truncated', () => fileParts('har', gzipSync(validHar()).subarray(0, 300), 'cut.har.gz')],
-    ['gzip magic then garbage', 400, 'gzip_invalid', () => fileParts('har', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from(`garbage ${MARK}`.repeat(20))]), 'x.har.gz')],
+    [
+      'gzip magic then garbage',
+      400,
+      'gzip_invalid',
+      () => fileParts('har', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from(`garbage ${MARK}`.repeat(20))]), 'x.har.gz'),
+    ],
     ['a file name with ../', 400, 'file_name_invalid', () => fileParts('har', validHar(), '../../../evidence-escape.har')],
     ['a file name with ..\\', 400, 'file_name_invalid', () => fileParts('har', validHar(), '..\\..\\evidence-escape.har')],
     ['a PNG declared as a HAR', 415, 'wrong_content_type', () => fileParts('har', makePng({ text: MARK }), 'screen.har')],
     ['a text file declared as a screenshot', 415, 'wrong_content_type', () => fileParts('screenshot', Buffer.from(`plain text ${MARK}`), 'screen.png')],
     ['a HAR declared as a screenshot', 415, 'wrong_content_type', () => fileParts('screenshot', validHar(), 'capture.png')],
     ['a .txt file as a HAR', 415, 'wrong_file_extension', () => fileParts('har', validHar(), 'capture.txt')],
-    ['a JSON body instead of multipart', 415, 'not_multipart', () => ({ body: Buffer.from(JSON.stringify({ kind: 'har', file: MARK })), contentType: 'application/json' })],
+    [
+      'a JSON body instead of multipart',
+      415,
+      'not_multipart',
+      () => ({ body: Buffer.from(JSON.stringify({ kind: 'har', file: MARK })), contentType: 'application/json' }),
+    ],
     ['multipart without a boundary', 400, 'multipart_malformed', () => ({ body: Buffer.from('x'), contentType: 'multipart/form-data; charset=utf-8' })],
     ['multipart missing the file', 400, 'file_missing', () => multipart([{ name: 'kind', value: 'har' }])],
-    ['the file sent as a text field', 400, 'file_missing', () => multipart([{ name: 'kind', value: 'har' }, { name: 'file', value: validHar().toString() }])],
+    [
+      'the file sent as a text field',
+      400,
+      'file_missing',
+      () =>
+        multipart([
+          { name: 'kind', value: 'har' },
+          { name: 'file', value: validHar().toString() },
+        ]),
+    ],
     ['an over-long kind field', 400, 'field_too_long', () => fileParts('har'.repeat(200), validHar(), 'x.har')],
     ['multipart missing the kind', 400, 'kind_missing', () => multipart([{ name: 'file', filename: 'x.har', content: validHar() }])],
-    ['the kind after the file', 400, 'kind_missing', () => multipart([{ name: 'file', filename: 'x.har', content: validHar() }, { name: 'kind', value: 'har' }])],
+    [
+      'the kind after the file',
+      400,
+      'kind_missing',
+      () =>
+        multipart([
+          { name: 'file', filename: 'x.har', content: validHar() },
+          { name: 'kind', value: 'har' },
+        ]),
+    ],
     ['an unknown kind', 400, 'kind_invalid', () => fileParts('video', validHar(), 'x.har')],
-    ['two files', 400, 'too_many_files', () => multipart([{ name: 'kind', value: 'har' }, { name: 'file', filename: 'a.har', content: validHar() }, { name: 'file', filename: 'b.har', content: validHar() }])],
-    ['an unexpected field', 400, 'unexpected_part', () => multipart([{ name: 'kind', value: 'har' }, { name: 'path', value: '/etc/passwd' }, { name: 'file', filename: 'a.har', content: validHar() }])],
-    ['a file part under another name', 400, 'unexpected_part', () => multipart([{ name: 'kind', value: 'har' }, { name: 'upload', filename: 'a.har', content: validHar() }])],
-    ['a multipart body that ends early', 400, 'multipart_malformed', () => {
-      const m = fileParts('har', validHar(), 'x.har');
-      return { body: m.body.subarray(0, m.body.length - 40), contentType: m.contentType };
-    }],
-    ['an export that is not JSON, NDJSON or CSV', 400, 'not_governance_export', () => fileParts('governance-events', Buffer.from(`just one line of text ${MARK}\nand another\n`), 'events.csv')],
-    ['a CSV row with the wrong number of fields', 400, 'not_governance_export', () => fileParts('governance-events', Buffer.from(`a,b,c\n1,2,3\n4,5\n`), 'events.csv')],
-    ['a truncated JSON export', 400, 'truncated', () => fileParts('governance-events', Buffer.from(`[{"action":"x","secret":"${MARK}"},{"action":`), 'events.json')],
+    [
+      'two files',
+      400,
+      'too_many_files',
+      () =>
+        multipart([
+          { name: 'kind', value: 'har' },
+          { name: 'file', filename: 'a.har', content: validHar() },
+          { name: 'file', filename: 'b.har', content: validHar() },
+        ]),
+    ],
+    [
+      'an unexpected field',
+      400,
+      'unexpected_part',
+      () =>
+        multipart([
+          { name: 'kind', value: 'har' },
+          { name: 'path', value: '/etc/passwd' },
+          { name: 'file', filename: 'a.har', content: validHar() },
+        ]),
+    ],
+    [
+      'a file part under another name',
+      400,
+      'unexpected_part',
+      () =>
+        multipart([
+          { name: 'kind', value: 'har' },
+          { name: 'upload', filename: 'a.har', content: validHar() },
+        ]),
+    ],
+    [
+      'a multipart body that ends early',
+      400,
+      'multipart_malformed',
+      () => {
+        const m = fileParts('har', validHar(), 'x.har');
+        return { body: m.body.subarray(0, m.body.length - 40), contentType: m.contentType };
+      },
+    ],
+    [
+      'an export that is not JSON, NDJSON or CSV',
+      400,
+      'not_governance_export',
+      () => fileParts('governance-events', Buffer.from(`just one line of text ${MARK}\nand another\n`), 'events.csv'),
+    ],
+    [
+      'a CSV row with the wrong number of fields',
+      400,
+      'not_governance_export',
+      () => fileParts('governance-events', Buffer.from(`a,b,c\n1,2,3\n4,5\n`), 'events.csv'),
+    ],
+    [
+      'a truncated JSON export',
+      400,
+      'truncated',
+      () => fileParts('governance-events', Buffer.from(`[{"action":"x","secret":"${MARK}"},{"action":`), 'events.json'),
+    ],
     ['a JSON export of strings', 400, 'not_governance_export', () => fileParts('governance-events', Buffer.from(`["${MARK}"]`), 'events.json')],
-    ['an NDJSON line that is not JSON', 400, 'not_json', () => fileParts('governance-events', Buffer.from(`{"a":1}\n{"a": ${MARK}}\n{"a":3}\n`), 'events.ndjson')],
+    [
+      'an NDJSON line that is not JSON',
+      400,
+      'not_json',
+      () => fileParts('governance-events', Buffer.from(`{"a":1}\n{"a": ${MARK}}\n{"a":3}\n`), 'events.ndjson'),
+    ],
     ['a truncated PNG', 400, 'image_invalid', () => fileParts('screenshot', makePng().subarray(0, 60), 'screen.png')],
     ['a screenshot over the cap', 413, 'file_too_large', () => fileParts('screenshot', makePng({ width: 400, height: 400, text: 'x'.repeat(CAP) }), 'big.png')],
-    ['another tenant\'s incident', 404, 'not_found', () => fileParts('har', validHar(), 'x.har'), () => foreignIncident],
+    ["another tenant's incident", 404, 'not_found', () => fileParts('har', validHar(), 'x.har'), () => foreignIncident],
   ];
 
   // every row gets its 5th column, or jest takes the missing one for a done callback
@@ -131,7 +219,13 @@ describe('evidence uploads: bad input', () => {
     const { port } = server.address() as AddressInfo;
     const before = filesUnder(dir);
     const m = fileParts('har', harOfSize(CAP), 'aborted.har');
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: `/api/v1/incidents/${incident}/attachments`, headers: { Authorization: admin, 'Content-Type': m.contentType, 'Content-Length': m.body.length } });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/v1/incidents/${incident}/attachments`,
+      headers: { Authorization: admin, 'Content-Type': m.contentType, 'Content-Length': m.body.length },
+    });
     req.on('error', () => undefined);
     req.write(m.body.subarray(0, m.body.length / 2));
     // wait (by condition, not by time) until the server is writing the .part file, then hang up
@@ -140,7 +234,9 @@ describe('evidence uploads: bad input', () => {
     req.destroy();
     await until(() => readdirSync(incoming).length === 0);
     expect(filesUnder(dir)).toEqual(before);
-    const [{ n }] = await ownerQuery<{ n: number }>(`select count(*)::int as n from attachments where tenant_id = $1 and display_name = 'aborted.har'`, [tenant.id]);
+    const [{ n }] = await ownerQuery<{ n: number }>(`select count(*)::int as n from attachments where tenant_id = $1 and display_name = 'aborted.har'`, [
+      tenant.id,
+    ]);
     expect(n).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { Client } from 'pg';
+import SonicBoom from 'sonic-boom';
 import type { TestApp } from './support/test-app';
 import { validIntake } from './support/test-app';
 
@@ -156,16 +157,17 @@ export class OutputCapture {
       if (typeof data === 'string') this.chunks.push(data);
       else if (data instanceof Uint8Array) this.chunks.push(Buffer.from(data).toString('utf8'));
     };
+    /* eslint-disable @typescript-eslint/unbound-method -- the originals are kept to be put back, never called unbound */
     const out = process.stdout.write;
     const err = process.stderr.write;
-    const SonicBoom = require('sonic-boom') as { prototype: { write: (d: unknown) => boolean } };
     const boom = SonicBoom.prototype.write;
-    process.stdout.write = ((d: unknown, ...rest: unknown[]) => {
+    /* eslint-enable @typescript-eslint/unbound-method */
+    process.stdout.write = (d: unknown, ...rest: unknown[]) => {
       keep(d);
       const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
       if (cb) process.nextTick(cb);
       return true;
-    }) as typeof process.stdout.write;
+    };
     process.stderr.write = ((d: unknown, ...rest: unknown[]) => (keep(d), (err as any).call(process.stderr, d, ...rest))) as typeof process.stderr.write;
     SonicBoom.prototype.write = function (d: unknown) {
       keep(d);

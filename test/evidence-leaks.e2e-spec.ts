@@ -24,7 +24,15 @@ import { createTenant, createTestApp, TestApp, tokenFor } from './support/test-a
 jest.setTimeout(90_000);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const canary = (what: string) => `CANARY-${what}-${randomBytes(8).toString('hex')}`;
 
 /**
@@ -123,16 +131,34 @@ describe('evidence: no planted secret survives anywhere', () => {
     const named = await roundTrip(t, admin, incident, 'har', Buffer.from(JSON.stringify(generateCanaryHar().har)), `session_token=${nameSecret}.har`);
     expect(named.upload.displayName).toBe('session_token=[REDACTED:param:session_token].har');
 
-    const gov = { password: canary('gov-password'), apiKey: canary('gov-apikey'), bearer: canary('gov-bearer'), cookie: canary('gov-cookie'), secretInText: canary('gov-text'), pair: canary('gov-pair') };
+    const gov = {
+      password: canary('gov-password'),
+      apiKey: canary('gov-apikey'),
+      bearer: canary('gov-bearer'),
+      cookie: canary('gov-cookie'),
+      secretInText: canary('gov-text'),
+      pair: canary('gov-pair'),
+    };
     canaries.push(...Object.values(gov));
     const records = [
       { occurred_at: '2026-11-23T09:00:00Z', action: 'login', user: 'jane', password: gov.password, meta: { apiKey: gov.apiKey } },
-      { occurred_at: '2026-11-23T09:05:00Z', action: 'call', note: `curl -H "Authorization: Bearer ${gov.bearer}" -H "Cookie: sid=${gov.cookie}"`, text: `client_secret=${gov.secretInText}`, settings: [{ name: 'client_secret', value: gov.pair }] },
+      {
+        occurred_at: '2026-11-23T09:05:00Z',
+        action: 'call',
+        note: `curl -H "Authorization: Bearer ${gov.bearer}" -H "Cookie: sid=${gov.cookie}"`,
+        text: `client_secret=${gov.secretInText}`,
+        settings: [{ name: 'client_secret', value: gov.pair }],
+      },
     ];
     for (const [name, body] of [
       ['events.json', Buffer.from(JSON.stringify(records))],
       ['events.ndjson', Buffer.from(records.map((r) => JSON.stringify(r)).join('\n'))],
-      ['events.csv', Buffer.from(`occurred_at,action,password,note,name,value\n${records[0].occurred_at},login,${gov.password},"Bearer ${gov.bearer}",client_secret,${gov.pair}\n`)],
+      [
+        'events.csv',
+        Buffer.from(
+          `occurred_at,action,password,note,name,value\n${records[0].occurred_at},login,${gov.password},"Bearer ${gov.bearer}",client_secret,${gov.pair}\n`,
+        ),
+      ],
     ] as const) {
       const r = await roundTrip(t, admin, incident, 'governance-events', body, name);
       expect(findLeaks(name, r.download, Object.values(gov))).toEqual([]);
@@ -145,17 +171,23 @@ describe('evidence: no planted secret survives anywhere', () => {
     const png = pngWithText(await page.screenshot({ type: 'png' }), exif);
     const jpeg = jpegWithMetadata(await page.screenshot({ type: 'jpeg', quality: 80 }), exif);
     expect(png.includes(exif) && jpeg.includes(exif)).toBe(true);
-    for (const [name, img, type] of [['screen.png', png, 'image/png'], ['screen.jpg', jpeg, 'image/jpeg']] as const) {
+    for (const [name, img, type] of [
+      ['screen.png', png, 'image/png'],
+      ['screen.jpg', jpeg, 'image/jpeg'],
+    ] as const) {
       const r = await roundTrip(t, admin, incident, 'screenshot', img, name);
       expect(r.upload.insights.metadataRemoved).toBeGreaterThan(0);
       expect(findLeaks(name, r.download, [exif])).toEqual([]);
       // still an image a browser draws, at its size
-      const size = await page.evaluate(async (src) => {
-        const im = new Image();
-        im.src = src;
-        await im.decode();
-        return [im.naturalWidth, im.naturalHeight];
-      }, `data:${type};base64,${r.download.toString('base64')}`);
+      const size = await page.evaluate(
+        async (src) => {
+          const im = new Image();
+          im.src = src;
+          await im.decode();
+          return [im.naturalWidth, im.naturalHeight];
+        },
+        `data:${type};base64,${r.download.toString('base64')}`,
+      );
       expect(size).toEqual([r.upload.insights.width, r.upload.insights.height]);
       expect(size[0]).toBeGreaterThan(100);
     }
@@ -283,7 +315,12 @@ async function startSite(s: Record<string, string>, jwt: string): Promise<{ url:
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(page);
       } else if (path === '/api/login' && req.method === 'POST') {
-        json(res, 200, { access_token: s.token, token_type: 'Bearer', refresh_token: s.refresh, id_token: jwt }, { 'set-cookie': `sid=${s.sid}; Path=/; HttpOnly; SameSite=Lax` });
+        json(
+          res,
+          200,
+          { access_token: s.token, token_type: 'Bearer', refresh_token: s.refresh, id_token: jwt },
+          { 'set-cookie': `sid=${s.sid}; Path=/; HttpOnly; SameSite=Lax` },
+        );
       } else if (path === '/api/records' && authorized) {
         json(res, 503, { error: { code: 'RecordStoreUnavailable', message: 'try later' } }, { 'retry-after': '5' });
       } else if (path === '/api/profile' && authorized) {

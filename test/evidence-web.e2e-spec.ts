@@ -15,7 +15,8 @@ const WEB = join(ROOT, 'dist', 'portal-web');
 /** The built web app, built now if missing or older than the evidence section. */
 function ensureWebBuild(): void {
   const assets = join(WEB, 'assets');
-  const built = existsSync(assets) && readdirSync(assets).some((f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('upload-progress-text'));
+  const built =
+    existsSync(assets) && readdirSync(assets).some((f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('upload-progress-text'));
   if (!built) execSync('npm run build:web', { cwd: ROOT, stdio: 'ignore' });
 }
 
@@ -33,7 +34,10 @@ describe('evidence section in the browser', () => {
   beforeAll(async () => {
     ensureWebBuild();
     dir = evidenceTmpDir();
-    t = await createTestApp({ env: { EVIDENCE_DIR: dir, WEB_DIST_DIR: WEB, SESSION_IDLE_MINUTES: '100000', SESSION_ABSOLUTE_HOURS: '100000' }, now: new Date().toISOString() });
+    t = await createTestApp({
+      env: { EVIDENCE_DIR: dir, WEB_DIST_DIR: WEB, SESSION_IDLE_MINUTES: '100000', SESSION_ABSOLUTE_HOURS: '100000' },
+      now: new Date().toISOString(),
+    });
     const server = t.app.getHttpServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,7 +45,15 @@ describe('evidence section in the browser', () => {
     incident = await declareIncident(t, `Bearer ${await tokenFor(t.app, tenant.id)}`);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
   afterAll(async () => {
@@ -65,11 +77,16 @@ describe('evidence section in the browser', () => {
     const { har, canaries } = generateCanaryHar();
     const section = page.getByTestId('evidence');
     await section.getByLabel('HAR file (browser network log)').check();
-    await section.locator('input[type=file]').setInputFiles({ name: 'hub.example.har', mimeType: 'application/octet-stream', buffer: Buffer.from(JSON.stringify(har)) });
+    await section
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'hub.example.har', mimeType: 'application/octet-stream', buffer: Buffer.from(JSON.stringify(har)) });
     await section.getByRole('button', { name: 'Upload', exact: true }).click();
 
     const item = section.getByTestId('evidence-item').filter({ hasText: 'hub.example.har' });
-    await item.getByTestId('redaction-summary').getByText(/Removed before storing: \d+ cookies, \d+ Authorization headers/).waitFor();
+    await item
+      .getByTestId('redaction-summary')
+      .getByText(/Removed before storing: \d+ cookies, \d+ Authorization headers/)
+      .waitFor();
     await item.getByText(/\d+ requests over .*, \d+ failed/).waitFor();
     // the new upload opens with its details: failed requests, error codes, hosts
     await item.getByText('POST hub.example/api/records → 503', { exact: true }).waitFor();
@@ -83,7 +100,7 @@ describe('evidence section in the browser', () => {
 
     await section.screenshot({ path: join(ROOT, 'test-artifacts', 'screenshots', 'evidence-section.png') });
     const axe = await new AxeBuilder({ page }).include('[data-testid="evidence"]').analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => `${n.target.join(" ")} ${n.failureSummary}`).join(" | ")}`)).toEqual([]);
+    expect(axe.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary}`).join(' | ')}`)).toEqual([]);
     await context.close();
   });
 
@@ -119,7 +136,7 @@ describe('evidence section in the browser', () => {
     await context.close();
   });
 
-  it('refuses a file over the limit before sending it, and shows the server\'s rule when it refuses one', async () => {
+  it("refuses a file over the limit before sending it, and shows the server's rule when it refuses one", async () => {
     const { context, page } = await signedIn({ role: 'customer_admin', tenant: tenant.slug });
     const section = page.getByTestId('evidence');
     await section.getByLabel('Screenshot').check();

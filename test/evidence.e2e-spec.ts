@@ -9,16 +9,7 @@ import { WorkerStartup } from '../apps/portal-api/src/queue/queue-worker.module'
 import { WorkloadQueues } from '../apps/portal-api/src/queue/workload-queues';
 import { JobName } from '../apps/portal-api/src/queue/jobs';
 import type { Tenant } from '../apps/portal-api/src/tenants/tenant.types';
-import {
-  declareIncident,
-  evidenceTmpDir,
-  filesUnder,
-  findLeaks,
-  getBytes,
-  makePng,
-  ownerQuery,
-  uploadEvidence,
-} from './evidence-helpers';
+import { declareIncident, evidenceTmpDir, filesUnder, findLeaks, getBytes, makePng, ownerQuery, uploadEvidence } from './evidence-helpers';
 import { createTenant, createTestApp, signIn, TestApp, tokenFor } from './support/test-app';
 
 const DAY = 86_400_000;
@@ -98,7 +89,7 @@ describe('evidence uploads API', () => {
 
     it('lists attachments with report and insights for every role that sees the incident', async () => {
       for (const who of [{ auth: admin }, { auth: viewer }, { agent: support }, { agent: csm }]) {
-        const req = 'auth' in who ? t.http.get(attachments()).set('Authorization', who.auth!) : who.agent!.agent.get(attachments());
+        const req = 'auth' in who ? t.http.get(attachments()).set('Authorization', who.auth!) : who.agent.agent.get(attachments());
         const res = await req.expect(200);
         const item = res.body.items.find((i: any) => i.id === a.id);
         expect(item.redactionReport.summary).toBe(a.redactionReport.summary);
@@ -144,15 +135,30 @@ describe('evidence uploads API', () => {
       // a cookie session must prove the page is ours for an upload too
       await support.agent.post(attachments()).field('kind', 'har').attach('file', Buffer.from('{}'), 'x.har').expect(403);
       const { har } = generateCanaryHar();
-      const bySupport = await support.agent.post(attachments()).set('x-csrf-token', support.csrf).field('kind', 'har').attach('file', Buffer.from(JSON.stringify(har)), 'support.har').expect(201);
+      const bySupport = await support.agent
+        .post(attachments())
+        .set('x-csrf-token', support.csrf)
+        .field('kind', 'har')
+        .attach('file', Buffer.from(JSON.stringify(har)), 'support.har')
+        .expect(201);
       expect(bySupport.body.uploadedBy.kind).toBe('staff');
     });
 
-    it('answers 404 for another tenant\'s incident and attachment, on every route', async () => {
-      const b = await uploadEvidence(t, otherAdmin, await declareIncident(t, otherAdmin), 'har', Buffer.from(JSON.stringify(generateCanaryHar().har)), 'b.har').expect(201);
+    it("answers 404 for another tenant's incident and attachment, on every route", async () => {
+      const b = await uploadEvidence(
+        t,
+        otherAdmin,
+        await declareIncident(t, otherAdmin),
+        'har',
+        Buffer.from(JSON.stringify(generateCanaryHar().har)),
+        'b.har',
+      ).expect(201);
       await t.http.get(attachments(b.body.incidentId)).set('Authorization', admin).expect(404);
       await getBytes(t, admin, b.body.downloadUrl).expect(404);
-      await t.http.delete(`${attachments(b.body.incidentId)}/${b.body.id}`).set('Authorization', admin).expect(404);
+      await t.http
+        .delete(`${attachments(b.body.incidentId)}/${b.body.id}`)
+        .set('Authorization', admin)
+        .expect(404);
       // the other tenant's attachment id under our own incident: row-level security and the incident filter both say no
       await getBytes(t, admin, `${attachments()}/${b.body.id}/download`).expect(404);
       await t.http.get(`${attachments()}/not-a-uuid/download`).set('Authorization', admin).expect(404);
@@ -182,9 +188,30 @@ describe('evidence uploads API', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlktand0LXN1YiJ9.c2lnbmF0dXJlLWNhbmFyeS12YWx1ZQ';
     const secrets = ['CANARY-gov-password-1', 'CANARY-gov-token-2', jwt, 'CANARY-gov-bearer-3', 'CANARY-gov-nested-4'];
     const records = [
-      { id: 'ge-1', occurred_at: '2026-11-23T09:10:00Z', action: 'skill.invoke', status: 'failed', actor: 'jane@acme.example', details: { password: secrets[0], note: 'retry' } },
-      { id: 'ge-2', occurred_at: '2026-11-23T09:40:00Z', action: 'skill.invoke', status: 'ok', access_token: secrets[1], message: `header was Authorization: Bearer ${secrets[3]}` },
-      { id: 'ge-3', occurred_at: '2026-11-23T09:20:00Z', action: 'record.write', status: 'failed', payload: JSON.stringify({ client_secret: secrets[4] }), trace: jwt },
+      {
+        id: 'ge-1',
+        occurred_at: '2026-11-23T09:10:00Z',
+        action: 'skill.invoke',
+        status: 'failed',
+        actor: 'jane@acme.example',
+        details: { password: secrets[0], note: 'retry' },
+      },
+      {
+        id: 'ge-2',
+        occurred_at: '2026-11-23T09:40:00Z',
+        action: 'skill.invoke',
+        status: 'ok',
+        access_token: secrets[1],
+        message: `header was Authorization: Bearer ${secrets[3]}`,
+      },
+      {
+        id: 'ge-3',
+        occurred_at: '2026-11-23T09:20:00Z',
+        action: 'record.write',
+        status: 'failed',
+        payload: JSON.stringify({ client_secret: secrets[4] }),
+        trace: jwt,
+      },
     ];
 
     it.each([
@@ -209,9 +236,20 @@ describe('evidence uploads API', () => {
       const dl = await getBytes(t, admin, res.body.downloadUrl).expect(200);
       expect(findLeaks('download', dl.body, secrets)).toEqual([]);
       const text = dl.body.toString('utf8');
-      const parsed = format === 'json' ? JSON.parse(text) : text.trim().split('\n').map((l: string) => JSON.parse(l));
+      const parsed =
+        format === 'json'
+          ? JSON.parse(text)
+          : text
+              .trim()
+              .split('\n')
+              .map((l: string) => JSON.parse(l));
       expect(parsed).toHaveLength(3);
-      expect(parsed[0]).toMatchObject({ id: 'ge-1', action: 'skill.invoke', actor: 'jane@acme.example', details: { password: '[REDACTED:field:password]', note: 'retry' } });
+      expect(parsed[0]).toMatchObject({
+        id: 'ge-1',
+        action: 'skill.invoke',
+        actor: 'jane@acme.example',
+        details: { password: '[REDACTED:field:password]', note: 'retry' },
+      });
       expect(parsed[1].access_token).toBe('[REDACTED:field:access_token]');
     });
 
@@ -221,13 +259,18 @@ describe('evidence uploads API', () => {
         `2026-11-23T09:10:00Z,skill.invoke,jane,${secrets[1]},"multi\nline, with ""quotes"" and password=${secrets[0]}"\r\n` +
         `2026-11-23T09:15:00Z,record.write,=HYPERLINK("http://evil.example"),,${jwt}\r\n`;
       const res = await uploadEvidence(t, admin, incident, 'governance-events', Buffer.from(csv), 'events.csv').expect(201);
-      expect(res.body).toMatchObject({ contentType: 'text/csv', insights: { format: 'csv', records: 2, fields: ['occurred_at', 'action', 'actor', 'api key', 'message'] } });
+      expect(res.body).toMatchObject({
+        contentType: 'text/csv',
+        insights: { format: 'csv', records: 2, fields: ['occurred_at', 'action', 'actor', 'api key', 'message'] },
+      });
       expect(res.body.redactionReport.byRule['csv-formula']).toBe(1);
       const dl = await getBytes(t, admin, res.body.downloadUrl).expect(200);
       expect(findLeaks('download', dl.body, secrets)).toEqual([]);
       const lines = dl.body.toString('utf8').split('\r\n');
       expect(lines[0]).toBe('occurred_at,action,actor,api key,message');
-      expect(lines[1]).toBe('2026-11-23T09:10:00Z,skill.invoke,jane,[REDACTED:field:api_key],"multi\nline, with ""quotes"" and password=[REDACTED:param:password]"');
+      expect(lines[1]).toBe(
+        '2026-11-23T09:10:00Z,skill.invoke,jane,[REDACTED:field:api_key],"multi\nline, with ""quotes"" and password=[REDACTED:param:password]"',
+      );
       expect(lines[2]).toBe(`2026-11-23T09:15:00Z,record.write,"'=HYPERLINK(""http://evil.example"")",,[REDACTED:jwt]`);
       expect(dl.headers['content-disposition']).toContain('filename="events.sanitized.csv"');
     });
@@ -289,7 +332,11 @@ describe('evidence retention job', () => {
     await t.app.get(WorkerStartup).schedule();
     const queue = t.app.get(WorkloadQueues).get('maintenance');
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers).toEqual(expect.arrayContaining([expect.objectContaining({ key: JobName.EvidenceRetention, name: JobName.EvidenceRetention, every: EVIDENCE_RETENTION_EVERY_MS })]));
+    expect(schedulers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: JobName.EvidenceRetention, name: JobName.EvidenceRetention, every: EVIDENCE_RETENTION_EVERY_MS }),
+      ]),
+    );
     for (const s of schedulers) await queue.removeJobScheduler(s.key);
   });
 
@@ -312,7 +359,9 @@ describe('evidence retention job', () => {
     expect(existsSync(old.file)).toBe(false);
     expect((await t.http.get(`/api/v1/incidents/${old.id}/attachments`).set('Authorization', admin).expect(200)).body.items).toEqual([]);
     await getBytes(t, admin, old.attachment.downloadUrl).expect(404);
-    const events = (await t.http.get(`/api/v1/incidents/${old.id}/events`).set('Authorization', admin).expect(200)).body.items.filter((e: any) => e.action === 'evidence.deleted');
+    const events = (await t.http.get(`/api/v1/incidents/${old.id}/events`).set('Authorization', admin).expect(200)).body.items.filter(
+      (e: any) => e.action === 'evidence.deleted',
+    );
     expect(events).toEqual([
       expect.objectContaining({
         subjectId: old.attachment.id,
@@ -323,12 +372,16 @@ describe('evidence retention job', () => {
 
     // at-least-once delivery: running again changes nothing
     await job.handle({ tenantId: tenant.id });
-    const again = (await t.http.get(`/api/v1/incidents/${old.id}/events`).set('Authorization', admin).expect(200)).body.items.filter((e: any) => e.action === 'evidence.deleted');
+    const again = (await t.http.get(`/api/v1/incidents/${old.id}/events`).set('Authorization', admin).expect(200)).body.items.filter(
+      (e: any) => e.action === 'evidence.deleted',
+    );
     expect(again).toHaveLength(1);
     // an incident that is still open keeps its evidence, however old
     t.clock.set(new Date(closedAt.getTime() + 400 * DAY));
     await job.handle({ tenantId: tenant.id });
-    expect((await t.http.get(`/api/v1/incidents/${openId}/attachments`).set('Authorization', admin).expect(200)).body.items.map((i: any) => i.id)).toEqual([open.id]);
+    expect((await t.http.get(`/api/v1/incidents/${openId}/attachments`).set('Authorization', admin).expect(200)).body.items.map((i: any) => i.id)).toEqual([
+      open.id,
+    ]);
   });
 
   it('the scheduled run sweeps every tenant, each in its own tenant context', async () => {
@@ -343,9 +396,13 @@ describe('evidence retention job', () => {
     await t.app.get(EvidenceRetentionJob).handle({ tenantId: null });
     expect(existsSync(fromA.file)).toBe(false);
     expect(existsSync(fromB.file)).toBe(false);
-    const rows = await ownerQuery(`select tenant_id, deletion_reason from attachments where id = any($1::uuid[])`, [[fromA.attachment.id, fromB.attachment.id]]);
+    const rows = await ownerQuery(`select tenant_id, deletion_reason from attachments where id = any($1::uuid[])`, [
+      [fromA.attachment.id, fromB.attachment.id],
+    ]);
     expect(rows.map((r) => r.deletion_reason)).toEqual(['retention', 'retention']);
-    const audit = await ownerQuery(`select tenant_id, subject_id from governance_events where action = 'evidence.deleted' and subject_id = any($1::text[])`, [[fromA.attachment.id, fromB.attachment.id]]);
+    const audit = await ownerQuery(`select tenant_id, subject_id from governance_events where action = 'evidence.deleted' and subject_id = any($1::text[])`, [
+      [fromA.attachment.id, fromB.attachment.id],
+    ]);
     expect(new Set(audit.map((r) => `${r.tenant_id}:${r.subject_id}`))).toEqual(new Set([`${a.id}:${fromA.attachment.id}`, `${b.id}:${fromB.attachment.id}`]));
   });
 });

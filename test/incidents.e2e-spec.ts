@@ -137,7 +137,7 @@ describe('incidents API', () => {
   });
 
   describe('list and read', () => {
-    it('lists with filters and cursor pagination, only the caller\'s tenant', async () => {
+    it("lists with filters and cursor pagination, only the caller's tenant", async () => {
       const tenant = await createTenant(t.app, { mode: 'B' });
       const auth = `Bearer ${await tokenFor(t.app, tenant.id)}`;
       for (let i = 0; i < 5; i++) {
@@ -172,7 +172,7 @@ describe('incidents API', () => {
       expect(r3.body.fields[0].field).toBe('colour');
     });
 
-    it('answers 404, never 403 and never data, for another tenant\'s incident on every route', async () => {
+    it("answers 404, never 403 and never data, for another tenant's incident on every route", async () => {
       const mine = await declare(adminOther, validIntake()).expect(201);
       const id = mine.body.id;
       await t.http.get(`/api/v1/incidents/${id}`).set('Authorization', adminA).expect(404);
@@ -205,14 +205,26 @@ describe('incidents API', () => {
       // A cookie session without the CSRF header cannot change anything.
       await support.agent.post(`/api/v1/incidents/${inc.id}/status-updates`).send({ state: 'identified', body: 'x' }).expect(403);
       t.clock.advance(5 * MIN);
-      const upd = await support.agent.post(`/api/v1/incidents/${inc.id}/status-updates`).set('x-csrf-token', support.csrf).send({ state: 'identified', body: 'Cause identified.' }).expect(201);
+      const upd = await support.agent
+        .post(`/api/v1/incidents/${inc.id}/status-updates`)
+        .set('x-csrf-token', support.csrf)
+        .send({ state: 'identified', body: 'Cause identified.' })
+        .expect(201);
       expect(upd.body.status).toBe('identified');
       expect(upd.body.statusUpdates).toHaveLength(1);
       expect(upd.body.sla.clocks.statusUpdate.dueAt).toBe(new Date(t.clock.now().getTime() + 30 * MIN).toISOString());
-      const bad = await support.agent.post(`/api/v1/incidents/${inc.id}/status-updates`).set('x-csrf-token', support.csrf).send({ state: 'panicking', body: '' }).expect(400);
+      const bad = await support.agent
+        .post(`/api/v1/incidents/${inc.id}/status-updates`)
+        .set('x-csrf-token', support.csrf)
+        .send({ state: 'panicking', body: '' })
+        .expect(400);
       expect(bad.body.fields.map((f: any) => f.field).sort()).toEqual(['body', 'state']);
       t.clock.advance(60 * MIN);
-      const resolved = await support.agent.post(`/api/v1/incidents/${inc.id}/resolve`).set('x-csrf-token', support.csrf).send({ summary: 'Restored.' }).expect(200);
+      const resolved = await support.agent
+        .post(`/api/v1/incidents/${inc.id}/resolve`)
+        .set('x-csrf-token', support.csrf)
+        .send({ summary: 'Restored.' })
+        .expect(200);
       expect(resolved.body.status).toBe('resolved');
       expect(resolved.body.sla.clocks.restoration.state).toBe('met');
       expect(resolved.body.sla.clocks.pirDue.state).toBe('running');
@@ -221,7 +233,11 @@ describe('incidents API', () => {
       // Not fixed after all: the customer reopens, restoration counts again from the declaration.
       await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', adminC).send({}).expect(400);
       await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', viewerC).send({ reason: 'x' }).expect(403);
-      const reopened = await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', adminC).send({ reason: 'Errors are back for EU users.' }).expect(200);
+      const reopened = await t.http
+        .post(`/api/v1/incidents/${inc.id}/reopen`)
+        .set('Authorization', adminC)
+        .send({ reason: 'Errors are back for EU users.' })
+        .expect(200);
       expect(reopened.body.status).toBe('investigating');
       expect(reopened.body.resolvedAt).toBeNull();
       expect(reopened.body.sla.clocks.restoration.state).toBe('running');
@@ -269,13 +285,21 @@ describe('incidents API', () => {
       const inc = (await declare(adminC, validIntake({ plane: 'control_plane' })).expect(201)).body;
       const support = await signIn(t, { role: 'support_engineer' });
       t.clock.advance(60 * MIN);
-      const paused = await support.agent.patch(`/api/v1/incidents/${inc.id}`).set('x-csrf-token', support.csrf).send({ status: 'waiting_on_customer' }).expect(200);
+      const paused = await support.agent
+        .patch(`/api/v1/incidents/${inc.id}`)
+        .set('x-csrf-token', support.csrf)
+        .send({ status: 'waiting_on_customer' })
+        .expect(200);
       expect(paused.body.sla.clocks.restoration.state).toBe('paused');
       expect(paused.body.sla.clocks.restoration.remainingMs).toBe(180 * MIN);
       t.clock.advance(120 * MIN);
       const still = await t.http.get(`/api/v1/incidents/${inc.id}`).set('Authorization', adminC).expect(200);
       expect(still.body.sla.clocks.restoration.remainingMs).toBe(180 * MIN);
-      const resumed = await t.http.post(`/api/v1/incidents/${inc.id}/replies`).set('Authorization', adminC).send({ body: 'Here is the HAR you asked for.' }).expect(201);
+      const resumed = await t.http
+        .post(`/api/v1/incidents/${inc.id}/replies`)
+        .set('Authorization', adminC)
+        .send({ body: 'Here is the HAR you asked for.' })
+        .expect(201);
       expect(resumed.body.status).toBe('investigating');
       expect(resumed.body.sla.clocks.restoration.state).toBe('running');
       expect(resumed.body.sla.clocks.restoration.remainingMs).toBe(180 * MIN);

@@ -19,8 +19,20 @@ describe('row-level security', () => {
     const b = await createTenant(t.app);
     tenantA = a.id;
     tenantB = b.id;
-    incidentA = (await t.http.post('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(t.app, a.id)}`).send(validIntake()).expect(201)).body.id;
-    incidentB = (await t.http.post('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(t.app, b.id)}`).send(validIntake()).expect(201)).body.id;
+    incidentA = (
+      await t.http
+        .post('/api/v1/incidents')
+        .set('Authorization', `Bearer ${await tokenFor(t.app, a.id)}`)
+        .send(validIntake())
+        .expect(201)
+    ).body.id;
+    incidentB = (
+      await t.http
+        .post('/api/v1/incidents')
+        .set('Authorization', `Bearer ${await tokenFor(t.app, b.id)}`)
+        .send(validIntake())
+        .expect(201)
+    ).body.id;
     // A pool of ONE connection: tenant A's transaction, then tenant B's, on the same connection.
     ds = new DataSource({ type: 'postgres', url: appRoleUrl(t.config.database.url!, 'portal_app', 'portal_app_test_pw'), extra: { max: 1 } });
     await ds.initialize();
@@ -30,14 +42,14 @@ describe('row-level security', () => {
     await t.close();
   });
 
-  it('returns only the current tenant\'s rows when the query forgets tenant_id', async () => {
+  it("returns only the current tenant's rows when the query forgets tenant_id", async () => {
     const rows = await inTenantTransaction(ds, [tenantA], (em) => em.query('select id, tenant_id from incidents'));
     expect(rows.map((r: any) => r.id)).toContain(incidentA);
     expect(rows.map((r: any) => r.id)).not.toContain(incidentB);
     expect(new Set(rows.map((r: any) => r.tenant_id))).toEqual(new Set([tenantA]));
   });
 
-  it('finds nothing when asking for another tenant\'s row by id', async () => {
+  it("finds nothing when asking for another tenant's row by id", async () => {
     const rows = await inTenantTransaction(ds, [tenantA], (em) => em.query('select * from incidents where id = $1', [incidentB]));
     expect(rows).toEqual([]);
   });
@@ -62,13 +74,18 @@ describe('row-level security', () => {
     ).rejects.toThrow(/row-level security/);
     await expect(
       inTenantTransaction(ds, [tenantA], (em) =>
-        em.query(`insert into status_updates (tenant_id, incident_id, state, body, author_id, author_label, created_at) values ($1,$2,'investigating','x','a','a',now())`, [tenantB, incidentB]),
+        em.query(
+          `insert into status_updates (tenant_id, incident_id, state, body, author_id, author_label, created_at) values ($1,$2,'investigating','x','a','a',now())`,
+          [tenantB, incidentB],
+        ),
       ),
     ).rejects.toThrow(/row-level security/);
   });
 
   it('keeps the audit trail append-only for the app role', async () => {
-    await expect(inTenantTransaction(ds, [tenantA], (em) => em.query(`update governance_events set action = 'x'`))).rejects.toThrow(/permission denied|append-only/);
+    await expect(inTenantTransaction(ds, [tenantA], (em) => em.query(`update governance_events set action = 'x'`))).rejects.toThrow(
+      /permission denied|append-only/,
+    );
     await expect(inTenantTransaction(ds, [tenantA], (em) => em.query(`delete from governance_events`))).rejects.toThrow(/permission denied|append-only/);
   });
 

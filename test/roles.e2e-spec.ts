@@ -17,7 +17,10 @@ describe('process roles', () => {
   async function start(role: PortalRole) {
     const config = testConfig({ PORTAL_ROLE: role });
     const moduleRef = await Test.createTestingModule({
-      imports: [PortalAppModule.forRoot({ config, appDatabaseUrl: appRoleUrl(config.database.url!, config.database.appRole, config.database.appPassword) }), DiscoveryModule],
+      imports: [
+        PortalAppModule.forRoot({ config, appDatabaseUrl: appRoleUrl(config.database.url!, config.database.appRole, config.database.appPassword) }),
+        DiscoveryModule,
+      ],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     configureApp(app, config);
@@ -54,7 +57,17 @@ describe('process roles', () => {
     }
   };
 
-  const API = ['/api/v1', '/api/v1/api-tokens', '/api/v1/governance-events', '/api/v1/identity-providers', '/api/v1/incidents', '/api/v1/incidents/:id/attachments', '/auth', '/auth/dev', '/sso'];
+  const API = [
+    '/api/v1',
+    '/api/v1/api-tokens',
+    '/api/v1/governance-events',
+    '/api/v1/identity-providers',
+    '/api/v1/incidents',
+    '/api/v1/incidents/:id/attachments',
+    '/auth',
+    '/auth/dev',
+    '/sso',
+  ];
   const PLATFORM = ['/health', '/metrics']; // every process has them
   const QUEUES = ['portal-clocks', 'portal-maintenance', 'portal-notifications', 'portal-rendering'];
 
@@ -78,7 +91,11 @@ describe('process roles', () => {
       expect(controllers(app)).toEqual(PLATFORM);
       expect(processors(app)).toEqual(QUEUES);
       expect(hasRelay(app)).toBe(true);
-      expect(app.get(TaskRegistry).topics()).toEqual(TaskRegistry.expected().map((e) => e.topic).sort());
+      expect(app.get(TaskRegistry).topics()).toEqual(
+        TaskRegistry.expected()
+          .map((e) => e.topic)
+          .sort(),
+      );
       const http = request(app.getHttpServer());
       await http.get('/api/v1/incidents').expect(404);
       await http.get('/health/ready').expect(200);

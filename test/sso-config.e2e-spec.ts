@@ -18,7 +18,12 @@ describe('identity-provider configuration (admin API)', () => {
     await idp?.stop();
   });
 
-  const oidcBody = (secret: string) => ({ kind: 'oidc', displayName: 'Okta', roleMapping, oidc: { issuer: 'https://acme.okta.example/oauth2/default', clientId: 'portal', clientSecret: secret } });
+  const oidcBody = (secret: string) => ({
+    kind: 'oidc',
+    displayName: 'Okta',
+    roleMapping,
+    oidc: { issuer: 'https://acme.okta.example/oauth2/default', clientId: 'portal', clientSecret: secret },
+  });
 
   it('creates, lists, updates and deletes providers; secrets are write-only and sealed at rest', async () => {
     const tenant = await createTenant(t.app);
@@ -50,7 +55,11 @@ describe('identity-provider configuration (admin API)', () => {
     const [same] = await ownerQuery('select secret_ciphertext from idp_configs where id = $1', [created.body.id]);
     expect(same.secret_ciphertext).toBe(row.secret_ciphertext);
     const newSecret = `rotated-${randomUUID()}`;
-    const updated = await t.http.patch(`/api/v1/identity-providers/${created.body.id}`).set('Authorization', admin).send({ oidc: { clientSecret: newSecret } }).expect(200);
+    const updated = await t.http
+      .patch(`/api/v1/identity-providers/${created.body.id}`)
+      .set('Authorization', admin)
+      .send({ oidc: { clientSecret: newSecret } })
+      .expect(200);
     expect(updated.body.oidc.hasClientSecret).toBe(true);
     const [rotated] = await ownerQuery('select secret_ciphertext from idp_configs where id = $1', [created.body.id]);
     expect(rotated.secret_ciphertext).not.toBe(row.secret_ciphertext);
@@ -77,7 +86,7 @@ describe('identity-provider configuration (admin API)', () => {
     await s.agent.post('/api/v1/identity-providers').set('x-csrf-token', s.csrf).send(oidcBody('x')).expect(201);
   });
 
-  it('keeps each tenant\'s providers to itself (row-level security)', async () => {
+  it("keeps each tenant's providers to itself (row-level security)", async () => {
     const a = await createTenant(t.app);
     const b = await createTenant(t.app);
     const adminA = `Bearer ${await tokenFor(t.app, a.id)}`;
@@ -98,7 +107,11 @@ describe('identity-provider configuration (admin API)', () => {
   it('explains what is wrong with a configuration, field by field', async () => {
     const tenant = await createTenant(t.app);
     const admin = `Bearer ${await tokenFor(t.app, tenant.id)}`;
-    const noSecret = await t.http.post('/api/v1/identity-providers').set('Authorization', admin).send({ ...oidcBody('x'), oidc: { issuer: 'https://x.example', clientId: 'c' } }).expect(400);
+    const noSecret = await t.http
+      .post('/api/v1/identity-providers')
+      .set('Authorization', admin)
+      .send({ ...oidcBody('x'), oidc: { issuer: 'https://x.example', clientId: 'c' } })
+      .expect(400);
     expect(noSecret.body.fields).toEqual([{ field: 'oidc.clientSecret', message: 'is required' }]);
     const badEntra = await t.http
       .post('/api/v1/identity-providers')
@@ -106,26 +119,54 @@ describe('identity-provider configuration (admin API)', () => {
       .send({ kind: 'entra', displayName: 'E', roleMapping, entra: { directoryId: 'contoso.onmicrosoft.com', clientId: 'nope', clientSecret: 's' } })
       .expect(400);
     expect(badEntra.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['entra.clientId', 'entra.directoryId']);
-    const badRole = await t.http.post('/api/v1/identity-providers').set('Authorization', admin).send({ ...oidcBody('x'), roleMapping: { claim: 'g', rules: [{ value: 'x', role: 'support_engineer' }] } }).expect(400);
+    const badRole = await t.http
+      .post('/api/v1/identity-providers')
+      .set('Authorization', admin)
+      .send({ ...oidcBody('x'), roleMapping: { claim: 'g', rules: [{ value: 'x', role: 'support_engineer' }] } })
+      .expect(400);
     expect(badRole.body.fields[0].field).toBe('roleMapping.rules.0.role');
-    const badMetadata = await t.http.post('/api/v1/identity-providers').set('Authorization', admin).send({ kind: 'saml', displayName: 'S', roleMapping, saml: { metadataXml: '<not-metadata/>' } }).expect(400);
+    const badMetadata = await t.http
+      .post('/api/v1/identity-providers')
+      .set('Authorization', admin)
+      .send({ kind: 'saml', displayName: 'S', roleMapping, saml: { metadataXml: '<not-metadata/>' } })
+      .expect(400);
     expect(badMetadata.body.fields).toEqual([{ field: 'saml.metadataXml', message: 'the metadata is not SAML 2.0 metadata (no md:EntityDescriptor)' }]);
-    const unreachable = await t.http.post('/api/v1/identity-providers').set('Authorization', admin).send({ kind: 'saml', displayName: 'S', roleMapping, saml: { metadataUrl: `${idp.base}/no-metadata-here` } }).expect(400);
-    expect(unreachable.body.fields[0]).toMatchObject({ field: 'saml.metadataUrl', message: expect.stringMatching(/could not be fetched: the server answered 404/) });
+    const unreachable = await t.http
+      .post('/api/v1/identity-providers')
+      .set('Authorization', admin)
+      .send({ kind: 'saml', displayName: 'S', roleMapping, saml: { metadataUrl: `${idp.base}/no-metadata-here` } })
+      .expect(400);
+    expect(unreachable.body.fields[0]).toMatchObject({
+      field: 'saml.metadataUrl',
+      message: expect.stringMatching(/could not be fetched: the server answered 404/),
+    });
     const wrongKind = await t.http.post('/api/v1/identity-providers').set('Authorization', admin).send(oidcBody('x')).expect(201);
-    const wrong = await t.http.patch(`/api/v1/identity-providers/${wrongKind.body.id}`).set('Authorization', admin).send({ saml: { metadataUrl: idp.metadataUrl } }).expect(400);
+    const wrong = await t.http
+      .patch(`/api/v1/identity-providers/${wrongKind.body.id}`)
+      .set('Authorization', admin)
+      .send({ saml: { metadataUrl: idp.metadataUrl } })
+      .expect(400);
     expect(wrong.body.fields).toEqual([{ field: 'saml', message: 'does not apply to this OIDC provider' }]);
   });
 
   it('accepts SAML from metadata XML or from entity ID, SSO URL and certificate, and an Entra certificate credential', async () => {
     const tenant = await createTenant(t.app);
     const admin = `Bearer ${await tokenFor(t.app, tenant.id)}`;
-    const fromXml = await t.http.post('/api/v1/identity-providers').set('Authorization', admin).send({ kind: 'saml', displayName: 'XML', roleMapping, saml: { metadataXml: idp.metadataXml() } }).expect(201);
+    const fromXml = await t.http
+      .post('/api/v1/identity-providers')
+      .set('Authorization', admin)
+      .send({ kind: 'saml', displayName: 'XML', roleMapping, saml: { metadataXml: idp.metadataXml() } })
+      .expect(201);
     expect(fromXml.body.saml).toMatchObject({ idpEntityId: idp.entityId, ssoUrl: `${idp.base}/sso`, metadataUrl: null });
     const byHand = await t.http
       .post('/api/v1/identity-providers')
       .set('Authorization', admin)
-      .send({ kind: 'saml', displayName: 'Manual', roleMapping, saml: { entityId: 'urn:acme:idp', ssoUrl: 'https://idp.acme.example/sso', certificate: idp.keys.cert } })
+      .send({
+        kind: 'saml',
+        displayName: 'Manual',
+        roleMapping,
+        saml: { entityId: 'urn:acme:idp', ssoUrl: 'https://idp.acme.example/sso', certificate: idp.keys.cert },
+      })
       .expect(201);
     expect(byHand.body.saml.certificates[0].fingerprintSha256).toMatch(/^[0-9A-F:]{95}$/);
     expect(byHand.body.serviceProvider).toEqual({
@@ -137,16 +178,31 @@ describe('identity-provider configuration (admin API)', () => {
     const entra = await t.http
       .post('/api/v1/identity-providers')
       .set('Authorization', admin)
-      .send({ kind: 'entra', displayName: 'Entra', roleMapping, entra: { directoryId: randomUUID(), clientId: randomUUID(), certificate: { certificatePem: cred.cert, privateKeyPem: cred.key } } })
+      .send({
+        kind: 'entra',
+        displayName: 'Entra',
+        roleMapping,
+        entra: { directoryId: randomUUID(), clientId: randomUUID(), certificate: { certificatePem: cred.cert, privateKeyPem: cred.key } },
+      })
       .expect(201);
-    expect(entra.body.entra).toMatchObject({ credential: 'certificate', hasCertificate: true, hasClientSecret: false, cloudInstance: 'https://login.microsoftonline.com' });
+    expect(entra.body.entra).toMatchObject({
+      credential: 'certificate',
+      hasCertificate: true,
+      hasClientSecret: false,
+      cloudInstance: 'https://login.microsoftonline.com',
+    });
     expect(entra.body.entra.certificate.thumbprintSha256).toMatch(/^[0-9A-F]{64}$/);
     expect(JSON.stringify(entra.body)).not.toContain('PRIVATE KEY');
     const other = selfSignedCertificate('other');
     const mismatch = await t.http
       .post('/api/v1/identity-providers')
       .set('Authorization', admin)
-      .send({ kind: 'entra', displayName: 'Entra', roleMapping, entra: { directoryId: randomUUID(), clientId: randomUUID(), certificate: { certificatePem: cred.cert, privateKeyPem: other.key } } })
+      .send({
+        kind: 'entra',
+        displayName: 'Entra',
+        roleMapping,
+        entra: { directoryId: randomUUID(), clientId: randomUUID(), certificate: { certificatePem: cred.cert, privateKeyPem: other.key } },
+      })
       .expect(400);
     expect(mismatch.body.fields).toEqual([{ field: 'entra.certificate.privateKeyPem', message: 'does not belong to the certificate' }]);
   });

@@ -68,6 +68,8 @@ describe('docs/sso.md: a tenant against the local OIDC provider script', () => {
     expect(idp.serviceProvider.redirectUri).toBe(`${t.base}/sso/oidc/${tenant.slug}/${idp.id}/callback`);
 
     const guest = new Browser();
-    expect(errorRedirect((await visit(guest, await oidcDanceToCallback(guest, `${t.base}${button.startUrl}`, 'guest@acme.example', 'demo'))).location).code).toBe('no_role');
+    expect(
+      errorRedirect((await visit(guest, await oidcDanceToCallback(guest, `${t.base}${button.startUrl}`, 'guest@acme.example', 'demo'))).location).code,
+    ).toBe('no_role');
   });
 });

@@ -50,7 +50,14 @@ describe('SSO with Microsoft Entra ID (msal-node against a local authority)', ()
         alice: { password: 'pw', claims: entraClaims('Alice Admin', OID.alice, { roles: ['Portal.Admin'] }) },
         bob: { password: 'pw', claims: entraClaims('Bob Viewer', OID.bob, { roles: ['Portal.Reader'] }) },
         // Same mutable email as Alice, different object id: the "nOAuth" takeover attempt.
-        mallory: { password: 'pw', claims: entraClaims('Alice Admin', OID.mallory, { roles: ['Portal.Reader'], email: 'alice@contoso.example', preferred_username: 'alice@contoso.example' }) },
+        mallory: {
+          password: 'pw',
+          claims: entraClaims('Alice Admin', OID.mallory, {
+            roles: ['Portal.Reader'],
+            email: 'alice@contoso.example',
+            preferred_username: 'alice@contoso.example',
+          }),
+        },
       },
       claims: { openid: ['sub', 'tid', 'oid', 'ver', 'roles'], email: ['email'], profile: ['name', 'preferred_username'] },
     });
@@ -68,7 +75,14 @@ describe('SSO with Microsoft Entra ID (msal-node against a local authority)', ()
     const idp = await createIdp(t.app, admin, {
       kind: 'entra',
       displayName: 'Contoso (Microsoft Entra ID)',
-      roleMapping: { claim: 'roles', rules: [{ value: 'Portal.Admin', role: 'customer_admin' }, { value: 'Portal.Reader', role: 'customer_viewer' }], defaultRole: null },
+      roleMapping: {
+        claim: 'roles',
+        rules: [
+          { value: 'Portal.Admin', role: 'customer_admin' },
+          { value: 'Portal.Reader', role: 'customer_viewer' },
+        ],
+        defaultRole: null,
+      },
       entra: { directoryId: DIRECTORY, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, cloudInstance: `https://127.0.0.1:${op.port}` },
     });
     return { tenant, admin, idp, start: `${t.base}${idp.startUrl}` };
@@ -129,7 +143,12 @@ describe('SSO with Microsoft Entra ID (msal-node against a local authority)', ()
     it('explains missing admin consent (AADSTS65001) and what the admin does', async () => {
       const { tenant, start } = await tenantWithEntra();
       const since = await lastEventId();
-      await op.tamper({ authorizeError: { error: 'consent_required', error_description: 'AADSTS65001: The user or administrator has not consented to use the application with ID.' } });
+      await op.tamper({
+        authorizeError: {
+          error: 'consent_required',
+          error_description: 'AADSTS65001: The user or administrator has not consented to use the application with ID.',
+        },
+      });
       const b = browser();
       const started = await b.get(start);
       const { next } = await b.follow(started, (u) => u.pathname.endsWith('/callback'));
@@ -141,7 +160,7 @@ describe('SSO with Microsoft Entra ID (msal-node against a local authority)', ()
       expect((await failedEvent(tenant.id, since)).details).toMatchObject({ code: 'consent_missing', aadsts: '65001', providerError: 'consent_required' });
     });
 
-    it('refuses an expired ID token (validated on the portal\'s clock)', async () => {
+    it("refuses an expired ID token (validated on the portal's clock)", async () => {
       const { tenant, start } = await tenantWithEntra();
       const since = await lastEventId();
       const b = browser();

@@ -17,7 +17,14 @@ const ACCOUNTS = {
   carla: { password: 'pw', claims: { email: 'carla@claresia.example', email_verified: true, name: 'Carla CSM', groups: ['csm'] } },
 };
 
-const roleMapping = { claim: 'groups', rules: [{ value: 'portal-admins', role: 'customer_admin' }, { value: 'portal-users', role: 'customer_viewer' }], defaultRole: null };
+const roleMapping = {
+  claim: 'groups',
+  rules: [
+    { value: 'portal-admins', role: 'customer_admin' },
+    { value: 'portal-users', role: 'customer_viewer' },
+  ],
+  defaultRole: null,
+};
 
 describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', () => {
   let t: SsoTestApp;
@@ -40,7 +47,14 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
         id: 'claresia',
         kind: 'oidc',
         displayName: 'Claresia staff SSO',
-        roleMapping: { claim: 'groups', rules: [{ value: 'support', role: 'support_engineer' }, { value: 'csm', role: 'csm' }], defaultRole: null },
+        roleMapping: {
+          claim: 'groups',
+          rules: [
+            { value: 'support', role: 'support_engineer' },
+            { value: 'csm', role: 'csm' },
+          ],
+          defaultRole: null,
+        },
         oidc: { issuer: op.issuer, clientId: STAFF_CLIENT_ID, clientSecret: 'staff-secret' },
       },
     ];
@@ -113,6 +127,27 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
     expect(me2.principal.id).toBe(me1.principal.id);
     const events = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in' });
     expect(events.map((e) => e.details.account)).toEqual(['created', 'returning']);
+  });
+
+  it('never lets a second provider of the tenant reach an account another provider created, even asserting the same subject', async () => {
+    const { tenant, admin, start } = await tenantWithOidc();
+    const first = new Browser();
+    await visit(first, await oidcDanceToCallback(first, start, 'alice'));
+    const owner = JSON.parse((await first.get(`${t.base}/api/v1/me`)).body).principal.id;
+    // Same issuer, same client, so the same issuer-qualified subject: a look-alike provider a tenant admin added.
+    const lookAlike = await createIdp(t.app, admin, {
+      kind: 'oidc',
+      displayName: 'Okta (copy)',
+      roleMapping,
+      oidc: { issuer: op.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    });
+    const since = await lastEventId();
+    const b = new Browser();
+    const { location } = await visit(b, await oidcDanceToCallback(b, `${t.base}${lookAlike.startUrl}`, 'alice'));
+    expect(errorRedirect(location).code).toBe('account_conflict');
+    expect((await failedEvent(tenant.id, since)).details.code).toBe('account_conflict');
+    const [row] = await ownerQuery('select idp_config_id from users where id = $1', [owner]);
+    expect(row.idp_config_id).not.toBe(lookAlike.id);
   });
 
   it('refuses a user whose groups map to no role, and says so', async () => {
@@ -209,7 +244,7 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
       expect((await b.get(`${t.base}/api/v1/me`)).status).toBe(401);
     });
 
-    it('refuses a valid sign-in at tenant A\'s provider carried to tenant B', async () => {
+    it("refuses a valid sign-in at tenant A's provider carried to tenant B", async () => {
       const a = await tenantWithOidc();
       const bTenant = await tenantWithOidc();
       const since = await lastEventId();
@@ -224,10 +259,14 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
       expect(errorRedirect((await visit(browser, callbackA)).location).code).toBe('state_mismatch');
     });
 
-    it('keeps a session from tenant A\'s provider inside tenant A', async () => {
+    it("keeps a session from tenant A's provider inside tenant A", async () => {
       const a = await tenantWithOidc();
       const other = await createTenant(t.app);
-      await t.http.post('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(t.app, other.id)}`).send(validIntake({ title: 'B only' })).expect(201);
+      await t.http
+        .post('/api/v1/incidents')
+        .set('Authorization', `Bearer ${await tokenFor(t.app, other.id)}`)
+        .send(validIntake({ title: 'B only' }))
+        .expect(201);
       const b = new Browser();
       await visit(b, await oidcDanceToCallback(b, a.start, 'alice'));
       const list = JSON.parse((await b.get(`${t.base}/api/v1/incidents`)).body);
@@ -244,22 +283,32 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
     expect(errorRedirect((await visit(b, start)).location).code).toBe('unknown_provider');
     expect((await failedEvent(tenant.id, since)).details.reason).toMatch(/disabled/);
     expect((await t.http.get(`/auth/tenants/${tenant.slug}`)).body.providers).toEqual([]);
-    expect(errorRedirect((await visit(b, `${t.base}/sso/oidc/no-such-tenant/${idp.id}/start`)).location)).toMatchObject({ code: 'unknown_provider', tenant: null });
+    expect(errorRedirect((await visit(b, `${t.base}/sso/oidc/no-such-tenant/${idp.id}/start`)).location)).toMatchObject({
+      code: 'unknown_provider',
+      tenant: null,
+    });
   });
 
   it('names an unreachable provider precisely', async () => {
     const tenant = await createTenant(t.app);
     const admin = await tokenFor(t.app, tenant.id);
     const dead = await freePort();
-    const idp = await createIdp(t.app, admin, { kind: 'oidc', displayName: 'Down', roleMapping, oidc: { issuer: `http://127.0.0.1:${dead}/`, clientId: 'x', clientSecret: 'y' } });
+    const idp = await createIdp(t.app, admin, {
+      kind: 'oidc',
+      displayName: 'Down',
+      roleMapping,
+      oidc: { issuer: `http://127.0.0.1:${dead}/`, clientId: 'x', clientSecret: 'y' },
+    });
     const b = new Browser();
     expect(errorRedirect((await visit(b, `${t.base}${idp.startUrl}`)).location).code).toBe('idp_unreachable');
   });
 
-  describe('vendor staff, through the vendor\'s own provider', () => {
+  describe("vendor staff, through the vendor's own provider", () => {
     it('lists the staff providers and signs a support engineer in with reach over every tenant', async () => {
       const providers = await t.http.get('/sso/staff/providers').expect(200);
-      expect(providers.body.providers).toEqual([{ id: 'claresia', kind: 'oidc', displayName: 'Claresia staff SSO', startUrl: '/sso/oidc/_staff/claresia/start' }]);
+      expect(providers.body.providers).toEqual([
+        { id: 'claresia', kind: 'oidc', displayName: 'Claresia staff SSO', startUrl: '/sso/oidc/_staff/claresia/start' },
+      ]);
       const tenant = await createTenant(t.app);
       const b = new Browser();
       const { location } = await visit(b, await oidcDanceToCallback(b, `${t.base}/sso/oidc/_staff/claresia/start`, 'sam'));
@@ -285,6 +334,9 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
 
   it('keeps API tokens working beside SSO', async () => {
     const { tenant } = await tenantWithOidc();
-    await t.http.get('/api/v1/incidents').set('Authorization', `Bearer ${await tokenFor(t.app, tenant.id, 'customer_viewer')}`).expect(200);
+    await t.http
+      .get('/api/v1/incidents')
+      .set('Authorization', `Bearer ${await tokenFor(t.app, tenant.id, 'customer_viewer')}`)
+      .expect(200);
   });
 });

@@ -1,11 +1,18 @@
 import { createTenant, tokenFor } from './support/test-app';
 import { Browser, parseForm } from './sso/browser';
-import { createIdp, visit } from './sso/flows';
+import { createIdp } from './sso/flows';
 import { errorRedirect, governanceEvents, lastEventId, ownerQuery, SsoTestApp, startSsoApp } from './sso/harness';
 import { selfSignedCertificate } from './sso/pki';
 import { AuthnRequestSeen, RegisteredSp, signAssertion, TestSamlIdp } from './sso/saml-idp';
 
-const roleMapping = { claim: 'groups', rules: [{ value: 'portal-admins', role: 'customer_admin' }, { value: 'portal-users', role: 'customer_viewer' }], defaultRole: null };
+const roleMapping = {
+  claim: 'groups',
+  rules: [
+    { value: 'portal-admins', role: 'customer_admin' },
+    { value: 'portal-users', role: 'customer_viewer' },
+  ],
+  defaultRole: null,
+};
 const ALICE = { nameId: 'alice-7f3a', attributes: { email: 'alice@acme.example', displayName: 'Alice Admin', groups: ['portal-admins'] } };
 const EVE = { nameId: 'eve-0001', attributes: { email: 'eve@acme.example', displayName: 'Eve', groups: ['portal-admins'] } };
 
@@ -95,7 +102,10 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
   });
 
   describe('attacks, each refused and recorded in the governance trail', () => {
-    async function refused(build: (ctx: { sp: RegisteredSp; request: AuthnRequestSeen }) => { response: string; relayState?: string | null; acsUrl?: string }, code: string) {
+    async function refused(
+      build: (ctx: { sp: RegisteredSp; request: AuthnRequestSeen }) => { response: string; relayState?: string | null; acsUrl?: string },
+      code: string,
+    ) {
       const { tenant, sp, start } = await tenantWithSaml();
       const since = await lastEventId();
       const b = new Browser();
@@ -115,7 +125,10 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
 
     it('refuses an assertion signed by another key', async () => {
       const forger = selfSignedCertificate('test-saml-idp');
-      await refused(({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, signingKey: forger }) }), 'signature_invalid');
+      await refused(
+        ({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, signingKey: forger }) }),
+        'signature_invalid',
+      );
     });
 
     it('refuses XML signature wrapping: a second, unsigned assertion beside the signed one', async () => {
@@ -139,11 +152,17 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
     });
 
     it('refuses an assertion for another audience', async () => {
-      await refused(({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, audience: 'https://other-sp.example/metadata' }) }), 'audience_mismatch');
+      await refused(
+        ({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, audience: 'https://other-sp.example/metadata' }) }),
+        'audience_mismatch',
+      );
     });
 
     it('refuses an expired assertion (beyond the bounded clock skew)', async () => {
-      await refused(({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, issuedAt: new Date(Date.now() - 15 * 60_000) }) }), 'response_expired');
+      await refused(
+        ({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, issuedAt: new Date(Date.now() - 15 * 60_000) }) }),
+        'response_expired',
+      );
     });
 
     it('refuses an unsolicited response (no InResponseTo: IdP-initiated or forged)', async () => {
@@ -155,20 +174,35 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
     });
 
     it('refuses a response addressed to another ACS (Destination), which node-saml does not check', async () => {
-      await refused(({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, destination: 'https://other-sp.example/acs' }) }), 'destination_mismatch');
+      await refused(
+        ({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, destination: 'https://other-sp.example/acs' }) }),
+        'destination_mismatch',
+      );
     });
 
     it('refuses an assertion confirmed for another recipient (SubjectConfirmationData Recipient)', async () => {
-      const e = await refused(({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, recipient: 'https://other-sp.example/acs' }) }), 'destination_mismatch');
+      const e = await refused(
+        ({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, recipient: 'https://other-sp.example/acs' }) }),
+        'destination_mismatch',
+      );
       expect(e.details.reason).toMatch(/Recipient/);
     });
 
     it('refuses an assertion from another issuer signed with the trusted key', async () => {
-      await refused(({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, issuer: 'https://someone-else.example/idp' }) }), 'issuer_mismatch');
+      await refused(
+        ({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id, issuer: 'https://someone-else.example/idp' }) }),
+        'issuer_mismatch',
+      );
     });
 
     it('refuses a response whose RelayState is not the sign-in it answers', async () => {
-      await refused(({ sp, request }) => ({ response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id }), relayState: 'someone-elses-flow-id-0123456789abcdef' }), 'state_mismatch');
+      await refused(
+        ({ sp, request }) => ({
+          response: idp.buildResponse({ sp, user: ALICE, inResponseTo: request.id }),
+          relayState: 'someone-elses-flow-id-0123456789abcdef',
+        }),
+        'state_mismatch',
+      );
     });
 
     it('refuses a replayed response (the same InResponseTo twice)', async () => {
@@ -189,7 +223,9 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
       const b = new Browser();
       const { request } = await beginAtPortal(b, start);
       // Re-sign an assertion whose confirmation data omits InResponseTo: node-saml then keeps the request id cached.
-      const unsigned = idp.responseXml({ sp, user: ALICE, inResponseTo: request.id, sign: 'none' }).replace(/(<saml:SubjectConfirmationData) InResponseTo="[^"]*"/, '$1');
+      const unsigned = idp
+        .responseXml({ sp, user: ALICE, inResponseTo: request.id, sign: 'none' })
+        .replace(/(<saml:SubjectConfirmationData) InResponseTo="[^"]*"/, '$1');
       const response = Buffer.from(signAssertion(unsigned, idp.keys)).toString('base64');
       expect((await postToAcs(b, sp.acsUrl, response, request.relayState)).pathname).toBe('/');
       const since = await lastEventId();
@@ -197,16 +233,21 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
       expect(await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since })).toHaveLength(1);
     });
 
-    it('refuses a valid sign-in at tenant A\'s IdP posted to tenant B', async () => {
+    it("refuses a valid sign-in at tenant A's IdP posted to tenant B", async () => {
       const a = await tenantWithSaml();
       const bTenant = await tenantWithSaml(); // B trusts the very same IdP
       const since = await lastEventId();
       const b = new Browser();
       const { request } = await beginAtPortal(b, a.start);
       const forA = idp.buildResponse({ sp: a.sp, user: ALICE, inResponseTo: request.id });
-      expect(errorRedirect(await postToAcs(b, bTenant.sp.acsUrl, forA, request.relayState))).toMatchObject({ code: 'destination_mismatch', tenant: bTenant.tenant.slug });
+      expect(errorRedirect(await postToAcs(b, bTenant.sp.acsUrl, forA, request.relayState))).toMatchObject({
+        code: 'destination_mismatch',
+        tenant: bTenant.tenant.slug,
+      });
       // Even with the unsigned Destination rewritten to B's ACS, the signed audience and the request id are A's.
-      const rewritten = Buffer.from(Buffer.from(forA, 'base64').toString('utf8').replace(`Destination="${a.sp.acsUrl}"`, `Destination="${bTenant.sp.acsUrl}"`)).toString('base64');
+      const rewritten = Buffer.from(
+        Buffer.from(forA, 'base64').toString('utf8').replace(`Destination="${a.sp.acsUrl}"`, `Destination="${bTenant.sp.acsUrl}"`),
+      ).toString('base64');
       expect(errorRedirect(await postToAcs(b, bTenant.sp.acsUrl, rewritten, request.relayState)).code).toMatch(/flow_expired|audience_mismatch/);
       expect(await governanceEvents({ tenantId: bTenant.tenant.id, action: 'auth.sign_in_failed', since })).toHaveLength(2);
       expect((await b.get(`${t.base}/api/v1/me`)).status).toBe(401);

@@ -9,11 +9,23 @@ const dataDir = mkdtempSync(join(tmpdir(), 'portal-smoke-'));
 // As root, embedded PostgreSQL runs as the 'postgres' user, which must be able to enter the folder.
 chmodSync(dataDir, 0o755);
 const port = 3900 + Math.floor(Math.random() * 90);
-const env = { ...process.env, PORT: String(port), EMBEDDED_PG_DIR: join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(55400 + Math.floor(Math.random() * 90)), SECRET_KEY_FILE: join(dataDir, 'key'), LOG_LEVEL: 'warn', EVIDENCE_DIR: join(dataDir, 'evidence') };
+const env = {
+  ...process.env,
+  PORT: String(port),
+  EMBEDDED_PG_DIR: join(dataDir, 'pg'),
+  EMBEDDED_PG_PORT: String(55400 + Math.floor(Math.random() * 90)),
+  SECRET_KEY_FILE: join(dataDir, 'key'),
+  LOG_LEVEL: 'warn',
+  EVIDENCE_DIR: join(dataDir, 'evidence'),
+};
 delete env.DATABASE_URL;
 const child = spawn(process.execPath, ['dist/apps/portal-api/src/main.js', '--demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
-const fail = (m) => { console.error(`[smoke] FAILED: ${m}\n${out}`); child.kill('SIGTERM'); process.exitCode = 1; };
+const fail = (m) => {
+  console.error(`[smoke] FAILED: ${m}\n${out}`);
+  child.kill('SIGTERM');
+  process.exitCode = 1;
+};
 const timer = setTimeout(() => fail('portal not ready within 120 s'), 120_000);
 child.stdout.on('data', async (d) => {
   out += d;
@@ -26,7 +38,19 @@ child.stdout.on('data', async (d) => {
     const res = await fetch(`${base}/api/v1/incidents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Smoke: SSO down', severity: 'sev1', services: ['Identity'], regions: ['eu-south-1'], impactedUsers: 10, firstNoticedAt: new Date().toISOString(), firstNoticedTimezone: 'America/New_York', symptoms: 'nobody can sign in', recentChanges: { kinds: [] }, reproductionConfirmed: true, plane: 'control_plane' }),
+      body: JSON.stringify({
+        title: 'Smoke: SSO down',
+        severity: 'sev1',
+        services: ['Identity'],
+        regions: ['eu-south-1'],
+        impactedUsers: 10,
+        firstNoticedAt: new Date().toISOString(),
+        firstNoticedTimezone: 'America/New_York',
+        symptoms: 'nobody can sign in',
+        recentChanges: { kinds: [] },
+        reproductionConfirmed: true,
+        plane: 'control_plane',
+      }),
     });
     const body = await res.json();
     if (res.status !== 201) return fail(`declare answered ${res.status} ${JSON.stringify(body)}`);
@@ -43,4 +67,10 @@ child.stdout.on('data', async (d) => {
     fail(e.stack);
   }
 });
-child.on('exit', () => { try { rmSync(dataDir, { recursive: true, force: true }); } catch {} });
+child.on('exit', () => {
+  try {
+    rmSync(dataDir, { recursive: true, force: true });
+  } catch {
+    // best effort: an exit handler has nobody to report to
+  }
+});

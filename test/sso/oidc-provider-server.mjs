@@ -134,7 +134,7 @@ server.on('request', async (req, res) => {
       const origWrite = res.write.bind(res);
       const origEnd = res.end.bind(res);
       res.write = (c) => (chunks.push(Buffer.from(c)), true);
-      res.end = (c, ...rest) => {
+      res.end = (c) => {
         if (c && typeof c !== 'function') chunks.push(Buffer.from(c));
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
         (body.id_token ? tamperIdToken(body.id_token, t).then((tok) => (body.id_token = tok)) : Promise.resolve()).then(() => {

@@ -34,7 +34,9 @@ export interface OidcProviderHandle {
 
 /** Starts test/sso/oidc-provider-server.mjs (oidc-provider is an ES module: its own process). */
 export async function startOidcProvider(opts: OidcProviderOptions): Promise<OidcProviderHandle> {
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oidc-provider-server.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oidc-provider-server.mjs'), JSON.stringify(opts)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const ready = await new Promise<{ issuer: string; port: number }>((resolve, reject) => {
@@ -53,10 +55,14 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
       new Promise<void>((resolve, reject) => {
         const body = JSON.stringify(t);
         const lib = opts.https ? https : http;
-        const req = lib.request(`${base}/__control/tamper`, { method: 'POST', ca: opts.https?.cert, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`tamper: ${res.statusCode}`))));
-        });
+        const req = lib.request(
+          `${base}/__control/tamper`,
+          { method: 'POST', ca: opts.https?.cert, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`tamper: ${res.statusCode}`))));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       }),

@@ -93,7 +93,7 @@ export class TestSamlIdp {
     const res = await fetch(metadataUrl);
     if (!res.ok) throw new Error(`SP metadata ${metadataUrl}: ${res.status}`);
     const doc = new DOMParser().parseFromString(await res.text(), 'text/xml');
-    const ed = doc.documentElement!;
+    const ed = doc.documentElement;
     const acs = ed.getElementsByTagNameNS(MD, 'AssertionConsumerService')[0];
     const spsso = ed.getElementsByTagNameNS(MD, 'SPSSODescriptor')[0];
     if (spsso.getAttribute('WantAssertionsSigned') !== 'true') throw new Error('SP metadata does not ask for signed assertions');
@@ -105,9 +105,14 @@ export class TestSamlIdp {
   /** Reads the AuthnRequest a browser carries to /sso (HTTP-Redirect binding: deflated, base64). */
   readAuthnRequest(location: URL): AuthnRequestSeen {
     const xml = inflateRawSync(Buffer.from(location.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
-    const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement!;
+    const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement;
     const issuer = root.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Issuer')[0]?.textContent ?? '';
-    return { id: root.getAttribute('ID')!, issuer, acsUrl: root.getAttribute('AssertionConsumerServiceURL'), relayState: location.searchParams.get('RelayState') };
+    return {
+      id: root.getAttribute('ID')!,
+      issuer,
+      acsUrl: root.getAttribute('AssertionConsumerServiceURL'),
+      relayState: location.searchParams.get('RelayState'),
+    };
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -146,7 +151,10 @@ export class TestSamlIdp {
     const irt = o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : '';
     const destination = o.destination === null ? '' : ` Destination="${esc(o.destination ?? o.sp.acsUrl)}"`;
     const attrs = Object.entries(o.user.attributes)
-      .map(([name, v]) => `<saml:Attribute Name="${esc(name)}">${(Array.isArray(v) ? v : [v]).map((x) => `<saml:AttributeValue>${esc(x)}</saml:AttributeValue>`).join('')}</saml:Attribute>`)
+      .map(
+        ([name, v]) =>
+          `<saml:Attribute Name="${esc(name)}">${(Array.isArray(v) ? v : [v]).map((x) => `<saml:AttributeValue>${esc(x)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
+      )
       .join('');
     const assertionId = `_a${randomBytes(16).toString('hex')}`;
     const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(0)}"${destination}${irt}><saml:Issuer>${issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="${assertionId}" Version="2.0" IssueInstant="${iso(0)}"><saml:Issuer>${issuer}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${esc(o.user.nameId)}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${irt} NotOnOrAfter="${iso(5 * 60_000)}" Recipient="${esc(o.recipient ?? o.sp.acsUrl)}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(-60_000)}" NotOnOrAfter="${iso(5 * 60_000)}"><saml:AudienceRestriction><saml:Audience>${esc(o.audience ?? o.sp.entityId)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(0)}" SessionIndex="_s${randomBytes(8).toString('hex')}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement>${attrs}</saml:AttributeStatement></saml:Assertion></samlp:Response>`;

@@ -11,10 +11,12 @@ import { runMigrations } from '../../apps/portal-api/src/database/database';
 export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   if (process.env.TEST_DATABASE === 'embedded') {
-    const child = spawn(process.execPath, [join(__dirname, 'embedded-pg-server.mjs'), process.env.TEST_EMBEDDED_PORT ?? '54339'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(__dirname, 'embedded-pg-server.mjs'), process.env.TEST_EMBEDDED_PORT ?? '54339'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     serverUrl = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (d) => {
+      child.stdout.on('data', (d) => {
         out += d;
         const m = /READY (\S+)/.exec(out);
         if (m) resolve(m[1]);

@@ -52,7 +52,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; now?: 
   return { app, http: request(app.getHttpServer()), clock, config, close: () => app.close() };
 }
 
-export async function createTenant(app: INestApplication, over: Partial<{ mode: ServiceMode; timezone: string; calendar: BusinessCalendar; slug: string }> = {}): Promise<Tenant> {
+export async function createTenant(
+  app: INestApplication,
+  over: Partial<{ mode: ServiceMode; timezone: string; calendar: BusinessCalendar; slug: string }> = {},
+): Promise<Tenant> {
   const tz = over.timezone ?? 'Europe/Rome';
   const slug = over.slug ?? `t-${randomUUID().slice(0, 8)}`;
   return app.get(TenantOnboardingService).provision({
@@ -75,7 +78,9 @@ export async function tokenFor(app: INestApplication, tenantId: string, role: Te
 /** A signed-in browser-like agent (cookie jar) through the development sign-in. */
 export async function signIn(t: TestApp, body: { role: string; email?: string; tenant?: string }) {
   const agent = request.agent(t.app.getHttpServer());
-  const res = await agent.post('/auth/dev/login').send({ email: body.email ?? `${body.role}-${randomUUID().slice(0, 6)}@example.com`, role: body.role, ...(body.tenant ? { tenant: body.tenant } : {}) });
+  const res = await agent
+    .post('/auth/dev/login')
+    .send({ email: body.email ?? `${body.role}-${randomUUID().slice(0, 6)}@example.com`, role: body.role, ...(body.tenant ? { tenant: body.tenant } : {}) });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { agent, csrf: res.body.csrfToken as string, principal: res.body.principal };
 }

@@ -31,7 +31,10 @@ describe('CSM vendor view', { timeout: 120_000 }, () => {
     await rows.first().waitFor();
     const texts = await rows.allTextContents();
     assert.ok(texts.length > 0);
-    assert.ok(texts.every((t) => /Acme Manufacturing/.test(t)), `only Acme (the CSM's tenant): ${texts.join(' | ')}`);
+    assert.ok(
+      texts.every((t) => /Acme Manufacturing/.test(t)),
+      `only Acme (the CSM's tenant): ${texts.join(' | ')}`,
+    );
     await settle(page);
     await expectAccessible(page, 'vendor view (CSM)');
 

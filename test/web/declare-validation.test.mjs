@@ -23,7 +23,7 @@ describe('declare form validation', { timeout: 120_000 }, () => {
       const input = [...document.querySelectorAll('input, textarea, [role="radiogroup"], [role="group"]')].find((el) => {
         const ids = (el.getAttribute('aria-labelledby') ?? '').split(' ');
         const byId = ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
-        const byFor = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '' : '';
+        const byFor = el.id ? (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '') : '';
         return (byFor || byId).replace('*', '').trim() === l;
       });
       if (!input) return `no field labelled ${l}`;
@@ -73,7 +73,12 @@ describe('declare form validation', { timeout: 120_000 }, () => {
         ? route.fulfill({
             status: 400,
             contentType: 'application/json',
-            body: JSON.stringify({ error: 'validation_failed', message: 'the request has invalid fields', fields: [{ field: 'regions.0', message: 'is not a region of this tenant (eu-south-1)' }], correlationId: 'test-correlation' }),
+            body: JSON.stringify({
+              error: 'validation_failed',
+              message: 'the request has invalid fields',
+              fields: [{ field: 'regions.0', message: 'is not a region of this tenant (eu-south-1)' }],
+              correlationId: 'test-correlation',
+            }),
           })
         : route.continue(),
     );
@@ -83,6 +88,9 @@ describe('declare form validation', { timeout: 120_000 }, () => {
     assert.match(new URL(page.url()).pathname, /\/incidents\/new$/, 'the form stays, with what was typed');
     assert.equal(await page.getByLabel('Impacted users').inputValue(), '12');
     await page.unroute('**/api/v1/incidents');
-    assert.deepEqual(page.problems.filter((p) => !/400/.test(p)), []);
+    assert.deepEqual(
+      page.problems.filter((p) => !/400/.test(p)),
+      [],
+    );
   });
 });

@@ -17,7 +17,15 @@ export async function launch() {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     // Root in a closed network: no sandbox, nothing phoning home.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -65,8 +73,18 @@ export async function pickOption(page, input, label) {
 export async function expectAccessible(page, name) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = (vs) => vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
-  if (result.violations.length) process.stdout.write(`axe ${name}: ${result.violations.length} violation(s) (${bad.length} serious/critical)\n  ${summary(result.violations)}\n`);
+  const summary = (vs) =>
+    vs
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes
+            .slice(0, 5)
+            .map((n) => n.target.join(' '))
+            .join('\n    ')}`,
+      )
+      .join('\n  ');
+  if (result.violations.length)
+    process.stdout.write(`axe ${name}: ${result.violations.length} violation(s) (${bad.length} serious/critical)\n  ${summary(result.violations)}\n`);
   else process.stdout.write(`axe ${name}: no violations\n`);
   assert.equal(bad.length, 0, `axe found serious/critical violations on ${name}:\n  ${summary(bad)}`);
   return result.violations;
@@ -101,7 +119,11 @@ export async function settle(page) {
 export async function declareViaApi(page, body) {
   return page.evaluate(async (b) => {
     const csrf = decodeURIComponent((document.cookie.split('; ').find((c) => c.startsWith('portal_csrf=')) ?? '').split('=')[1] ?? '');
-    const res = await fetch('/api/v1/incidents', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(b) });
+    const res = await fetch('/api/v1/incidents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify(b),
+    });
     return { status: res.status, body: await res.json() };
   }, body);
 }

@@ -1,17 +1,7 @@
 // The outage path end to end: a Mode C customer admin declares a Sev 1 through the form and watches
 // the 15-minute response clock count down; a support engineer acknowledges, posts an update, resolves.
 import { after, before, describe, test } from 'node:test';
-import {
-  assert,
-  expectAccessible,
-  launch,
-  newPage,
-  pickOption,
-  screenshot,
-  settle,
-  signInCustomer,
-  signInStaff,
-} from './helpers.mjs';
+import { assert, expectAccessible, launch, newPage, pickOption, screenshot, settle, signInCustomer, signInStaff } from './helpers.mjs';
 
 const TITLE = `Hub writes failing for all users ${Date.now().toString(36)}`;
 
@@ -139,7 +129,11 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     assert.match(await row.textContent(), new RegExp(TITLE));
     assert.match(await row.textContent(), /Sev 1/i);
     const urgencies = await customer.locator('[data-testid="incident-row"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-urgency'))));
-    assert.deepEqual([...urgencies].sort((a, b) => a - b), urgencies, 'rows are sorted by the most urgent clock');
+    assert.deepEqual(
+      [...urgencies].sort((a, b) => a - b),
+      urgencies,
+      'rows are sorted by the most urgent clock',
+    );
     assert.equal(await row.getByTestId('clock-initial_response').getAttribute('data-tone'), 'running');
 
     await settle(customer);
@@ -155,9 +149,16 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     await row.waitFor();
     assert.match(await row.textContent(), /Globex \(BYOC\)/, 'tenant column');
     const urgencies = await support.locator('[data-testid="incident-row"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-urgency'))));
-    assert.deepEqual([...urgencies].sort((a, b) => a - b), urgencies, 'most urgent first');
+    assert.deepEqual(
+      [...urgencies].sort((a, b) => a - b),
+      urgencies,
+      'most urgent first',
+    );
     const tenants = await support.locator('[data-testid="incident-row"]').allTextContents();
-    assert.ok(tenants.some((t) => /Acme Manufacturing/.test(t)), 'incidents of the other tenant are there too');
+    assert.ok(
+      tenants.some((t) => /Acme Manufacturing/.test(t)),
+      'incidents of the other tenant are there too',
+    );
     await settle(support);
     await expectAccessible(support, 'vendor view');
     await screenshot(support, 'vendor');
@@ -185,7 +186,6 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     await settle(support);
     await expectAccessible(support, 'incident (support engineer view)');
     await screenshot(support, 'incident-support');
-
   });
 
   test('waiting on the customer pauses restoration; the customer’s reply resumes it', async () => {

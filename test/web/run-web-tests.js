@@ -102,13 +102,18 @@ async function main() {
     say('the portal is not built: run `npm run build` first');
     return 1;
   }
-  const files = (process.argv.slice(2).length ? process.argv.slice(2) : readdirSync(__dirname).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join('test/web', f)));
+  const files = process.argv.slice(2).length
+    ? process.argv.slice(2)
+    : readdirSync(__dirname)
+        .filter((f) => f.endsWith('.test.mjs'))
+        .sort()
+        .map((f) => join('test/web', f));
   const suffix = randomBytes(5).toString('hex');
   const dbName = `portal_web_${suffix}`;
   const tmp = mkdtempSync(join(tmpdir(), 'portal-web-'));
   mkdirSync(join(root, 'test-artifacts/screenshots'), { recursive: true });
   let portal;
-  let code = 1;
+  let code;
   // Interrupted (Ctrl-C, CI cancel): still stop the portal and drop the database.
   let interrupted = false;
   const onSignal = (sig) => {
@@ -156,7 +161,10 @@ async function main() {
   return code;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  say(`FAILED: ${e && e.stack ? e.stack : e}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    say(`FAILED: ${e && e.stack ? e.stack : e}`);
+    process.exit(1);
+  },
+);

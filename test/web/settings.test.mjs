@@ -65,7 +65,8 @@ describe('settings: incident contacts and API tokens', { timeout: 180_000 }, () 
     await screenshot(page, 'settings');
 
     // The token works against the API until it is revoked.
-    const use = (t) => page.evaluate(async (tok) => (await fetch('/api/v1/incidents?limit=1', { headers: { authorization: `Bearer ${tok}` }, credentials: 'omit' })).status, t);
+    const use = (t) =>
+      page.evaluate(async (tok) => (await fetch('/api/v1/incidents?limit=1', { headers: { authorization: `Bearer ${tok}` }, credentials: 'omit' })).status, t);
     assert.equal(await use(value), 200);
 
     await row.getByRole('button', { name: `Revoke token ${tokenName}` }).click();

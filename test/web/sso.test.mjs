@@ -93,7 +93,10 @@ describe('single sign-on through a real OpenID Provider', { timeout: 240_000 }, 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.pathname === '/sign-in/error');
     await page.getByText('Your account has no role in the portal').waitFor();
-    await page.getByText(/Role mapping/).first().waitFor();
+    await page
+      .getByText(/Role mapping/)
+      .first()
+      .waitFor();
     const cid = new URL(page.url()).searchParams.get('cid');
     assert.ok(cid && (await page.getByText(cid).count()) > 0, 'the correlation id is shown');
     await settle(page);

@@ -9,7 +9,7 @@ import { TenantContext } from '@portal/tenancy';
 import { AuthHttpModule, AuthModule, AuthWorkerModule } from './auth/auth.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { ConfigModule, PORTAL_RUNTIME_OPTIONS, PortalRuntimeOptions } from './config/config.module';
-import type { PortalConfig, PortalRole } from './config/portal-config';
+import type { PortalRole } from './config/portal-config';
 import { CoreModule } from './core.module';
 import { PORTAL_DATA_SOURCE } from './database/db.service';
 import { EvidenceHttpModule, EvidenceModule, EvidenceWorkerModule } from './evidence/evidence.module';
@@ -43,7 +43,9 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
   const http = role === 'api' || role === 'all';
   const worker = role === 'worker' || role === 'all';
   const domain = role === 'data-plane' ? [] : [TenantsModule, AuthModule, IncidentsModule, EvidenceModule, SsoModule];
-  const httpModules = http ? [TenantsHttpModule, AuthHttpModule.forRoot({ devLogin }), IncidentsHttpModule, EvidenceHttpModule, SsoHttpModule, GovernanceHttpModule] : [];
+  const httpModules = http
+    ? [TenantsHttpModule, AuthHttpModule.forRoot({ devLogin }), IncidentsHttpModule, EvidenceHttpModule, SsoHttpModule, GovernanceHttpModule]
+    : [];
   const workerModules = worker ? [QueueWorkerModule, IncidentsWorkerModule, EvidenceWorkerModule, AuthWorkerModule] : [];
   return { http, worker, domain, httpModules, workerModules };
 }
@@ -61,7 +63,13 @@ const moduleType = (m: Type | DynamicModule): Type => ('module' in m ? m.module 
 export class PortalModule {
   static forRoot(opts: PortalModuleOptions): DynamicModule {
     const { config, appDatabaseUrl } = opts;
-    return PortalModule.compose({ provide: PORTAL_RUNTIME_OPTIONS, useValue: { config, appDatabaseUrl } }, [], opts.role ?? config.role, config.devLogin, opts.pathPrefix);
+    return PortalModule.compose(
+      { provide: PORTAL_RUNTIME_OPTIONS, useValue: { config, appDatabaseUrl } },
+      [],
+      opts.role ?? config.role,
+      config.devLogin,
+      opts.pathPrefix,
+    );
   }
 
   /** The same, with the configuration made by the host's providers (its ConfigService, a secrets manager, …). */
@@ -75,7 +83,13 @@ export class PortalModule {
     );
   }
 
-  private static compose(options: Provider, imports: DynamicModule['imports'], role: PortalRole, devLogin: boolean, pathPrefix: string | undefined): DynamicModule {
+  private static compose(
+    options: Provider,
+    imports: DynamicModule['imports'],
+    role: PortalRole,
+    devLogin: boolean,
+    pathPrefix: string | undefined,
+  ): DynamicModule {
     const c = compositionOf(role, devLogin);
     return {
       module: PortalModule,
@@ -99,7 +113,9 @@ export class PortalModule {
         ...c.domain,
         ...c.workerModules,
         ...c.httpModules,
-        ...(pathPrefix && c.httpModules.length ? [RouterModule.register([{ path: pathPrefix, module: PortalModule, children: c.httpModules.map(moduleType) }])] : []),
+        ...(pathPrefix && c.httpModules.length
+          ? [RouterModule.register([{ path: pathPrefix, module: PortalModule, children: c.httpModules.map(moduleType) }])]
+          : []),
       ],
     };
   }
@@ -121,7 +137,10 @@ export class PortalAppModule {
           pinoHttp: {
             level: config.logLevel,
             // Never a secret in a log line: credentials are cut from what pino-http records.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+              censor: '[redacted]',
+            },
             customProps: () => {
               const s = TenantContext.maybeStore();
               return { requestId: s?.requestId, tenantIds: s?.scope?.tenantIds.length === 1 ? s.scope.tenantIds[0] : undefined, actor: s?.actor?.id };
@@ -132,7 +151,11 @@ export class PortalAppModule {
         }),
         PortalModule.forRoot(opts),
         TerminusModule.forRoot({ logger: false }),
-        PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') } }),
+        PrometheusModule.register({
+          controller: MetricsController,
+          path: '/metrics',
+          defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') },
+        }),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

@@ -18,7 +18,7 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  app.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'same-origin');
@@ -29,11 +29,16 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
 
+  // A worker serves health and metrics only: no API document, no web app.
+  if (config.role !== 'api' && config.role !== 'all') return;
+
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Incident-support portal API')
-      .setDescription('Declare and track incidents, SLA clocks, status updates and the audit trail. Authenticate with a tenant API token (Authorization: Bearer) or a session cookie.')
+      .setDescription(
+        'Declare and track incidents, SLA clocks, status updates and the audit trail. Authenticate with a tenant API token (Authorization: Bearer) or a session cookie.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -20,7 +20,16 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
     args: rest,
-    options: { slug: { type: 'string' }, name: { type: 'string' }, mode: { type: 'string' }, timezone: { type: 'string' }, country: { type: 'string' }, email: { type: 'string' }, tenant: { type: 'string' }, remove: { type: 'boolean' } },
+    options: {
+      slug: { type: 'string' },
+      name: { type: 'string' },
+      mode: { type: 'string' },
+      timezone: { type: 'string' },
+      country: { type: 'string' },
+      email: { type: 'string' },
+      tenant: { type: 'string' },
+      remove: { type: 'boolean' },
+    },
     strict: true,
   });
   const base = loadConfig();
@@ -41,7 +50,13 @@ async function main(): Promise<void> {
     try {
       const onboarding = app.get(TenantOnboardingService);
       if (command === 'tenant:create') {
-        const t = await onboarding.create({ slug: values.slug, displayName: values.name, serviceMode: values.mode, timezone: values.timezone, ...(values.country ? { country: values.country } : {}) });
+        const t = await onboarding.create({
+          slug: values.slug,
+          displayName: values.name,
+          serviceMode: values.mode,
+          timezone: values.timezone,
+          ...(values.country ? { country: values.country } : {}),
+        });
         say(`created tenant ${t.slug} (${t.id}), Mode ${t.serviceMode}, ${t.timezone}, ${t.calendar.holidays.length} holidays`);
       } else {
         if (!values.email || !values.tenant) throw new Error('--email and --tenant are required');

@@ -19,7 +19,9 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
 }
 
 /** The API module a file belongs to: its first folder under apps/portal-api/src (or null for the root files). */
@@ -52,7 +54,10 @@ describe('module boundaries', () => {
       for (const spec of imports(file)) {
         const target = spec.startsWith('.') ? resolve(dirname(file), spec) : null;
         const intoApps = /(^|\/)apps\//.test(spec) || (target !== null && relative(join(ROOT, 'apps'), target).split(sep)[0] !== '..');
-        const intoOtherLib = target !== null && !relative(join(ROOT, 'libs', lib), target).startsWith('..') ? false : target !== null && !relative(join(ROOT, 'libs'), target).startsWith('..');
+        const intoOtherLib =
+          target !== null && !relative(join(ROOT, 'libs', lib), target).startsWith('..')
+            ? false
+            : target !== null && !relative(join(ROOT, 'libs'), target).startsWith('..');
         const deepImport = /^@portal\/[^/]+\/.+/.test(spec);
         if (intoApps || intoOtherLib || deepImport) offenders.push(`${relative(ROOT, file)} → ${spec}`);
       }

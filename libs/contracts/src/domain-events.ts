@@ -7,7 +7,14 @@ import type { IncidentStatus, Role, Severity, StatusUpdateState } from './incide
  * Names are `<aggregate>.<past tense>`; a payload never carries a secret or evidence content.
  */
 export interface DomainEventPayloads {
-  'incident.declared': { reference: string; severity: Severity; services: string[]; regions: string[]; plane: string | null; redactions: { field: string; rule: string; count: number }[] };
+  'incident.declared': {
+    reference: string;
+    severity: Severity;
+    services: string[];
+    regions: string[];
+    plane: string | null;
+    redactions: { field: string; rule: string; count: number }[];
+  };
   'incident.acknowledged': { reference: string; responseMinutes: number };
   /** A status update was posted to the customer (the seed's 30-minute cadence). */
   'incident.status_updated': { reference: string; state: StatusUpdateState; from: IncidentStatus; statusUpdateId: string };
@@ -24,7 +31,14 @@ export interface DomainEventPayloads {
   'sla.breached': { reference: string; clock: string; dueAt: string; owned: boolean };
   'evidence.uploaded': { kind: string; displayName: string; sizeBytes: number; sha256: string; gzip: boolean; redacted: number; redactions: string };
   'evidence.downloaded': { kind: string; displayName: string; sha256: string };
-  'evidence.deleted': { reason: 'deleted' | 'retention'; kind: string; displayName: string; sha256: string; retentionDays?: number; incidentClosedAt?: string | null };
+  'evidence.deleted': {
+    reason: 'deleted' | 'retention';
+    kind: string;
+    displayName: string;
+    sha256: string;
+    retentionDays?: number;
+    incidentClosedAt?: string | null;
+  };
   'tenant.created': { slug: string; serviceMode: string; timezone: string };
   'tenant.contacts_updated': { count: number };
   'tenant.calendar_updated': { workingDays: number[]; dayStart: string; dayEnd: string; holidays: number };

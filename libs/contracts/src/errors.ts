@@ -11,7 +11,9 @@ export interface ApiErrorBody {
 }
 
 /** Turns zod issues into field errors (dotted paths; root issues under "body"). */
-export function zodIssuesToFields(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>): ApiFieldError[] {
+export function zodIssuesToFields(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: string[] }>,
+): ApiFieldError[] {
   const out: ApiFieldError[] = [];
   for (const issue of issues) {
     const base = issue.path.map(String).join('.');

@@ -21,22 +21,8 @@ export const INCIDENT_STATUSES = [
 ] as const;
 export const ACTIVE_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved' && s !== 'closed');
 export const STATUS_UPDATE_STATES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
-export const SERVICES = [
-  'Identity',
-  'Distribution',
-  'Hub',
-  'Telemetry',
-  'Command Center',
-  'Onboarding Portal',
-  'Documentation site',
-] as const;
-export const RECENT_CHANGE_KINDS = [
-  'idp_migration',
-  'aad_change',
-  'llm_platform_update',
-  'network_acl_change',
-  'other',
-] as const;
+export const SERVICES = ['Identity', 'Distribution', 'Hub', 'Telemetry', 'Command Center', 'Onboarding Portal', 'Documentation site'] as const;
+export const RECENT_CHANGE_KINDS = ['idp_migration', 'aad_change', 'llm_platform_update', 'network_acl_change', 'other'] as const;
 export const PLANES = ['data_plane', 'control_plane', 'not_sure'] as const;
 export const SERVICE_MODES = ['A', 'B', 'C'] as const;
 export const TENANT_ROLES = ['customer_admin', 'customer_viewer'] as const;
@@ -55,9 +41,7 @@ export type VendorRole = (typeof VENDOR_ROLES)[number];
 export type Role = (typeof ROLES)[number];
 
 /** Region codes are extensible per tenant; the format is what we check here. */
-export const REGION_CODE = z
-  .string()
-  .regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be a region code such as eu-south-1');
+export const REGION_CODE = z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be a region code such as eu-south-1');
 
 export function isValidTimeZone(tz: string): boolean {
   try {
@@ -68,39 +52,37 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-export const IANA_TIMEZONE = z
-  .string()
-  .min(1, 'is required')
-  .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Rome');
+export const IANA_TIMEZONE = z.string().min(1, 'is required').refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Rome');
 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 const ISO_INSTANT = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2026-11-23T09:30:00+01:00' });
 
-export const recentChangesSchema = z.strictObject({
-  kinds: z.array(z.enum(RECENT_CHANGE_KINDS)).max(RECENT_CHANGE_KINDS.length),
-  details: z.string().trim().max(4000, 'must be at most 4000 characters').optional(),
-}).superRefine((v, ctx) => {
-  if (v.kinds.includes('other') && !v.details) {
-    ctx.addIssue({ code: 'custom', path: ['details'], message: 'describe the other change' });
-  }
-});
-
-export const declareIncidentSchema = z
+export const recentChangesSchema = z
   .strictObject({
-    title: text(200),
-    severity: z.enum(SEVERITIES),
-    services: z.array(z.enum(SERVICES)).min(1, 'pick at least one affected service').max(SERVICES.length),
-    regions: z.array(REGION_CODE).min(1, 'pick at least one affected region').max(20),
-    impactedUsers: z.number().int('must be a whole number').min(0, 'cannot be negative').max(10_000_000),
-    firstNoticedAt: ISO_INSTANT,
-    firstNoticedTimezone: IANA_TIMEZONE,
-    symptoms: text(8000),
-    recentChanges: recentChangesSchema,
-    errorCodes: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
-    reproductionConfirmed: z.boolean(),
-    impactedUserExamples: z.array(z.string().trim().min(1).max(320)).max(50).optional(),
-    plane: z.enum(PLANES).optional(),
+    kinds: z.array(z.enum(RECENT_CHANGE_KINDS)).max(RECENT_CHANGE_KINDS.length),
+    details: z.string().trim().max(4000, 'must be at most 4000 characters').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.kinds.includes('other') && !v.details) {
+      ctx.addIssue({ code: 'custom', path: ['details'], message: 'describe the other change' });
+    }
   });
+
+export const declareIncidentSchema = z.strictObject({
+  title: text(200),
+  severity: z.enum(SEVERITIES),
+  services: z.array(z.enum(SERVICES)).min(1, 'pick at least one affected service').max(SERVICES.length),
+  regions: z.array(REGION_CODE).min(1, 'pick at least one affected region').max(20),
+  impactedUsers: z.number().int('must be a whole number').min(0, 'cannot be negative').max(10_000_000),
+  firstNoticedAt: ISO_INSTANT,
+  firstNoticedTimezone: IANA_TIMEZONE,
+  symptoms: text(8000),
+  recentChanges: recentChangesSchema,
+  errorCodes: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+  reproductionConfirmed: z.boolean(),
+  impactedUserExamples: z.array(z.string().trim().min(1).max(320)).max(50).optional(),
+  plane: z.enum(PLANES).optional(),
+});
 export type DeclareIncidentInput = z.infer<typeof declareIncidentSchema>;
 
 export const updateIncidentSchema = z
@@ -140,14 +122,10 @@ export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
 
 /** Status-update templates offered to support engineers (seed 000: updates every 30 minutes). */
 export const STATUS_UPDATE_TEMPLATES: Record<StatusUpdateState, string> = {
-  investigating:
-    'We are investigating reports of {symptom}. Our engineers are engaged and the next update will follow within 30 minutes.',
-  identified:
-    'We have identified the cause: {cause}. We are working on a fix; next update within 30 minutes.',
-  monitoring:
-    'A fix has been applied and we are monitoring the results. Next update within 30 minutes or when the incident is resolved.',
-  resolved:
-    'This incident has been resolved. Service is restored to nominal SLO. A post-incident review follows for Sev 1 and Sev 2 within 5 business days.',
+  investigating: 'We are investigating reports of {symptom}. Our engineers are engaged and the next update will follow within 30 minutes.',
+  identified: 'We have identified the cause: {cause}. We are working on a fix; next update within 30 minutes.',
+  monitoring: 'A fix has been applied and we are monitoring the results. Next update within 30 minutes or when the incident is resolved.',
+  resolved: 'This incident has been resolved. Service is restored to nominal SLO. A post-incident review follows for Sev 1 and Sev 2 within 5 business days.',
 };
 
 /** Severity definitions and examples, verbatim from seed 000, for the severity helper. */
@@ -170,11 +148,7 @@ export const SEVERITY_DEFINITIONS: Record<Severity, { name: string; definition: 
   sev3: {
     name: 'Sev 3 (Cosmetic)',
     definition: 'Minor function impacted',
-    examples: [
-      'UI rendering issue (e.g., Adaptive Card columns misaligned)',
-      'Specific skill returns inconsistent format',
-      'Dashboard slow in one tab',
-    ],
+    examples: ['UI rendering issue (e.g., Adaptive Card columns misaligned)', 'Specific skill returns inconsistent format', 'Dashboard slow in one tab'],
   },
   sev4: { name: 'Sev 4 (Informational)', definition: 'User question or feature request', examples: [] },
 };

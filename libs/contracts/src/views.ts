@@ -1,15 +1,5 @@
 import type { IncidentContact } from './tenant';
-import type {
-  IncidentStatus,
-  Plane,
-  RecentChangeKind,
-  Role,
-  ServiceMode,
-  ServiceName,
-  Severity,
-  StatusUpdateState,
-  TenantRole,
-} from './incident';
+import type { IncidentStatus, Plane, RecentChangeKind, Role, ServiceMode, ServiceName, Severity, StatusUpdateState, TenantRole } from './incident';
 import type { BusinessCalendar, Channel, ClockTarget, SlaBlock } from '@portal/sla';
 
 /*
@@ -60,7 +50,8 @@ export interface Me {
 
 export interface SignInProvider {
   id: string;
-  kind: 'saml' | 'oidc' | 'entra' | string;
+  /** 'saml', 'oidc' or 'entra' today; typed string so that a client keeps working when a protocol is added. */
+  kind: string;
   displayName: string;
   startUrl: string;
 }

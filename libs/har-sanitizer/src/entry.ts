@@ -120,7 +120,7 @@ export class EntrySanitizer {
       case 'comment':
         return typeof v === 'string' ? this.fields.str(v) : undefined;
       default:
-        if ((v === null || typeof v === 'number' || typeof v === 'boolean') && /^[A-Za-z0-9_$.\-]{1,64}$/.test(key)) return v;
+        if ((v === null || typeof v === 'number' || typeof v === 'boolean') && /^[A-Za-z0-9_$.-]{1,64}$/.test(key)) return v;
         this.fields.drop();
         return undefined;
     }
@@ -147,7 +147,7 @@ export class EntrySanitizer {
           break;
         case 'title':
           // Chromium uses the page URL as title when there is none
-          this.fields.strField(out, key, v, typeof v === 'string' && /^[A-Za-z][A-Za-z0-9+.\-]*:\/\//.test(v));
+          this.fields.strField(out, key, v, typeof v === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v));
           break;
         case 'pageTimings':
           if (isObj(v)) out.pageTimings = this.flat(v);

@@ -32,7 +32,7 @@ const ENUM_KEYS = new Set([
   '_type',
   'sameSite',
 ]);
-export const ENUM_VALUE_RE = /^[A-Za-z0-9_.:\-\/ ]{0,64}$/;
+export const ENUM_VALUE_RE = /^[A-Za-z0-9_.:\-/ ]{0,64}$/;
 
 export const isObj = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 

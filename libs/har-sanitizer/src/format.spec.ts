@@ -55,7 +55,9 @@ describe('bad input', () => {
   });
 
   it('fails one entry over maxEntryBytes with entry_too_large, smaller ones pass', async () => {
-    const big = { request: { method: 'GET', url: 'https://a.example/', headers: Array.from({ length: 400 }, (_, i) => ({ name: `h${i}`, value: 'v'.repeat(40) })) } };
+    const big = {
+      request: { method: 'GET', url: 'https://a.example/', headers: Array.from({ length: 400 }, (_, i) => ({ name: `h${i}`, value: 'v'.repeat(40) })) },
+    };
     const har = minimalHar([{ time: 1 }, big]);
     expect(await ruleOf(har, { maxEntryBytes: 10_000 })).toBe('entry_too_large');
     expect(await ruleOf(har, { maxEntryBytes: 100_000 })).toBe('ok');
@@ -161,10 +163,7 @@ function elide(v: unknown, max: number): unknown {
 }
 
 describe('byte-level splitter (property tests against JSON.parse)', () => {
-  const tricky = fc.oneof(
-    fc.string(),
-    fc.constantFrom('"', '\\', '\\"', '\\\\', ']}', '{"entries":[', '\u2028', '😀', 'é', '\u0000', '"log"'),
-  );
+  const tricky = fc.oneof(fc.string(), fc.constantFrom('"', '\\', '\\"', '\\\\', ']}', '{"entries":[', '\u2028', '😀', 'é', '\u0000', '"log"'));
   const jsonish = fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
       { depthSize: 'small' },
@@ -202,9 +201,14 @@ describe('byte-level splitter (property tests against JSON.parse)', () => {
   it('sets aside long strings without buffering them, for any chunking', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 })), { maxKeys: 4 }), {
-          maxLength: 4,
-        }),
+        fc.array(
+          fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 })), {
+            maxKeys: 4,
+          }),
+          {
+            maxLength: 4,
+          },
+        ),
         fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 6 }),
         fc.integer({ min: 18, max: 30 }),
         (entries, chunks, max) => {

@@ -1,6 +1,13 @@
 import { sanitizeHar } from './index';
 
-function e(method: string, url: string, status: number, time: number, startedMs: number, extra: { body?: unknown; mime?: string; headers?: { name: string; value: string }[] } = {}) {
+function e(
+  method: string,
+  url: string,
+  status: number,
+  time: number,
+  startedMs: number,
+  extra: { body?: unknown; mime?: string; headers?: { name: string; value: string }[] } = {},
+) {
   return {
     startedDateTime: new Date(Date.UTC(2025, 0, 15, 9, 0, 0) + startedMs).toISOString(),
     time,
@@ -29,10 +36,12 @@ describe('insights', () => {
       ...Array.from({ length: 12 }, (_, i) =>
         e('POST', `https://hub.example/api/records?access_token=t${i}`, 503, 100 + i, i * 1000, { body: { error: { code: 'RecordStoreUnavailable' } } }),
       ),
-      ...Array.from({ length: 3 }, (_, i) => e('GET', 'https://hub.example/api/users/me', 401, 20, 500 + i, {
-        headers: [{ name: 'WWW-Authenticate', value: 'Bearer error="invalid_token", error_description="expired"' }],
-        body: { error: 'invalid_token' },
-      })),
+      ...Array.from({ length: 3 }, (_, i) =>
+        e('GET', 'https://hub.example/api/users/me', 401, 20, 500 + i, {
+          headers: [{ name: 'WWW-Authenticate', value: 'Bearer error="invalid_token", error_description="expired"' }],
+          body: { error: 'invalid_token' },
+        }),
+      ),
       e('GET', 'https://login.example/common/oauth2/v2.0/token', 400, 30, 700, {
         body: { error: 'invalid_grant', error_description: 'AADSTS50011: The redirect URI does not match', error_codes: [50011] },
       }),
@@ -85,6 +94,15 @@ describe('insights', () => {
 
   it('is empty-safe', async () => {
     const { insights } = await sanitizeHar('{"log":{"entries":[]}}');
-    expect(insights).toEqual({ entryCount: 0, startedAt: null, endedAt: null, spanMs: null, failedRequests: [], slowestRequests: [], errorCodes: [], hosts: [] });
+    expect(insights).toEqual({
+      entryCount: 0,
+      startedAt: null,
+      endedAt: null,
+      spanMs: null,
+      failedRequests: [],
+      slowestRequests: [],
+      errorCodes: [],
+      hosts: [],
+    });
   });
 });

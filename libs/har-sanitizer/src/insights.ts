@@ -25,12 +25,12 @@ const ERROR_CODE_HEADERS = new Set([
 const isObj = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function hostAndPath(url: string): { host: string; path: string } {
-  const m = /^([A-Za-z][A-Za-z0-9+.\-]*):\/\/([^\/?#]*)([^?#]*)/.exec(url);
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(url);
   if (m) {
     const authority = m[2].slice(m[2].lastIndexOf('@') + 1).toLowerCase();
     return { host: authority, path: (m[3] || '/').slice(0, 512) };
   }
-  const s = /^([A-Za-z][A-Za-z0-9+.\-]*):/.exec(url);
+  const s = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
   if (s && !url.startsWith('/')) return { host: `${s[1].toLowerCase()}:`, path: '' };
   return { host: '', path: url.split(/[?#]/)[0].slice(0, 512) };
 }
@@ -109,7 +109,7 @@ export class InsightsCollector {
         if (!isObj(h) || typeof h.name !== 'string' || typeof h.value !== 'string') continue;
         const n = h.name.toLowerCase();
         if (n === 'www-authenticate') {
-          const m = /\berror="?([A-Za-z0-9_.\-]{1,64})/i.exec(h.value);
+          const m = /\berror="?([A-Za-z0-9_.-]{1,64})/i.exec(h.value);
           if (m) this.code(m[1], 'header', seen);
         } else if (ERROR_CODE_HEADERS.has(n)) {
           if (n === 'grpc-status' && h.value.trim() === '0') continue;
@@ -195,11 +195,7 @@ export class InsightsCollector {
       failedRequests: [...this.failed.values()]
         .sort(
           (a, b) =>
-            b.count - a.count ||
-            a.host.localeCompare(b.host) ||
-            a.path.localeCompare(b.path) ||
-            a.method.localeCompare(b.method) ||
-            a.status - b.status,
+            b.count - a.count || a.host.localeCompare(b.host) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method) || a.status - b.status,
         )
         .slice(0, 50)
         .map((g) => ({ ...g })),

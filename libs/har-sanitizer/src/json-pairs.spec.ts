@@ -11,8 +11,28 @@ describe('JSON name/value pairs', () => {
         {
           startedDateTime: '2025-01-01T00:00:00.000Z',
           time: 1,
-          request: { method: 'POST', url: 'https://app.example/login', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: -1, postData: { mimeType, text } },
-          response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: 'text/plain' }, redirectURL: '', headersSize: -1, bodySize: -1 },
+          request: {
+            method: 'POST',
+            url: 'https://app.example/login',
+            httpVersion: 'HTTP/1.1',
+            headers: [],
+            queryString: [],
+            cookies: [],
+            headersSize: -1,
+            bodySize: -1,
+            postData: { mimeType, text },
+          },
+          response: {
+            status: 200,
+            statusText: 'OK',
+            httpVersion: 'HTTP/1.1',
+            headers: [],
+            cookies: [],
+            content: { size: 0, mimeType: 'text/plain' },
+            redirectURL: '',
+            headersSize: -1,
+            bodySize: -1,
+          },
           cache: {},
           timings: { send: 0, wait: 0, receive: 0 },
         },
@@ -25,7 +45,14 @@ describe('JSON name/value pairs', () => {
   };
 
   it.each([
-    ['jQuery serializeArray', [{ name: 'username', value: 'jane' }, { name: 'password', value: 'CANARY-pair-1' }], 'json:password'],
+    [
+      'jQuery serializeArray',
+      [
+        { name: 'username', value: 'jane' },
+        { name: 'password', value: 'CANARY-pair-1' },
+      ],
+      'json:password',
+    ],
     ['key/value settings', [{ key: 'api_token', value: 'CANARY-pair-2' }], 'json:api_token'],
     ['CloudFormation parameters', { Parameters: [{ ParameterKey: 'DbPassword', ParameterValue: 'CANARY-pair-3' }] }, 'json:dbpassword'],
     ['a field with an object value', [{ field: 'client_secret', values: { primary: 'CANARY-pair-4' } }], 'json:client_secret'],
@@ -42,7 +69,11 @@ describe('JSON name/value pairs', () => {
 
   it('keeps pairs whose name is not sensitive', async () => {
     // (a JSON key named "key" is itself redacted by default, see README Limits; so no "key" here)
-    const payload = [{ name: 'username', value: 'jane' }, { name: 'remember', value: 'yes' }, { field: 'theme', value: 'dark' }];
+    const payload = [
+      { name: 'username', value: 'jane' },
+      { name: 'remember', value: 'yes' },
+      { field: 'theme', value: 'dark' },
+    ];
     const { text } = await body(JSON.stringify(payload));
     expect(JSON.parse(text)).toEqual(payload);
   });

@@ -182,9 +182,7 @@ export interface NameMatcher {
 export function createNameMatcher(extraHeaders: readonly string[] = [], extraParams: readonly string[] = []): NameMatcher {
   const headerExact = new Set<string>([...DEFAULT_SENSITIVE_HEADERS, ...extraHeaders.map((h) => h.trim().toLowerCase())]);
   const headerExempt = new Set<string>(HEADER_SUBSTRING_EXEMPT);
-  const paramExact = [...new Set<string>([...DEFAULT_SENSITIVE_PARAMS, ...extraParams.map((p) => p.trim().toLowerCase())])].filter(
-    (p) => p.length > 0,
-  );
+  const paramExact = [...new Set<string>([...DEFAULT_SENSITIVE_PARAMS, ...extraParams.map((p) => p.trim().toLowerCase())])].filter((p) => p.length > 0);
   const paramExactSet = new Set<string>(paramExact);
   const paramExempt = new Set<string>(PARAM_EXEMPT);
   const headerCache = new Map<string, boolean>();
@@ -229,7 +227,7 @@ export function createNameMatcher(extraHeaders: readonly string[] = [], extraPar
 export function ruleName(name: string): string {
   const n = name
     .toLowerCase()
-    .replace(/[^a-z0-9_.:\-]/g, '_')
+    .replace(/[^a-z0-9_.:-]/g, '_')
     .slice(0, 64);
   return n.length > 0 ? n : '_';
 }

@@ -5,13 +5,23 @@ const jwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibm
 describe('redactText (free-text secret scan)', () => {
   it.each<[string, string, string, string]>([
     ['JWT', `the token was ${jwt} yesterday`, 'jwt', 'the token was [REDACTED:jwt] yesterday'],
-    ['bearer', 'curl -H "Authorization: Bearer sk9f8e7d6c5b4a" https://x', 'authorization-header', 'curl -H "Authorization: Bearer [REDACTED:authorization-header]" https://x'],
+    [
+      'bearer',
+      'curl -H "Authorization: Bearer sk9f8e7d6c5b4a" https://x',
+      'authorization-header',
+      'curl -H "Authorization: Bearer [REDACTED:authorization-header]" https://x',
+    ],
     ['bare bearer', 'use bearer 9f8e7d6c5b4a3f2e please', 'bearer', 'use bearer [REDACTED:bearer] please'],
     ['basic', 'sent Basic dXNlcjpodW50ZXIy to the API', 'basic-auth', 'sent Basic [REDACTED:basic-auth] to the API'],
     ['AWS key', 'key id AKIAIOSFODNN7EXAMPLE leaked', 'aws-access-key', 'key id [REDACTED:aws-access-key] leaked'],
     ['password=', 'login with user=jane password=hunter2 failed', 'param:password', 'login with user=jane password=[REDACTED:param:password] failed'],
     ['password: "..."', 'config {"password": "hunter2", "user": "jane"}', 'param:password', 'config {"password": "[REDACTED:param:password]", "user": "jane"}'],
-    ['client_secret in URL', 'POST https://idp.example/token?client_id=abc&client_secret=s3cr3t!', 'param:client_secret', 'POST https://idp.example/token?client_id=abc&client_secret=[REDACTED:param:client_secret]'],
+    [
+      'client_secret in URL',
+      'POST https://idp.example/token?client_id=abc&client_secret=s3cr3t!',
+      'param:client_secret',
+      'POST https://idp.example/token?client_id=abc&client_secret=[REDACTED:param:client_secret]',
+    ],
     ['cookie header', 'Cookie: sid=abc123; theme=dark', 'cookie', 'Cookie: [REDACTED:cookie]'],
     ['api key after key=', 'MAPS_KEY=AIzaSyA1234567890abcdefghijklmnopqrstuv', 'api-key', 'MAPS_KEY=[REDACTED:api-key]'],
     ['GitHub token', 'token ghp_0123456789abcdefghijklmnopqrstuvwxyzAB here', 'api-key', 'token [REDACTED:api-key] here'],

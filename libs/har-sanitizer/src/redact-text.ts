@@ -1,7 +1,7 @@
 import { createNameMatcher, ruleName, type NameMatcher } from './names';
 import { MARKER_PREFIX, RedactionCounter } from './report';
 
-const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&');
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** -----BEGIN ... PRIVATE KEY----- up to its END line (or the end of the string when the END line is missing). */
 const PRIVATE_KEY_RE = /-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
@@ -13,7 +13,7 @@ const SAML_OPEN_RE =
   /<((?:[A-Za-z0-9_-]{1,64}:)?)(Response|Assertion|EncryptedAssertion|AuthnRequest|LogoutRequest|LogoutResponse|ArtifactResponse|Signature)\b[^<>]{0,4000}>/g;
 const SAML_LEFTOVER_RE = /<(?:[A-Za-z0-9_-]+:)?(?:Assertion|EncryptedAssertion|SignatureValue|AuthnRequest)\b/;
 /** Long base64 runs are decoded (first few hundred bytes) to spot base64-encoded SAML messages. */
-const B64_RUN_RE = /(?<![A-Za-z0-9+\/])[A-Za-z0-9+\/]{100,}={0,2}/g;
+const B64_RUN_RE = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{100,}={0,2}/g;
 const SAML_DECODED_RE = /urn:oasis:names:tc:SAML|<(?:[A-Za-z0-9_-]+:)?(?:Response|Assertion|EncryptedAssertion|AuthnRequest|LogoutRequest|LogoutResponse)\b/;
 
 /** `Cookie: ...` / `Authorization: ...` pasted as text (curl commands, header dumps). */
@@ -41,19 +41,38 @@ const TOKEN_RE = new RegExp(
 
 const HTML_TAG_RE = /<(?:input|meta)\b[^<>]{0,2000}>/gi;
 /** `<password>hunter2</password>` in XML/SOAP bodies; `code` is left alone (HTML's <code>). */
-const XML_ELEMENT_RE = /<([A-Za-z_][A-Za-z0-9_.\-]{0,63}:)?([A-Za-z_][A-Za-z0-9_.\-]{0,63})(\s[^<>]{0,1000})?>([^<]{1,8192})<\/\1?\2\s*>/g;
+const XML_ELEMENT_RE = /<([A-Za-z_][A-Za-z0-9_.-]{0,63}:)?([A-Za-z_][A-Za-z0-9_.-]{0,63})(\s[^<>]{0,1000})?>([^<]{1,8192})<\/\1?\2\s*>/g;
 const HTML_HINT_RE = /<(?:input|meta)\b/i;
 const ATTR_NAME_RE = /\b(?:name|property|id)\s*=\s*["']?([^"'\s>]+)/i;
 const ATTR_VALUE_RE = /(\b(?:value|content)\s*=\s*)(["'])([^"']*)\2/i;
 
-const API_KEY_VALUE_RE = /^[A-Za-z0-9+\/=_\-]{16,}$/;
+const API_KEY_VALUE_RE = /^[A-Za-z0-9+/=_-]{16,}$/;
 const AUTH_SCHEMES = new Set([
-  'bearer', 'basic', 'digest', 'negotiate', 'ntlm', 'token', 'dpop', 'mac', 'hoba', 'mutual', 'aws4-hmac-sha256',
-  'sharedkey', 'sharedkeylite', 'scram-sha-1', 'scram-sha-256', 'vapid', 'otp', 'apikey', 'sso-key', 'ssws', 'splunk',
+  'bearer',
+  'basic',
+  'digest',
+  'negotiate',
+  'ntlm',
+  'token',
+  'dpop',
+  'mac',
+  'hoba',
+  'mutual',
+  'aws4-hmac-sha256',
+  'sharedkey',
+  'sharedkeylite',
+  'scram-sha-1',
+  'scram-sha-256',
+  'vapid',
+  'otp',
+  'apikey',
+  'sso-key',
+  'ssws',
+  'splunk',
 ]);
 
 export function authorizationValue(value: string, counter: RedactionCounter): string {
-  const m = /^\s*([A-Za-z][A-Za-z0-9._~+\/-]*)\s+\S/.exec(value);
+  const m = /^\s*([A-Za-z][A-Za-z0-9._~+/-]*)\s+\S/.exec(value);
   const marker = counter.mark('authorization-header');
   return m && AUTH_SCHEMES.has(m[1].toLowerCase()) ? `${m[1]} ${marker}` : marker;
 }
@@ -88,10 +107,7 @@ export class TextRedactor {
     ];
     // bounded quantifiers keep every rule linear-time on hostile input
     const value = String.raw`"(?:[^"\\\n]|\\.){0,8192}"|'(?:[^'\\\n]|\\.){0,8192}'|(?![\[{])[^\s"'&;,<>#)}\]]{1,8192}`;
-    this.kvRe = new RegExp(
-      String.raw`(?<![A-Za-z0-9_.\-])(["']?)(${alternatives.join('|')})\1([ \t]*[=:][ \t]*)(${value})`,
-      'gi',
-    );
+    this.kvRe = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])(["']?)(${alternatives.join('|')})\1([ \t]*[=:][ \t]*)(${value})`, 'gi');
     kvCache.set(names, this.kvRe);
   }
 
@@ -163,7 +179,7 @@ export class TextRedactor {
     if (groups.jwt !== undefined) return this.counter.mark('jwt');
     if (groups.bearer !== undefined && groups.bearerTok !== undefined) {
       // a real token has a digit or a token68 punctuation; "Bearer authentication" is English
-      if (!/[0-9\-._~+\/]/.test(groups.bearerTok)) return m;
+      if (!/[0-9\-._~+/]/.test(groups.bearerTok)) return m;
       return groups.bearer + this.counter.mark('bearer');
     }
     if (groups.basic !== undefined && groups.basicTok !== undefined) {
@@ -224,8 +240,6 @@ export function redactText(text: string): { text: string; findings: { rule: stri
   defaultMatcher ??= createNameMatcher();
   const counter = new RedactionCounter();
   const out = new TextRedactor(defaultMatcher, counter).scan(text);
-  const findings = [...counter.counts.entries()]
-    .map(([rule, count]) => ({ rule, count }))
-    .sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule));
+  const findings = [...counter.counts.entries()].map(([rule, count]) => ({ rule, count })).sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule));
   return { text: out, findings };
 }

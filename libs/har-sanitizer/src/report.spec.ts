@@ -69,7 +69,9 @@ describe('redaction report', () => {
   });
 
   it('says so when there is nothing to redact', async () => {
-    const clean = { log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [{ time: 1, request: { method: 'GET', url: 'https://a.example/' } }] } };
+    const clean = {
+      log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [{ time: 1, request: { method: 'GET', url: 'https://a.example/' } }] },
+    };
     const { report } = await sanitizeHar(JSON.stringify(clean));
     expect(report).toEqual({ total: 0, byRule: {}, summary: 'nothing redacted' });
   });

@@ -61,12 +61,7 @@ export class ResponseSanitizer {
           if (v.length === 0) {
             out.text = v;
             if (encoding !== undefined) out.encoding = this.fields.str(encoding);
-          } else if (
-            this.fields.opts.keepResponseText &&
-            !this.fields.isElided(v) &&
-            (encoding === undefined || encoding === '') &&
-            isTextualMime(mimeType)
-          ) {
+          } else if (this.fields.opts.keepResponseText && !this.fields.isElided(v) && (encoding === undefined || encoding === '') && isTextualMime(mimeType)) {
             out.text = this.fields.body.body(v, mimeType);
           } else {
             out.text = this.fields.counter.mark('response-body'); // binary (base64) is always dropped

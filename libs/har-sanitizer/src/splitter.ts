@@ -148,7 +148,7 @@ export class HarSplitter {
     const incomplete = this.inString || this.stack.length > 0;
     if (!this.rootIsObject || this.phase === 'prefix') {
       // no entries array was found: tell apart invalid, truncated and valid-but-not-a-HAR
-      let valid = false;
+      let valid: boolean;
       try {
         JSON.parse(this.envText());
         valid = true;
@@ -166,7 +166,7 @@ export class HarSplitter {
     } catch {
       throw new HarFormatError('the input is not valid JSON after log.entries', 'not_json');
     }
-    this.events.onTail(((tail as { log: Record<string, unknown> }).log ?? {}) as Record<string, unknown>);
+    this.events.onTail((tail as { log: Record<string, unknown> }).log ?? {});
   }
 
   // ---------------------------------------------------------------- start
@@ -201,10 +201,7 @@ export class HarSplitter {
     const cap = this.rootIsObject ? this.opts.maxEntryBytes : (this.opts.maxNonHarBytes ?? 1024 * 1024);
     if (this.envBytes > cap) {
       if (!this.rootIsObject) throw new HarFormatError('the top-level JSON value is not an object, so not a HAR', 'not_har');
-      throw new HarFormatError(
-        `the HAR data outside log.entries (${this.phase === 'prefix' ? 'before' : 'after'} it) exceeds ${cap} bytes`,
-        'entry_too_large',
-      );
+      throw new HarFormatError(`the HAR data outside log.entries (${this.phase === 'prefix' ? 'before' : 'after'} it) exceeds ${cap} bytes`, 'entry_too_large');
     }
   }
 
@@ -458,10 +455,7 @@ export class HarSplitter {
   }
 
   private tooLarge(): never {
-    throw new HarFormatError(
-      `log.entries[${this.entryIndex}] is larger than the ${this.opts.maxEntryBytes}-byte limit for one entry`,
-      'entry_too_large',
-    );
+    throw new HarFormatError(`log.entries[${this.entryIndex}] is larger than the ${this.opts.maxEntryBytes}-byte limit for one entry`, 'entry_too_large');
   }
 
   private completeEntry(buf: Buffer, end: number): void {

@@ -4,8 +4,8 @@ import type { TextRedactor } from './redact-text';
 
 export type ParamKind = 'query' | 'fragment' | 'form';
 
-const USERINFO_RE = /^([A-Za-z][A-Za-z0-9+.\-]*:\/\/)([^\/?#@]*)@/;
-const URLISH_RE = /^(?:[A-Za-z][A-Za-z0-9+.\-]*:\/\/|\/)[^\s]*[?#]/;
+const USERINFO_RE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#@]*)@/;
+const URLISH_RE = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|\/)[^\s]*[?#]/;
 
 export function safeDecode(s: string, plusIsSpace: boolean): string {
   const hasPct = s.includes('%');
@@ -54,9 +54,7 @@ export class UrlRedactor {
     const comma = u.indexOf(',');
     if (comma < 0 || comma === u.length - 1) return this.text.scan(u);
     const head = u.slice(0, comma + 1);
-    return /^data:[A-Za-z0-9!#$&^_.+\-\/;=]*,$/i.test(head)
-      ? head + this.counter.mark('data-url')
-      : this.counter.mark('data-url');
+    return /^data:[A-Za-z0-9!#$&^_.+\-/;=]*,$/i.test(head) ? head + this.counter.mark('data-url') : this.counter.mark('data-url');
   }
 
   private fragment(f: string): string {

@@ -34,7 +34,12 @@ describe('addBusinessDays on Mon–Fri 09:00–17:00 Europe/Rome', () => {
     ['Fri 16:00 → Tue 16:00 over a Monday holiday', ['2026-11-30'], '2026-11-27T15:00:00.000Z', '2026-12-01T15:00:00.000Z'],
     ['Fri 18:30 → Tue 17:00 over a Monday holiday', ['2026-11-30'], '2026-11-27T17:30:00.000Z', '2026-12-01T16:00:00.000Z'],
     ['Fri 16:00 → Wed 16:00 over Mon+Tue holidays', ['2026-11-30', '2026-12-01'], '2026-11-27T15:00:00.000Z', '2026-12-02T15:00:00.000Z'],
-    ['a holiday started on counts from the next opening: Mon 10:00 (holiday) → Tue 17:00', ['2026-11-30'], '2026-11-30T09:00:00.000Z', '2026-12-01T16:00:00.000Z'],
+    [
+      'a holiday started on counts from the next opening: Mon 10:00 (holiday) → Tue 17:00',
+      ['2026-11-30'],
+      '2026-11-30T09:00:00.000Z',
+      '2026-12-01T16:00:00.000Z',
+    ],
   ])('%s', (_case, holidays, start, due) => {
     expect(add(start, 1, { ...ROME, holidays })).toBe(due);
   });

@@ -88,9 +88,25 @@ describe('due instants for every severity x mode', () => {
 
 describe('initial response (sev1 Mode B: 15 min from 09:00Z → due 09:15Z)', () => {
   it.each<[string, Partial<SlaInput>, string, ClockState, string | null, number, number | null]>([
-    ['acknowledged at 09:10 is met with 5 min to spare', { acknowledgedAt: t('2026-11-24T09:10:00Z') }, '2026-11-24T09:30:00Z', 'met', '2026-11-24T09:10:00.000Z', 5 * MIN, null],
+    [
+      'acknowledged at 09:10 is met with 5 min to spare',
+      { acknowledgedAt: t('2026-11-24T09:10:00Z') },
+      '2026-11-24T09:30:00Z',
+      'met',
+      '2026-11-24T09:10:00.000Z',
+      5 * MIN,
+      null,
+    ],
     ['acknowledged exactly at 09:15 is met', { acknowledgedAt: t('2026-11-24T09:15:00Z') }, '2026-11-24T09:30:00Z', 'met', '2026-11-24T09:15:00.000Z', 0, null],
-    ['acknowledged at 09:20 is breached by 5 min', { acknowledgedAt: t('2026-11-24T09:20:00Z') }, '2026-11-24T12:00:00Z', 'breached', '2026-11-24T09:20:00.000Z', 0, 5 * MIN],
+    [
+      'acknowledged at 09:20 is breached by 5 min',
+      { acknowledgedAt: t('2026-11-24T09:20:00Z') },
+      '2026-11-24T12:00:00Z',
+      'breached',
+      '2026-11-24T09:20:00.000Z',
+      0,
+      5 * MIN,
+    ],
     ['not acknowledged at 09:05 is running with 10 min left', {}, '2026-11-24T09:05:00Z', 'running', null, 10 * MIN, null],
     ['not acknowledged at exactly 09:15 is still running', {}, '2026-11-24T09:15:00Z', 'running', null, 0, null],
     ['not acknowledged at 09:16 is breached by 1 min and keeps counting', {}, '2026-11-24T09:16:00Z', 'breached', null, 0, MIN],
@@ -111,9 +127,17 @@ describe('initial response (sev1 Mode B: 15 min from 09:00Z → due 09:15Z)', ()
   it('recomputes from declaredAt when the severity changes: sev2 → sev1 at 09:30 is already 15 min late', () => {
     const now = t('2026-11-24T09:30:00Z');
     // sev2 Mode B: 1 h → due 10:00Z, 30 min left.
-    expect(computeSla(incident({ severity: 'sev2' }), now).clocks.initialResponse).toMatchObject({ dueAt: '2026-11-24T10:00:00.000Z', state: 'running', remainingMs: 30 * MIN });
+    expect(computeSla(incident({ severity: 'sev2' }), now).clocks.initialResponse).toMatchObject({
+      dueAt: '2026-11-24T10:00:00.000Z',
+      state: 'running',
+      remainingMs: 30 * MIN,
+    });
     // sev1 Mode B: 15 min → due 09:15Z, 15 min over.
-    expect(computeSla(incident({ severity: 'sev1' }), now).clocks.initialResponse).toMatchObject({ dueAt: '2026-11-24T09:15:00.000Z', state: 'breached', overdueMs: 15 * MIN });
+    expect(computeSla(incident({ severity: 'sev1' }), now).clocks.initialResponse).toMatchObject({
+      dueAt: '2026-11-24T09:15:00.000Z',
+      state: 'breached',
+      overdueMs: 15 * MIN,
+    });
   });
 });
 
@@ -240,7 +264,14 @@ describe('restoration (sev1 Mode B: 4 h from 09:00Z → 13:00Z before pauses)', 
 
   it('best effort (sev1 Mode A) has no due instant: running, even while paused, then met at resolution', () => {
     const paused = computeSla(incident({ mode: 'A', status: 'waiting_on_customer', pauses: [p('2026-11-24T10:00:00Z', null)] }), t('2026-11-24T11:00:00Z'));
-    expect(paused.clocks.restoration).toMatchObject({ target: { kind: 'best_effort' }, dueAt: null, state: 'running', remainingMs: null, overdueMs: null, pausedMs: 1 * HOUR });
+    expect(paused.clocks.restoration).toMatchObject({
+      target: { kind: 'best_effort' },
+      dueAt: null,
+      state: 'running',
+      remainingMs: null,
+      overdueMs: null,
+      pausedMs: 1 * HOUR,
+    });
     const resolved = computeSla(incident({ mode: 'A', status: 'resolved', resolvedAt: t('2026-11-25T09:00:00Z') }), t('2026-11-25T10:00:00Z'));
     expect(resolved.clocks.restoration).toMatchObject({ dueAt: null, state: 'met', stoppedAt: '2026-11-25T09:00:00.000Z', remainingMs: null, overdueMs: null });
   });
@@ -271,12 +302,43 @@ describe('status update cadence (every 30 min while active)', () => {
   it.each<[string, Partial<SlaInput>, string, string, ClockState, number, number | null]>([
     ['no update yet at 09:20: due 09:30 (declaration + 30 min)', {}, '2026-11-24T09:20:00Z', '2026-11-24T09:30:00.000Z', 'running', 10 * MIN, null],
     ['no update yet at 09:45: breached by 15 min', {}, '2026-11-24T09:45:00Z', '2026-11-24T09:30:00.000Z', 'breached', 0, 15 * MIN],
-    ['update at 09:40, now 09:45: due 10:10', { lastStatusUpdateAt: t('2026-11-24T09:40:00Z') }, '2026-11-24T09:45:00Z', '2026-11-24T10:10:00.000Z', 'running', 25 * MIN, null],
-    ['waiting on the customer does not pause it', { status: 'waiting_on_customer', pauses: [{ from: t('2026-11-24T09:10:00Z'), to: null }] }, '2026-11-24T09:20:00Z', '2026-11-24T09:30:00.000Z', 'running', 10 * MIN, null],
+    [
+      'update at 09:40, now 09:45: due 10:10',
+      { lastStatusUpdateAt: t('2026-11-24T09:40:00Z') },
+      '2026-11-24T09:45:00Z',
+      '2026-11-24T10:10:00.000Z',
+      'running',
+      25 * MIN,
+      null,
+    ],
+    [
+      'waiting on the customer does not pause it',
+      { status: 'waiting_on_customer', pauses: [{ from: t('2026-11-24T09:10:00Z'), to: null }] },
+      '2026-11-24T09:20:00Z',
+      '2026-11-24T09:30:00.000Z',
+      'running',
+      10 * MIN,
+      null,
+    ],
     ['sev4 too', { severity: 'sev4' }, '2026-11-24T09:20:00Z', '2026-11-24T09:30:00.000Z', 'running', 10 * MIN, null],
-    ['an update stamped before the declaration counts from the declaration', { lastStatusUpdateAt: t('2026-11-24T08:00:00Z') }, '2026-11-24T09:20:00Z', '2026-11-24T09:30:00.000Z', 'running', 10 * MIN, null],
+    [
+      'an update stamped before the declaration counts from the declaration',
+      { lastStatusUpdateAt: t('2026-11-24T08:00:00Z') },
+      '2026-11-24T09:20:00Z',
+      '2026-11-24T09:30:00.000Z',
+      'running',
+      10 * MIN,
+      null,
+    ],
   ])('%s', (_case, patch, now, dueAt, state, remainingMs, overdueMs) => {
-    expect(computeSla(incident(patch), t(now)).clocks.statusUpdate).toMatchObject({ kind: 'status_update', dueAt, state, remainingMs, overdueMs, stoppedAt: null });
+    expect(computeSla(incident(patch), t(now)).clocks.statusUpdate).toMatchObject({
+      kind: 'status_update',
+      dueAt,
+      state,
+      remainingMs,
+      overdueMs,
+      stoppedAt: null,
+    });
   });
 
   it.each(['resolved', 'closed'] as const)('does not apply once %s', (status) => {
@@ -292,8 +354,24 @@ describe('PIR due (5 business days after resolution, sev1 and sev2)', () => {
   it.each<[string, Partial<SlaInput>, string, ClockState, string | null, number, number | null]>([
     // From 2026-11-25T10:00Z to 2026-12-01T13:00Z = 6 d 3 h.
     ['not delivered the next day: running', {}, '2026-11-25T10:00:00Z', 'running', null, 6 * DAY + 3 * HOUR, null],
-    ['delivered Mon 2026-11-30 10:00Z: met 1 d 3 h early', { pirDeliveredAt: t('2026-11-30T10:00:00Z') }, '2026-12-10T00:00:00Z', 'met', '2026-11-30T10:00:00.000Z', 1 * DAY + 3 * HOUR, null],
-    ['delivered Wed 2026-12-02 13:00Z: breached by 1 d', { pirDeliveredAt: t('2026-12-02T13:00:00Z') }, '2026-12-10T00:00:00Z', 'breached', '2026-12-02T13:00:00.000Z', 0, 1 * DAY],
+    [
+      'delivered Mon 2026-11-30 10:00Z: met 1 d 3 h early',
+      { pirDeliveredAt: t('2026-11-30T10:00:00Z') },
+      '2026-12-10T00:00:00Z',
+      'met',
+      '2026-11-30T10:00:00.000Z',
+      1 * DAY + 3 * HOUR,
+      null,
+    ],
+    [
+      'delivered Wed 2026-12-02 13:00Z: breached by 1 d',
+      { pirDeliveredAt: t('2026-12-02T13:00:00Z') },
+      '2026-12-10T00:00:00Z',
+      'breached',
+      '2026-12-02T13:00:00.000Z',
+      0,
+      1 * DAY,
+    ],
     ['not delivered 1 s after due: breached', {}, '2026-12-01T13:00:01Z', 'breached', null, 0, 1000],
     ['sev2 gets the same clock', { severity: 'sev2', mode: 'A' }, '2026-11-25T10:00:00Z', 'running', null, 6 * DAY + 3 * HOUR, null],
   ])('%s', (_case, patch, now, state, stoppedAt, remainingMs, overdueMs) => {
@@ -323,7 +401,11 @@ describe('PIR due (5 business days after resolution, sev1 and sev2)', () => {
   });
 
   it.each(['sev3', 'sev4'] as const)('does not apply to %s', (severity) => {
-    expect(computeSla(resolved({ severity }), t('2026-11-25T10:00:00Z')).clocks.pirDue).toMatchObject({ state: 'not_applicable', target: { kind: 'none' }, dueAt: null });
+    expect(computeSla(resolved({ severity }), t('2026-11-25T10:00:00Z')).clocks.pirDue).toMatchObject({
+      state: 'not_applicable',
+      target: { kind: 'none' },
+      dueAt: null,
+    });
   });
 
   it('does not apply to a reopened incident', () => {

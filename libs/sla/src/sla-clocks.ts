@@ -53,14 +53,25 @@ function settle(f: ClockFacts, now: Date): SlaClock {
     state,
     stoppedAt: iso(f.stoppedAt),
     remainingMs: due === null ? null : Math.max(0, due - at),
-    overdueMs: late ? at - due! : null,
+    overdueMs: late ? at - due : null,
     pausedMs: f.pausedMs ?? 0,
     owned: f.owned,
   };
 }
 
 function notApplicable(kind: ClockKind, target: ClockTarget, owned: boolean): SlaClock {
-  return { kind, target: { ...target }, startedAt: null, dueAt: null, state: 'not_applicable', stoppedAt: null, remainingMs: null, overdueMs: null, pausedMs: 0, owned };
+  return {
+    kind,
+    target: { ...target },
+    startedAt: null,
+    dueAt: null,
+    state: 'not_applicable',
+    stoppedAt: null,
+    remainingMs: null,
+    overdueMs: null,
+    pausedMs: 0,
+    owned,
+  };
 }
 
 /**
@@ -182,7 +193,14 @@ export function computeSla(input: SlaInput, now: Date): SlaBlock {
     pirDue = notApplicable('pir_due', policy.pirDue, owned);
   } else {
     pirDue = settle(
-      { kind: 'pir_due', target: policy.pirDue, owned, startedAt: resolvedAt, dueAt: targetDueAt(policy.pirDue, resolvedAt, calendar), stoppedAt: input.pirDeliveredAt },
+      {
+        kind: 'pir_due',
+        target: policy.pirDue,
+        owned,
+        startedAt: resolvedAt,
+        dueAt: targetDueAt(policy.pirDue, resolvedAt, calendar),
+        stoppedAt: input.pirDeliveredAt,
+      },
       now,
     );
   }

@@ -17,8 +17,7 @@ export type SlaPolicy = { readonly [S in Severity]: { readonly [M in ServiceMode
 
 const minutes = (n: number): ClockTarget => Object.freeze({ kind: 'wall_clock', minutes: n, label: `${n} minutes` });
 const hours = (n: number): ClockTarget => Object.freeze({ kind: 'wall_clock', minutes: n * 60, label: n === 1 ? '1 hour' : `${n} hours` });
-const businessDays = (n: number): ClockTarget =>
-  Object.freeze({ kind: 'business_days', days: n, label: n === 1 ? '1 business day' : `${n} business days` });
+const businessDays = (n: number): ClockTarget => Object.freeze({ kind: 'business_days', days: n, label: n === 1 ? '1 business day' : `${n} business days` });
 const BEST_EFFORT: ClockTarget = Object.freeze({ kind: 'best_effort', label: 'best effort' });
 const none = (label: string): ClockTarget => Object.freeze({ kind: 'none', label });
 
@@ -33,12 +32,7 @@ const EMAIL: Channel = 'email';
 const PHONE: Channel = 'phone_hotline';
 const HUB: Channel = 'hub_browser_feedback';
 
-function row(
-  initialResponse: ClockTarget,
-  restoration: ClockTarget,
-  channels: Channel[],
-  pirDue: ClockTarget,
-): SeverityModePolicy {
+function row(initialResponse: ClockTarget, restoration: ClockTarget, channels: Channel[], pirDue: ClockTarget): SeverityModePolicy {
   return Object.freeze({ initialResponse, restoration, statusUpdate: STATUS_EVERY_30, pirDue, channels: Object.freeze(channels) });
 }
 

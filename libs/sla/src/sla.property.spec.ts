@@ -12,7 +12,14 @@ const TO = new Date('2027-01-31T00:00:00Z');
 
 const anyInstant = fc.date({ min: FROM, max: TO, noInvalidDate: true });
 // DST changes of 2026 (UTC): Rome, New York, Sydney; half the instants fall within 3 days of one.
-const DST_CHANGES = ['2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z', '2026-04-04T16:00:00Z', '2026-10-03T16:00:00Z'].map(Date.parse);
+const DST_CHANGES = [
+  '2026-03-29T01:00:00Z',
+  '2026-10-25T01:00:00Z',
+  '2026-03-08T07:00:00Z',
+  '2026-11-01T06:00:00Z',
+  '2026-04-04T16:00:00Z',
+  '2026-10-03T16:00:00Z',
+].map(Date.parse);
 const nearDstChange = fc
   .tuple(fc.constantFrom(...DST_CHANGES), fc.integer({ min: -72 * 60, max: 72 * 60 }))
   .map(([change, minutes]) => new Date(change + minutes * 60_000));
@@ -27,7 +34,10 @@ const officeCalendar: fc.Arbitrary<BusinessCalendar> = fc
     workingDays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
     open: fc.integer({ min: 20, max: 47 }).map((q) => q * 15),
     close: fc.integer({ min: 48, max: 91 }).map((q) => q * 15),
-    holidays: fc.uniqueArray(anyInstant.map((d) => d.toISOString().slice(0, 10)), { maxLength: 20 }),
+    holidays: fc.uniqueArray(
+      anyInstant.map((d) => d.toISOString().slice(0, 10)),
+      { maxLength: 20 },
+    ),
   })
   .map(({ timezone, workingDays, open, close, holidays }) => ({ timezone, workingDays, dayStart: hhmm(open), dayEnd: hhmm(close), holidays }));
 

@@ -3,15 +3,7 @@
 export type ServiceMode = 'A' | 'B' | 'C';
 export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
 export type IncidentPlane = 'data_plane' | 'control_plane' | 'not_sure';
-export type IncidentStatus =
-  | 'declared'
-  | 'acknowledged'
-  | 'investigating'
-  | 'identified'
-  | 'monitoring'
-  | 'waiting_on_customer'
-  | 'resolved'
-  | 'closed';
+export type IncidentStatus = 'declared' | 'acknowledged' | 'investigating' | 'identified' | 'monitoring' | 'waiting_on_customer' | 'resolved' | 'closed';
 export type Channel = 'slack_teams_connect' | 'email' | 'phone_hotline' | 'hub_browser_feedback';
 
 export interface BusinessCalendar {

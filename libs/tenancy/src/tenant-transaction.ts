@@ -9,11 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * one request's tenant into the next (SECURITY.md, "Tenant isolation").
  * The policies read `app.tenant_ids`; unset or empty means no row matches.
  */
-export async function inTenantTransaction<T>(
-  dataSource: DataSource,
-  tenantIds: string[],
-  work: (em: EntityManager) => Promise<T>,
-): Promise<T> {
+export async function inTenantTransaction<T>(dataSource: DataSource, tenantIds: string[], work: (em: EntityManager) => Promise<T>): Promise<T> {
   for (const id of tenantIds) {
     if (!UUID.test(id)) throw new Error('tenant id is not a uuid');
   }
@@ -32,11 +28,7 @@ export function inContextTransaction<T>(dataSource: DataSource, work: (em: Entit
  * Cross-tenant infrastructure work (outbox relay, tenant directory look-ups). Policies grant
  * this scope only the narrow rights each such table needs; tenant data stays walled.
  */
-export async function inScopedTransaction<T>(
-  dataSource: DataSource,
-  scope: 'system' | 'directory',
-  work: (em: EntityManager) => Promise<T>,
-): Promise<T> {
+export async function inScopedTransaction<T>(dataSource: DataSource, scope: 'system' | 'directory', work: (em: EntityManager) => Promise<T>): Promise<T> {
   return dataSource.transaction(async (em) => {
     await em.query(`select set_config('app.scope', $1, true)`, [scope]);
     return work(em);

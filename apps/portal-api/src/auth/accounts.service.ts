@@ -48,7 +48,13 @@ export class Accounts {
       if (!staff) throw new NotFound(`no staff member ${email}; they appear after their first sign-in`);
       if (staff.role !== 'csm') throw new ValidationFailed([{ field: 'email', message: `${email} is a ${staff.role}, not a CSM` }]);
       await this.users.setCsmAssignment(em, staff.id, tenant.id, assigned);
-      await this.events.emit(em, { type: assigned ? 'tenant.csm_assigned' : 'tenant.csm_unassigned', tenantId: tenant.id, subjectId: staff.id, actor: OPERATOR, payload: { email } });
+      await this.events.emit(em, {
+        type: assigned ? 'tenant.csm_assigned' : 'tenant.csm_unassigned',
+        tenantId: tenant.id,
+        subjectId: staff.id,
+        actor: OPERATOR,
+        payload: { email },
+      });
     });
   }
 }

@@ -47,8 +47,12 @@ function toRow(r: Record<string, any>): ApiTokenRow {
 
 @Injectable()
 export class ApiTokensRepository {
-  async insert(em: EntityManager, t: { tenantId: string; name: string; role: string; hash: string; displayPrefix: string; createdBy: string; createdAt: Date; expiresAt: Date | null }): Promise<ApiTokenRow> {
-    const rows = await sql(em, 
+  async insert(
+    em: EntityManager,
+    t: { tenantId: string; name: string; role: string; hash: string; displayPrefix: string; createdBy: string; createdAt: Date; expiresAt: Date | null },
+  ): Promise<ApiTokenRow> {
+    const rows = await sql(
+      em,
       `insert into api_tokens (tenant_id, name, role, token_hash, display_prefix, created_by, created_at, expires_at)
        values ($1,$2,$3,$4,$5,$6,$7,$8) returning *`,
       [t.tenantId, t.name, t.role, t.hash, t.displayPrefix, t.createdBy, t.createdAt, t.expiresAt],
@@ -56,24 +60,24 @@ export class ApiTokensRepository {
     return toRow(rows[0]);
   }
   async findActiveByHash(em: EntityManager, hash: string, now: Date): Promise<ApiTokenRow | null> {
-    const rows = await sql(em, 
-      `select * from api_tokens where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`,
-      [hash, now],
-    );
+    const rows = await sql(em, `select * from api_tokens where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`, [
+      hash,
+      now,
+    ]);
     return rows[0] ? toRow(rows[0]) : null;
   }
   async markUsed(em: EntityManager, id: string, now: Date): Promise<void> {
-    await sql(em, `update api_tokens set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '1 minute')`, [id, now]);
+    await sql(em, `update api_tokens set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '1 minute')`, [
+      id,
+      now,
+    ]);
   }
   async list(em: EntityManager, tenantId: string): Promise<ApiTokenRow[]> {
     const rows = await sql(em, `select * from api_tokens where tenant_id = $1 order by created_at desc`, [tenantId]);
     return rows.map(toRow);
   }
   async revoke(em: EntityManager, tenantId: string, id: string, now: Date): Promise<ApiTokenRow | null> {
-    const rows = await sql(em, 
-      `update api_tokens set revoked_at = coalesce(revoked_at, $3) where tenant_id = $1 and id = $2 returning *`,
-      [tenantId, id, now],
-    );
+    const rows = await sql(em, `update api_tokens set revoked_at = coalesce(revoked_at, $3) where tenant_id = $1 and id = $2 returning *`, [tenantId, id, now]);
     return rows[0] ? toRow(rows[0]) : null;
   }
 }

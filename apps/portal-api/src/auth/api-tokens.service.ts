@@ -10,7 +10,12 @@ import { ApiTokenRow, ApiTokensRepository, formatApiToken } from './api-tokens.r
 
 @Injectable()
 export class ApiTokensService {
-  constructor(private readonly db: Db, private readonly tokens: ApiTokensRepository, private readonly events: DomainEvents, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: ApiTokensRepository,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+  ) {}
 
   /** Creates a token; the plain value is returned once and never stored. */
   async create(tenantId: string, input: CreateApiTokenInput, createdBy: string): Promise<{ token: string; apiToken: ApiTokenRow }> {

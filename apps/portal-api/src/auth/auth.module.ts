@@ -1,5 +1,5 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { requestContextMiddleware } from '../common/request-context.middleware';
+import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
 import { TenantsModule } from '../tenants/tenants.module';
 import { Accounts } from './accounts.service';
 import { ApiTokensController } from './api-tokens.controller';
@@ -30,11 +30,15 @@ export class AuthModule {}
 export class AuthHttpModule implements NestModule {
   /** The development sign-in route exists only when enabled. */
   static forRoot(opts: { devLogin: boolean }): DynamicModule {
-    return { module: AuthHttpModule, imports: [TenantsModule], controllers: [AuthController, ApiTokensController, ...(opts.devLogin ? [DevLoginController] : [])] };
+    return {
+      module: AuthHttpModule,
+      imports: [TenantsModule],
+      controllers: [AuthController, ApiTokensController, ...(opts.devLogin ? [DevLoginController] : [])],
+    };
   }
   configure(consumer: MiddlewareConsumer): void {
     // DevLoginController is listed even when absent: a path without a route never reaches the middleware.
-    consumer.apply(requestContextMiddleware).forRoutes(AuthController, ApiTokensController, DevLoginController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(AuthController, ApiTokensController, DevLoginController);
   }
 }
 

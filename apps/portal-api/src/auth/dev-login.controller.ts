@@ -34,18 +34,37 @@ export class DevLoginController {
     const name = body.name ?? body.email.split('@')[0];
     if (body.role === 'support_engineer' || body.role === 'csm') {
       const staff = await this.users.upsertStaff({ email: body.email, name, role: body.role });
-      const { csrfToken } = await this.sessions.start(req, res, { principalKind: 'staff', principalId: staff.id, tenantId: null, role: staff.role, label: `${staff.name} <${staff.email}>` });
+      const { csrfToken } = await this.sessions.start(req, res, {
+        principalKind: 'staff',
+        principalId: staff.id,
+        tenantId: null,
+        role: staff.role,
+        label: `${staff.name} <${staff.email}>`,
+      });
       TenantContext.enter({ kind: 'staff', id: staff.id, label: staff.name, role: staff.role, homeTenantId: null }, []);
-      await this.db.forTenants([], (em) => this.events.emit(em, { tenantId: null, type: 'auth.sign_in', subjectType: 'staff', subjectId: staff.id, payload: { method: 'dev', role: staff.role } }));
+      await this.db.forTenants([], (em) =>
+        this.events.emit(em, { tenantId: null, type: 'auth.sign_in', subjectType: 'staff', subjectId: staff.id, payload: { method: 'dev', role: staff.role } }),
+      );
       return { principal: { kind: 'staff', id: staff.id, name: staff.name, email: staff.email, role: staff.role }, csrfToken };
     }
     if (!body.tenant) throw new NotFound('tenant is required for customer roles');
     const tenant = await this.tenants.findBySlug(body.tenant);
     if (!tenant) throw new NotFound('no tenant with that name');
     const user = await this.users.upsertUser({ tenantId: tenant.id, email: body.email, name, role: body.role });
-    const { csrfToken } = await this.sessions.start(req, res, { principalKind: 'user', principalId: user.id, tenantId: tenant.id, role: user.role, label: `${user.name} <${user.email}>` });
+    const { csrfToken } = await this.sessions.start(req, res, {
+      principalKind: 'user',
+      principalId: user.id,
+      tenantId: tenant.id,
+      role: user.role,
+      label: `${user.name} <${user.email}>`,
+    });
     TenantContext.enter({ kind: 'user', id: user.id, label: `${user.name} <${user.email}>`, role: user.role, homeTenantId: tenant.id }, [tenant.id]);
-    await this.db.forTenants([tenant.id], (em) => this.events.emit(em, { tenantId: tenant.id, type: 'auth.sign_in', subjectType: 'user', subjectId: user.id, payload: { method: 'dev', role: user.role } }));
-    return { principal: { kind: 'user', id: user.id, name: user.name, email: user.email, role: user.role, tenant: { id: tenant.id, slug: tenant.slug } }, csrfToken };
+    await this.db.forTenants([tenant.id], (em) =>
+      this.events.emit(em, { tenantId: tenant.id, type: 'auth.sign_in', subjectType: 'user', subjectId: user.id, payload: { method: 'dev', role: user.role } }),
+    );
+    return {
+      principal: { kind: 'user', id: user.id, name: user.name, email: user.email, role: user.role, tenant: { id: tenant.id, slug: tenant.slug } },
+      csrfToken,
+    };
   }
 }

@@ -19,17 +19,19 @@ export interface SessionRow {
 @Injectable()
 export class SessionsRepository {
   async insert(em: EntityManager, s: SessionRow): Promise<void> {
-    await sql(em, 
+    await sql(
+      em,
       `insert into sessions (id_hash, principal_kind, principal_id, tenant_id, role, label, csrf_token, created_at, last_seen_at, expires_at)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
       [s.idHash, s.principalKind, s.principalId, s.tenantId, s.role, s.label, s.csrfToken, s.createdAt, s.lastSeenAt, s.expiresAt],
     );
   }
   async findLive(em: EntityManager, idHash: string, now: Date, idleCutoff: Date): Promise<SessionRow | null> {
-    const rows = await sql(em, 
-      `select * from sessions where id_hash = $1 and ended_at is null and expires_at > $2 and last_seen_at > $3`,
-      [idHash, now, idleCutoff],
-    );
+    const rows = await sql(em, `select * from sessions where id_hash = $1 and ended_at is null and expires_at > $2 and last_seen_at > $3`, [
+      idHash,
+      now,
+      idleCutoff,
+    ]);
     const r = rows[0];
     if (!r) return null;
     return {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { NotFound } from '../common/domain-errors';
-import { Db } from '../database/db.service';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
 
 export interface SignInProvider {
@@ -19,7 +18,10 @@ export abstract class SignInProviderSource {
 @Injectable()
 export class SignInOptionsService {
   private readonly sources: SignInProviderSource[] = [];
-  constructor(private readonly db: Db, private readonly tenants: TenantDirectory, @Inject(PORTAL_CONFIG) private readonly config: PortalConfig) {}
+  constructor(
+    private readonly tenants: TenantDirectory,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+  ) {}
 
   register(source: SignInProviderSource): void {
     this.sources.push(source);

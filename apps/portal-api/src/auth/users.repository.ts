@@ -2,14 +2,30 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
 
-export interface UserRow { id: string; tenantId: string; email: string; name: string; role: string }
-export interface StaffRow { id: string; email: string; name: string; role: string }
+export interface UserRow {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  role: string;
+}
+export interface StaffRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+}
 
 /** Tenant users (row-level security) and vendor staff (no tenant). */
 @Injectable()
 export class UsersRepository {
-  async upsertUser(em: EntityManager, u: { tenantId: string; email: string; name: string; role: string; idpConfigId?: string | null; subject?: string | null }, now: Date): Promise<UserRow> {
-    const rows = await sql(em,
+  async upsertUser(
+    em: EntityManager,
+    u: { tenantId: string; email: string; name: string; role: string; idpConfigId?: string | null; subject?: string | null },
+    now: Date,
+  ): Promise<UserRow> {
+    const rows = await sql(
+      em,
       `insert into users (tenant_id, email, name, role, idp_config_id, idp_subject, last_sign_in_at) values ($1,lower($2),$3,$4,$5,$6,$7)
        on conflict (tenant_id, email) do update set name = excluded.name, role = excluded.role,
          idp_config_id = coalesce(excluded.idp_config_id, users.idp_config_id), idp_subject = coalesce(excluded.idp_subject, users.idp_subject),
@@ -21,7 +37,8 @@ export class UsersRepository {
     return { id: r.id, tenantId: r.tenant_id, email: r.email, name: r.name, role: r.role };
   }
   async upsertStaff(em: EntityManager, s: { email: string; name: string; role: string; subject?: string | null }, now: Date): Promise<StaffRow> {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `insert into staff (email, name, role, idp_subject, last_sign_in_at) values (lower($1),$2,$3,$4,$5)
        on conflict (email) do update set name = excluded.name, role = excluded.role, last_sign_in_at = excluded.last_sign_in_at,
          idp_subject = coalesce(excluded.idp_subject, staff.idp_subject)
@@ -36,8 +53,13 @@ export class UsersRepository {
    * alone ("nOAuth"): email only links a first sign-in to an account no provider owns yet, and only
    * when the provider vouches for the address. The caller decides; these are the queries.
    */
-  async findUserBySubject(em: EntityManager, tenantId: string, subject: string): Promise<UserRow | null> {
-    const rows = await sql(em, `select id, tenant_id, email, name, role from users where tenant_id = $1 and idp_subject = $2 order by last_sign_in_at desc nulls last limit 1`, [tenantId, subject]);
+  /** The account a provider configuration created for a subject: (tenant, provider, subject), never the subject alone. */
+  async findUserBySubject(em: EntityManager, tenantId: string, idpConfigId: string, subject: string): Promise<UserRow | null> {
+    const rows = await sql(em, `select id, tenant_id, email, name, role from users where tenant_id = $1 and idp_config_id = $2 and idp_subject = $3`, [
+      tenantId,
+      idpConfigId,
+      subject,
+    ]);
     const r = rows[0];
     return r ? { id: r.id, tenantId: r.tenant_id, email: r.email, name: r.name, role: r.role } : null;
   }
@@ -47,16 +69,24 @@ export class UsersRepository {
     return r ? { id: r.id, tenantId: r.tenant_id, email: r.email, name: r.name, role: r.role, idpSubject: r.idp_subject } : null;
   }
   /** Inserts, or updates `id`, with the SSO binding; a clash on (tenant, email) surfaces as a unique violation (23505). */
-  async saveSsoUser(em: EntityManager, u: { id: string | null; tenantId: string; email: string; name: string; role: string; idpConfigId: string; subject: string }, now: Date): Promise<UserRow> {
+  async saveSsoUser(
+    em: EntityManager,
+    u: { id: string | null; tenantId: string; email: string; name: string; role: string; idpConfigId: string; subject: string },
+    now: Date,
+  ): Promise<UserRow> {
     const rows = u.id
-      ? await sql(em,
+      ? await sql(
+          em,
           `update users set email = lower($3), name = $4, role = $5, idp_config_id = $6, idp_subject = $7, last_sign_in_at = $8
            where tenant_id = $1 and id = $2 returning id, tenant_id, email, name, role`,
-          [u.tenantId, u.id, u.email, u.name, u.role, u.idpConfigId, u.subject, now])
-      : await sql(em,
+          [u.tenantId, u.id, u.email, u.name, u.role, u.idpConfigId, u.subject, now],
+        )
+      : await sql(
+          em,
           `insert into users (tenant_id, email, name, role, idp_config_id, idp_subject, last_sign_in_at) values ($1,lower($2),$3,$4,$5,$6,$7)
            returning id, tenant_id, email, name, role`,
-          [u.tenantId, u.email, u.name, u.role, u.idpConfigId, u.subject, now]);
+          [u.tenantId, u.email, u.name, u.role, u.idpConfigId, u.subject, now],
+        );
     const r = rows[0];
     return { id: r.id, tenantId: r.tenant_id, email: r.email, name: r.name, role: r.role };
   }
@@ -71,8 +101,18 @@ export class UsersRepository {
   }
   async saveSsoStaff(em: EntityManager, s: { id: string | null; email: string; name: string; role: string; subject: string }, now: Date): Promise<StaffRow> {
     const rows = s.id
-      ? await sql(em, `update staff set email = lower($2), name = $3, role = $4, idp_subject = $5, last_sign_in_at = $6 where id = $1 returning id, email, name, role`, [s.id, s.email, s.name, s.role, s.subject, now])
-      : await sql(em, `insert into staff (email, name, role, idp_subject, last_sign_in_at) values (lower($1),$2,$3,$4,$5) returning id, email, name, role`, [s.email, s.name, s.role, s.subject, now]);
+      ? await sql(
+          em,
+          `update staff set email = lower($2), name = $3, role = $4, idp_subject = $5, last_sign_in_at = $6 where id = $1 returning id, email, name, role`,
+          [s.id, s.email, s.name, s.role, s.subject, now],
+        )
+      : await sql(em, `insert into staff (email, name, role, idp_subject, last_sign_in_at) values (lower($1),$2,$3,$4,$5) returning id, email, name, role`, [
+          s.email,
+          s.name,
+          s.role,
+          s.subject,
+          now,
+        ]);
     return rows[0] as StaffRow;
   }
 

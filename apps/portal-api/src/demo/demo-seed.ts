@@ -23,7 +23,6 @@ export const DEMO_TENANTS: DemoTenant[] = [
   { slug: 'globex', displayName: 'Globex (BYOC)', mode: 'C', timezone: 'America/New_York', country: 'US' },
 ];
 
-
 export interface DemoSeedResult {
   tenants: Tenant[];
   tokens: { tenant: string; role: string; token: string }[];
@@ -44,14 +43,14 @@ export async function seedDemo(app: INestApplication, now = new Date()): Promise
     if (!t) {
       created = true;
       t = await onboarding.provision({
-          slug: d.slug,
-          displayName: d.displayName,
-          serviceMode: d.mode,
-          timezone: d.timezone,
-          calendar: { ...DEFAULT_CALENDAR(d.timezone), holidays: holidaysFor(d.country, now) },
-          regions: DEFAULT_REGIONS,
-          contacts: [{ name: 'IT on-call', email: `oncall@${d.slug}.example` }],
-          country: d.country,
+        slug: d.slug,
+        displayName: d.displayName,
+        serviceMode: d.mode,
+        timezone: d.timezone,
+        calendar: { ...DEFAULT_CALENDAR(d.timezone), holidays: holidaysFor(d.country, now) },
+        regions: DEFAULT_REGIONS,
+        contacts: [{ name: 'IT on-call', email: `oncall@${d.slug}.example` }],
+        country: d.country,
       });
     }
     tenants.push(t);
@@ -69,7 +68,13 @@ export async function seedDemo(app: INestApplication, now = new Date()): Promise
   }
 
   if (created) {
-    const supportActor: Actor = { kind: 'staff', id: support.id, label: 'Sam Support <support@claresia.example>', role: 'support_engineer', homeTenantId: null };
+    const supportActor: Actor = {
+      kind: 'staff',
+      id: support.id,
+      label: 'Sam Support <support@claresia.example>',
+      role: 'support_engineer',
+      homeTenantId: null,
+    };
     const declare = (t: Tenant, input: DeclareIncidentInput) => TenantContext.runAs(admins[t.id], [t.id], () => incidents.declare(input));
     const asSupport = <T>(t: Tenant, fn: () => Promise<T>) => TenantContext.runAs(supportActor, [t.id], fn);
     const base = {
@@ -77,15 +82,63 @@ export async function seedDemo(app: INestApplication, now = new Date()): Promise
       reproductionConfirmed: true,
       recentChanges: { kinds: [] as never[] },
     };
-    const a1 = await declare(acme, { ...base, title: 'Hub Browser slow, writes succeed', severity: 'sev2', services: ['Hub'], regions: ['eu-south-1'], impactedUsers: 40, firstNoticedTimezone: 'Europe/Rome', symptoms: 'Hub Browser pages take 20-30 s to load; saving records still works.' });
-    await asSupport(acme, () => incidents.postStatusUpdate(a1.id, { state: 'investigating', body: 'We are investigating slow Hub Browser page loads in eu-south-1. Next update within 30 minutes.' }));
-    const a2 = await declare(acme, { ...base, title: 'Adaptive Card columns misaligned', severity: 'sev3', services: ['Command Center'], regions: ['eu-central-1'], impactedUsers: 3, firstNoticedTimezone: 'Europe/Rome', symptoms: 'Columns of the usage card overlap in the Teams client.', reproductionConfirmed: false });
+    const a1 = await declare(acme, {
+      ...base,
+      title: 'Hub Browser slow, writes succeed',
+      severity: 'sev2',
+      services: ['Hub'],
+      regions: ['eu-south-1'],
+      impactedUsers: 40,
+      firstNoticedTimezone: 'Europe/Rome',
+      symptoms: 'Hub Browser pages take 20-30 s to load; saving records still works.',
+    });
+    await asSupport(acme, () =>
+      incidents.postStatusUpdate(a1.id, {
+        state: 'investigating',
+        body: 'We are investigating slow Hub Browser page loads in eu-south-1. Next update within 30 minutes.',
+      }),
+    );
+    const a2 = await declare(acme, {
+      ...base,
+      title: 'Adaptive Card columns misaligned',
+      severity: 'sev3',
+      services: ['Command Center'],
+      regions: ['eu-central-1'],
+      impactedUsers: 3,
+      firstNoticedTimezone: 'Europe/Rome',
+      symptoms: 'Columns of the usage card overlap in the Teams client.',
+      reproductionConfirmed: false,
+    });
     void a2;
-    const g1 = await declare(globex, { ...base, title: 'SSO sign-in fails for all users', severity: 'sev1', services: ['Identity'], regions: ['eu-central-1'], impactedUsers: 1200, firstNoticedTimezone: 'America/New_York', symptoms: 'Every user gets AADSTS50011 after the redirect to the portal.', recentChanges: { kinds: ['aad_change'], details: 'Reply URL list edited this morning' }, errorCodes: ['AADSTS50011'], plane: 'control_plane' });
+    const g1 = await declare(globex, {
+      ...base,
+      title: 'SSO sign-in fails for all users',
+      severity: 'sev1',
+      services: ['Identity'],
+      regions: ['eu-central-1'],
+      impactedUsers: 1200,
+      firstNoticedTimezone: 'America/New_York',
+      symptoms: 'Every user gets AADSTS50011 after the redirect to the portal.',
+      recentChanges: { kinds: ['aad_change'], details: 'Reply URL list edited this morning' },
+      errorCodes: ['AADSTS50011'],
+      plane: 'control_plane',
+    });
     await asSupport(globex, () => incidents.acknowledge(g1.id));
-    await asSupport(globex, () => incidents.postStatusUpdate(g1.id, { state: 'identified', body: 'The reply URL registered in Entra ID no longer matches. Fix in progress.' }));
+    await asSupport(globex, () =>
+      incidents.postStatusUpdate(g1.id, { state: 'identified', body: 'The reply URL registered in Entra ID no longer matches. Fix in progress.' }),
+    );
     await asSupport(globex, () => incidents.resolve(g1.id, { summary: 'Reply URL restored; sign-in works for all users.' }));
-    await declare(globex, { ...base, title: 'Snowflake connector timing out in our cluster', severity: 'sev2', services: ['Hub'], regions: ['eu-south-1'], impactedUsers: 25, firstNoticedTimezone: 'America/New_York', symptoms: 'Skills reading Snowflake time out after 30 s.', plane: 'data_plane' });
+    await declare(globex, {
+      ...base,
+      title: 'Snowflake connector timing out in our cluster',
+      severity: 'sev2',
+      services: ['Hub'],
+      regions: ['eu-south-1'],
+      impactedUsers: 25,
+      firstNoticedTimezone: 'America/New_York',
+      symptoms: 'Skills reading Snowflake time out after 30 s.',
+      plane: 'data_plane',
+    });
   }
 
   const out: DemoSeedResult['tokens'] = [];

@@ -40,7 +40,7 @@ export class DomainEvents {
       subjectType: e.subjectType ?? catalogue.subject,
       subjectId: e.subjectId ?? null,
       incidentId: e.incidentId ?? null,
-      details: e.payload as Record<string, unknown>,
+      details: e.payload,
       actor: e.actor,
     });
     if (!e.tenantId) return;
@@ -56,6 +56,6 @@ export class DomainEvents {
       actor: recorded.actor,
       payload: e.payload,
     };
-    for (const s of subscribers) await this.outbox.deliver(em, s, envelope as DomainEventEnvelope);
+    for (const s of subscribers) await this.outbox.deliver(em, s, envelope);
   }
 }

@@ -53,10 +53,24 @@ function toRecord(r: Record<string, any>): AttachmentRecord {
 @Injectable()
 export class AttachmentsRepository {
   async insert(em: EntityManager, a: NewAttachment): Promise<AttachmentRecord> {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `insert into attachments (tenant_id, incident_id, kind, display_name, storage_key, content_type, size_bytes, sha256, redaction_report, insights, uploaded_by, uploaded_at)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) returning *`,
-      [a.tenantId, a.incidentId, a.kind, a.displayName, a.storageKey, a.contentType, a.sizeBytes, a.sha256, JSON.stringify(a.redactionReport), JSON.stringify(a.insights), JSON.stringify(a.uploadedBy), a.uploadedAt],
+      [
+        a.tenantId,
+        a.incidentId,
+        a.kind,
+        a.displayName,
+        a.storageKey,
+        a.contentType,
+        a.sizeBytes,
+        a.sha256,
+        JSON.stringify(a.redactionReport),
+        JSON.stringify(a.insights),
+        JSON.stringify(a.uploadedBy),
+        a.uploadedAt,
+      ],
     );
     return toRecord(rows[0]);
   }
@@ -67,12 +81,16 @@ export class AttachmentsRepository {
   }
 
   async findLive(em: EntityManager, incidentId: string, id: string, opts: { lock?: boolean } = {}): Promise<AttachmentRecord | null> {
-    const rows = await sql(em, `select * from attachments where id = $1 and incident_id = $2 and deleted_at is null${opts.lock ? ' for update' : ''}`, [id, incidentId]);
+    const rows = await sql(em, `select * from attachments where id = $1 and incident_id = $2 and deleted_at is null${opts.lock ? ' for update' : ''}`, [
+      id,
+      incidentId,
+    ]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async markDeleted(em: EntityManager, id: string, at: Date, by: ActorRef, reason: 'deleted' | 'retention'): Promise<boolean> {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `update attachments set deleted_at = $2, deleted_by = $3, deletion_reason = $4 where id = $1 and deleted_at is null returning id`,
       [id, at, JSON.stringify(by), reason],
     );
@@ -81,7 +99,11 @@ export class AttachmentsRepository {
 
   /** Live attachments of these incidents, oldest incident first, locked for this sweep. */
   async liveOf(em: EntityManager, incidentIds: string[], limit: number): Promise<AttachmentRecord[]> {
-    const rows = await sql(em, `select * from attachments where deleted_at is null and incident_id = any($1::uuid[]) order by uploaded_at, id limit $2 for update skip locked`, [incidentIds, limit]);
+    const rows = await sql(
+      em,
+      `select * from attachments where deleted_at is null and incident_id = any($1::uuid[]) order by uploaded_at, id limit $2 for update skip locked`,
+      [incidentIds, limit],
+    );
     return rows.map(toRecord);
   }
 }

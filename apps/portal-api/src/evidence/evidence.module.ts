@@ -1,4 +1,4 @@
-import { requestContextMiddleware } from '../common/request-context.middleware';
+import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
 import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { IncidentsModule } from '../incidents/incidents.module';
@@ -26,7 +26,7 @@ export class EvidenceModule {}
 @Module({ imports: [EvidenceModule], controllers: [EvidenceController] })
 export class EvidenceHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes(EvidenceController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(EvidenceController);
   }
 }
 

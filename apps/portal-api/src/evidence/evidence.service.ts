@@ -150,7 +150,8 @@ export class EvidenceService {
       this.logger.log({ attachmentId: record.id, incidentId, kind: record.kind, sizeBytes: record.sizeBytes, redacted: file.report.total }, 'evidence stored');
       return this.view(record, actor.role);
     } catch (err) {
-      if (stored.key) await this.storage.delete(stored.key).catch(() => this.logger.warn({ incidentId }, 'could not remove the stored file of a refused upload'));
+      if (stored.key)
+        await this.storage.delete(stored.key).catch(() => this.logger.warn({ incidentId }, 'could not remove the stored file of a refused upload'));
       if (err instanceof EvidenceRejected) this.logger.log({ incidentId, rule: err.rule }, 'evidence upload refused');
       throw err;
     }
@@ -249,7 +250,14 @@ export class EvidenceService {
             subjectId: a.id,
             incidentId: a.incidentId,
             actor: RETENTION_ACTOR,
-            payload: { reason: 'retention', retentionDays: days, incidentClosedAt: iso(closedAt.get(a.incidentId) ?? null), kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+            payload: {
+              reason: 'retention',
+              retentionDays: days,
+              incidentClosedAt: iso(closedAt.get(a.incidentId) ?? null),
+              kind: a.kind,
+              displayName: a.displayName,
+              sha256: a.sha256,
+            },
           });
           await this.storage.delete(a.storageKey);
         }

@@ -14,7 +14,10 @@ const querySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(1
 @ApiBearerAuth()
 @PortalController('api/v1/governance-events')
 export class GovernanceController {
-  constructor(private readonly db: Db, private readonly governance: GovernanceService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly governance: GovernanceService,
+  ) {}
 
   @Roles('customer_admin')
   @Get()

@@ -1,4 +1,4 @@
-import { requestContextMiddleware } from '../common/request-context.middleware';
+import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
 import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { GovernanceController } from './governance.controller';
 
@@ -6,6 +6,6 @@ import { GovernanceController } from './governance.controller';
 @Module({ controllers: [GovernanceController] })
 export class GovernanceHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes(GovernanceController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(GovernanceController);
   }
 }

@@ -39,14 +39,29 @@ export class GovernanceService {
    */
   async record(em: EntityManager, e: GovernanceEventInput): Promise<{ id: string; actor: { kind: string; id: string; label: string } }> {
     const store = TenantContext.maybeStore();
-    const actor = e.actor ?? (store?.actor ? { kind: store.actor.kind, id: store.actor.id, label: store.actor.label } : { kind: 'system', id: 'system', label: 'system' });
+    const actor =
+      e.actor ?? (store?.actor ? { kind: store.actor.kind, id: store.actor.id, label: store.actor.label } : { kind: 'system', id: 'system', label: 'system' });
     // The id first: RETURNING would need a read policy the writer may not have (a sign-in outside any tenant).
     const [{ id }] = await sql<{ id: string }>(em, `select nextval('governance_events_id_seq')::text as id`);
     await sql(
       em,
       `insert into governance_events (id, tenant_id, actor_kind, actor_id, actor_label, action, subject_type, subject_id, incident_id, ip, user_agent, request_id, details)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-      [id, e.tenantId, actor.kind, actor.id, actor.label, e.action, e.subjectType, e.subjectId ?? null, e.incidentId ?? null, store?.ip ?? null, store?.userAgent ?? null, store?.requestId ?? null, JSON.stringify(e.details ?? {})],
+      [
+        id,
+        e.tenantId,
+        actor.kind,
+        actor.id,
+        actor.label,
+        e.action,
+        e.subjectType,
+        e.subjectId ?? null,
+        e.incidentId ?? null,
+        store?.ip ?? null,
+        store?.userAgent ?? null,
+        store?.requestId ?? null,
+        JSON.stringify(e.details ?? {}),
+      ],
     );
     return { id, actor };
   }

@@ -34,7 +34,10 @@ export class HealthController {
   @Get('ready')
   async ready() {
     try {
-      const result = await this.health.check([() => this.typeorm.pingCheck('database', { connection: this.dataSource, timeout: 1000 }), () => this.pingRedis()]);
+      const result = await this.health.check([
+        () => this.typeorm.pingCheck('database', { connection: this.dataSource, timeout: 1000 }),
+        () => this.pingRedis(),
+      ]);
       return { status: 'ok', checks: statuses(result.details) };
     } catch (err) {
       const details = (err as { response?: { details?: Record<string, { status: string }> } }).response?.details ?? {};

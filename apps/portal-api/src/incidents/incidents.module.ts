@@ -1,4 +1,4 @@
-import { requestContextMiddleware } from '../common/request-context.middleware';
+import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
 import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { TenantsModule } from '../tenants/tenants.module';
 import { IncidentsController } from './incidents.controller';
@@ -18,7 +18,7 @@ export class IncidentsModule {}
 @Module({ imports: [IncidentsModule], controllers: [IncidentsController] })
 export class IncidentsHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes(IncidentsController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(IncidentsController);
   }
 }
 

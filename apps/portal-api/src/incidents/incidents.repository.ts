@@ -47,7 +47,19 @@ export interface IncidentRecord {
 
 export type NewIncident = Omit<
   IncidentRecord,
-  'id' | 'tenantSlug' | 'tenantName' | 'calendar' | 'number' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolutionSummary' | 'closedAt' | 'lastStatusUpdateAt' | 'slaPauses' | 'pirDeliveredAt'
+  | 'id'
+  | 'tenantSlug'
+  | 'tenantName'
+  | 'calendar'
+  | 'number'
+  | 'acknowledgedAt'
+  | 'acknowledgedBy'
+  | 'resolvedAt'
+  | 'resolutionSummary'
+  | 'closedAt'
+  | 'lastStatusUpdateAt'
+  | 'slaPauses'
+  | 'pirDeliveredAt'
 >;
 
 export interface IncidentFilter {
@@ -105,7 +117,8 @@ function toRecord(r: Record<string, any>): IncidentRecord {
 @Injectable()
 export class IncidentsRepository {
   async nextNumber(em: EntityManager, tenantId: string): Promise<number> {
-    const rows = await sql<{ incident_seq: number }>(em,
+    const rows = await sql<{ incident_seq: number }>(
+      em,
       `insert into tenant_counters (tenant_id, incident_seq) values ($1, 1)
        on conflict (tenant_id) do update set incident_seq = tenant_counters.incident_seq + 1
        returning incident_seq`,
@@ -120,14 +133,33 @@ export class IncidentsRepository {
   }
 
   async insert(em: EntityManager, n: NewIncident, number: number, idempotencyKey: string | null = null): Promise<string> {
-    const rows = await sql<{ id: string }>(em,
+    const rows = await sql<{ id: string }>(
+      em,
       `insert into incidents (tenant_id, number, title, severity, status, services, regions, impacted_users, first_noticed_at, first_noticed_tz,
          symptoms, recent_changes, error_codes, reproduction_confirmed, impacted_user_examples, plane, service_mode, declared_at, declared_by, intake_redactions, idempotency_key)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) returning id`,
       [
-        n.tenantId, number, n.title, n.severity, n.status, n.services, n.regions, n.impactedUsers, n.firstNoticedAt, n.firstNoticedTimezone,
-        n.symptoms, JSON.stringify(n.recentChanges), n.errorCodes, n.reproductionConfirmed, n.impactedUserExamples, n.plane, n.serviceMode,
-        n.declaredAt, JSON.stringify(n.declaredBy), JSON.stringify(n.intakeRedactions), idempotencyKey,
+        n.tenantId,
+        number,
+        n.title,
+        n.severity,
+        n.status,
+        n.services,
+        n.regions,
+        n.impactedUsers,
+        n.firstNoticedAt,
+        n.firstNoticedTimezone,
+        n.symptoms,
+        JSON.stringify(n.recentChanges),
+        n.errorCodes,
+        n.reproductionConfirmed,
+        n.impactedUserExamples,
+        n.plane,
+        n.serviceMode,
+        n.declaredAt,
+        JSON.stringify(n.declaredBy),
+        JSON.stringify(n.intakeRedactions),
+        idempotencyKey,
       ],
     );
     return rows[0].id;
@@ -152,17 +184,30 @@ export class IncidentsRepository {
     if (f.region) where.push(`${p(f.region)} = any(i.regions)`);
     if (f.tenantSlug) where.push(`t.slug = ${p(f.tenantSlug)}`);
     if (f.after) where.push(`(i.declared_at, i.id) < (${p(f.after.declaredAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by i.declared_at desc, i.id desc limit ${p(f.limit)}`,
       params,
     );
     return rows.map(toRecord);
   }
 
-  async update(em: EntityManager, id: string, patch: Partial<{
-    severity: Severity; status: IncidentStatus; impactedUsers: number; acknowledgedAt: Date; acknowledgedBy: ActorRef;
-    resolvedAt: Date | null; resolutionSummary: string | null; closedAt: Date; lastStatusUpdateAt: Date; slaPauses: { from: string; to: string | null }[];
-  }>): Promise<void> {
+  async update(
+    em: EntityManager,
+    id: string,
+    patch: Partial<{
+      severity: Severity;
+      status: IncidentStatus;
+      impactedUsers: number;
+      acknowledgedAt: Date;
+      acknowledgedBy: ActorRef;
+      resolvedAt: Date | null;
+      resolutionSummary: string | null;
+      closedAt: Date;
+      lastStatusUpdateAt: Date;
+      slaPauses: { from: string; to: string | null }[];
+    }>,
+  ): Promise<void> {
     const cols: Record<string, [string, (v: any) => unknown]> = {
       severity: ['severity', (v) => v],
       status: ['status', (v) => v],
@@ -188,15 +233,24 @@ export class IncidentsRepository {
   }
 
   async addImpactedCount(em: EntityManager, tenantId: string, incidentId: string, count: number, at: Date, by: string): Promise<void> {
-    await sql(em, `insert into impacted_user_counts (tenant_id, incident_id, count, recorded_at, recorded_by) values ($1,$2,$3,$4,$5)`, [tenantId, incidentId, count, at, by]);
+    await sql(em, `insert into impacted_user_counts (tenant_id, incident_id, count, recorded_at, recorded_by) values ($1,$2,$3,$4,$5)`, [
+      tenantId,
+      incidentId,
+      count,
+      at,
+      by,
+    ]);
   }
   async impactedHistory(em: EntityManager, incidentId: string) {
-    const rows = await sql(em, `select count, recorded_at, recorded_by from impacted_user_counts where incident_id = $1 order by recorded_at, id`, [incidentId]);
+    const rows = await sql(em, `select count, recorded_at, recorded_by from impacted_user_counts where incident_id = $1 order by recorded_at, id`, [
+      incidentId,
+    ]);
     return rows.map((r) => ({ count: r.count as number, recordedAt: new Date(r.recorded_at).toISOString(), recordedBy: r.recorded_by as string }));
   }
 
   async addStatusUpdate(em: EntityManager, u: { tenantId: string; incidentId: string; state: StatusUpdateState; body: string; author: ActorRef; at: Date }) {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `insert into status_updates (tenant_id, incident_id, state, body, author_id, author_label, created_at) values ($1,$2,$3,$4,$5,$6,$7) returning id`,
       [u.tenantId, u.incidentId, u.state, u.body, u.author.id, u.author.label, u.at],
     );
@@ -204,11 +258,18 @@ export class IncidentsRepository {
   }
   async statusUpdates(em: EntityManager, incidentId: string) {
     const rows = await sql(em, `select * from status_updates where incident_id = $1 order by created_at, id`, [incidentId]);
-    return rows.map((r) => ({ id: r.id as string, state: r.state as StatusUpdateState, body: r.body as string, author: r.author_label as string, createdAt: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      id: r.id as string,
+      state: r.state as StatusUpdateState,
+      body: r.body as string,
+      author: r.author_label as string,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
   }
 
   async addCustomerReply(em: EntityManager, u: { tenantId: string; incidentId: string; body: string; author: ActorRef; at: Date }) {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `insert into customer_replies (tenant_id, incident_id, body, author_id, author_label, created_at) values ($1,$2,$3,$4,$5,$6) returning id`,
       [u.tenantId, u.incidentId, u.body, u.author.id, u.author.label, u.at],
     );
@@ -221,7 +282,8 @@ export class IncidentsRepository {
 
   /** Records a breach once per (incident, clock, due); returns false when it was already known. */
   async recordBreach(em: EntityManager, tenantId: string, incidentId: string, clock: string, dueAt: Date, at: Date): Promise<boolean> {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `insert into sla_breaches (tenant_id, incident_id, clock, due_at, detected_at) values ($1,$2,$3,$4,$5)
        on conflict (incident_id, clock, due_at) do nothing returning id`,
       [tenantId, incidentId, clock, dueAt, at],
@@ -246,7 +308,9 @@ export class IncidentsRepository {
   }
 
   async closedBefore(em: EntityManager, closedBefore: Date): Promise<{ id: string; number: number; closedAt: Date }[]> {
-    const rows = await sql(em, `select id, number, closed_at from incidents where status = 'closed' and closed_at <= $1 order by closed_at, id`, [closedBefore]);
+    const rows = await sql(em, `select id, number, closed_at from incidents where status = 'closed' and closed_at <= $1 order by closed_at, id`, [
+      closedBefore,
+    ]);
     return rows.map((r) => ({ id: r.id, number: r.number, closedAt: r.closed_at }));
   }
 }

@@ -94,7 +94,8 @@ export class IncidentsService {
       input.regions.forEach((r, i) => {
         if (!known.has(r)) fields.push({ field: `regions.${i}`, message: `is not a region of this tenant (${[...known].join(', ')})` });
       });
-      if (tenant.serviceMode === 'C' && !input.plane) fields.push({ field: 'plane', message: 'is required for Mode C tenants: data plane, control plane or not sure' });
+      if (tenant.serviceMode === 'C' && !input.plane)
+        fields.push({ field: 'plane', message: 'is required for Mode C tenants: data plane, control plane or not sure' });
       if (tenant.serviceMode !== 'C' && input.plane) fields.push({ field: 'plane', message: 'only applies to Mode C (BYOC) tenants' });
       if (new Date(input.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000) fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
       if (fields.length) throw new ValidationFailed(fields);
@@ -114,34 +115,46 @@ export class IncidentsService {
 
       const number = await this.incidents.nextNumber(em, tenantId);
       const declaredBy = ref(actor);
-      const id = await this.incidents.insert(em, {
-        tenantId,
-        title,
-        severity: input.severity,
-        status: 'declared',
-        services: input.services,
-        regions: input.regions,
-        impactedUsers: input.impactedUsers,
-        firstNoticedAt: new Date(input.firstNoticedAt),
-        firstNoticedTimezone: input.firstNoticedTimezone,
-        symptoms,
-        recentChanges: { kinds: input.recentChanges.kinds, ...(details ? { details } : {}) },
-        errorCodes,
-        reproductionConfirmed: input.reproductionConfirmed,
-        impactedUserExamples: input.impactedUserExamples ?? [],
-        plane: input.plane ?? null,
-        serviceMode: tenant.serviceMode,
-        declaredAt: now,
-        declaredBy,
-        intakeRedactions: redactions,
-      }, number, idempotencyKey);
+      const id = await this.incidents.insert(
+        em,
+        {
+          tenantId,
+          title,
+          severity: input.severity,
+          status: 'declared',
+          services: input.services,
+          regions: input.regions,
+          impactedUsers: input.impactedUsers,
+          firstNoticedAt: new Date(input.firstNoticedAt),
+          firstNoticedTimezone: input.firstNoticedTimezone,
+          symptoms,
+          recentChanges: { kinds: input.recentChanges.kinds, ...(details ? { details } : {}) },
+          errorCodes,
+          reproductionConfirmed: input.reproductionConfirmed,
+          impactedUserExamples: input.impactedUserExamples ?? [],
+          plane: input.plane ?? null,
+          serviceMode: tenant.serviceMode,
+          declaredAt: now,
+          declaredBy,
+          intakeRedactions: redactions,
+        },
+        number,
+        idempotencyKey,
+      );
       await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
       await this.domainEvents.emit(em, {
         type: 'incident.declared',
         tenantId,
         subjectId: id,
         incidentId: id,
-        payload: { reference: `INC-${number}`, severity: input.severity, services: input.services, regions: input.regions, plane: input.plane ?? null, redactions },
+        payload: {
+          reference: `INC-${number}`,
+          severity: input.severity,
+          services: input.services,
+          regions: input.regions,
+          plane: input.plane ?? null,
+          redactions,
+        },
       });
       const incident = (await this.incidents.findById(em, id))!;
       return this.view(incident, now);
@@ -204,12 +217,20 @@ export class IncidentsService {
       if (patch.status !== undefined && patch.status !== inc.status) this.assertTransition(inc, patch.status);
       if (patch.severity !== undefined && patch.severity !== inc.severity) {
         await this.incidents.update(em, id, { severity: patch.severity });
-        await this.domainEvents.emit(em, { type: 'incident.severity_changed', ...on, payload: { reference, from: inc.severity, to: patch.severity, ...reason } });
+        await this.domainEvents.emit(em, {
+          type: 'incident.severity_changed',
+          ...on,
+          payload: { reference, from: inc.severity, to: patch.severity, ...reason },
+        });
       }
       if (patch.impactedUsers !== undefined && patch.impactedUsers !== inc.impactedUsers) {
         await this.incidents.update(em, id, { impactedUsers: patch.impactedUsers });
         await this.incidents.addImpactedCount(em, inc.tenantId, id, patch.impactedUsers, now, actor.label);
-        await this.domainEvents.emit(em, { type: 'incident.impact_changed', ...on, payload: { reference, from: inc.impactedUsers, to: patch.impactedUsers, ...reason } });
+        await this.domainEvents.emit(em, {
+          type: 'incident.impact_changed',
+          ...on,
+          payload: { reference, from: inc.impactedUsers, to: patch.impactedUsers, ...reason },
+        });
       }
       if (patch.status !== undefined && patch.status !== inc.status) {
         await this.incidents.update(em, id, { status: patch.status, slaPauses: nextPauses(inc, patch.status, now), ...this.ackIfFirstHuman(inc, actor, now) });
@@ -238,7 +259,14 @@ export class IncidentsService {
     const actor = TenantContext.actor();
     return this.mutate(id, async (em, inc, now) => {
       if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; reopen it before posting updates`);
-      const updateId = await this.incidents.addStatusUpdate(em, { tenantId: inc.tenantId, incidentId: id, state: input.state, body: input.body, author: ref(actor), at: now });
+      const updateId = await this.incidents.addStatusUpdate(em, {
+        tenantId: inc.tenantId,
+        incidentId: id,
+        state: input.state,
+        body: input.body,
+        author: ref(actor),
+        at: now,
+      });
       const status: IncidentStatus = input.state;
       if (status !== inc.status) this.assertTransition(inc, status);
       await this.incidents.update(em, id, {
@@ -262,8 +290,20 @@ export class IncidentsService {
     const actor = TenantContext.actor();
     return this.mutate(id, async (em, inc, now) => {
       if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is already ${inc.status}`);
-      await this.incidents.update(em, id, { status: 'resolved', resolvedAt: now, resolutionSummary: input.summary, slaPauses: nextPauses(inc, 'resolved', now), ...this.ackIfFirstHuman(inc, actor, now) });
-      await this.domainEvents.emit(em, { type: 'incident.resolved', tenantId: inc.tenantId, subjectId: id, incidentId: id, payload: { reference: `INC-${inc.number}`, from: inc.status } });
+      await this.incidents.update(em, id, {
+        status: 'resolved',
+        resolvedAt: now,
+        resolutionSummary: input.summary,
+        slaPauses: nextPauses(inc, 'resolved', now),
+        ...this.ackIfFirstHuman(inc, actor, now),
+      });
+      await this.domainEvents.emit(em, {
+        type: 'incident.resolved',
+        tenantId: inc.tenantId,
+        subjectId: id,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}`, from: inc.status },
+      });
     });
   }
 
@@ -271,7 +311,13 @@ export class IncidentsService {
     return this.mutate(id, async (em, inc, now) => {
       if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be closed`);
       await this.incidents.update(em, id, { status: 'closed', closedAt: now });
-      await this.domainEvents.emit(em, { type: 'incident.closed', tenantId: inc.tenantId, subjectId: id, incidentId: id, payload: { reference: `INC-${inc.number}` } });
+      await this.domainEvents.emit(em, {
+        type: 'incident.closed',
+        tenantId: inc.tenantId,
+        subjectId: id,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}` },
+      });
     });
   }
 
@@ -340,7 +386,7 @@ export class IncidentsService {
       const inc = await this.incidents.findById(em, incidentId);
       if (!inc) return 0;
       let scheduled = 0;
-      for (const clock of Object.values(this.sla(inc, now).clocks) as SlaClock[]) {
+      for (const clock of Object.values<SlaClock>(this.sla(inc, now).clocks)) {
         // A clock already past due when this runs (Redis was down, the worker was late) is checked at once.
         if ((clock.state !== 'running' && clock.state !== 'breached') || !clock.dueAt) continue;
         const due = Date.parse(clock.dueAt);
@@ -371,17 +417,26 @@ export class IncidentsService {
       const warned: string[] = [];
       const on = { tenantId: inc.tenantId, subjectId: inc.id, incidentId: inc.id, actor };
       const reference = `INC-${inc.number}`;
-      for (const clock of Object.values(this.sla(inc, now).clocks) as SlaClock[]) {
+      for (const clock of Object.values<SlaClock>(this.sla(inc, now).clocks)) {
         if (!clock.dueAt) continue;
         if (clock.state === 'breached' && (await this.incidents.recordBreach(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now))) {
           breached.push(clock.kind);
           await this.domainEvents.emit(em, { type: 'sla.breached', ...on, payload: { reference, clock: clock.kind, dueAt: clock.dueAt, owned: clock.owned } });
         }
         const warnAt = warningInstant(clock);
-        if (clock.state === 'running' && warnAt !== null && now.getTime() >= warnAt && (await this.incidents.recordWarning(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now))) {
+        if (
+          clock.state === 'running' &&
+          warnAt !== null &&
+          now.getTime() >= warnAt &&
+          (await this.incidents.recordWarning(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now))
+        ) {
           warned.push(clock.kind);
           const minutesLeft = Math.max(0, Math.round((Date.parse(clock.dueAt) - now.getTime()) / 60_000));
-          await this.domainEvents.emit(em, { type: 'sla.warning', ...on, payload: { reference, clock: clock.kind, dueAt: clock.dueAt, minutesLeft, owned: clock.owned } });
+          await this.domainEvents.emit(em, {
+            type: 'sla.warning',
+            ...on,
+            payload: { reference, clock: clock.kind, dueAt: clock.dueAt, minutesLeft, owned: clock.owned },
+          });
         }
       }
       return { breached, warned };

@@ -12,8 +12,20 @@ import type { Workload } from '../queue/workloads';
  */
 @Injectable()
 export class OutboxService {
-  enqueueJob<N extends JobName>(em: EntityManager, job: N, payload: JobPayload<N> & { tenantId: string }, opts: { runAt?: Date; dedupKey: string }): Promise<void> {
-    return this.insert(em, { tenantId: payload.tenantId, topic: job, workload: JOB_WORKLOADS[job], payload, runAt: opts.runAt ?? null, dedupKey: opts.dedupKey });
+  enqueueJob<N extends JobName>(
+    em: EntityManager,
+    job: N,
+    payload: JobPayload<N> & { tenantId: string },
+    opts: { runAt?: Date; dedupKey: string },
+  ): Promise<void> {
+    return this.insert(em, {
+      tenantId: payload.tenantId,
+      topic: job,
+      workload: JOB_WORKLOADS[job],
+      payload,
+      runAt: opts.runAt ?? null,
+      dedupKey: opts.dedupKey,
+    });
   }
 
   /** One delivery of an event to one subscriber; the dedup key makes a repeated delivery one job. */
@@ -28,7 +40,10 @@ export class OutboxService {
     });
   }
 
-  private async insert(em: EntityManager, row: { tenantId: string; topic: string; workload: Workload; payload: unknown; runAt: Date | null; dedupKey: string }): Promise<void> {
+  private async insert(
+    em: EntityManager,
+    row: { tenantId: string; topic: string; workload: Workload; payload: unknown; runAt: Date | null; dedupKey: string },
+  ): Promise<void> {
     await sql(em, `insert into outbox (tenant_id, topic, workload, payload, dedup_key, run_at, available_at) values ($1,$2,$3,$4,$5,$6, now())`, [
       row.tenantId,
       row.topic,

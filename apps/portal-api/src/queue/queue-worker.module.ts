@@ -37,7 +37,11 @@ export class WorkerStartup implements OnApplicationBootstrap, OnApplicationShutd
         await this.queues.get(task.workload).upsertJobScheduler(
           task.topic,
           { every: task.repeat!.everyMs },
-          { name: task.topic, data: task.repeat!.payload, opts: { removeOnComplete: 100, removeOnFail: 500, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
+          {
+            name: task.topic,
+            data: task.repeat!.payload,
+            opts: { removeOnComplete: 100, removeOnFail: 500, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+          },
         );
       }
     } catch {
@@ -58,7 +62,9 @@ export class WorkerStartup implements OnApplicationBootstrap, OnApplicationShutd
       inject: [RedisConnections, PORTAL_CONFIG],
       useFactory: (r: RedisConnections, config: PortalConfig) => ({ prefix: config.queuePrefix, connection: r.bullmq() }),
     }),
-    ...WORKLOADS.map((w) => BullModule.registerQueueAsync({ name: queueNameOf(w), inject: [RedisConnections], useFactory: (r: RedisConnections) => ({ connection: r.bullmq() }) })),
+    ...WORKLOADS.map((w) =>
+      BullModule.registerQueueAsync({ name: queueNameOf(w), inject: [RedisConnections], useFactory: (r: RedisConnections) => ({ connection: r.bullmq() }) }),
+    ),
   ],
   providers: [WorkloadQueues, OutboxRelayService, OutboxPurgeJob, WorkerStartup, ...WORKLOAD_PROCESSORS],
   exports: [WorkloadQueues, OutboxRelayService],

@@ -31,7 +31,12 @@ export class RedisConnections implements OnApplicationShutdown {
   /** Connects on first use; errors surface on the command, never as an unhandled event. */
   client(): Redis {
     if (!this.shared) {
-      this.shared = new Redis({ ...redisOptions(this.config.redisUrl), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 500, 5000) });
+      this.shared = new Redis({
+        ...redisOptions(this.config.redisUrl),
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        retryStrategy: (n) => Math.min(n * 500, 5000),
+      });
       this.shared.on('error', () => undefined);
     }
     return this.shared;

@@ -41,8 +41,8 @@ export class TaskRegistry {
   /** Every topic that may arrive, with its queue: all jobs and all subscribers. */
   static expected(): { topic: string; workload: Workload }[] {
     return [
-      ...Object.values(JobName).map((j) => ({ topic: j as string, workload: JOB_WORKLOADS[j] })),
-      ...SUBSCRIBER_NAMES.map((s) => ({ topic: deliveryTopic(s), workload: SUBSCRIPTIONS[s].workload as Workload })),
+      ...Object.values(JobName).map((j) => ({ topic: j, workload: JOB_WORKLOADS[j] })),
+      ...SUBSCRIBER_NAMES.map((s) => ({ topic: deliveryTopic(s), workload: SUBSCRIPTIONS[s].workload })),
     ];
   }
 
@@ -55,7 +55,9 @@ export class TaskRegistry {
   }
 
   verify(): void {
-    const missing = TaskRegistry.expected().filter((e) => !this.tasks.has(e.topic)).map((e) => e.topic);
+    const missing = TaskRegistry.expected()
+      .filter((e) => !this.tasks.has(e.topic))
+      .map((e) => e.topic);
     if (missing.length || this.duplicates.length) {
       throw new TaskWiringInvalid(`task wiring: missing handlers for [${missing.join(', ')}], duplicate handlers for [${this.duplicates.join(', ')}]`);
     }

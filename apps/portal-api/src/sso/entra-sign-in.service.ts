@@ -57,9 +57,17 @@ export class EntraSignInService {
     try {
       doc = await this.http.getJson<OpenIdMetadata>(url);
     } catch (e) {
-      throw new SsoSignInFailed('idp_unreachable', sanitizeDetail(`the directory's OpenID configuration (${url}) could not be read: ${e instanceof Error ? e.message : String(e)}`));
+      throw new SsoSignInFailed(
+        'idp_unreachable',
+        sanitizeDetail(`the directory's OpenID configuration (${url}) could not be read: ${e instanceof Error ? e.message : String(e)}`),
+      );
     }
-    if (typeof doc?.issuer !== 'string' || typeof doc.authorization_endpoint !== 'string' || typeof doc.token_endpoint !== 'string' || typeof doc.jwks_uri !== 'string') {
+    if (
+      typeof doc?.issuer !== 'string' ||
+      typeof doc.authorization_endpoint !== 'string' ||
+      typeof doc.token_endpoint !== 'string' ||
+      typeof doc.jwks_uri !== 'string'
+    ) {
       throw new SsoSignInFailed('idp_unreachable', `the directory's OpenID configuration (${url}) is incomplete`);
     }
     for (const u of [doc.authorization_endpoint, doc.token_endpoint, doc.jwks_uri]) this.http.checkUrl(u);
@@ -80,7 +88,13 @@ export class EntraSignInService {
     const host = new URL(idp.entra.cloudInstance).host;
     const credential: Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate'> =
       idp.entra.credential === 'certificate'
-        ? { clientCertificate: { thumbprintSha256: idp.entra.certificateThumbprintSha256 ?? '', privateKey: idp.secret.privateKeyPem ?? '', x5c: idp.entra.certificatePem ?? undefined } }
+        ? {
+            clientCertificate: {
+              thumbprintSha256: idp.entra.certificateThumbprintSha256 ?? '',
+              privateKey: idp.secret.privateKeyPem ?? '',
+              x5c: idp.entra.certificatePem ?? undefined,
+            },
+          }
         : { clientSecret: idp.secret.clientSecret ?? '' };
     // A new client per sign-in: msal's token cache would otherwise grow with every user, in memory.
     return new ConfidentialClientApplication({
@@ -150,21 +164,27 @@ export class EntraSignInService {
     if (payload.nonce !== flow.nonce) throw new SsoSignInFailed('nonce_mismatch', 'the ID token nonce is not the one this sign-in sent');
     // The directory before the issuer: a token from another directory is that, and the page should say so.
     if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== idp.entra.directoryId) {
-      throw new SsoSignInFailed('wrong_directory', `the ID token is from directory ${typeof payload.tid === 'string' ? sanitizeDetail(payload.tid) : '(no tid)'}, this provider trusts ${idp.entra.directoryId}`, {
-        tokenDirectory: typeof payload.tid === 'string' ? payload.tid.slice(0, 64) : null,
-      });
+      throw new SsoSignInFailed(
+        'wrong_directory',
+        `the ID token is from directory ${typeof payload.tid === 'string' ? sanitizeDetail(payload.tid) : '(no tid)'}, this provider trusts ${idp.entra.directoryId}`,
+        {
+          tokenDirectory: typeof payload.tid === 'string' ? payload.tid.slice(0, 64) : null,
+        },
+      );
     }
     const expectedIssuer = metadata.issuer.replace('{tenantid}', idp.entra.directoryId);
-    if (payload.iss !== expectedIssuer) throw new SsoSignInFailed('issuer_mismatch', sanitizeDetail(`the ID token issuer "${String(payload.iss)}" is not "${expectedIssuer}"`));
+    if (payload.iss !== expectedIssuer)
+      throw new SsoSignInFailed('issuer_mismatch', sanitizeDetail(`the ID token issuer "${String(payload.iss)}" is not "${expectedIssuer}"`));
     if (typeof payload.oid !== 'string' || !payload.oid) throw new SsoSignInFailed('unknown_user', 'the ID token has no oid (object id)');
-    const email = [payload.email, payload.preferred_username, payload.upn].find((v): v is string => typeof v === 'string' && /^[^\s@]+@[^\s@]+$/.test(v)) ?? null;
+    const email =
+      [payload.email, payload.preferred_username, payload.upn].find((v): v is string => typeof v === 'string' && /^[^\s@]+@[^\s@]+$/.test(v)) ?? null;
     return {
       subject: `entra:${idp.entra.directoryId}|${payload.oid}`,
       email: email ? email.slice(0, 320) : null,
       // Entra's email and preferred_username are not verified and can be edited ("nOAuth"): never used to link accounts.
       emailVerified: false,
       name: typeof payload.name === 'string' ? payload.name : null,
-      claims: payload as Record<string, unknown>,
+      claims: payload,
     };
   }
 }

@@ -4,7 +4,12 @@ import type { Request } from 'express';
 import { PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
 import { ZodBody } from '../common/zod-body.pipe';
-import { CreateIdentityProviderInput, createIdentityProviderSchema, UpdateIdentityProviderInput, updateIdentityProviderSchema } from './dto/identity-provider.dto';
+import {
+  CreateIdentityProviderInput,
+  createIdentityProviderSchema,
+  UpdateIdentityProviderInput,
+  updateIdentityProviderSchema,
+} from './dto/identity-provider.dto';
 import { IdentityProvidersService } from './identity-providers.service';
 
 /** A tenant's identity providers, managed by its customer_admin. Secrets are write-only. */
@@ -34,7 +39,11 @@ export class IdentityProvidersController {
 
   @Roles('customer_admin')
   @Patch(':id')
-  update(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string, @ZodBody(updateIdentityProviderSchema, 'UpdateIdentityProvider') body: UpdateIdentityProviderInput) {
+  update(
+    @Req() req: Request,
+    @Param('id', new UuidOr404Pipe('identity provider')) id: string,
+    @ZodBody(updateIdentityProviderSchema, 'UpdateIdentityProvider') body: UpdateIdentityProviderInput,
+  ) {
     return this.idps.update(req.principal!.actor.homeTenantId!, id, body, req.principal!.actor.label);
   }
 

@@ -54,20 +54,47 @@ export class IdentityProvidersRepository {
   }
 
   async insert(em: EntityManager, c: IdpConfigWrite): Promise<TenantIdpConfig> {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `insert into idp_configs (id, tenant_id, kind, display_name, enabled, jit_provisioning, settings, role_mapping, secret_ciphertext, secret_key_id, created_at, created_by, updated_at, updated_by)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$11,$12) returning *`,
-      [c.id, c.tenantId, c.kind, c.displayName, c.enabled, c.jitProvisioning, JSON.stringify(c.settings), JSON.stringify(c.roleMapping), c.secretCiphertext, c.secretKeyId, c.now, c.actor],
+      [
+        c.id,
+        c.tenantId,
+        c.kind,
+        c.displayName,
+        c.enabled,
+        c.jitProvisioning,
+        JSON.stringify(c.settings),
+        JSON.stringify(c.roleMapping),
+        c.secretCiphertext,
+        c.secretKeyId,
+        c.now,
+        c.actor,
+      ],
     );
     return toConfig(rows[0]);
   }
 
   async update(em: EntityManager, c: IdpConfigWrite): Promise<TenantIdpConfig | null> {
-    const rows = await sql(em,
+    const rows = await sql(
+      em,
       `update idp_configs set display_name = $3, enabled = $4, jit_provisioning = $5, settings = $6, role_mapping = $7,
          secret_ciphertext = $8, secret_key_id = $9, updated_at = $10, updated_by = $11
        where tenant_id = $1 and id = $2 returning *`,
-      [c.tenantId, c.id, c.displayName, c.enabled, c.jitProvisioning, JSON.stringify(c.settings), JSON.stringify(c.roleMapping), c.secretCiphertext, c.secretKeyId, c.now, c.actor],
+      [
+        c.tenantId,
+        c.id,
+        c.displayName,
+        c.enabled,
+        c.jitProvisioning,
+        JSON.stringify(c.settings),
+        JSON.stringify(c.roleMapping),
+        c.secretCiphertext,
+        c.secretKeyId,
+        c.now,
+        c.actor,
+      ],
     );
     return rows[0] ? toConfig(rows[0]) : null;
   }

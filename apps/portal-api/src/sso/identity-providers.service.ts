@@ -140,8 +140,11 @@ export class IdentityProvidersService implements OnModuleInit {
     const current = await this.db.tx((em) => this.repo.find(em, tenantId, id));
     if (!current) throw new NotFound('identity provider not found');
     const wrongKind = (['saml', 'oidc', 'entra'] as const).filter((k) => k !== current.kind && input[k] !== undefined);
-    if (wrongKind.length) throw new ValidationFailed(wrongKind.map((k) => ({ field: k, message: `does not apply to this ${current.kind.toUpperCase()} provider` })));
-    const changed = Object.entries(input).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) && k !== 'roleMapping' ? Object.keys(v).map((s) => `${k}.${s}`) : [k]));
+    if (wrongKind.length)
+      throw new ValidationFailed(wrongKind.map((k) => ({ field: k, message: `does not apply to this ${current.kind.toUpperCase()} provider` })));
+    const changed = Object.entries(input).flatMap(([k, v]) =>
+      v && typeof v === 'object' && !Array.isArray(v) && k !== 'roleMapping' ? Object.keys(v).map((s) => `${k}.${s}`) : [k],
+    );
     let settings: IdpSettings = current;
     let secret: IdpSecret | null | undefined; // undefined: unchanged
     const kindInput = input[current.kind];
@@ -236,7 +239,9 @@ export class IdentityProvidersService implements OnModuleInit {
   }
 
   staffProviders(): SignInProvider[] {
-    return [...this.staff.values()].filter((p) => p.enabled).map((p) => ({ id: p.id, kind: p.kind, displayName: p.displayName, startUrl: this.urls.start(p.kind, STAFF_REALM, p.id) }));
+    return [...this.staff.values()]
+      .filter((p) => p.enabled)
+      .map((p) => ({ id: p.id, kind: p.kind, displayName: p.displayName, startUrl: this.urls.start(p.kind, STAFF_REALM, p.id) }));
   }
 
   private openTenantSecret(c: TenantIdpConfig): IdpSecret | null {
@@ -292,11 +297,19 @@ export class IdentityProvidersService implements OnModuleInit {
           nameAttribute: c.saml.nameAttribute,
           certificates: c.saml.certificates.map(describeCertificate),
         },
-        serviceProvider: { entityId: this.urls.samlEntityId(slug, c.id), acsUrl: this.urls.samlAcs(slug, c.id), metadataUrl: this.urls.samlEntityId(slug, c.id) },
+        serviceProvider: {
+          entityId: this.urls.samlEntityId(slug, c.id),
+          acsUrl: this.urls.samlAcs(slug, c.id),
+          metadataUrl: this.urls.samlEntityId(slug, c.id),
+        },
       };
     }
     if (c.kind === 'oidc') {
-      return { ...base, oidc: { issuer: c.oidc.issuer, clientId: c.oidc.clientId, scopes: c.oidc.scopes, hasClientSecret: c.hasSecret }, serviceProvider: { redirectUri: this.urls.redirectUri('oidc', slug, c.id) } };
+      return {
+        ...base,
+        oidc: { issuer: c.oidc.issuer, clientId: c.oidc.clientId, scopes: c.oidc.scopes, hasClientSecret: c.hasSecret },
+        serviceProvider: { redirectUri: this.urls.redirectUri('oidc', slug, c.id) },
+      };
     }
     return {
       ...base,

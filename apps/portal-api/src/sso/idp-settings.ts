@@ -95,7 +95,8 @@ export async function buildSamlSettings(input: SamlInput, previous: SamlSettings
   }
   if (!entityId) fields.push({ field: `${prefix}.entityId`, message: 'is required (or give the IdP metadata)' });
   if (!ssoUrl) fields.push({ field: `${prefix}.ssoUrl`, message: 'is required (or give the IdP metadata)' });
-  if (!certificates?.length && !fields.some((f) => f.field.endsWith('.certificate'))) fields.push({ field: `${prefix}.certificate`, message: 'is required (or give the IdP metadata)' });
+  if (!certificates?.length && !fields.some((f) => f.field.endsWith('.certificate')))
+    fields.push({ field: `${prefix}.certificate`, message: 'is required (or give the IdP metadata)' });
   if (fields.length) throw new ValidationFailed(fields);
   ssoUrl = checkUrl(http, `${prefix}.${fromMetadata ? (input.metadataUrl ? 'metadataUrl' : 'metadataXml') : 'ssoUrl'}`, ssoUrl!);
   entityId = entityId!;
@@ -109,7 +110,12 @@ export async function buildSamlSettings(input: SamlInput, previous: SamlSettings
   };
 }
 
-export function buildOidcSettings(input: OidcInput, previous: { settings: OidcSettings; secret: IdpSecret | null } | null, http: SsoHttp, prefix = 'oidc'): { settings: OidcSettings; secret: IdpSecret } {
+export function buildOidcSettings(
+  input: OidcInput,
+  previous: { settings: OidcSettings; secret: IdpSecret | null } | null,
+  http: SsoHttp,
+  prefix = 'oidc',
+): { settings: OidcSettings; secret: IdpSecret } {
   const issuerRaw = input.issuer ?? previous?.settings.issuer;
   const clientId = input.clientId ?? previous?.settings.clientId;
   const clientSecret = input.clientSecret ?? previous?.secret?.clientSecret;
@@ -124,11 +130,20 @@ export function buildOidcSettings(input: OidcInput, previous: { settings: OidcSe
   return { settings: { issuer: issuerRaw!.trim(), clientId: clientId!, scopes }, secret: { clientSecret: clientSecret! } };
 }
 
-export function buildEntraSettings(input: EntraInput, previous: { settings: EntraSettings; secret: IdpSecret | null } | null, http: SsoHttp, prefix = 'entra'): { settings: EntraSettings; secret: IdpSecret } {
+export function buildEntraSettings(
+  input: EntraInput,
+  previous: { settings: EntraSettings; secret: IdpSecret | null } | null,
+  http: SsoHttp,
+  prefix = 'entra',
+): { settings: EntraSettings; secret: IdpSecret } {
   const directoryId = (input.directoryId ?? previous?.settings.directoryId)?.toLowerCase();
   const clientId = (input.clientId ?? previous?.settings.clientId)?.toLowerCase();
-  const cloudInstance = checkUrl(http, `${prefix}.cloudInstance`, input.cloudInstance ?? previous?.settings.cloudInstance ?? ENTRA_PUBLIC_CLOUD).replace(/\/+$/, '');
-  if (new URL(cloudInstance).pathname !== '/') throw invalid(`${prefix}.cloudInstance`, 'must be the cloud instance only, such as https://login.microsoftonline.com');
+  const cloudInstance = checkUrl(http, `${prefix}.cloudInstance`, input.cloudInstance ?? previous?.settings.cloudInstance ?? ENTRA_PUBLIC_CLOUD).replace(
+    /\/+$/,
+    '',
+  );
+  if (new URL(cloudInstance).pathname !== '/')
+    throw invalid(`${prefix}.cloudInstance`, 'must be the cloud instance only, such as https://login.microsoftonline.com');
   const fields: ApiFieldError[] = [];
   if (!directoryId) fields.push({ field: `${prefix}.directoryId`, message: 'is required' });
   if (!clientId) fields.push({ field: `${prefix}.clientId`, message: 'is required' });
@@ -168,7 +183,14 @@ export function buildEntraSettings(input: EntraInput, previous: { settings: Entr
   if (!credential || !secret) fields.push({ field: `${prefix}.clientSecret`, message: 'is required (or a certificate)' });
   if (fields.length) throw new ValidationFailed(fields);
   return {
-    settings: { directoryId: directoryId!, clientId: clientId!, cloudInstance, credential: credential!, certificatePem, certificateThumbprintSha256: thumbprint },
+    settings: {
+      directoryId: directoryId!,
+      clientId: clientId!,
+      cloudInstance,
+      credential: credential!,
+      certificatePem,
+      certificateThumbprintSha256: thumbprint,
+    },
     secret: secret!,
   };
 }

@@ -49,7 +49,10 @@ export class OidcSignInService {
     }
     // RFC 8414 / OIDC Discovery: the document must name the issuer it was fetched for.
     if (issuer.metadata.issuer !== key) {
-      throw new SsoSignInFailed('issuer_mismatch', sanitizeDetail(`the discovery document names issuer "${issuer.metadata.issuer}", not the configured "${key}"`));
+      throw new SsoSignInFailed(
+        'issuer_mismatch',
+        sanitizeDetail(`the discovery document names issuer "${issuer.metadata.issuer}", not the configured "${key}"`),
+      );
     }
     issuer[custom.http_options] = this.httpOptions;
     this.issuers.set(key, { issuer, at: Date.now() });
@@ -94,7 +97,7 @@ export class OidcSignInService {
     try {
       const params = client.callbackParams(callbackUrl);
       const tokens = await client.callback(redirectUri, params, { state: flow.id, nonce: flow.nonce, code_verifier: flow.codeVerifier, response_type: 'code' });
-      claims = tokens.claims() as Record<string, unknown>;
+      claims = tokens.claims();
     } catch (e) {
       throw oidcFailure(e);
     }

@@ -34,4 +34,19 @@ describe('safe return path after sign-in', () => {
       expect(out).toBe('/');
     }
   });
+
+  it.each([['/.//evil.example'], ['/a/..//evil.example'], ['/%2e//evil.example'], ['/./\u002f/evil.example/x']])(
+    'refuses %p, which normalises to another host',
+    (input) => {
+      const out = safeReturnPath(input);
+      expect(out).toBe('/');
+      expect(new URL(out, 'https://portal.example').origin).toBe('https://portal.example');
+    },
+  );
+
+  it('never returns a path a browser reads as another host (property)', () => {
+    for (const input of ['/.//x', '/..//x', '/a/../..//x', '/././/x?y', '/%2E%2E//x']) {
+      expect(new URL(safeReturnPath(input), 'https://portal.example').origin).toBe('https://portal.example');
+    }
+  });
 });

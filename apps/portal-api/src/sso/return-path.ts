@@ -15,6 +15,9 @@ export function safeReturnPath(input: unknown): string {
     return '/';
   }
   if (url.origin !== 'https://portal.invalid') return '/';
+  // Check what is returned, after normalisation: `/.//evil.example` and `/a/..//evil.example` normalise
+  // to `//evil.example`, which a browser reads as another host (SECURITY.md, "return paths").
+  if (url.pathname.startsWith('//') || url.pathname.includes('\\')) return '/';
   if (/^\/(sso|auth|api)(\/|$)/.test(url.pathname) || url.pathname.startsWith('/sign-in')) return '/';
   return url.pathname + url.search + url.hash;
 }

@@ -13,7 +13,11 @@ export function claimValues(claims: Record<string, unknown>, claim: string): str
  * The role a user gets from their claims: the most privileged role among the matching rules
  * (`rank` lists roles from most to least privileged), else the mapping's default, else null.
  */
-export function resolveRole<R extends string>(mapping: RoleMapping<R>, claims: Record<string, unknown>, rank: readonly R[]): { role: R | null; matched: string[] } {
+export function resolveRole<R extends string>(
+  mapping: RoleMapping<R>,
+  claims: Record<string, unknown>,
+  rank: readonly R[],
+): { role: R | null; matched: string[] } {
   const values = new Set(claimValues(claims, mapping.claim));
   const hits = mapping.rules.filter((r) => values.has(r.value));
   if (hits.length > 0) {

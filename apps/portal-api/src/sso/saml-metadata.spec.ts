@@ -6,7 +6,10 @@ describe('IdP metadata', () => {
   let certB64: string;
   beforeAll(() => {
     // A throwaway self-signed certificate made at run time, so the spec carries no fixture that could expire.
-    const pem = execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=metadata-spec', '-days', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const pem = execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=metadata-spec', '-days', '1'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     certB64 = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
   });
 
@@ -29,13 +32,17 @@ describe('IdP metadata', () => {
   it.each([
     ['not XML at all', 'nope <', /well-formed|SAML 2.0 metadata/],
     ['another document', '<html/>', /not SAML 2.0 metadata/],
-    ['no redirect binding', metadataWith({ sso: '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://x/sso"/>' }), /no HTTP-Redirect/],
+    [
+      'no redirect binding',
+      metadataWith({ sso: '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://x/sso"/>' }),
+      /no HTTP-Redirect/,
+    ],
     ['only an encryption key', metadataWith({ use: 'encryption' }), /no signing certificate/],
     ['a broken certificate', metadataWith({ cert: 'AAAA'.repeat(40) }), /certificate/],
     ['signed requests required', metadataWith({ want: ' WantAuthnRequestsSigned="true"' }), /signed AuthnRequests/],
   ])('refuses %s', (_name, xml, message) => {
-    expect(() => parseIdpMetadata(typeof xml === 'function' ? (xml as () => string)() : xml)).toThrow(SamlMetadataInvalid);
-    expect(() => parseIdpMetadata(typeof xml === 'function' ? (xml as () => string)() : xml)).toThrow(message);
+    expect(() => parseIdpMetadata(typeof xml === 'function' ? xml() : xml)).toThrow(SamlMetadataInvalid);
+    expect(() => parseIdpMetadata(typeof xml === 'function' ? xml() : xml)).toThrow(message);
   });
 
   function metadataWith(over: Parameters<typeof metadata>[0]) {
@@ -47,8 +54,11 @@ describe('IdP metadata', () => {
     expect(() => normalizeCertificate('hello')).toThrow(SamlMetadataInvalid);
   });
 
-  it('reads a response\'s Destination without trusting it', () => {
-    expect(responseDestination('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" Destination="https://p/acs"/>')).toEqual({ isResponse: true, destination: 'https://p/acs' });
+  it("reads a response's Destination without trusting it", () => {
+    expect(responseDestination('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" Destination="https://p/acs"/>')).toEqual({
+      isResponse: true,
+      destination: 'https://p/acs',
+    });
     expect(responseDestination('<x/>')).toEqual({ isResponse: false, destination: null });
   });
 });

@@ -15,9 +15,7 @@ export class SamlMetadataInvalid extends Error {}
 
 /** A certificate as PEM, from PEM or bare base64 DER; throws when it is not an X.509 certificate. */
 export function normalizeCertificate(input: string): string {
-  const body = input
-    .replace(/-----BEGIN CERTIFICATE-----|-----END CERTIFICATE-----/g, '')
-    .replace(/\s+/g, '');
+  const body = input.replace(/-----BEGIN CERTIFICATE-----|-----END CERTIFICATE-----/g, '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+=*$/.test(body) || body.length < 100) throw new SamlMetadataInvalid('is not a PEM or base64 X.509 certificate');
   const pem = `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
   try {
@@ -69,7 +67,9 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   if (!entityId) throw new SamlMetadataInvalid('has no entityID');
   const idp = children(entity, MD, 'IDPSSODescriptor')[0];
   if (idp.getAttribute('WantAuthnRequestsSigned') === 'true') {
-    throw new SamlMetadataInvalid('requires signed AuthnRequests (WantAuthnRequestsSigned="true"), which the portal does not send; turn that requirement off for the portal application');
+    throw new SamlMetadataInvalid(
+      'requires signed AuthnRequests (WantAuthnRequestsSigned="true"), which the portal does not send; turn that requirement off for the portal application',
+    );
   }
   const sso = children(idp, MD, 'SingleSignOnService').find((s) => s.getAttribute('Binding') === REDIRECT);
   const ssoUrl = sso?.getAttribute('Location')?.trim();

@@ -11,7 +11,13 @@ import type { ResolvedIdp, SamlSettings, SsoIdentity } from './sso.types';
 
 type SamlIdp = ResolvedIdp & { kind: 'saml'; saml: SamlSettings };
 
-const EMAIL_ATTRIBUTES = ['email', 'mail', 'emailAddress', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3'];
+const EMAIL_ATTRIBUTES = [
+  'email',
+  'mail',
+  'emailAddress',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  'urn:oid:0.9.2342.19200300.100.1.3',
+];
 const NAME_ATTRIBUTES = ['displayName', 'http://schemas.microsoft.com/identity/claims/displayname', 'name', 'cn', 'urn:oid:2.16.840.1.113730.3.1.241'];
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -26,7 +32,11 @@ const first = (v: unknown): string | null => (typeof v === 'string' ? v : Array.
  */
 @Injectable()
 export class SamlSignInService {
-  constructor(private readonly flows: SsoFlowStore, private readonly urls: SsoUrls, @Inject(PORTAL_CONFIG) private readonly config: PortalConfig) {}
+  constructor(
+    private readonly flows: SsoFlowStore,
+    private readonly urls: SsoUrls,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+  ) {}
 
   private namespace(idp: ResolvedIdp): string {
     return `${idp.realmSegment}:${idp.id}`;
@@ -81,7 +91,10 @@ export class SamlSignInService {
     if (!isResponse) throw new SsoSignInFailed('invalid_response', 'the posted document is not a SAML Response');
     // Before the signature: a misconfigured ACS URL is the most common SAML incident, name it precisely.
     if (destination !== acs) {
-      throw new SsoSignInFailed('destination_mismatch', destination ? `the response's Destination "${sanitizeDetail(destination)}" is not this provider's ACS URL` : 'the response has no Destination');
+      throw new SsoSignInFailed(
+        'destination_mismatch',
+        destination ? `the response's Destination "${sanitizeDetail(destination)}" is not this provider's ACS URL` : 'the response has no Destination',
+      );
     }
     const ns = this.namespace(idp);
     const cache = this.flows.samlRequestCache(ns);
@@ -97,23 +110,36 @@ export class SamlSignInService {
       throw f;
     }
     if (!profile) throw new SsoSignInFailed('invalid_response', 'the response carries no assertion (logout or passive response)');
-    const irt = String(profile.inResponseTo ?? '');
+    const irt = typeof profile.inResponseTo === 'string' ? profile.inResponseTo : '';
     // One use, across instances and concurrent posts: node-saml removes the request id only on some paths.
     await cache.removeAsync(irt);
     if (!(await this.flows.markUsed(`saml:${ns}`, irt, this.config.sso.flowTtlSeconds * 2))) {
       throw new SsoSignInFailed('response_replayed', `a response to request ${irt.slice(0, 48)} was already used`);
     }
     if (profile.issuer !== idp.saml.idpEntityId) {
-      throw new SsoSignInFailed('issuer_mismatch', `the assertion's Issuer "${sanitizeDetail(String(profile.issuer ?? ''))}" is not the configured IdP entity ID`);
+      throw new SsoSignInFailed(
+        'issuer_mismatch',
+        `the assertion's Issuer "${sanitizeDetail(String(profile.issuer ?? ''))}" is not the configured IdP entity ID`,
+      );
     }
     const recipients = recipientsOf(profile);
     if (recipients.length === 0 || recipients.some((r) => r !== acs)) {
-      throw new SsoSignInFailed('destination_mismatch', recipients.length ? `SubjectConfirmationData Recipient "${sanitizeDetail(recipients.find((r) => r !== acs)!)}" is not this provider's ACS URL` : 'the assertion has no SubjectConfirmationData Recipient');
+      throw new SsoSignInFailed(
+        'destination_mismatch',
+        recipients.length
+          ? `SubjectConfirmationData Recipient "${sanitizeDetail(recipients.find((r) => r !== acs)!)}" is not this provider's ACS URL`
+          : 'the assertion has no SubjectConfirmationData Recipient',
+      );
     }
     const relayState = typeof body.RelayState === 'string' ? body.RelayState : '';
     const flow = relayState ? await this.flows.take(relayState) : null;
-    if (!flow || flow.samlRequestId !== irt) throw new SsoSignInFailed('state_mismatch', flow ? 'RelayState names another sign-in than the response answers' : 'RelayState names no sign-in in progress');
-    if (flow.kind !== 'saml' || flow.idpId !== idp.id || flow.realmSegment !== idp.realmSegment) throw new SsoSignInFailed('wrong_tenant', 'the response answers a sign-in started for another provider');
+    if (!flow || flow.samlRequestId !== irt)
+      throw new SsoSignInFailed(
+        'state_mismatch',
+        flow ? 'RelayState names another sign-in than the response answers' : 'RelayState names no sign-in in progress',
+      );
+    if (flow.kind !== 'saml' || flow.idpId !== idp.id || flow.realmSegment !== idp.realmSegment)
+      throw new SsoSignInFailed('wrong_tenant', 'the response answers a sign-in started for another provider');
     return { identity: this.identity(idp, profile), flow, relayState };
   }
 
@@ -129,7 +155,8 @@ export class SamlSignInService {
     if (!email && profile.nameIDFormat === 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress') email = nameId;
     const given = pick(['givenName', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname']);
     const surname = pick(['sn', 'surname', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname']);
-    const name = (idp.saml.nameAttribute ? first(attrs[idp.saml.nameAttribute]) : pick(NAME_ATTRIBUTES)) ?? ([given, surname].filter(Boolean).join(' ') || null);
+    const name =
+      (idp.saml.nameAttribute ? first(attrs[idp.saml.nameAttribute]) : pick(NAME_ATTRIBUTES)) ?? ([given, surname].filter(Boolean).join(' ') || null);
     return {
       subject: `${idp.saml.idpEntityId}|${nameId}`,
       email: email && /^[^\s@]+@[^\s@]+$/.test(email) ? email.slice(0, 320) : null,
@@ -159,7 +186,10 @@ function recipientsOf(profile: Profile): string[] {
 
 function inResponseToOf(xml: string): string | null {
   try {
-    const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined, fatalError: () => undefined } }).parseFromString(xml, 'text/xml');
+    const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined, fatalError: () => undefined } }).parseFromString(
+      xml,
+      'text/xml',
+    );
     return doc?.documentElement?.getAttribute('InResponseTo') || null;
   } catch {
     return null;

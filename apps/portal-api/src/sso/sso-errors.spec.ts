@@ -47,7 +47,11 @@ describe('SSO error mapping', () => {
   });
 
   it('maps msal ServerErrors and jose errors for Entra', () => {
-    expect(entraFailure(Object.assign(new Error('x'), { name: 'ServerError', errorCode: 'invalid_grant', errorMessage: 'AADSTS65001: consent', subError: 'consent_required' })).code).toBe('consent_missing');
+    expect(
+      entraFailure(
+        Object.assign(new Error('x'), { name: 'ServerError', errorCode: 'invalid_grant', errorMessage: 'AADSTS65001: consent', subError: 'consent_required' }),
+      ).code,
+    ).toBe('consent_missing');
     expect(entraFailure(Object.assign(new Error('expired'), { code: 'ERR_JWT_EXPIRED' })).code).toBe('response_expired');
     expect(entraFailure(Object.assign(new Error('aud'), { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' })).code).toBe('audience_mismatch');
     expect(entraFailure(Object.assign(new Error('alg'), { code: 'ERR_JOSE_ALG_NOT_ALLOWED' })).code).toBe('signature_invalid');

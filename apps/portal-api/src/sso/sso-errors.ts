@@ -19,43 +19,49 @@ export const SSO_ERRORS = {
   unknown_provider: {
     title: 'This sign-in link is not set up',
     message: 'The sign-in link does not match an identity provider configured for this tenant, or the provider was removed or switched off.',
-    adminAction: 'In the portal, open Settings → Identity providers and check the provider exists and is enabled; use the sign-in button on your tenant\'s sign-in page rather than a bookmarked link.',
+    adminAction:
+      "In the portal, open Settings → Identity providers and check the provider exists and is enabled; use the sign-in button on your tenant's sign-in page rather than a bookmarked link.",
     status: 404,
   },
   flow_expired: {
     title: 'The sign-in took too long',
     message: 'The answer from your identity provider arrived after the sign-in expired, was already used, or belongs to a sign-in this portal did not start.',
-    adminAction: 'Start again from the portal\'s sign-in page. Sign-ins started from the identity provider\'s app list (IdP-initiated) are not accepted: add the portal as a bookmark app that opens the portal\'s sign-in page.',
+    adminAction:
+      "Start again from the portal's sign-in page. Sign-ins started from the identity provider's app list (IdP-initiated) are not accepted: add the portal as a bookmark app that opens the portal's sign-in page.",
     status: 400,
   },
   state_mismatch: {
     title: 'The answer does not belong to this sign-in',
-    message: 'The identity provider\'s answer does not match the sign-in this browser started (state check failed). This can happen with two sign-ins in parallel tabs, or when a link is forwarded.',
-    adminAction: 'Close other sign-in tabs and start again from the portal\'s sign-in page. If it keeps happening for everybody, quote the reference to support.',
+    message:
+      "The identity provider's answer does not match the sign-in this browser started (state check failed). This can happen with two sign-ins in parallel tabs, or when a link is forwarded.",
+    adminAction:
+      "Close other sign-in tabs and start again from the portal's sign-in page. If it keeps happening for everybody, quote the reference to support.",
     status: 400,
   },
   nonce_mismatch: {
     title: 'The identity token was issued for another sign-in',
     message: 'The identity token does not carry the one-time value (nonce) of this sign-in, so it may be a replayed or substituted token.',
-    adminAction: 'Start again. If it persists, check that nothing between the browser and the identity provider caches or rewrites responses, and quote the reference to support.',
+    adminAction:
+      'Start again. If it persists, check that nothing between the browser and the identity provider caches or rewrites responses, and quote the reference to support.',
     status: 400,
   },
   signature_invalid: {
-    title: 'The identity provider\'s signature could not be verified',
+    title: "The identity provider's signature could not be verified",
     message: 'The answer was not signed, or was signed with a key the portal does not trust for this identity provider.',
-    adminAction: 'If your identity provider rotated its signing certificate, update it in Settings → Identity providers (or re-import the metadata). Assertions must be signed.',
+    adminAction:
+      'If your identity provider rotated its signing certificate, update it in Settings → Identity providers (or re-import the metadata). Assertions must be signed.',
     status: 401,
   },
   response_expired: {
-    title: 'The identity provider\'s answer has expired',
+    title: "The identity provider's answer has expired",
     message: 'The answer (SAML assertion or ID token) is outside its validity period.',
-    adminAction: 'Start again. If it fails for everybody, check the clock of the identity provider\'s servers: the portal accepts a small clock skew only.',
+    adminAction: "Start again. If it fails for everybody, check the clock of the identity provider's servers: the portal accepts a small clock skew only.",
     status: 401,
   },
   audience_mismatch: {
     title: 'The answer was issued for another application',
-    message: 'The identity provider issued this answer for a different application (audience) than this portal\'s sign-in.',
-    adminAction: 'In your identity provider, the portal\'s Entity ID (SAML) or client ID (OIDC) must be the one shown in Settings → Identity providers.',
+    message: "The identity provider issued this answer for a different application (audience) than this portal's sign-in.",
+    adminAction: "In your identity provider, the portal's Entity ID (SAML) or client ID (OIDC) must be the one shown in Settings → Identity providers.",
     status: 401,
   },
   issuer_mismatch: {
@@ -66,78 +72,92 @@ export const SSO_ERRORS = {
   },
   destination_mismatch: {
     title: 'The answer was addressed to another sign-in address',
-    message: 'The SAML response names a different Assertion Consumer Service (reply) URL than this sign-in\'s.',
+    message: "The SAML response names a different Assertion Consumer Service (reply) URL than this sign-in's.",
     adminAction: 'In your identity provider, set the reply / ACS URL to the one shown for this provider in Settings → Identity providers.',
     status: 401,
   },
   response_replayed: {
     title: 'This answer was already used',
-    message: 'The identity provider\'s answer has already been used to sign in once and cannot be used again.',
-    adminAction: 'Start again from the portal\'s sign-in page. Repeated occurrences may mean someone is replaying captured sign-ins: quote the reference to support.',
+    message: "The identity provider's answer has already been used to sign in once and cannot be used again.",
+    adminAction:
+      "Start again from the portal's sign-in page. Repeated occurrences may mean someone is replaying captured sign-ins: quote the reference to support.",
     status: 401,
   },
   unsolicited_response: {
     title: 'The portal did not ask for this sign-in',
     message: 'The answer was not a reply to a sign-in this portal started (IdP-initiated or forged responses are refused).',
-    adminAction: 'Start sign-ins from the portal\'s sign-in page. In your identity provider, link the portal tile to the portal\'s sign-in page instead of posting to it directly.',
+    adminAction:
+      "Start sign-ins from the portal's sign-in page. In your identity provider, link the portal tile to the portal's sign-in page instead of posting to it directly.",
     status: 401,
   },
   wrong_directory: {
     title: 'Your account is from another Microsoft Entra directory',
     message: 'You signed in with an account from a Microsoft Entra directory (tenant) other than the one this portal tenant trusts.',
-    adminAction: 'Sign in with your organisation\'s work account. If your organisation moved directories, update the Directory (tenant) ID in Settings → Identity providers.',
+    adminAction:
+      "Sign in with your organisation's work account. If your organisation moved directories, update the Directory (tenant) ID in Settings → Identity providers.",
     status: 403,
   },
   wrong_tenant: {
     title: 'This sign-in belongs to another tenant',
-    message: 'The identity provider\'s answer was for another tenant\'s (or another provider\'s) sign-in, not this one.',
-    adminAction: 'Start again from your own tenant\'s sign-in page (…/t/<your tenant>/sign-in).',
+    message: "The identity provider's answer was for another tenant's (or another provider's) sign-in, not this one.",
+    adminAction: "Start again from your own tenant's sign-in page (…/t/<your tenant>/sign-in).",
     status: 403,
   },
   unknown_user: {
     title: 'The portal has no account for you',
-    message: 'Your identity provider signed you in, but the portal has no account for you and this provider does not create accounts automatically, or the provider sent no usable identifier or email address.',
-    adminAction: 'Turn on automatic account creation for this provider in Settings → Identity providers, and make sure the provider releases a subject identifier and an email address.',
+    message:
+      'Your identity provider signed you in, but the portal has no account for you and this provider does not create accounts automatically, or the provider sent no usable identifier or email address.',
+    adminAction:
+      'Turn on automatic account creation for this provider in Settings → Identity providers, and make sure the provider releases a subject identifier and an email address.',
     status: 403,
   },
   no_role: {
     title: 'Your account has no role in the portal',
     message: 'Your identity provider signed you in, but none of your groups or roles maps to a portal role (admin or viewer), so access is refused.',
-    adminAction: 'In Settings → Identity providers → Role mapping, add a rule for one of this person\'s groups, set a default role, or add the person to a mapped group in your identity provider.',
+    adminAction:
+      "In Settings → Identity providers → Role mapping, add a rule for one of this person's groups, set a default role, or add the person to a mapped group in your identity provider.",
     status: 403,
   },
   account_conflict: {
     title: 'Your email address is already linked to another sign-in',
     message: 'An account with your email address exists in this tenant and is linked to a different identity provider, so it is not taken over by this one.',
-    adminAction: 'Sign in with the identity provider that account uses, or ask Claresia support to move the account. Accounts are never linked across providers by email alone.',
+    adminAction:
+      'Sign in with the identity provider that account uses, or ask Claresia support to move the account. Accounts are never linked across providers by email alone.',
     status: 409,
   },
   consent_missing: {
     title: 'Admin consent is missing for the portal',
-    message: 'Your Microsoft Entra directory has not granted the portal the permissions it asks for (AADSTS65001 / consent_required), and users cannot consent themselves.',
-    adminAction: 'A Global or Cloud Application Administrator pre-consents: Azure → Enterprise Applications → User Settings (or the portal app → Permissions → "Grant admin consent for <your organisation>").',
+    message:
+      'Your Microsoft Entra directory has not granted the portal the permissions it asks for (AADSTS65001 / consent_required), and users cannot consent themselves.',
+    adminAction:
+      'A Global or Cloud Application Administrator pre-consents: Azure → Enterprise Applications → User Settings (or the portal app → Permissions → "Grant admin consent for <your organisation>").',
     status: 403,
   },
   idp_error: {
     title: 'Your identity provider refused the sign-in',
-    message: 'The identity provider answered with an error instead of signing you in (for example the sign-in was cancelled, the user is not assigned to the application, or a policy blocked it).',
-    adminAction: 'Check the identity provider\'s sign-in logs for this time and user; the error code is recorded in the portal\'s audit trail under the reference below.',
+    message:
+      'The identity provider answered with an error instead of signing you in (for example the sign-in was cancelled, the user is not assigned to the application, or a policy blocked it).',
+    adminAction:
+      "Check the identity provider's sign-in logs for this time and user; the error code is recorded in the portal's audit trail under the reference below.",
     status: 401,
   },
   idp_unreachable: {
     title: 'The identity provider could not be reached',
     message: 'The portal could not reach your identity provider (discovery, keys or token endpoint) to finish the sign-in.',
-    adminAction: 'Check the issuer / metadata / authority URL in Settings → Identity providers and that the identity provider is up. If it is, quote the reference to support.',
+    adminAction:
+      'Check the issuer / metadata / authority URL in Settings → Identity providers and that the identity provider is up. If it is, quote the reference to support.',
     status: 502,
   },
   provider_misconfigured: {
     title: 'The identity provider configuration is not working',
-    message: 'The portal\'s configuration for this identity provider was refused (for example an expired or wrong client secret, an unregistered redirect URI, or an application that does not exist in the directory).',
-    adminAction: 'Compare the client ID, client secret or certificate, and redirect URI in Settings → Identity providers with the application registered in your identity provider; renew an expired secret.',
+    message:
+      "The portal's configuration for this identity provider was refused (for example an expired or wrong client secret, an unregistered redirect URI, or an application that does not exist in the directory).",
+    adminAction:
+      'Compare the client ID, client secret or certificate, and redirect URI in Settings → Identity providers with the application registered in your identity provider; renew an expired secret.',
     status: 502,
   },
   invalid_response: {
-    title: 'The identity provider\'s answer could not be read',
+    title: "The identity provider's answer could not be read",
     message: 'The answer was malformed or incomplete.',
     adminAction: 'Start again. If it fails for everybody, quote the reference to support with the time of the attempt.',
     status: 400,
@@ -154,7 +174,11 @@ export const isSsoErrorCode = (c: string): c is SsoErrorCode => Object.prototype
 export class SsoSignInFailed extends DomainError {
   readonly status: number;
   readonly code: SsoErrorCode;
-  constructor(code: SsoErrorCode, readonly detail: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    code: SsoErrorCode,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(SSO_ERRORS[code].message);
     this.code = code;
     this.status = SSO_ERRORS[code].status;
@@ -199,11 +223,13 @@ export function oidcFailure(err: unknown): SsoSignInFailed {
   }
   if (/state mismatch|state missing/.test(m)) return new SsoSignInFailed('state_mismatch', d);
   if (/nonce mismatch/.test(m)) return new SsoSignInFailed('nonce_mismatch', d);
-  if (/unexpected JWT alg|failed to validate JWT signature|no valid key found|failed to decode JWT/i.test(m)) return new SsoSignInFailed('signature_invalid', d);
+  if (/unexpected JWT alg|failed to validate JWT signature|no valid key found|failed to decode JWT/i.test(m))
+    return new SsoSignInFailed('signature_invalid', d);
   if (/JWT expired|issued too far in the past|not active yet/.test(m)) return new SsoSignInFailed('response_expired', d);
   if (/aud mismatch|azp/.test(m)) return new SsoSignInFailed('audience_mismatch', d);
   if (/unexpected iss|iss mismatch|issuer mismatch/.test(m)) return new SsoSignInFailed('issuer_mismatch', d);
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|timeout|socket hang up|expected 200 OK|certificate|blocked/i.test(m)) return new SsoSignInFailed('idp_unreachable', d);
+  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|timeout|socket hang up|expected 200 OK|certificate|blocked/i.test(m))
+    return new SsoSignInFailed('idp_unreachable', d);
   return new SsoSignInFailed('invalid_response', d);
 }
 
@@ -227,7 +253,8 @@ const AADSTS: Record<string, SsoErrorCode> = {
 export function providerErrorFailure(error: string, description: string): SsoSignInFailed {
   const aad = /AADSTS(\d{5,7})/.exec(description)?.[1];
   const detail = sanitizeDetail(`${error}${aad ? ` AADSTS${aad}` : ''}: ${description}`);
-  if (error === 'consent_required' || (error === 'interaction_required' && aad === '65001')) return new SsoSignInFailed('consent_missing', detail, { providerError: error, aadsts: aad ?? null });
+  if (error === 'consent_required' || (error === 'interaction_required' && aad === '65001'))
+    return new SsoSignInFailed('consent_missing', detail, { providerError: error, aadsts: aad ?? null });
   if (aad && AADSTS[aad]) return new SsoSignInFailed(AADSTS[aad], detail, { providerError: error, aadsts: aad });
   if (error === 'invalid_client' || error === 'unauthorized_client' || (error === 'invalid_request' && /redirect_uri/i.test(description))) {
     return new SsoSignInFailed('provider_misconfigured', detail, { providerError: error, aadsts: aad ?? null });
@@ -242,8 +269,11 @@ export function entraFailure(err: unknown): SsoSignInFailed {
   const e = err as { name?: string; code?: string; claim?: string; errorCode?: string; errorMessage?: string; subError?: string };
   const m = messageOf(err);
   // msal ServerError: errorCode is the OAuth error, errorMessage carries "AADSTS…: …".
-  if (e.name === 'ServerError' || (typeof e.errorCode === 'string' && typeof e.errorMessage === 'string' && /AADSTS|invalid_|consent/.test(`${e.errorCode} ${e.errorMessage}`))) {
-    return providerErrorFailure(e.subError === 'consent_required' ? 'consent_required' : e.errorCode ?? 'error', e.errorMessage ?? m);
+  if (
+    e.name === 'ServerError' ||
+    (typeof e.errorCode === 'string' && typeof e.errorMessage === 'string' && /AADSTS|invalid_|consent/.test(`${e.errorCode} ${e.errorMessage}`))
+  ) {
+    return providerErrorFailure(e.subError === 'consent_required' ? 'consent_required' : (e.errorCode ?? 'error'), e.errorMessage ?? m);
   }
   if (e.errorCode === 'nonce_mismatch') return new SsoSignInFailed('nonce_mismatch', 'msal: the ID token nonce is not the one this sign-in sent');
   const d = sanitizeDetail(`${e.code ?? e.name ?? 'error'}: ${m}`);
@@ -267,7 +297,10 @@ export function entraFailure(err: unknown): SsoSignInFailed {
     case 'ERR_JWKS_TIMEOUT':
     case 'ERR_JWKS_INVALID':
       return new SsoSignInFailed('idp_unreachable', d);
+    default:
+      break; // not a jose error code: classified by its message below
   }
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|timeout|Network request failed|endpoints_resolution_error|certificate|blocked/i.test(m)) return new SsoSignInFailed('idp_unreachable', d);
+  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|timeout|Network request failed|endpoints_resolution_error|certificate|blocked/i.test(m))
+    return new SsoSignInFailed('idp_unreachable', d);
   return new SsoSignInFailed('invalid_response', d);
 }

@@ -52,7 +52,7 @@ export class SsoFlowsService {
     }
   }
 
-  async start(req: Request, res: Response, kind: string, realmSegment: string, idpId: string, returnTo: unknown): Promise<string> {
+  async start(res: Response, kind: string, realmSegment: string, idpId: string, returnTo: unknown): Promise<string> {
     const ctx: FlowContext = { realm: null, realmSegment, idpId, kind: kind as IdpKind };
     try {
       const path = safeReturnPath(returnTo);
@@ -65,7 +65,7 @@ export class SsoFlowsService {
       this.signIn.setFlowCookie(res, started.flow);
       return started.url;
     } catch (e) {
-      return this.signIn.fail(req, res, e, ctx);
+      return this.signIn.fail(res, e, ctx);
     }
   }
 
@@ -79,7 +79,7 @@ export class SsoFlowsService {
       this.signIn.checkFlowCookie(req, 'saml', relayState);
       return await this.signIn.complete(req, res, idp, identity, flow);
     } catch (e) {
-      return this.signIn.fail(req, res, e, ctx);
+      return this.signIn.fail(res, e, ctx);
     }
   }
 
@@ -95,19 +95,23 @@ export class SsoFlowsService {
       const flow = await this.flows.take(state);
       if (!flow) throw new SsoSignInFailed('flow_expired', 'no sign-in in progress for this state (expired or already used)');
       if (flow.kind !== kind || flow.idpId !== idp.id || flow.realmSegment !== idp.realmSegment) {
-        throw new SsoSignInFailed('wrong_tenant', `the answer belongs to a sign-in started for ${flow.realmSegment === idp.realmSegment ? 'another provider' : 'another tenant'}`);
+        throw new SsoSignInFailed(
+          'wrong_tenant',
+          `the answer belongs to a sign-in started for ${flow.realmSegment === idp.realmSegment ? 'another provider' : 'another tenant'}`,
+        );
       }
-      if (typeof q.error === 'string') throw providerErrorFailure(q.error.slice(0, 100), typeof q.error_description === 'string' ? q.error_description.slice(0, 1000) : '');
+      if (typeof q.error === 'string')
+        throw providerErrorFailure(q.error.slice(0, 100), typeof q.error_description === 'string' ? q.error_description.slice(0, 1000) : '');
       let identity: SsoIdentity;
-      if (idp.kind === 'oidc') identity = await this.oidc.finish(idp as Of<'oidc'>, req.originalUrl, flow);
+      if (idp.kind === 'oidc') identity = await this.oidc.finish(idp, req.originalUrl, flow);
       else {
         if (typeof q.code !== 'string' || !q.code) throw new SsoSignInFailed('invalid_response', 'the answer carries no authorization code');
-        identity = await this.entra.finish(idp as Of<'entra'>, q.code, flow);
+        identity = await this.entra.finish(idp, q.code, flow);
       }
       ctx.identity = identity;
       return await this.signIn.complete(req, res, idp, identity, flow);
     } catch (e) {
-      return this.signIn.fail(req, res, e, ctx);
+      return this.signIn.fail(res, e, ctx);
     }
   }
 }

@@ -62,7 +62,7 @@ export class SsoHttp implements OnModuleDestroy {
     const lookup = (hostname: string, options: { all?: boolean; family?: number } | undefined, cb: LookupCallback) => {
       dnsLookup(hostname, { ...(options ?? {}), all: true }, (err, addresses) => {
         if (err) return cb(err, []);
-        const list = addresses as LookupAddress[];
+        const list = addresses;
         if (!allowPrivate && list.some((a) => isPrivateAddress(a.address))) {
           return cb(Object.assign(new Error(`blocked: ${hostname} resolves to a private address`), { code: 'EBLOCKED' }), []);
         }
@@ -103,7 +103,11 @@ export class SsoHttp implements OnModuleDestroy {
   }
 
   /** One request with a size cap and a timeout; the body is text. */
-  request(method: 'GET' | 'POST', rawUrl: string, opts: { headers?: Record<string, string>; body?: string; maxBytes?: number; timeoutMs?: number } = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  request(
+    method: 'GET' | 'POST',
+    rawUrl: string,
+    opts: { headers?: Record<string, string>; body?: string; maxBytes?: number; timeoutMs?: number } = {},
+  ): Promise<{ status: number; headers: Record<string, string>; body: string }> {
     const url = this.checkUrl(rawUrl);
     const maxBytes = opts.maxBytes ?? 1024 * 1024;
     const lib = url.protocol === 'https:' ? https : http;
@@ -113,7 +117,11 @@ export class SsoHttp implements OnModuleDestroy {
         {
           method,
           agent: this.agentFor(url),
-          headers: { 'user-agent': 'incident-portal-sso', ...(opts.headers ?? {}), ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) },
+          headers: {
+            'user-agent': 'incident-portal-sso',
+            ...(opts.headers ?? {}),
+            ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
+          },
           timeout: opts.timeoutMs ?? this.timeoutMs,
         },
         (res) => {

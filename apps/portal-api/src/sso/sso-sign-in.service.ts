@@ -20,7 +20,8 @@ export const SSO_FLOW_COOKIE = 'portal_sso_flow';
 const TENANT_RANK: readonly TenantRole[] = ['customer_admin', 'customer_viewer'];
 const VENDOR_RANK: readonly VendorRole[] = ['support_engineer', 'csm'];
 
-const isUniqueViolation = (e: unknown) => e instanceof QueryFailedError && (e as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23505';
+const isUniqueViolation = (e: unknown) =>
+  e instanceof QueryFailedError && (e as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23505';
 
 /**
  * What every protocol shares once the provider's answer is verified: role mapping, just-in-time
@@ -57,7 +58,10 @@ export class SsoSignInService {
     if (kind === 'saml' && !this.config.session.cookieSecure) return;
     const cookie = req.cookies?.[SSO_FLOW_COOKIE];
     if (typeof cookie !== 'string' || !safeEqual(cookie, returnedId)) {
-      throw new SsoSignInFailed('state_mismatch', typeof cookie === 'string' ? 'the returned state is not the one this browser started' : 'this browser has no sign-in in progress (flow cookie missing)');
+      throw new SsoSignInFailed(
+        'state_mismatch',
+        typeof cookie === 'string' ? 'the returned state is not the one this browser started' : 'this browser has no sign-in in progress (flow cookie missing)',
+      );
     }
   }
 
@@ -71,7 +75,11 @@ export class SsoSignInService {
     const name = (identity.name?.trim() || identity.email?.split('@')[0] || 'SSO user').slice(0, 200);
     if (idp.realm.kind === 'tenant') {
       const tenant = idp.realm.tenant;
-      const { role, matched } = resolveRole(idp.roleMapping as { claim: string; rules: { value: string; role: TenantRole }[]; defaultRole: TenantRole | null }, identity.claims, TENANT_RANK);
+      const { role, matched } = resolveRole(
+        idp.roleMapping as { claim: string; rules: { value: string; role: TenantRole }[]; defaultRole: TenantRole | null },
+        identity.claims,
+        TENANT_RANK,
+      );
       if (!role) throw this.noRole(idp, identity);
       if (!identity.email) throw new SsoSignInFailed('unknown_user', 'the identity provider sent no email address for this person');
       const email = identity.email;
@@ -79,7 +87,8 @@ export class SsoSignInService {
         .forTenants([tenant.id], async (em) => {
           let id: string | null = null;
           let how: 'returning' | 'linked' | 'created' = 'returning';
-          const known = await this.users.findUserBySubject(em, tenant.id, identity.subject);
+          // Keyed by the provider configuration too: two providers of a tenant may assert the same subject string.
+          const known = await this.users.findUserBySubject(em, tenant.id, idp.id, identity.subject);
           if (known) id = known.id;
           else {
             const byEmail = await this.users.findUserByEmail(em, tenant.id, email);
@@ -87,7 +96,12 @@ export class SsoSignInService {
               id = byEmail.id;
               how = 'linked';
             } else if (byEmail) {
-              throw new SsoSignInFailed('account_conflict', byEmail.idpSubject ? 'an account with this email is bound to another identity-provider subject' : 'an account with this email exists and the provider does not vouch for the address (email_verified)');
+              throw new SsoSignInFailed(
+                'account_conflict',
+                byEmail.idpSubject
+                  ? 'an account with this email is bound to another identity-provider subject'
+                  : 'an account with this email exists and the provider does not vouch for the address (email_verified)',
+              );
             } else if (!idp.jitProvisioning) {
               throw new SsoSignInFailed('unknown_user', 'no account for this subject and automatic account creation is off for this provider');
             } else how = 'created';
@@ -113,7 +127,11 @@ export class SsoSignInService {
         }),
       );
     } else {
-      const { role, matched } = resolveRole(idp.roleMapping as { claim: string; rules: { value: string; role: VendorRole }[]; defaultRole: VendorRole | null }, identity.claims, VENDOR_RANK);
+      const { role, matched } = resolveRole(
+        idp.roleMapping as { claim: string; rules: { value: string; role: VendorRole }[]; defaultRole: VendorRole | null },
+        identity.claims,
+        VENDOR_RANK,
+      );
       if (!role) throw this.noRole(idp, identity);
       if (!identity.email) throw new SsoSignInFailed('unknown_user', 'the identity provider sent no email address for this person');
       const email = identity.email;
@@ -128,7 +146,8 @@ export class SsoSignInService {
             if (byEmail && byEmail.idpSubject === null && identity.emailVerified) {
               id = byEmail.id;
               how = 'linked';
-            } else if (byEmail) throw new SsoSignInFailed('account_conflict', 'a staff account with this email is bound to another subject or the address is not verified');
+            } else if (byEmail)
+              throw new SsoSignInFailed('account_conflict', 'a staff account with this email is bound to another subject or the address is not verified');
             else if (!idp.jitProvisioning) throw new SsoSignInFailed('unknown_user', 'no staff account for this subject and automatic account creation is off');
             else how = 'created';
           }
@@ -157,14 +176,22 @@ export class SsoSignInService {
 
   private noRole(idp: ResolvedIdp, identity: SsoIdentity): SsoSignInFailed {
     const values = claimValues(identity.claims, idp.roleMapping.claim);
-    return new SsoSignInFailed('no_role', `no role: the ${values.length} value(s) of claim "${idp.roleMapping.claim}" match no rule, and the provider has no default role`, {
-      claim: idp.roleMapping.claim,
-      values: values.slice(0, 20).map((v) => v.slice(0, 100)),
-    });
+    return new SsoSignInFailed(
+      'no_role',
+      `no role: the ${values.length} value(s) of claim "${idp.roleMapping.claim}" match no rule, and the provider has no default role`,
+      {
+        claim: idp.roleMapping.claim,
+        values: values.slice(0, 20).map((v) => v.slice(0, 100)),
+      },
+    );
   }
 
   /** Records a refused sign-in (tenant-scoped when the tenant is known) and returns the error page's address. */
-  async fail(req: Request, res: Response, err: unknown, ctx: { realm: Realm | null; realmSegment: string; idpId: string; kind: IdpKind; identity?: Partial<SsoIdentity> }): Promise<string> {
+  async fail(
+    res: Response,
+    err: unknown,
+    ctx: { realm: Realm | null; realmSegment: string; idpId: string; kind: IdpKind; identity?: Partial<SsoIdentity> },
+  ): Promise<string> {
     let f: SsoSignInFailed;
     if (err instanceof SsoSignInFailed) f = err;
     else {

@@ -11,7 +11,10 @@ import { SsoFlowsService } from './sso-flows.service';
 @ApiTags('sso')
 @PortalController('sso')
 export class SsoController {
-  constructor(private readonly flows: SsoFlowsService, private readonly providers: IdentityProvidersService) {}
+  constructor(
+    private readonly flows: SsoFlowsService,
+    private readonly providers: IdentityProvidersService,
+  ) {}
 
   /** The portal's SAML SP metadata for one tenant provider; its URL is also the SP entity ID. */
   @Public()
@@ -24,8 +27,14 @@ export class SsoController {
 
   @Public()
   @Get(':kind/:realm/:idp/start')
-  async start(@Param('kind') kind: string, @Param('realm') realm: string, @Param('idp') idp: string, @Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response) {
-    res.redirect(303, await this.flows.start(req, res, kind, realm, idp, returnTo));
+  async start(
+    @Param('kind') kind: string,
+    @Param('realm') realm: string,
+    @Param('idp') idp: string,
+    @Query('returnTo') returnTo: unknown,
+    @Res() res: Response,
+  ) {
+    res.redirect(303, await this.flows.start(res, kind, realm, idp, returnTo));
   }
 
   @Public()

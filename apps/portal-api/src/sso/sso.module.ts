@@ -1,4 +1,4 @@
-import { requestContextMiddleware } from '../common/request-context.middleware';
+import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
 import { Module, OnModuleInit, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { SignInOptionsService } from '../auth/sign-in-options.service';
 import { TenantsModule } from '../tenants/tenants.module';
@@ -49,6 +49,6 @@ export class SsoModule implements OnModuleInit {
 @Module({ imports: [SsoModule], controllers: [SsoController, IdentityProvidersController] })
 export class SsoHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes(SsoController, IdentityProvidersController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(SsoController, IdentityProvidersController);
   }
 }

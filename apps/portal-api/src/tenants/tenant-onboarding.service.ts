@@ -37,7 +37,8 @@ export class TenantOnboardingService {
     if (!parsed.success) throw new ValidationFailed(zodIssuesToFields(parsed.error.issues));
     const t = parsed.data;
     if (!isValidTimeZone(t.timezone)) throw new ValidationFailed([{ field: 'timezone', message: 'must be an IANA time zone such as Europe/Rome' }]);
-    if (t.country && !new Holidays().getCountries()[t.country]) throw new ValidationFailed([{ field: 'country', message: 'is not a country date-holidays knows' }]);
+    if (t.country && !new Holidays().getCountries()[t.country])
+      throw new ValidationFailed([{ field: 'country', message: 'is not a country date-holidays knows' }]);
     return this.db.scoped('system', async (em) => {
       if (await this.tenants.findBySlug(em, t.slug)) throw new Conflict(`a tenant named ${t.slug} exists already`);
       return this.insert(em, {
@@ -60,7 +61,13 @@ export class TenantOnboardingService {
 
   private async insert(em: EntityManager, t: Omit<Tenant, 'id'>): Promise<Tenant> {
     const tenant = await this.tenants.insert(em, t);
-    await this.events.emit(em, { type: 'tenant.created', tenantId: tenant.id, subjectId: tenant.id, actor: OPERATOR, payload: { slug: t.slug, serviceMode: t.serviceMode, timezone: t.timezone } });
+    await this.events.emit(em, {
+      type: 'tenant.created',
+      tenantId: tenant.id,
+      subjectId: tenant.id,
+      actor: OPERATOR,
+      payload: { slug: t.slug, serviceMode: t.serviceMode, timezone: t.timezone },
+    });
     return tenant;
   }
 }

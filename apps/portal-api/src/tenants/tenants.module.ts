@@ -1,4 +1,4 @@
-import { requestContextMiddleware } from '../common/request-context.middleware';
+import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
 import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { TenantDirectory } from './tenant-directory.service';
 import { TenantOnboardingService } from './tenant-onboarding.service';
@@ -16,6 +16,6 @@ export class TenantsModule {}
 @Module({ imports: [TenantsModule], controllers: [TenantsController] })
 export class TenantsHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes(TenantsController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(TenantsController);
   }
 }

@@ -43,7 +43,8 @@ export class TenantsRepository {
     await sql(em, 'update tenants set calendar = $2 where id = $1', [id, JSON.stringify(calendar)]);
   }
   async insert(em: EntityManager, t: Omit<Tenant, 'id'>): Promise<Tenant> {
-    const rows = await sql(em, 
+    const rows = await sql(
+      em,
       `insert into tenants (slug, display_name, service_mode, timezone, calendar, regions, contacts, country)
        values ($1,$2,$3,$4,$5,$6,$7,$8) returning *`,
       [t.slug, t.displayName, t.serviceMode, t.timezone, JSON.stringify(t.calendar), JSON.stringify(t.regions), JSON.stringify(t.contacts), t.country],

@@ -11,11 +11,15 @@ import { SEVERITIES } from '@portal/contracts';
 
 @Injectable()
 export class TenantsService {
-  constructor(private readonly db: Db, private readonly tenants: TenantsRepository, private readonly events: DomainEvents) {}
+  constructor(
+    private readonly db: Db,
+    private readonly tenants: TenantsRepository,
+    private readonly events: DomainEvents,
+  ) {}
 
   async me(p: Principal): Promise<Me> {
     const visible = await this.db.tx((em) => this.tenants.list(em));
-    const home = p.actor.homeTenantId ? visible.find((t) => t.id === p.actor.homeTenantId) ?? null : null;
+    const home = p.actor.homeTenantId ? (visible.find((t) => t.id === p.actor.homeTenantId) ?? null) : null;
     return {
       principal: { kind: p.actor.kind === 'system' ? 'user' : p.actor.kind, id: p.actor.id, label: p.actor.label, role: p.actor.role as Role, via: p.via },
       tenant: home ? this.view(home) : null,
@@ -48,7 +52,12 @@ export class TenantsService {
       const problems = validateCalendar(calendar);
       if (problems.length) throw new ValidationFailed(problems.map((message) => ({ field: 'calendar', message })));
       await this.tenants.updateCalendar(em, tenantId, calendar);
-      await this.events.emit(em, { tenantId, type: 'tenant.calendar_updated', subjectId: tenantId, payload: { workingDays: calendar.workingDays, dayStart: calendar.dayStart, dayEnd: calendar.dayEnd, holidays: calendar.holidays.length } });
+      await this.events.emit(em, {
+        tenantId,
+        type: 'tenant.calendar_updated',
+        subjectId: tenantId,
+        payload: { workingDays: calendar.workingDays, dayStart: calendar.dayStart, dayEnd: calendar.dayEnd, holidays: calendar.holidays.length },
+      });
       return this.view({ ...t, calendar });
     });
   }

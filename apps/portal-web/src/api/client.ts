@@ -44,7 +44,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   try {
     res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError(0, { error: 'network_error', message: 'The portal cannot be reached. Check your connection; if it persists, email support@claresia.com.' });
+    throw new ApiError(0, {
+      error: 'network_error',
+      message: 'The portal cannot be reached. Check your connection; if it persists, email support@claresia.com.',
+    });
   }
   const text = await res.text();
   let parsed: unknown = undefined;
@@ -111,9 +114,10 @@ export function uploadWithProgress<T>(path: string, form: FormData, onProgress: 
       if (e.lengthComputable) onProgress(e.loaded, e.total);
     };
     xhr.onabort = () => reject(new UploadCancelled());
-    xhr.onerror = () => reject(new ApiError(0, { error: 'network_error', message: 'The upload did not reach the portal. Check your connection and try again.' }));
+    xhr.onerror = () =>
+      reject(new ApiError(0, { error: 'network_error', message: 'The upload did not reach the portal. Check your connection and try again.' }));
     xhr.onload = () => {
-      let parsed: unknown = undefined;
+      let parsed: unknown;
       try {
         parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
       } catch {

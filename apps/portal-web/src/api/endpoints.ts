@@ -9,7 +9,19 @@ import type {
   UpdateIncidentInput,
 } from '@portal/contracts';
 import { http, query, uploadWithProgress, type UploadHandle } from './client';
-import type { ApiToken, Attachment, AttachmentList, EvidenceKind, GovernanceEvent, Incident, IncidentDetail, IncidentPage, Me, SignInOptions, TenantView } from './types';
+import type {
+  ApiToken,
+  Attachment,
+  AttachmentList,
+  EvidenceKind,
+  GovernanceEvent,
+  Incident,
+  IncidentDetail,
+  IncidentPage,
+  Me,
+  SignInOptions,
+  TenantView,
+} from './types';
 
 /** One function per API route the web app uses; request bodies are the shared contract types. */
 export const api = {

@@ -36,7 +36,14 @@ interface IdentityProviderBase {
 export type IdentityProvider =
   | (IdentityProviderBase & {
       kind: 'saml';
-      saml: { idpEntityId: string; ssoUrl: string; metadataUrl: string | null; emailAttribute: string | null; nameAttribute: string | null; certificates: CertificateInfo[] };
+      saml: {
+        idpEntityId: string;
+        ssoUrl: string;
+        metadataUrl: string | null;
+        emailAttribute: string | null;
+        nameAttribute: string | null;
+        certificates: CertificateInfo[];
+      };
       serviceProvider: { entityId: string; acsUrl: string; metadataUrl: string };
     })
   | (IdentityProviderBase & {

@@ -116,28 +116,28 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
 
       {/* Only in the DOM while open, so its links are not tabbable (or found twice) when the header nav shows. */}
       {opened && (
-      <AppShell.Navbar p="md" aria-label="Main navigation">
-        <Stack gap={4}>
-          {canDeclare && (
-            <Button component={Link} to="/incidents/new" color="red.9" leftSection={<IconPlus size={16} aria-hidden />} onClick={close} mb="sm">
-              Declare incident
-            </Button>
-          )}
-          {items.map((i) => (
-            <NavLink
-              key={i.to}
-              component={Link}
-              to={i.to}
-              label={i.label}
-              leftSection={i.icon}
-              active={isCurrent(location.pathname, i.to)}
-              aria-current={isCurrent(location.pathname, i.to) ? 'page' : undefined}
-              onClick={close}
-            />
-          ))}
-          <NavLink component="button" label="Sign out" leftSection={<IconLogout size={18} aria-hidden />} onClick={() => void signOut()} />
-        </Stack>
-      </AppShell.Navbar>
+        <AppShell.Navbar p="md" aria-label="Main navigation">
+          <Stack gap={4}>
+            {canDeclare && (
+              <Button component={Link} to="/incidents/new" color="red.9" leftSection={<IconPlus size={16} aria-hidden />} onClick={close} mb="sm">
+                Declare incident
+              </Button>
+            )}
+            {items.map((i) => (
+              <NavLink
+                key={i.to}
+                component={Link}
+                to={i.to}
+                label={i.label}
+                leftSection={i.icon}
+                active={isCurrent(location.pathname, i.to)}
+                aria-current={isCurrent(location.pathname, i.to) ? 'page' : undefined}
+                onClick={close}
+              />
+            ))}
+            <NavLink component="button" label="Sign out" leftSection={<IconLogout size={18} aria-hidden />} onClick={() => void signOut()} />
+          </Stack>
+        </AppShell.Navbar>
       )}
 
       <AppShell.Main id="main" tabIndex={-1} className="portal-main">
@@ -147,8 +147,14 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
         <Container size="xl">
           <Group justify="space-between" gap="xs">
             <Text size="xs">
-              Service status: <Anchor href="https://status.claresia.com" size="xs">status.claresia.com</Anchor> · Email{' '}
-              <Anchor href="mailto:support@claresia.com" size="xs">support@claresia.com</Anchor>
+              Service status:{' '}
+              <Anchor href="https://status.claresia.com" size="xs">
+                status.claresia.com
+              </Anchor>{' '}
+              · Email{' '}
+              <Anchor href="mailto:support@claresia.com" size="xs">
+                support@claresia.com
+              </Anchor>
             </Text>
             {me.tenant && (
               <Badge variant="light" color="gray" size="sm">

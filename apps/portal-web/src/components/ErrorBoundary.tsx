@@ -37,8 +37,8 @@ export class ErrorBoundary extends Component<Props, State> {
         <Alert color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} title="This page could not be shown" role="alert">
           <Stack gap="sm">
             <Text size="sm">
-              Something went wrong while showing this page. Your incident data is safe. Reload the page; if it keeps happening, email
-              support@claresia.com or use your Slack/Teams Connect channel, and mention the time it happened.
+              Something went wrong while showing this page. Your incident data is safe. Reload the page; if it keeps happening, email support@claresia.com or
+              use your Slack/Teams Connect channel, and mention the time it happened.
             </Text>
             <Group>
               <Button onClick={() => window.location.reload()}>Reload</Button>

@@ -74,12 +74,14 @@ export function EvidenceSection({ incident }: { incident: IncidentDetail }) {
           <Text size="xs" c="dimmed">
             {list.data.retention.deletesAt ? (
               <>
-                Evidence of this incident is deleted automatically on <Time iso={list.data.retention.deletesAt} />, {list.data.retention.days} days after it closed.
+                Evidence of this incident is deleted automatically on <Time iso={list.data.retention.deletesAt} />, {list.data.retention.days} days after it
+                closed.
               </>
             ) : (
               <>Evidence is deleted automatically {list.data.retention.days} days after the incident closes.</>
             )}
-            {role === 'csm' && ' Your role sees what each file contains and what was removed; downloading the files is for the customer’s team and Claresia support.'}
+            {role === 'csm' &&
+              ' Your role sees what each file contains and what was removed; downloading the files is for the customer’s team and Claresia support.'}
           </Text>
         </Stack>
       )}
@@ -87,11 +89,7 @@ export function EvidenceSection({ incident }: { incident: IncidentDetail }) {
   );
 }
 
-type Upload =
-  | { phase: 'idle' }
-  | { phase: 'sending'; sent: number; total: number }
-  | { phase: 'checking' }
-  | { phase: 'failed'; error: unknown };
+type Upload = { phase: 'idle' } | { phase: 'sending'; sent: number; total: number } | { phase: 'checking' } | { phase: 'failed'; error: unknown };
 
 function UploadForm({ incident, data, onUploaded }: { incident: IncidentDetail; data: AttachmentList; onUploaded: (id: string) => void }) {
   const qc = useQueryClient();
@@ -117,14 +115,19 @@ function UploadForm({ incident, data, onUploaded }: { incident: IncidentDetail; 
     e.preventDefault();
     if (!file || busy || tooBig) return;
     setState({ phase: 'sending', sent: 0, total: file.size });
-    const h = api.uploadAttachment(incident.id, kind, file, (sent, total) => setState(sent >= total ? { phase: 'checking' } : { phase: 'sending', sent, total }));
+    const h = api.uploadAttachment(incident.id, kind, file, (sent, total) =>
+      setState(sent >= total ? { phase: 'checking' } : { phase: 'sending', sent, total }),
+    );
     handle.current = h;
     try {
       const a = await h.promise;
       setState({ phase: 'idle' });
       setFile(null);
       onUploaded(a.id);
-      notifications.show({ color: 'green', message: `${a.displayName} uploaded. ${a.redactionReport.total ? `Removed: ${a.redactionReport.summary}.` : 'Nothing needed removing.'}` });
+      notifications.show({
+        color: 'green',
+        message: `${a.displayName} uploaded. ${a.redactionReport.total ? `Removed: ${a.redactionReport.summary}.` : 'Nothing needed removing.'}`,
+      });
       void qc.invalidateQueries({ queryKey: attachmentsKey(incident.id) });
       void qc.invalidateQueries({ queryKey: [...incidentKey(incident.id), 'events'] });
     } catch (err) {
@@ -201,8 +204,7 @@ function AttachmentListView({ incidentId, data, highlight }: { incidentId: strin
   if (data.items.length === 0) {
     return (
       <Text size="sm">
-        No evidence yet.{' '}
-        {data.canUpload ? 'A HAR of a failed request and the last hour of governance events help the investigation most.' : ''}
+        No evidence yet. {data.canUpload ? 'A HAR of a failed request and the last hour of governance events help the investigation most.' : ''}
       </Text>
     );
   }
@@ -227,7 +229,12 @@ function AttachmentItem({ incidentId, a, open }: { incidentId: string; a: Attach
       void qc.invalidateQueries({ queryKey: [...incidentKey(incidentId), 'events'] });
     },
   });
-  useEffect(() => setExpanded((e) => e || open), [open]);
+  // `open` turning true (a fresh upload) expands the item; adjusted during render, not in an effect.
+  const [wasOpen, setWasOpen] = useState(open);
+  if (open !== wasOpen) {
+    setWasOpen(open);
+    if (open) setExpanded(true);
+  }
   const detailsId = `evidence-${a.id}-details`;
 
   return (
@@ -249,7 +256,15 @@ function AttachmentItem({ incidentId, a, open }: { incidentId: string; a: Attach
           </Stack>
           <Group gap="xs">
             {a.downloadUrl && (
-              <Button component="a" href={a.downloadUrl} download variant="light" size="xs" leftSection={<IconDownload size={14} aria-hidden />} aria-label={`Download the sanitized ${a.displayName}`}>
+              <Button
+                component="a"
+                href={a.downloadUrl}
+                download
+                variant="light"
+                size="xs"
+                leftSection={<IconDownload size={14} aria-hidden />}
+                aria-label={`Download the sanitized ${a.displayName}`}
+              >
                 Download
               </Button>
             )}
@@ -264,7 +279,14 @@ function AttachmentItem({ incidentId, a, open }: { incidentId: string; a: Attach
                   </Button>
                 </Group>
               ) : (
-                <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} aria-hidden />} onClick={() => setConfirming(true)} aria-label={`Delete ${a.displayName}`}>
+                <Button
+                  variant="subtle"
+                  color="red"
+                  size="xs"
+                  leftSection={<IconTrash size={14} aria-hidden />}
+                  onClick={() => setConfirming(true)}
+                  aria-label={`Delete ${a.displayName}`}
+                >
                   Delete
                 </Button>
               ))}
@@ -478,7 +500,11 @@ function ScreenshotDetails({ i }: { i: ScreenshotInsights }) {
   return (
     <Alert variant="light" color="gray" p="xs">
       <Text size="sm">
-        Stored without {i.metadataRemoved ? `its ${i.metadataRemoved} metadata block${i.metadataRemoved === 1 ? '' : 's'} (EXIF, location, comments)` : 'metadata (there was none)'}. Download it to view it.
+        Stored without{' '}
+        {i.metadataRemoved
+          ? `its ${i.metadataRemoved} metadata block${i.metadataRemoved === 1 ? '' : 's'} (EXIF, location, comments)`
+          : 'metadata (there was none)'}
+        . Download it to view it.
       </Text>
     </Alert>
   );

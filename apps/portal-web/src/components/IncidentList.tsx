@@ -102,40 +102,40 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
           )}
         </Group>
         <Collapse in={!phone || filtersOpen} id="incident-filters">
-        <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: vendor ? 6 : 5 }} spacing="sm">
-          <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
-          <Select
-            label="Severity"
-            placeholder="All"
-            data={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_SHORT[s] }))}
-            value={filters.severity ?? null}
-            onChange={(v) => set('severity', v)}
-            clearable
-          />
-          <Select label="Service" placeholder="All" data={[...SERVICES]} value={filters.service ?? null} onChange={(v) => set('service', v)} clearable />
-          <Select label="Region" placeholder="All" data={regionOptions} value={filters.region ?? null} onChange={(v) => set('region', v)} clearable />
-          {vendor && (
+          <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: vendor ? 6 : 5 }} spacing="sm">
+            <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
             <Select
-              label="Tenant"
+              label="Severity"
               placeholder="All"
-              data={tenants.map((t) => ({ value: t.slug, label: t.displayName }))}
-              value={filters.tenant ?? null}
-              onChange={(v) => set('tenant', v)}
+              data={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_SHORT[s] }))}
+              value={filters.severity ?? null}
+              onChange={(v) => set('severity', v)}
               clearable
-              searchable
             />
-          )}
-          <Select
-            label="Sort by"
-            data={[
-              { value: 'urgent', label: 'Most urgent clock' },
-              { value: 'newest', label: 'Newest first' },
-            ]}
-            value={sort}
-            onChange={(v) => set('sort', v)}
-            allowDeselect={false}
-          />
-        </SimpleGrid>
+            <Select label="Service" placeholder="All" data={[...SERVICES]} value={filters.service ?? null} onChange={(v) => set('service', v)} clearable />
+            <Select label="Region" placeholder="All" data={regionOptions} value={filters.region ?? null} onChange={(v) => set('region', v)} clearable />
+            {vendor && (
+              <Select
+                label="Tenant"
+                placeholder="All"
+                data={tenants.map((t) => ({ value: t.slug, label: t.displayName }))}
+                value={filters.tenant ?? null}
+                onChange={(v) => set('tenant', v)}
+                clearable
+                searchable
+              />
+            )}
+            <Select
+              label="Sort by"
+              data={[
+                { value: 'urgent', label: 'Most urgent clock' },
+                { value: 'newest', label: 'Newest first' },
+              ]}
+              value={sort}
+              onChange={(v) => set('sort', v)}
+              allowDeselect={false}
+            />
+          </SimpleGrid>
         </Collapse>
       </Paper>
 
@@ -208,7 +208,14 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
       </Table.Thead>
       <Table.Tbody>
         {items.map((i) => (
-          <Table.Tr key={i.id} className="incident-row" data-testid="incident-row" data-reference={i.reference} data-urgency={urgency(i)} onClick={() => navigate(`/incidents/${i.id}`)}>
+          <Table.Tr
+            key={i.id}
+            className="incident-row"
+            data-testid="incident-row"
+            data-reference={i.reference}
+            data-urgency={urgency(i)}
+            onClick={() => navigate(`/incidents/${i.id}`)}
+          >
             <Table.Td maw={420}>
               <Anchor component={Link} to={`/incidents/${i.id}`} onClick={(e) => e.stopPropagation()} className="break">
                 <Text span size="sm" ff="monospace" fw={700} mr={8}>
@@ -256,7 +263,15 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
 function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident; receivedAt: number; vendor: boolean }) {
   const now = useNow();
   return (
-    <Paper p="sm" component={Link} to={`/incidents/${i.id}`} className="incident-card" data-testid="incident-row" data-reference={i.reference} data-urgency={urgency(i)}>
+    <Paper
+      p="sm"
+      component={Link}
+      to={`/incidents/${i.id}`}
+      className="incident-card"
+      data-testid="incident-row"
+      data-reference={i.reference}
+      data-urgency={urgency(i)}
+    >
       <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
         <Box style={{ minWidth: 0 }}>
           <Text size="xs" ff="monospace" fw={700}>

@@ -8,8 +8,8 @@ export function StaleDataNotice({ show, receivedAt }: { show: boolean; receivedA
   return (
     <Alert color="orange" variant="light" icon={<IconWifiOff aria-hidden />} title="Cannot reach the portal right now" role="status" data-testid="stale-data">
       <Text size="sm">
-        Showing what was received at {formatTime(new Date(receivedAt).toISOString())}; the clocks keep counting. We retry every 30 seconds. If it lasts, use your
-        Slack/Teams Connect channel or email support@claresia.com.
+        Showing what was received at {formatTime(new Date(receivedAt).toISOString())}; the clocks keep counting. We retry every 30 seconds. If it lasts, use
+        your Slack/Teams Connect channel or email support@claresia.com.
       </Text>
     </Alert>
   );

@@ -10,9 +10,22 @@ export const IMPACT_ANSWERS: { value: string; label: string; severity: Severity 
 
 // Phrases from the seed's examples and the words people use for them.
 const HINTS: { severity: Severity; pattern: RegExp; why: string }[] = [
-  { severity: 'sev1', pattern: /\b(all|every|no)\s*(one|body|users?)\b.*\b(sign[- ]?in|log[- ]?in|down|fail|cannot|can't|offline)|\b(sign[- ]?in|sso)\b.*\b(fails?|failing|broken)\b.*\b(all|every)|\bhub writes?\b.*\bfail|\ball (llm )?connectors\b.*\boffline|command center\b.*\b(inaccessible|down|unreachable)|\bcomplete outage\b|\b(nobody|no one) can\b/i, why: 'it describes a primary workflow down for everyone' },
-  { severity: 'sev2', pattern: /\bslow\b|\bdegraded\b|\bbehind\b|\bdelay(ed)?\b|\bone (llm )?connector\b|\btime(s|d)? ?out\b|\bintermittent\b|\bsmoke[- ]test\b/i, why: 'it describes a function that is impaired or slow' },
-  { severity: 'sev3', pattern: /\bmisaligned\b|\bcosmetic\b|\brendering\b|\binconsistent format\b|\btypo\b|\blayout\b/i, why: 'it describes a minor or cosmetic problem' },
+  {
+    severity: 'sev1',
+    pattern:
+      /\b(all|every|no)\s*(one|body|users?)\b.*\b(sign[- ]?in|log[- ]?in|down|fail|cannot|can't|offline)|\b(sign[- ]?in|sso)\b.*\b(fails?|failing|broken)\b.*\b(all|every)|\bhub writes?\b.*\bfail|\ball (llm )?connectors\b.*\boffline|command center\b.*\b(inaccessible|down|unreachable)|\bcomplete outage\b|\b(nobody|no one) can\b/i,
+    why: 'it describes a primary workflow down for everyone',
+  },
+  {
+    severity: 'sev2',
+    pattern: /\bslow\b|\bdegraded\b|\bbehind\b|\bdelay(ed)?\b|\bone (llm )?connector\b|\btime(s|d)? ?out\b|\bintermittent\b|\bsmoke[- ]test\b/i,
+    why: 'it describes a function that is impaired or slow',
+  },
+  {
+    severity: 'sev3',
+    pattern: /\bmisaligned\b|\bcosmetic\b|\brendering\b|\binconsistent format\b|\btypo\b|\blayout\b/i,
+    why: 'it describes a minor or cosmetic problem',
+  },
   { severity: 'sev4', pattern: /\bquestion\b|\bfeature request\b|\bhow (do|can|to)\b|\bwould like\b/i, why: 'it reads like a question or a request' },
 ];
 

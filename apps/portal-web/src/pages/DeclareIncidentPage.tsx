@@ -34,7 +34,11 @@ export function DeclareIncidentPage() {
     mutationFn: (body: DeclareIncidentInput) => api.declare(body),
     onSuccess: (incident) => {
       void qc.invalidateQueries({ queryKey: ['incidents'] });
-      notifications.show({ color: 'green', title: `${incident.reference} declared`, message: 'Claresia has been notified. Follow the clocks and updates on this page.' });
+      notifications.show({
+        color: 'green',
+        title: `${incident.reference} declared`,
+        message: 'Claresia has been notified. Follow the clocks and updates on this page.',
+      });
       navigate(`/incidents/${incident.id}`);
     },
     onError: (e) => {
@@ -82,7 +86,9 @@ export function DeclareIncidentPage() {
           <Grid.Col span={wide ? 8 : 12}>
             <Stack gap="lg">
               {errorCount > 0 && <ErrorSummary ref={summaryRef} count={errorCount} errors={errors} serverErrors={serverErrors} submitted={submitted} />}
-              {declare.error && !(declare.error instanceof ApiError && declare.error.fields.length) && <ApiErrorAlert error={declare.error} title="The incident was not declared" />}
+              {declare.error && !(declare.error instanceof ApiError && declare.error.fields.length) && (
+                <ApiErrorAlert error={declare.error} title="The incident was not declared" />
+              )}
 
               <WhatIsHappeningSection form={form.binding}>{!wide && commitments}</WhatIsHappeningSection>
               <ImpactSection form={form.binding} regions={tenant.regions} />

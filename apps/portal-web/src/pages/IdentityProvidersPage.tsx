@@ -1,3 +1,4 @@
+import { useNow } from '../hooks/use-now';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import {
   ActionIcon,
@@ -74,8 +75,8 @@ export function IdentityProvidersPage() {
               Identity providers
             </Title>
             <Text size="sm" c="dimmed" maw={720}>
-              Single sign-on for {me.tenant?.displayName}: people sign in at <code>/t/{me.tenant?.slug}/sign-in</code> with any enabled provider. Their role comes from the provider's groups or roles
-              through each provider's role mapping; someone whose groups map to no role is refused.
+              Single sign-on for {me.tenant?.displayName}: people sign in at <code>/t/{me.tenant?.slug}/sign-in</code> with any enabled provider. Their role
+              comes from the provider's groups or roles through each provider's role mapping; someone whose groups map to no role is refused.
             </Text>
           </div>
           <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing('new')}>
@@ -91,20 +92,31 @@ export function IdentityProvidersPage() {
           <ApiErrorAlert error={list.error} title="The identity providers could not be loaded" />
         ) : list.data.items.length === 0 ? (
           <Paper p="lg">
-            <Text>No identity provider yet. Add your SAML, OpenID Connect or Microsoft Entra ID provider so your people can sign in with their work accounts.</Text>
+            <Text>
+              No identity provider yet. Add your SAML, OpenID Connect or Microsoft Entra ID provider so your people can sign in with their work accounts.
+            </Text>
           </Paper>
         ) : (
           list.data.items.map((p) => <ProviderCard key={p.id} p={p} onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />)
         )}
       </Stack>
 
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add identity provider' : `Edit “${editing?.displayName ?? ''}”`} size="xl" centered>
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? 'Add identity provider' : `Edit “${editing?.displayName ?? ''}”`}
+        size="xl"
+        centered
+      >
         {editing !== null && <ProviderForm existing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
       </Modal>
 
       <Modal opened={deleting !== null} onClose={() => (setDeleting(null), remove.reset())} title={`Remove “${deleting?.displayName ?? ''}”?`} centered>
         <Stack gap="md">
-          <Text size="sm">People can no longer sign in with this provider. Their accounts and the audit trail stay; adding the same provider again signs them back in to the same accounts.</Text>
+          <Text size="sm">
+            People can no longer sign in with this provider. Their accounts and the audit trail stay; adding the same provider again signs them back in to the
+            same accounts.
+          </Text>
           {remove.error && <ApiErrorAlert error={remove.error} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => (setDeleting(null), remove.reset())}>
@@ -143,6 +155,7 @@ function Copyable({ label, value }: { label: string; value: string }) {
 }
 
 function ProviderCard({ p, onEdit, onDelete }: { p: IdentityProvider; onEdit: () => void; onDelete: () => void }) {
+  const now = useNow();
   const origin = window.location.origin;
   return (
     <Paper p={{ base: 'md', sm: 'lg' }} component="section" aria-label={p.displayName} data-testid="idp-card">
@@ -153,7 +166,15 @@ function ProviderCard({ p, onEdit, onDelete }: { p: IdentityProvider; onEdit: ()
               {p.displayName}
             </Title>
             <Badge variant="light">{KIND_LABELS[p.kind]}</Badge>
-            {p.enabled ? <Badge variant="light" color="green">Enabled</Badge> : <Badge variant="light" color="gray">Disabled</Badge>}
+            {p.enabled ? (
+              <Badge variant="light" color="green">
+                Enabled
+              </Badge>
+            ) : (
+              <Badge variant="light" color="gray">
+                Disabled
+              </Badge>
+            )}
           </Group>
           <Text size="xs" c="dimmed">
             Changed <Time iso={p.updatedAt} /> by {p.updatedBy}
@@ -163,7 +184,14 @@ function ProviderCard({ p, onEdit, onDelete }: { p: IdentityProvider; onEdit: ()
           <Button variant="default" size="xs" onClick={onEdit}>
             Edit
           </Button>
-          <Button variant="outline" color="red" size="xs" leftSection={<IconTrash size={14} aria-hidden />} onClick={onDelete} aria-label={`Remove ${p.displayName}`}>
+          <Button
+            variant="outline"
+            color="red"
+            size="xs"
+            leftSection={<IconTrash size={14} aria-hidden />}
+            onClick={onDelete}
+            aria-label={`Remove ${p.displayName}`}
+          >
             Remove
           </Button>
         </Group>
@@ -193,7 +221,7 @@ function ProviderCard({ p, onEdit, onDelete }: { p: IdentityProvider; onEdit: ()
             {p.saml.certificates.map((c) => (
               <Text size="sm" key={c.fingerprintSha256}>
                 Signing certificate {c.subject}, expires <Time iso={c.notAfter} />
-                {new Date(c.notAfter).getTime() < Date.now() + 30 * 86400_000 && (
+                {new Date(c.notAfter).getTime() < now + 30 * 86400_000 && (
                   <Badge color="orange" ml="xs">
                     renew soon
                   </Badge>
@@ -230,8 +258,11 @@ function ProviderCard({ p, onEdit, onDelete }: { p: IdentityProvider; onEdit: ()
         )}
         <Text size="sm">
           Roles from <code>{p.roleMapping.claim}</code>:{' '}
-          {p.roleMapping.rules.length ? p.roleMapping.rules.map((r) => `${r.value} → ${r.role === 'customer_admin' ? 'admin' : 'viewer'}`).join(', ') : 'no rules'}; others:{' '}
-          {p.roleMapping.defaultRole ? (p.roleMapping.defaultRole === 'customer_admin' ? 'admin' : 'viewer') : 'refused'}. {p.jitProvisioning ? 'Accounts are created at first sign-in.' : 'Only existing accounts may sign in.'}
+          {p.roleMapping.rules.length
+            ? p.roleMapping.rules.map((r) => `${r.value} → ${r.role === 'customer_admin' ? 'admin' : 'viewer'}`).join(', ')
+            : 'no rules'}
+          ; others: {p.roleMapping.defaultRole ? (p.roleMapping.defaultRole === 'customer_admin' ? 'admin' : 'viewer') : 'refused'}.{' '}
+          {p.jitProvisioning ? 'Accounts are created at first sign-in.' : 'Only existing accounts may sign in.'}
         </Text>
       </Stack>
     </Paper>
@@ -310,7 +341,11 @@ function toBody(f: FormState, existing: IdentityProvider | null): Record<string,
     displayName: f.displayName.trim(),
     enabled: f.enabled,
     jitProvisioning: f.jitProvisioning,
-    roleMapping: { claim: f.claim.trim(), rules: f.rules.filter((r) => r.value.trim()).map((r) => ({ value: r.value.trim(), role: r.role })), defaultRole: f.defaultRole || null },
+    roleMapping: {
+      claim: f.claim.trim(),
+      rules: f.rules.filter((r) => r.value.trim()).map((r) => ({ value: r.value.trim(), role: r.role })),
+      defaultRole: f.defaultRole || null,
+    },
   };
   let settings: Record<string, unknown>;
   if (f.kind === 'saml') {
@@ -324,14 +359,21 @@ function toBody(f: FormState, existing: IdentityProvider | null): Record<string,
           : { entityId: f.entityId.trim(), ssoUrl: f.ssoUrl.trim(), ...(f.certificate.trim() ? { certificate: f.certificate.trim() } : {}) };
     settings = { ...settings, emailAttribute: orNull(f.emailAttribute), nameAttribute: orNull(f.nameAttribute) };
   } else if (f.kind === 'oidc') {
-    settings = { issuer: f.issuer.trim(), clientId: f.clientId.trim(), scopes: f.scopes.split(/\s+/).filter(Boolean), ...(f.clientSecret ? { clientSecret: f.clientSecret } : {}) };
+    settings = {
+      issuer: f.issuer.trim(),
+      clientId: f.clientId.trim(),
+      scopes: f.scopes.split(/\s+/).filter(Boolean),
+      ...(f.clientSecret ? { clientSecret: f.clientSecret } : {}),
+    };
   } else {
     settings = {
       directoryId: f.directoryId.trim(),
       clientId: f.clientId.trim(),
       cloudInstance: f.cloudInstance.trim(),
       ...(f.entraCredential === 'secret' && f.clientSecret ? { clientSecret: f.clientSecret } : {}),
-      ...(f.entraCredential === 'certificate' && (f.certificatePem.trim() || f.privateKeyPem.trim()) ? { certificate: { certificatePem: f.certificatePem.trim(), privateKeyPem: f.privateKeyPem.trim() } } : {}),
+      ...(f.entraCredential === 'certificate' && (f.certificatePem.trim() || f.privateKeyPem.trim())
+        ? { certificate: { certificatePem: f.certificatePem.trim(), privateKeyPem: f.privateKeyPem.trim() } }
+        : {}),
     };
   }
   return existing ? { ...common, [f.kind]: settings } : { kind: f.kind, ...common, [f.kind]: settings };
@@ -376,7 +418,14 @@ function ProviderForm({ existing, onDone }: { existing: IdentityProvider | null;
             />
           </Box>
         )}
-        <TextInput label="Name on the sign-in button" placeholder="Acme Okta" value={f.displayName} onChange={(e) => set('displayName', e.currentTarget.value)} error={err('displayName')} required />
+        <TextInput
+          label="Name on the sign-in button"
+          placeholder="Acme Okta"
+          value={f.displayName}
+          onChange={(e) => set('displayName', e.currentTarget.value)}
+          error={err('displayName')}
+          required
+        />
 
         {k === 'saml' && (
           <Section title="Your SAML identity provider">
@@ -390,38 +439,122 @@ function ProviderForm({ existing, onDone }: { existing: IdentityProvider | null;
               ]}
             />
             {f.samlSource === 'metadataUrl' && (
-              <TextInput label="IdP metadata URL" description="Fetched when you save; save again to refresh after a certificate rollover." value={f.metadataUrl} onChange={(e) => set('metadataUrl', e.currentTarget.value)} error={err('saml.metadataUrl')} required />
+              <TextInput
+                label="IdP metadata URL"
+                description="Fetched when you save; save again to refresh after a certificate rollover."
+                value={f.metadataUrl}
+                onChange={(e) => set('metadataUrl', e.currentTarget.value)}
+                error={err('saml.metadataUrl')}
+                required
+              />
             )}
             {f.samlSource === 'metadataXml' && (
-              <Textarea label="IdP metadata XML" autosize minRows={4} maxRows={10} value={f.metadataXml} onChange={(e) => set('metadataXml', e.currentTarget.value)} error={err('saml.metadataXml')} description={keep} />
+              <Textarea
+                label="IdP metadata XML"
+                autosize
+                minRows={4}
+                maxRows={10}
+                value={f.metadataXml}
+                onChange={(e) => set('metadataXml', e.currentTarget.value)}
+                error={err('saml.metadataXml')}
+                description={keep}
+              />
             )}
             {f.samlSource === 'manual' && (
               <>
-                <TextInput label="IdP entity ID" value={f.entityId} onChange={(e) => set('entityId', e.currentTarget.value)} error={err('saml.entityId')} required />
-                <TextInput label="SSO URL (HTTP-Redirect)" value={f.ssoUrl} onChange={(e) => set('ssoUrl', e.currentTarget.value)} error={err('saml.ssoUrl')} required />
-                <Textarea label="Signing certificate (PEM)" autosize minRows={3} maxRows={8} value={f.certificate} onChange={(e) => set('certificate', e.currentTarget.value)} error={err('saml.certificate')} description={keep} />
+                <TextInput
+                  label="IdP entity ID"
+                  value={f.entityId}
+                  onChange={(e) => set('entityId', e.currentTarget.value)}
+                  error={err('saml.entityId')}
+                  required
+                />
+                <TextInput
+                  label="SSO URL (HTTP-Redirect)"
+                  value={f.ssoUrl}
+                  onChange={(e) => set('ssoUrl', e.currentTarget.value)}
+                  error={err('saml.ssoUrl')}
+                  required
+                />
+                <Textarea
+                  label="Signing certificate (PEM)"
+                  autosize
+                  minRows={3}
+                  maxRows={8}
+                  value={f.certificate}
+                  onChange={(e) => set('certificate', e.currentTarget.value)}
+                  error={err('saml.certificate')}
+                  description={keep}
+                />
               </>
             )}
             <Group grow>
-              <TextInput label="Email attribute" placeholder="automatic (email, mail, …)" value={f.emailAttribute} onChange={(e) => set('emailAttribute', e.currentTarget.value)} error={err('saml.emailAttribute')} />
-              <TextInput label="Name attribute" placeholder="automatic (displayName, …)" value={f.nameAttribute} onChange={(e) => set('nameAttribute', e.currentTarget.value)} error={err('saml.nameAttribute')} />
+              <TextInput
+                label="Email attribute"
+                placeholder="automatic (email, mail, …)"
+                value={f.emailAttribute}
+                onChange={(e) => set('emailAttribute', e.currentTarget.value)}
+                error={err('saml.emailAttribute')}
+              />
+              <TextInput
+                label="Name attribute"
+                placeholder="automatic (displayName, …)"
+                value={f.nameAttribute}
+                onChange={(e) => set('nameAttribute', e.currentTarget.value)}
+                error={err('saml.nameAttribute')}
+              />
             </Group>
           </Section>
         )}
 
         {k === 'oidc' && (
           <Section title="Your OpenID Provider">
-            <TextInput label="Issuer" description="Exactly as your provider's discovery document says, e.g. https://acme.okta.com/oauth2/default" value={f.issuer} onChange={(e) => set('issuer', e.currentTarget.value)} error={err('oidc.issuer')} required />
+            <TextInput
+              label="Issuer"
+              description="Exactly as your provider's discovery document says, e.g. https://acme.okta.com/oauth2/default"
+              value={f.issuer}
+              onChange={(e) => set('issuer', e.currentTarget.value)}
+              error={err('oidc.issuer')}
+              required
+            />
             <TextInput label="Client ID" value={f.clientId} onChange={(e) => set('clientId', e.currentTarget.value)} error={err('oidc.clientId')} required />
-            <PasswordInput label="Client secret" placeholder={secretSet ? '•••••••• (set)' : undefined} description={keep} value={f.clientSecret} onChange={(e) => set('clientSecret', e.currentTarget.value)} error={err('oidc.clientSecret')} required={!existing} autoComplete="new-password" />
-            <TextInput label="Scopes" value={f.scopes} onChange={(e) => set('scopes', e.currentTarget.value)} error={err('oidc.scopes')} description="openid is always requested; add groups if your provider needs it for the groups claim" />
+            <PasswordInput
+              label="Client secret"
+              placeholder={secretSet ? '•••••••• (set)' : undefined}
+              description={keep}
+              value={f.clientSecret}
+              onChange={(e) => set('clientSecret', e.currentTarget.value)}
+              error={err('oidc.clientSecret')}
+              required={!existing}
+              autoComplete="new-password"
+            />
+            <TextInput
+              label="Scopes"
+              value={f.scopes}
+              onChange={(e) => set('scopes', e.currentTarget.value)}
+              error={err('oidc.scopes')}
+              description="openid is always requested; add groups if your provider needs it for the groups claim"
+            />
           </Section>
         )}
 
         {k === 'entra' && (
           <Section title="Your Microsoft Entra ID application">
-            <TextInput label="Directory (tenant) ID" description="Only accounts from this directory are accepted." value={f.directoryId} onChange={(e) => set('directoryId', e.currentTarget.value)} error={err('entra.directoryId')} required />
-            <TextInput label="Application (client) ID" value={f.clientId} onChange={(e) => set('clientId', e.currentTarget.value)} error={err('entra.clientId')} required />
+            <TextInput
+              label="Directory (tenant) ID"
+              description="Only accounts from this directory are accepted."
+              value={f.directoryId}
+              onChange={(e) => set('directoryId', e.currentTarget.value)}
+              error={err('entra.directoryId')}
+              required
+            />
+            <TextInput
+              label="Application (client) ID"
+              value={f.clientId}
+              onChange={(e) => set('clientId', e.currentTarget.value)}
+              error={err('entra.clientId')}
+              required
+            />
             <SegmentedControl
               value={f.entraCredential}
               onChange={(v) => set('entraCredential', v as FormState['entraCredential'])}
@@ -431,22 +564,62 @@ function ProviderForm({ existing, onDone }: { existing: IdentityProvider | null;
               ]}
             />
             {f.entraCredential === 'secret' ? (
-              <PasswordInput label="Client secret (value)" placeholder={secretSet ? '•••••••• (set)' : undefined} description={keep} value={f.clientSecret} onChange={(e) => set('clientSecret', e.currentTarget.value)} error={err('entra.clientSecret')} autoComplete="new-password" />
+              <PasswordInput
+                label="Client secret (value)"
+                placeholder={secretSet ? '•••••••• (set)' : undefined}
+                description={keep}
+                value={f.clientSecret}
+                onChange={(e) => set('clientSecret', e.currentTarget.value)}
+                error={err('entra.clientSecret')}
+                autoComplete="new-password"
+              />
             ) : (
               <>
-                <Textarea label="Certificate (PEM)" autosize minRows={3} maxRows={8} value={f.certificatePem} onChange={(e) => set('certificatePem', e.currentTarget.value)} error={err('entra.certificate.certificatePem') ?? err('entra.certificate')} description={keep} />
-                <Textarea label="Private key (PEM)" autosize minRows={3} maxRows={8} value={f.privateKeyPem} onChange={(e) => set('privateKeyPem', e.currentTarget.value)} error={err('entra.certificate.privateKeyPem')} description="Write-only: stored encrypted, never shown again." />
+                <Textarea
+                  label="Certificate (PEM)"
+                  autosize
+                  minRows={3}
+                  maxRows={8}
+                  value={f.certificatePem}
+                  onChange={(e) => set('certificatePem', e.currentTarget.value)}
+                  error={err('entra.certificate.certificatePem') ?? err('entra.certificate')}
+                  description={keep}
+                />
+                <Textarea
+                  label="Private key (PEM)"
+                  autosize
+                  minRows={3}
+                  maxRows={8}
+                  value={f.privateKeyPem}
+                  onChange={(e) => set('privateKeyPem', e.currentTarget.value)}
+                  error={err('entra.certificate.privateKeyPem')}
+                  description="Write-only: stored encrypted, never shown again."
+                />
               </>
             )}
-            <TextInput label="Cloud instance" value={f.cloudInstance} onChange={(e) => set('cloudInstance', e.currentTarget.value)} error={err('entra.cloudInstance')} />
+            <TextInput
+              label="Cloud instance"
+              value={f.cloudInstance}
+              onChange={(e) => set('cloudInstance', e.currentTarget.value)}
+              error={err('entra.cloudInstance')}
+            />
             <Alert color="blue" variant="light" title="Admin consent">
-              <Text size="sm">If users see a consent prompt or "AADSTS65001", pre-consent in Azure → Enterprise Applications → User Settings (or grant admin consent on the application's API permissions).</Text>
+              <Text size="sm">
+                If users see a consent prompt or "AADSTS65001", pre-consent in Azure → Enterprise Applications → User Settings (or grant admin consent on the
+                application's API permissions).
+              </Text>
             </Alert>
           </Section>
         )}
 
         <Section title="Role mapping">
-          <TextInput label={k === 'saml' ? 'Attribute with groups or roles' : 'Claim with groups or roles'} value={f.claim} onChange={(e) => set('claim', e.currentTarget.value)} error={err('roleMapping.claim')} required />
+          <TextInput
+            label={k === 'saml' ? 'Attribute with groups or roles' : 'Claim with groups or roles'}
+            value={f.claim}
+            onChange={(e) => set('claim', e.currentTarget.value)}
+            error={err('roleMapping.claim')}
+            required
+          />
           {f.rules.map((r, i) => (
             <Group key={r.key} align="flex-end" wrap="nowrap">
               <TextInput
@@ -468,13 +641,24 @@ function ProviderForm({ existing, onDone }: { existing: IdentityProvider | null;
                 allowDeselect={false}
                 onChange={(v) => v && setF((s) => ({ ...s, rules: s.rules.map((x) => (x.key === r.key ? { ...x, role: v as TenantRole } : x)) }))}
               />
-              <ActionIcon variant="subtle" color="red" aria-label={`Remove rule ${i + 1}`} onClick={() => setF((s) => ({ ...s, rules: s.rules.filter((x) => x.key !== r.key) }))} mb={4}>
+              <ActionIcon
+                variant="subtle"
+                color="red"
+                aria-label={`Remove rule ${i + 1}`}
+                onClick={() => setF((s) => ({ ...s, rules: s.rules.filter((x) => x.key !== r.key) }))}
+                mb={4}
+              >
                 <IconTrash size={16} />
               </ActionIcon>
             </Group>
           ))}
           <Group>
-            <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} aria-hidden />} onClick={() => setF((s) => ({ ...s, rules: [...s.rules, { key: ++ruleKey, value: '', role: 'customer_viewer' }] }))}>
+            <Button
+              variant="subtle"
+              size="xs"
+              leftSection={<IconPlus size={14} aria-hidden />}
+              onClick={() => setF((s) => ({ ...s, rules: [...s.rules, { key: ++ruleKey, value: '', role: 'customer_viewer' }] }))}
+            >
               Add rule
             </Button>
           </Group>

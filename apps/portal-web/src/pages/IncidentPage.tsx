@@ -56,14 +56,25 @@ export function IncidentPage() {
 }
 
 /** Which sections a role sees, and where: one column on phones, two on wider screens. */
-function IncidentView({ incident: i, receivedAt, stale, me, backTo }: { incident: IncidentDetail; receivedAt: number; stale: boolean; me: Me; backTo: string }) {
+function IncidentView({
+  incident: i,
+  receivedAt,
+  stale,
+  me,
+  backTo,
+}: {
+  incident: IncidentDetail;
+  receivedAt: number;
+  stale: boolean;
+  me: Me;
+  backTo: string;
+}) {
   const role = me.principal.role;
   const active = isActive(i);
   const vendor = isVendorRole(role);
   const phone = useMediaQuery('(max-width: 62em)', false, { getInitialValueInEffect: false });
   const waiting = i.status === 'waiting_on_customer';
-  const actions =
-    role === 'support_engineer' ? <SupportActions incident={i} /> : role === 'customer_admin' && waiting ? <ReplyForm incident={i} /> : null;
+  const actions = role === 'support_engineer' ? <SupportActions incident={i} /> : role === 'customer_admin' && waiting ? <ReplyForm incident={i} /> : null;
   const reply =
     role === 'customer_admin' && active && !waiting ? (
       <ReplyForm incident={i} />

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import {
   ActionIcon,
@@ -103,9 +103,8 @@ function Contacts() {
   const [submitted, setSubmitted] = useState(false);
   const [touched, setTouched] = useState<Set<string>>(new Set());
 
-  useEffect(() => {
-    if (tenant.data && rows === null) setRows(tenant.data.contacts.map(toRow));
-  }, [tenant.data, rows]);
+  // The form starts from the saved list once it has loaded (adjusted during render, not in an effect).
+  if (tenant.data && rows === null) setRows(tenant.data.contacts.map(toRow));
 
   const save = useMutation({
     mutationFn: (contacts: IncidentContact[]) => api.updateContacts(contacts),
@@ -170,20 +169,56 @@ function Contacts() {
             <Paper key={r.key} p="sm" bg="#f9fafc" data-testid="contact-row">
               <Grid gutter="sm" align="flex-start">
                 <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-                  <TextInput label="Name" value={r.name} onChange={(e) => edit(r.key, 'name', e.currentTarget.value)} onBlur={touch(`contacts.${n}.name`)} error={err(n, 'name')} required />
+                  <TextInput
+                    label="Name"
+                    value={r.name}
+                    onChange={(e) => edit(r.key, 'name', e.currentTarget.value)}
+                    onBlur={touch(`contacts.${n}.name`)}
+                    error={err(n, 'name')}
+                    required
+                  />
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-                  <TextInput label="Email" type="email" value={r.email} onChange={(e) => edit(r.key, 'email', e.currentTarget.value)} onBlur={touch(`contacts.${n}.email`)} error={err(n, 'email')} required />
+                  <TextInput
+                    label="Email"
+                    type="email"
+                    value={r.email}
+                    onChange={(e) => edit(r.key, 'email', e.currentTarget.value)}
+                    onBlur={touch(`contacts.${n}.email`)}
+                    error={err(n, 'email')}
+                    required
+                  />
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-                  <TextInput label="Phone" type="tel" placeholder="+39 02 1234 5678" value={r.phone} onChange={(e) => edit(r.key, 'phone', e.currentTarget.value)} onBlur={touch(`contacts.${n}.phone`)} error={err(n, 'phone')} />
+                  <TextInput
+                    label="Phone"
+                    type="tel"
+                    placeholder="+39 02 1234 5678"
+                    value={r.phone}
+                    onChange={(e) => edit(r.key, 'phone', e.currentTarget.value)}
+                    onBlur={touch(`contacts.${n}.phone`)}
+                    error={err(n, 'phone')}
+                  />
                 </Grid.Col>
                 <Grid.Col span={{ base: 10, sm: 5, lg: 2 }}>
-                  <TextInput label="Role" placeholder="IT on-call" value={r.role} onChange={(e) => edit(r.key, 'role', e.currentTarget.value)} error={err(n, 'role')} />
+                  <TextInput
+                    label="Role"
+                    placeholder="IT on-call"
+                    value={r.role}
+                    onChange={(e) => edit(r.key, 'role', e.currentTarget.value)}
+                    error={err(n, 'role')}
+                  />
                 </Grid.Col>
                 <Grid.Col span={{ base: 2, sm: 1 }}>
                   <Tooltip label="Remove this contact">
-                    <ActionIcon variant="subtle" color="red" size="lg" mt={26} aria-label={`Remove contact ${r.name || n + 1}`} onClick={() => setRows((rs) => rs!.filter((x) => x.key !== r.key))}>
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      size="lg"
+                      mt={26}
+                      aria-label={`Remove contact ${r.name || n + 1}`}
+                      onClick={() => setRows((rs) => rs!.filter((x) => x.key !== r.key))}
+                    >
                       <IconTrash size={18} aria-hidden />
                     </ActionIcon>
                   </Tooltip>
@@ -191,9 +226,16 @@ function Contacts() {
               </Grid>
             </Paper>
           ))}
-          {save.error && !(save.error instanceof ApiError && save.error.fields.some((f) => f.field.startsWith('contacts.'))) && <ApiErrorAlert error={save.error} title="The contacts were not saved" listFields />}
+          {save.error && !(save.error instanceof ApiError && save.error.fields.some((f) => f.field.startsWith('contacts.'))) && (
+            <ApiErrorAlert error={save.error} title="The contacts were not saved" listFields />
+          )}
           <Group justify="space-between">
-            <Button variant="default" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setRows((rs) => [...rs!, { key: ++rowKey, name: '', email: '', phone: '', role: '' }])} disabled={rows.length >= 50}>
+            <Button
+              variant="default"
+              leftSection={<IconPlus size={16} aria-hidden />}
+              onClick={() => setRows((rs) => [...rs!, { key: ++rowKey, name: '', email: '', phone: '', role: '' }])}
+              disabled={rows.length >= 50}
+            >
               Add contact
             </Button>
             <Button type="submit" loading={save.isPending} disabled={!dirty}>
@@ -259,11 +301,22 @@ function ApiTokens() {
         API tokens
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        For your monitoring or ITSM tools to declare and read incidents through the API (<code>Authorization: Bearer …</code>). A token is shown once, when it is created.
+        For your monitoring or ITSM tools to declare and read incidents through the API (<code>Authorization: Bearer …</code>). A token is shown once, when it
+        is created.
       </Text>
 
       {created && (
-        <Alert color="green" variant="light" icon={<IconKey aria-hidden />} title={`Token “${created.apiToken.name}” created: copy it now`} mb="md" data-testid="new-token" withCloseButton onClose={() => setCreated(null)} closeButtonLabel="Dismiss">
+        <Alert
+          color="green"
+          variant="light"
+          icon={<IconKey aria-hidden />}
+          title={`Token “${created.apiToken.name}” created: copy it now`}
+          mb="md"
+          data-testid="new-token"
+          withCloseButton
+          onClose={() => setCreated(null)}
+          closeButtonLabel="Dismiss"
+        >
           <Text size="sm" mb="xs">
             This is the only time the token is shown. Store it in your secret manager; if it is lost, revoke it and create another.
           </Text>
@@ -273,7 +326,13 @@ function ApiTokens() {
             </Code>
             <CopyButton value={created.token} timeout={2000}>
               {({ copied, copy }) => (
-                <Button size="sm" variant={copied ? 'light' : 'filled'} color={copied ? 'green' : undefined} leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />} onClick={copy}>
+                <Button
+                  size="sm"
+                  variant={copied ? 'light' : 'filled'}
+                  color={copied ? 'green' : undefined}
+                  leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
+                  onClick={copy}
+                >
                   {copied ? 'Copied' : 'Copy'}
                 </Button>
               )}
@@ -285,13 +344,35 @@ function ApiTokens() {
       <form onSubmit={submit} noValidate aria-label="Create an API token">
         <Grid gutter="sm" align="flex-end">
           <Grid.Col span={{ base: 12, sm: 5 }}>
-            <TextInput label="Token name" placeholder="ServiceNow integration" value={name} onChange={(e) => setName(e.currentTarget.value)} error={err('name')} required />
+            <TextInput
+              label="Token name"
+              placeholder="ServiceNow integration"
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={err('name')}
+              required
+            />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 3 }}>
-            <Select label="Role" data={TENANT_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} value={role} onChange={(v) => v && setRole(v as TenantRole)} allowDeselect={false} error={err('role')} />
+            <Select
+              label="Role"
+              data={TENANT_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+              value={role}
+              onChange={(v) => v && setRole(v as TenantRole)}
+              allowDeselect={false}
+              error={err('role')}
+            />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 2 }}>
-            <NumberInput label="Expires in (days)" min={1} max={730} allowDecimal={false} value={days} onChange={(v) => setDays(typeof v === 'number' ? v : '')} error={err('expiresInDays')} />
+            <NumberInput
+              label="Expires in (days)"
+              min={1}
+              max={730}
+              allowDecimal={false}
+              value={days}
+              onChange={(v) => setDays(typeof v === 'number' ? v : '')}
+              error={err('expiresInDays')}
+            />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 2 }}>
             <Button type="submit" fullWidth loading={create.isPending} leftSection={<IconPlus size={16} aria-hidden />}>

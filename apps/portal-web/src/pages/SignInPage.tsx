@@ -49,7 +49,8 @@ export function SignInPage() {
           </Paper>
         )}
         <Text size="xs" ta="center" mt="lg" c="dimmed">
-          In an outage and cannot sign in? Email support@claresia.com or use your Slack/Teams Connect channel; for Sev 1 in Mode B/C also call the phone hotline.
+          In an outage and cannot sign in? Email support@claresia.com or use your Slack/Teams Connect channel; for Sev 1 in Mode B/C also call the phone
+          hotline.
         </Text>
       </Container>
     </Box>
@@ -279,7 +280,8 @@ function DevSignInForm({ tenant, roles, next }: { tenant?: string; roles: (Custo
           allowDeselect={false}
           required
         />
-        {login.error && !emailError &&
+        {login.error &&
+          !emailError &&
           (!tenant && login.error instanceof ApiError && login.error.status === 404 ? (
             <Alert color="orange" variant="light" title="Development sign-in is off" role="alert">
               <Text size="sm">This portal does not offer the development sign-in. Claresia staff sign in with the company single sign-on.</Text>

@@ -43,17 +43,21 @@ export function SsoErrorPage() {
                     {info.data?.title ?? 'Single sign-on did not complete'}
                   </Title>
                 </Group>
-                <Text data-testid="sso-error-message">
-                  {info.data?.message ?? 'The sign-in through your organisation\'s identity provider was refused.'}
-                </Text>
+                <Text data-testid="sso-error-message">{info.data?.message ?? "The sign-in through your organisation's identity provider was refused."}</Text>
                 <Alert color="blue" variant="light" title="What your IT admin can do" role="note">
-                  <Text size="sm">{info.data?.adminAction ?? 'Check the identity provider configuration in the portal\'s Settings, and quote the reference below to Claresia support.'}</Text>
+                  <Text size="sm">
+                    {info.data?.adminAction ??
+                      "Check the identity provider configuration in the portal's Settings, and quote the reference below to Claresia support."}
+                  </Text>
                 </Alert>
               </>
             )}
             {cid && (
               <Text size="sm">
-                Reference for support: <Code data-testid="sso-error-cid">{cid}</Code> <Text span size="xs" c="dimmed">(error code {code})</Text>
+                Reference for support: <Code data-testid="sso-error-cid">{cid}</Code>{' '}
+                <Text span size="xs" c="dimmed">
+                  (error code {code})
+                </Text>
               </Text>
             )}
             <Group>
@@ -67,7 +71,8 @@ export function SsoErrorPage() {
           </Stack>
         </Paper>
         <Text size="xs" ta="center" mt="lg" c="dimmed">
-          If nobody in your organisation can sign in, that is a Sev 1: email support@claresia.com or use your Slack/Teams Connect channel, and quote the reference above.
+          If nobody in your organisation can sign in, that is a Sev 1: email support@claresia.com or use your Slack/Teams Connect channel, and quote the
+          reference above.
         </Text>
       </Container>
     </Box>

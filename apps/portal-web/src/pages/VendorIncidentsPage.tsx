@@ -17,8 +17,8 @@ export function VendorIncidentsPage() {
             All incidents
           </Title>
           <Text size="sm" c="dimmed">
-            {ROLE_LABELS[me.principal.role]} · {me.tenants.length} tenant{me.tenants.length === 1 ? '' : 's'} visible · times in {zoneAbbreviation(viewerZone())} (
-            {viewerZone()})
+            {ROLE_LABELS[me.principal.role]} · {me.tenants.length} tenant{me.tenants.length === 1 ? '' : 's'} visible · times in{' '}
+            {zoneAbbreviation(viewerZone())} ({viewerZone()})
           </Text>
         </div>
         <IncidentList vendor tenants={me.tenants} />

@@ -71,7 +71,13 @@ export function generateCanaryHar(options: CanaryHarOptions = {}): { har: Canary
     bodySize: 0,
     ...extra,
   });
-  const res = (status: number, mimeType: string, text: string | undefined, headers: { name: string; value: string }[] = [], extra: Record<string, unknown> = {}) => ({
+  const res = (
+    status: number,
+    mimeType: string,
+    text: string | undefined,
+    headers: { name: string; value: string }[] = [],
+    extra: Record<string, unknown> = {},
+  ) => ({
     status,
     statusText: status === 200 ? 'OK' : status === 302 ? 'Found' : status === 503 ? 'Service Unavailable' : '',
     httpVersion: 'HTTP/2.0',

@@ -48,7 +48,15 @@ export function* generateLargeHar(targetBytes: number, seed = 42, stats: LargeHa
     const items: unknown[] = [];
     let size = 0;
     while (size < approxBytes) {
-      const it = { id: int(1e9), name: `${pick(WORDS)} ${pick(WORDS)}`, status: pick(['open', 'closed', 'pending']), owner: `user${int(5000)}@example.com`, score: rnd(), tags: [pick(WORDS), pick(WORDS)], updatedAt: new Date(1.7e12 + int(1e10)).toISOString() };
+      const it = {
+        id: int(1e9),
+        name: `${pick(WORDS)} ${pick(WORDS)}`,
+        status: pick(['open', 'closed', 'pending']),
+        owner: `user${int(5000)}@example.com`,
+        score: rnd(),
+        tags: [pick(WORDS), pick(WORDS)],
+        updatedAt: new Date(1.7e12 + int(1e10)).toISOString(),
+      };
       items.push(it);
       size += 190;
     }
@@ -81,7 +89,8 @@ export function* generateLargeHar(targetBytes: number, seed = 42, stats: LargeHa
     { name: 'user-agent', value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36' },
   ];
 
-  const head = '{\n  "log": {\n    "version": "1.2",\n    "creator": { "name": "WebInspector", "version": "537.36" },\n    "pages": [{ "startedDateTime": "2025-01-15T09:00:00.000Z", "id": "page_1", "title": "https://hub.example/app", "pageTimings": { "onContentLoad": 812.5, "onLoad": 1500.2 } }],\n    "entries": [\n';
+  const head =
+    '{\n  "log": {\n    "version": "1.2",\n    "creator": { "name": "WebInspector", "version": "537.36" },\n    "pages": [{ "startedDateTime": "2025-01-15T09:00:00.000Z", "id": "page_1", "title": "https://hub.example/app", "pageTimings": { "onContentLoad": 812.5, "onLoad": 1500.2 } }],\n    "entries": [\n';
   const tail = '\n    ]\n  }\n}\n';
   const headBuf = Buffer.from(head);
   stats.bytes += headBuf.length;
@@ -105,7 +114,15 @@ export function* generateLargeHar(targetBytes: number, seed = 42, stats: LargeHa
       text = jsonBody(1000 + int(20000));
       if (rnd() < 0.35) {
         method = 'POST';
-        postData = { mimeType: 'application/json', text: JSON.stringify({ query: `${pick(WORDS)} ${pick(WORDS)}`, filter: { status: 'open', owner: `user${int(100)}` }, password: rnd() < 0.05 ? hex(16) : undefined, cursor: b64(64) }) };
+        postData = {
+          mimeType: 'application/json',
+          text: JSON.stringify({
+            query: `${pick(WORDS)} ${pick(WORDS)}`,
+            filter: { status: 'open', owner: `user${int(100)}` },
+            password: rnd() < 0.05 ? hex(16) : undefined,
+            cursor: b64(64),
+          }),
+        };
       }
     } else if (r < 0.75) {
       resourceType = 'script';
@@ -121,7 +138,10 @@ export function* generateLargeHar(targetBytes: number, seed = 42, stats: LargeHa
     } else if (r < 0.995) {
       status = pick([400, 401, 403, 404, 500, 502, 503]);
       method = pick(['GET', 'POST', 'PUT']);
-      text = JSON.stringify({ error: { code: pick(['RecordStoreUnavailable', 'Throttled', 'InvalidToken', 'NotFound']), message: `${pick(WORDS)} ${pick(WORDS)} failed` }, requestId: hex(32) });
+      text = JSON.stringify({
+        error: { code: pick(['RecordStoreUnavailable', 'Throttled', 'InvalidToken', 'NotFound']), message: `${pick(WORDS)} ${pick(WORDS)} failed` },
+        requestId: hex(32),
+      });
     } else {
       resourceType = 'other';
       mimeType = 'application/octet-stream';
@@ -136,7 +156,20 @@ export function* generateLargeHar(targetBytes: number, seed = 42, stats: LargeHa
     const started = new Date(t0 + n * 37).toISOString();
     const time = 5 + rnd() * 400;
     const entry = {
-      _initiator: { type: 'script', stack: { callFrames: [{ functionName: 'fetchJson', scriptId: String(100 + int(50)), url: `https://${host}/static/js/app.${hex(8)}.js`, lineNumber: int(5000), columnNumber: int(200) }] } },
+      _initiator: {
+        type: 'script',
+        stack: {
+          callFrames: [
+            {
+              functionName: 'fetchJson',
+              scriptId: String(100 + int(50)),
+              url: `https://${host}/static/js/app.${hex(8)}.js`,
+              lineNumber: int(5000),
+              columnNumber: int(200),
+            },
+          ],
+        },
+      },
       _priority: pick(['High', 'Low', 'VeryHigh']),
       _resourceType: resourceType,
       cache: {},

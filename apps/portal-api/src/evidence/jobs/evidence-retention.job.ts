@@ -48,6 +48,7 @@ export class EvidenceRetentionJob implements JobHandler<JobName.EvidenceRetentio
     }
     // Compared with file modification times, so against the real clock.
     const leftovers = await this.storage.removeIncomplete(new Date(Date.now() - INCOMPLETE_AFTER_MS));
-    if (deleted || leftovers) this.logger.log({ deleted, tenants: tenantIds.length, leftovers, retentionDays: this.config.evidence.retentionDays }, 'evidence retention ran');
+    if (deleted || leftovers)
+      this.logger.log({ deleted, tenants: tenantIds.length, leftovers, retentionDays: this.config.evidence.retentionDays }, 'evidence retention ran');
   }
 }

@@ -30,7 +30,7 @@ const noop = () => undefined;
 /** Chains streams; an error anywhere destroys every stage with that error, which then reaches the last one. */
 function chain(first: Readable, ...rest: Duplex[]): Readable {
   let out: Readable = first;
-  for (const s of rest) out = pipeline(out, s, noop) as unknown as Duplex;
+  for (const s of rest) out = pipeline(out, s, noop);
   return out;
 }
 
@@ -41,9 +41,15 @@ function chain(first: Readable, ...rest: Duplex[]): Readable {
  * the inflated size (a gzip bomb is stopped at the cap, not inflated to its end). The caller writes
  * `output` to storage and calls `finish()` once it ended; on any error the output is partial.
  */
-export async function processEvidence(source: Readable, opts: EvidenceProcessingOptions): Promise<{ output: Readable; finish: () => Promise<ProcessedEvidence> }> {
+export async function processEvidence(
+  source: Readable,
+  opts: EvidenceProcessingOptions,
+): Promise<{ output: Readable; finish: () => Promise<ProcessedEvidence> }> {
   const label = KIND_LABELS[opts.kind];
-  const capped = chain(source, new ByteCap(opts.maxBytes, () => new EvidenceRejected('file_too_large', `the ${label} is larger than the ${formatBytes(opts.maxBytes)} limit`)));
+  const capped = chain(
+    source,
+    new ByteCap(opts.maxBytes, () => new EvidenceRejected('file_too_large', `the ${label} is larger than the ${formatBytes(opts.maxBytes)} limit`)),
+  );
   const { head, stream } = await peek(capped, 16);
   const what = head.length === 0 ? 'text' : sniff(head);
   const refuse = (expected: string) => {
@@ -52,7 +58,13 @@ export async function processEvidence(source: Readable, opts: EvidenceProcessing
   };
   const inflate = (): Duplex[] =>
     what === 'gzip'
-      ? [createGunzip({ chunkSize: 128 * 1024 }), new ByteCap(opts.maxBytes, () => new EvidenceRejected('inflated_too_large', `the ${label} is larger than the ${formatBytes(opts.maxBytes)} limit once decompressed`))]
+      ? [
+          createGunzip({ chunkSize: 128 * 1024 }),
+          new ByteCap(
+            opts.maxBytes,
+            () => new EvidenceRejected('inflated_too_large', `the ${label} is larger than the ${formatBytes(opts.maxBytes)} limit once decompressed`),
+          ),
+        ]
       : [];
 
   switch (opts.kind) {

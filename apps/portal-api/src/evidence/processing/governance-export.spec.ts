@@ -25,7 +25,15 @@ const rule = async (input: string | Buffer, opts: { chunk?: number; max?: number
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmU';
 const records = [
   { occurred_at: '2026-01-01T10:00:00Z', action: 'login', password: 'hunter22', note: `token ${jwt}`, nested: { deeper: [{ client_secret: 's3cr3t-value' }] } },
-  { occurred_at: '2026-01-01T09:00:00Z', action: 'login', status: 'failed', settings: [{ name: 'api_key', value: 'abc123abc123abc123' }, { name: 'theme', value: 'dark' }] },
+  {
+    occurred_at: '2026-01-01T09:00:00Z',
+    action: 'login',
+    status: 'failed',
+    settings: [
+      { name: 'api_key', value: 'abc123abc123abc123' },
+      { name: 'theme', value: 'dark' },
+    ],
+  },
 ];
 
 describe('governance event export sanitizer', () => {
@@ -41,7 +49,13 @@ describe('governance event export sanitizer', () => {
     expect(whole.text).not.toMatch(/hunter22|s3cr3t-value|abc123abc123|eyJhbGciOi/);
     expect(whole.text).toContain('"theme"');
     expect(whole.text).toContain('"value":"dark"');
-    expect(whole.insights).toMatchObject({ records: 2, firstAt: '2026-01-01T09:00:00.000Z', lastAt: '2026-01-01T10:00:00.000Z', actions: [{ value: 'login', count: 2 }], outcomes: [{ value: 'failed', count: 1 }] });
+    expect(whole.insights).toMatchObject({
+      records: 2,
+      firstAt: '2026-01-01T09:00:00.000Z',
+      lastAt: '2026-01-01T10:00:00.000Z',
+      actions: [{ value: 'login', count: 2 }],
+      outcomes: [{ value: 'failed', count: 1 }],
+    });
     expect(whole.report.byRule).toMatchObject({ 'field:password': 1, 'field:client_secret': 1, 'field:api_key': 1, jwt: 1 });
     expect(whole.report.summary).toBe('3 sensitive fields, 1 JWT');
   });

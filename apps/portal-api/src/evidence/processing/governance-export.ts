@@ -64,7 +64,19 @@ export function isSensitiveFieldName(name: string): boolean {
 }
 
 /** Name/value pairs (`{"name":"password","value":"..."}`, CSV columns name,value): the name says what the value is. */
-const PAIR_NAME_KEYS = new Set(['name', 'key', 'field', 'fieldname', 'param', 'parameter', 'paramname', 'parametername', 'parameterkey', 'attribute', 'setting']);
+const PAIR_NAME_KEYS = new Set([
+  'name',
+  'key',
+  'field',
+  'fieldname',
+  'param',
+  'parameter',
+  'paramname',
+  'parametername',
+  'parameterkey',
+  'attribute',
+  'setting',
+]);
 const PAIR_VALUE_KEYS = new Set(['value', 'val', 'values', 'fieldvalue', 'parametervalue', 'attributevalue']);
 
 function pairName(entries: [string, unknown][]): string | null {
@@ -255,7 +267,11 @@ export class GovernanceExportSanitizer extends Transform {
             this.escaped = false;
             this.keep(Buffer.from('{'));
           } else if (b === BRACKET_CLOSE) throw new EvidenceRejected('not_json', 'the JSON array has a trailing comma');
-          else throw new EvidenceRejected('not_governance_export', `record ${this.records + 1} of the JSON array is not an object; each governance event must be a JSON object`);
+          else
+            throw new EvidenceRejected(
+              'not_governance_export',
+              `record ${this.records + 1} of the JSON array is not an object; each governance event must be a JSON object`,
+            );
           break;
         case 'afterRecord':
           if (b === COMMA) this.arrayPhase = 'expectRecord';
@@ -337,7 +353,8 @@ export class GovernanceExportSanitizer extends Transform {
   private value(key: string, v: Json, depth: number, pair: string | null = null): Json {
     if (v === null) return null;
     const pairValue = pair !== null && PAIR_VALUE_KEYS.has(key.toLowerCase());
-    if ((pairValue || isSensitiveFieldName(key)) && !(typeof v === 'string' && v.length === 0)) return this.counter.mark(`field:${ruleKey(pairValue ? pair! : key)}`);
+    if ((pairValue || isSensitiveFieldName(key)) && !(typeof v === 'string' && v.length === 0))
+      return this.counter.mark(`field:${ruleKey(pairValue ? pair : key)}`);
     if (typeof v === 'string') return this.text(v);
     if (typeof v !== 'object') return v;
     if (depth >= MAX_DEPTH) return this.counter.mark('too-deep');
@@ -485,7 +502,11 @@ export class GovernanceExportSanitizer extends Transform {
   }
 }
 
-const ruleKey = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.:-]/g, '_').slice(0, 64) || '_';
+const ruleKey = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9_.:-]/g, '_')
+    .slice(0, 64) || '_';
 
 /** Cells starting with = + - @ (or a tab / CR) run as formulas when the CSV is opened in a spreadsheet (CSV injection). */
 function neutraliseFormula(v: string): string {

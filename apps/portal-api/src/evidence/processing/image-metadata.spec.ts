@@ -48,7 +48,15 @@ describe('screenshot metadata stripping', () => {
   const secret = 'CANARY-gps-and-owner';
 
   it.each([1, 3, 13, 1 << 16])('removes PNG text, EXIF and time chunks and trailing data (chunks of %i bytes)', async (size) => {
-    const dirty = Buffer.concat([png([chunk('tEXt', Buffer.from(`Author\0${secret}`)), chunk('eXIf', Buffer.from(secret)), chunk('tIME', Buffer.alloc(7)), chunk('sRGB', Buffer.from([0]))]), Buffer.from(secret)]);
+    const dirty = Buffer.concat([
+      png([
+        chunk('tEXt', Buffer.from(`Author\0${secret}`)),
+        chunk('eXIf', Buffer.from(secret)),
+        chunk('tIME', Buffer.alloc(7)),
+        chunk('sRGB', Buffer.from([0])),
+      ]),
+      Buffer.from(secret),
+    ]);
     const r = await strip('png', dirty, size);
     expect(r.bytes.includes(secret)).toBe(false);
     expect(r.bytes.equals(png([chunk('sRGB', Buffer.from([0]))]))).toBe(true);
@@ -56,7 +64,15 @@ describe('screenshot metadata stripping', () => {
   });
 
   it.each([1, 2, 5, 1 << 16])('removes JPEG EXIF, XMP, comments and trailing data, keeps the scan intact (chunks of %i bytes)', async (size) => {
-    const dirty = Buffer.concat([jpeg([seg(0xe1, Buffer.from(`Exif\0\0${secret}`)), seg(0xe1, Buffer.from(`http://ns.adobe.com/xap/1.0/\0${secret}`)), seg(0xfe, Buffer.from(secret)), seg(0xed, Buffer.from(secret))]), Buffer.from(secret)]);
+    const dirty = Buffer.concat([
+      jpeg([
+        seg(0xe1, Buffer.from(`Exif\0\0${secret}`)),
+        seg(0xe1, Buffer.from(`http://ns.adobe.com/xap/1.0/\0${secret}`)),
+        seg(0xfe, Buffer.from(secret)),
+        seg(0xed, Buffer.from(secret)),
+      ]),
+      Buffer.from(secret),
+    ]);
     const r = await strip('jpeg', dirty, size);
     expect(r.bytes.includes(secret)).toBe(false);
     expect(r.bytes.equals(jpeg())).toBe(true);

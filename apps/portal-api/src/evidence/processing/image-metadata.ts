@@ -90,7 +90,25 @@ export class ImageMetadataStripper extends Transform {
   // ---- PNG: signature, then chunks (length, type, data, crc) until IEND. -------------------------------
 
   private static readonly PNG_KEEP = new Set([
-    'IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs', 'bKGD', 'hIST', 'acTL', 'fcTL', 'fdAT', 'cICP', 'mDCv', 'cLLi',
+    'IHDR',
+    'PLTE',
+    'IDAT',
+    'IEND',
+    'tRNS',
+    'gAMA',
+    'cHRM',
+    'sRGB',
+    'iCCP',
+    'sBIT',
+    'pHYs',
+    'bKGD',
+    'hIST',
+    'acTL',
+    'fcTL',
+    'fdAT',
+    'cICP',
+    'mDCv',
+    'cLLi',
   ]);
 
   private png(): void {

@@ -4,6 +4,7 @@ import { EvidenceKind, KIND_EXTENSIONS, KIND_LABELS } from '../evidence-policy';
 
 const MAX_NAME = 200;
 // C0/C1 controls, and the bidirectional overrides that make "gpj.har" display as "rah.jpg".
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const DEFAULT_NAMES: Record<EvidenceKind, string> = { har: 'capture.har', 'governance-events': 'governance-events.json', screenshot: 'screenshot.png' };

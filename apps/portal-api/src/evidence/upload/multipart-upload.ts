@@ -30,7 +30,9 @@ export function receiveSingleFile<T>(req: IncomingMessage, rules: MultipartRules
   const type = String(req.headers['content-type'] ?? '');
   if (!/^multipart\/form-data\s*;/i.test(type)) {
     discardBody(req, rules.maxDrainBytes);
-    return Promise.reject(new EvidenceRejected('not_multipart', 'send the evidence as multipart/form-data with a "kind" field followed by a "file" part', 'body'));
+    return Promise.reject(
+      new EvidenceRejected('not_multipart', 'send the evidence as multipart/form-data with a "kind" field followed by a "file" part', 'body'),
+    );
   }
   let bb: busboy.Busboy;
   try {
@@ -69,13 +71,25 @@ export function receiveSingleFile<T>(req: IncomingMessage, rules: MultipartRules
       bb.on('error', () => undefined);
       file?.destroy(err);
       discardBody(req, rules.maxDrainBytes);
-      const settled = work ? work.then(() => undefined, () => undefined) : Promise.resolve();
+      const settled = work
+        ? work.then(
+            () => undefined,
+            () => undefined,
+          )
+        : Promise.resolve();
       void settled.then(() => reject(err));
     };
 
     bb.on('field', (name, value, info) => {
       if (name === 'file') return fail(new EvidenceRejected('file_missing', 'the "file" part came as a text field: send it as a file part, with a file name'));
-      if (!rules.fieldNames.includes(name)) return fail(new EvidenceRejected('unexpected_part', `unexpected field "${name.slice(0, 64)}"; send only ${rules.fieldNames.map((f) => `"${f}"`).join(', ')} and "file"`, 'body'));
+      if (!rules.fieldNames.includes(name))
+        return fail(
+          new EvidenceRejected(
+            'unexpected_part',
+            `unexpected field "${name.slice(0, 64)}"; send only ${rules.fieldNames.map((f) => `"${f}"`).join(', ')} and "file"`,
+            'body',
+          ),
+        );
       if (info.nameTruncated || info.valueTruncated) return fail(new EvidenceRejected('field_too_long', `the field "${name}" is too long`, 'body'));
       if (name in fields) return fail(new EvidenceRejected('unexpected_part', `the field "${name}" was sent twice`, 'body'));
       // A field after the file is refused once the file settled, so the file's own verdict comes first either way.

@@ -4,7 +4,12 @@ import { TENANT_ROLES, VENDOR_ROLES } from '@portal/contracts';
 const displayName = z.string().trim().min(1, 'is required').max(100, 'at most 100 characters');
 const secret = z.string().min(1, 'is required').max(4000, 'is too long');
 const pem = z.string().trim().min(1, 'is required').max(20_000, 'is too long');
-const httpUrl = z.string().trim().min(1, 'is required').max(2000).pipe(z.url({ message: 'must be a URL', protocol: /^https?$/ }));
+const httpUrl = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(2000)
+  .pipe(z.url({ message: 'must be a URL', protocol: /^https?$/ }));
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const roleMappingSchema = <R extends readonly [string, ...string[]]>(roles: R) =>
@@ -78,7 +83,13 @@ export type UpdateIdentityProviderInput = z.infer<typeof updateIdentityProviderS
  */
 const staffId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits and hyphens');
 export const staffProviderSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ id: staffId, kind: z.literal('saml'), ...common, roleMapping: roleMappingSchema(VENDOR_ROLES), saml: samlFields.omit({ metadataUrl: true }) }),
+  z.strictObject({
+    id: staffId,
+    kind: z.literal('saml'),
+    ...common,
+    roleMapping: roleMappingSchema(VENDOR_ROLES),
+    saml: samlFields.omit({ metadataUrl: true }),
+  }),
   z.strictObject({ id: staffId, kind: z.literal('oidc'), ...common, roleMapping: roleMappingSchema(VENDOR_ROLES), oidc: oidcFields }),
   z.strictObject({ id: staffId, kind: z.literal('entra'), ...common, roleMapping: roleMappingSchema(VENDOR_ROLES), entra: entraFields }),
 ]);

@@ -5,13 +5,40 @@ import { fieldMessage } from '../../lib/forms';
 import { FIELD_LABELS, FIELD_ORDER, fieldId, focusField, type FieldErrors } from './draft';
 
 /** "Please check 3 fields": one link per control with an error, in form order; a link moves the focus to its control. */
-export function ErrorSummary({ ref, count, errors, serverErrors, submitted }: { ref: Ref<HTMLDivElement>; count: number; errors: FieldErrors; serverErrors: FieldErrors; submitted: boolean }) {
+export function ErrorSummary({
+  ref,
+  count,
+  errors,
+  serverErrors,
+  submitted,
+}: {
+  ref: Ref<HTMLDivElement>;
+  count: number;
+  errors: FieldErrors;
+  serverErrors: FieldErrors;
+  submitted: boolean;
+}) {
   return (
-    <Alert ref={ref} tabIndex={-1} color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} title={`Please check ${count} field${count === 1 ? '' : 's'}`} role="alert">
+    <Alert
+      ref={ref}
+      tabIndex={-1}
+      color="red"
+      variant="light"
+      icon={<IconAlertTriangle aria-hidden />}
+      title={`Please check ${count} field${count === 1 ? '' : 's'}`}
+      role="alert"
+    >
       <List size="sm" spacing={2}>
         {FIELD_ORDER.filter((k) => serverErrors[k] ?? (submitted ? errors[k] : undefined)).map((k) => (
           <List.Item key={k}>
-            <Anchor href={`#${fieldId(k)}`} size="sm" onClick={(e) => { e.preventDefault(); focusField(k); }}>
+            <Anchor
+              href={`#${fieldId(k)}`}
+              size="sm"
+              onClick={(e) => {
+                e.preventDefault();
+                focusField(k);
+              }}
+            >
               {FIELD_LABELS[k]}: {fieldMessage((serverErrors[k] ?? errors[k])!)}
             </Anchor>
           </List.Item>

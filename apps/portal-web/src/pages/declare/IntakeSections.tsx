@@ -219,28 +219,28 @@ export function ContextSection({ form: { draft, update, blur, shown } }: { form:
 export function PlaneSection({ form: { draft, update, shown } }: { form: DraftBinding }) {
   return (
     <Section title="Where the problem is (Mode C, BYOC)">
-        <Radio.Group
-          id={fieldId('plane')}
-          label="Which plane is affected?"
-          value={draft.plane}
-          onChange={(v) => update('plane', v as Plane, 'plane')}
-          error={shown('plane')}
-          required
-        >
-          <Stack gap={6} mt={6}>
-            {PLANES.map((p) => (
-              <Radio key={p} value={p} label={PLANE_LABELS[p]} />
-            ))}
-          </Stack>
-        </Radio.Group>
-        <Alert color="blue" variant="light" icon={<IconInfoCircle aria-hidden />} title="Who owns what in Mode C">
-          <Text size="sm">{PLANE_OWNERSHIP_NOTE}</Text>
+      <Radio.Group
+        id={fieldId('plane')}
+        label="Which plane is affected?"
+        value={draft.plane}
+        onChange={(v) => update('plane', v as Plane, 'plane')}
+        error={shown('plane')}
+        required
+      >
+        <Stack gap={6} mt={6}>
+          {PLANES.map((p) => (
+            <Radio key={p} value={p} label={PLANE_LABELS[p]} />
+          ))}
+        </Stack>
+      </Radio.Group>
+      <Alert color="blue" variant="light" icon={<IconInfoCircle aria-hidden />} title="Who owns what in Mode C">
+        <Text size="sm">{PLANE_OWNERSHIP_NOTE}</Text>
+      </Alert>
+      {draft.plane === 'data_plane' && (
+        <Alert color="orange" variant="light" title="Your runbook applies" role="status">
+          <Text size="sm">{ASSISTING_NOTE}</Text>
         </Alert>
-        {draft.plane === 'data_plane' && (
-          <Alert color="orange" variant="light" title="Your runbook applies" role="status">
-            <Text size="sm">{ASSISTING_NOTE}</Text>
-          </Alert>
-        )}
+      )}
     </Section>
   );
 }

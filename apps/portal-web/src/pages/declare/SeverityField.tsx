@@ -47,14 +47,7 @@ export function SeverityField(props: { value: Severity | null; onChange: (s: Sev
         <Stack gap="xs" mt={6}>
           {SEVERITIES.map((s) => {
             const d = SEVERITY_DEFINITIONS[s];
-            return (
-              <Radio
-                key={s}
-                value={s}
-                label={d.name}
-                description={`${d.definition}${d.examples.length ? `, e.g. ${d.examples.join('; ')}` : ''}.`}
-              />
-            );
+            return <Radio key={s} value={s} label={d.name} description={`${d.definition}${d.examples.length ? `, e.g. ${d.examples.join('; ')}` : ''}.`} />;
           })}
         </Stack>
       </Radio.Group>

@@ -21,7 +21,7 @@ export function useDraftForm(tenant: TenantView) {
 
   const { errors, input } = validate(draft, tenant.serviceMode, tenant.regions);
   const shown = (k: FieldKey): string | undefined => {
-    const m = serverErrors[k] ?? ((submitted || touched.has(k)) ? errors[k] : undefined);
+    const m = serverErrors[k] ?? (submitted || touched.has(k) ? errors[k] : undefined);
     return m ? fieldMessage(m) : undefined;
   };
   const update = <K extends keyof Draft>(key: K, value: Draft[K], field: FieldKey) => {

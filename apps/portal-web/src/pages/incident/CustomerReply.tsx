@@ -25,7 +25,10 @@ export function ReplyForm({ incident: i }: { incident: IncidentDetail }) {
       onSuccess: () => {
         setBody('');
         setTouched(false);
-        notifications.show({ color: 'green', message: i.status === 'waiting_on_customer' ? 'Reply sent; the restoration clock runs again.' : 'Reply sent to Claresia.' });
+        notifications.show({
+          color: 'green',
+          message: i.status === 'waiting_on_customer' ? 'Reply sent; the restoration clock runs again.' : 'Reply sent to Claresia.',
+        });
       },
     });
   };

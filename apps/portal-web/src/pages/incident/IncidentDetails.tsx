@@ -27,7 +27,17 @@ export function Details({ incident: i }: { incident: IncidentDetail }) {
     ['Recent changes', i.recentChanges.kinds.length ? i.recentChanges.kinds.map((k) => RECENT_CHANGE_LABELS[k]).join(', ') : 'None reported'],
   ];
   if (i.recentChanges.details) rows.push(['Change details', <span className="prewrap">{i.recentChanges.details}</span>]);
-  if (i.errorCodes.length) rows.push(['Error codes', <Group gap={4}>{i.errorCodes.map((c) => <Badge key={c} variant="light" color="gray" tt="none" ff="monospace">{c}</Badge>)}</Group>]);
+  if (i.errorCodes.length)
+    rows.push([
+      'Error codes',
+      <Group gap={4}>
+        {i.errorCodes.map((c) => (
+          <Badge key={c} variant="light" color="gray" tt="none" ff="monospace">
+            {c}
+          </Badge>
+        ))}
+      </Group>,
+    ]);
   if (i.impactedUserExamples.length) rows.push(['Affected users, e.g.', i.impactedUserExamples.join(', ')]);
   if (i.plane) rows.push(['Plane', PLANE_LABELS[i.plane]]);
   rows.push(['Channels', i.sla.channels.map((c) => CHANNEL_LABELS[c]).join('; ')]);

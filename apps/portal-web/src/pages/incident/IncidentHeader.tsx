@@ -95,8 +95,9 @@ function RedactionNotice({ incident: i }: { incident: IncidentDetail }) {
   return (
     <Alert color="yellow" variant="light" icon={<IconLock aria-hidden />} title="We removed secrets from what was typed" data-testid="redaction-notice">
       <Text size="sm">
-        Something that looked like a credential was replaced with a placeholder before the incident was stored, so it never reaches our logs or engineers. Claresia will
-        never ask for IdP credentials, LLM platform API keys or end-user passwords; if a real secret was pasted, rotate it once the incident is resolved.
+        Something that looked like a credential was replaced with a placeholder before the incident was stored, so it never reaches our logs or engineers.
+        Claresia will never ask for IdP credentials, LLM platform API keys or end-user passwords; if a real secret was pasted, rotate it once the incident is
+        resolved.
       </Text>
       <List size="sm" mt={4}>
         {i.intakeRedactions.map((r, n) => (

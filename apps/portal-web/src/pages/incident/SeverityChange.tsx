@@ -18,7 +18,12 @@ export function SeverityChange({ incident: i }: { incident: IncidentDetail }) {
     e.preventDefault();
     m.mutate(
       { severity, ...(reason.trim() ? { reason: reason.trim() } : {}) },
-      { onSuccess: () => (setReason(''), notifications.show({ color: 'green', message: `Severity is now ${SEVERITY_SHORT[severity]}; the clocks were recomputed.` })) },
+      {
+        onSuccess: () => (
+          setReason(''),
+          notifications.show({ color: 'green', message: `Severity is now ${SEVERITY_SHORT[severity]}; the clocks were recomputed.` })
+        ),
+      },
     );
   };
   return (
@@ -32,7 +37,14 @@ export function SeverityChange({ incident: i }: { incident: IncidentDetail }) {
             onChange={(v) => v && setSeverity(v as Severity)}
             allowDeselect={false}
           />
-          <Textarea label="Reason" description="Recorded in the audit trail." value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
+          <Textarea
+            label="Reason"
+            description="Recorded in the audit trail."
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            autosize
+            minRows={2}
+          />
           {m.error && <ApiErrorAlert error={m.error} />}
           <Button type="submit" variant="default" disabled={severity === i.severity} loading={m.isPending}>
             Change severity

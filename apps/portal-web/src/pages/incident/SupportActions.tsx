@@ -24,9 +24,16 @@ export function SupportActions({ incident: i }: { incident: IncidentDetail }) {
         {active && !i.acknowledgedAt && (
           <Alert color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Not acknowledged yet">
             <Stack gap="xs">
-              <Text size="sm">Acknowledge once you have told the customer in their channel that a human engineer is on it. This stops the initial-response clock.</Text>
+              <Text size="sm">
+                Acknowledge once you have told the customer in their channel that a human engineer is on it. This stops the initial-response clock.
+              </Text>
               <Group>
-                <Button color="red.9" leftSection={<IconCheck size={16} aria-hidden />} loading={ack.isPending} onClick={() => ack.mutate(undefined, { onSuccess: () => notifications.show({ color: 'green', message: `${i.reference} acknowledged` }) })}>
+                <Button
+                  color="red.9"
+                  leftSection={<IconCheck size={16} aria-hidden />}
+                  loading={ack.isPending}
+                  onClick={() => ack.mutate(undefined, { onSuccess: () => notifications.show({ color: 'green', message: `${i.reference} acknowledged` }) })}
+                >
                   Acknowledge
                 </Button>
               </Group>
@@ -141,7 +148,9 @@ function WaitForm({ incident: i }: { incident: IncidentDetail }) {
   const m = useIncidentMutation(i.id, (r: string) => api.updateIncident(i.id, { status: 'waiting_on_customer', ...(r ? { reason: r } : {}) }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    m.mutate(reason.trim(), { onSuccess: () => (setReason(''), notifications.show({ color: 'green', message: 'Waiting on the customer; the restoration clock is paused.' })) });
+    m.mutate(reason.trim(), {
+      onSuccess: () => (setReason(''), notifications.show({ color: 'green', message: 'Waiting on the customer; the restoration clock is paused.' })),
+    });
   };
   return (
     <form onSubmit={submit} noValidate aria-label="Wait on the customer">

@@ -13,7 +13,13 @@ type Entry = { at: string; key: string; node: ReactNode; dot: string };
 export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
   const entries: Entry[] = [];
   entries.push({ at: i.declaredAt, key: 'declared', dot: '#b3261e', node: <Moment title="Incident declared" who={i.declaredBy.label} at={i.declaredAt} /> });
-  if (i.acknowledgedAt) entries.push({ at: i.acknowledgedAt, key: 'ack', dot: '#314ea3', node: <Moment title="Acknowledged by Claresia" who={i.acknowledgedBy?.label} at={i.acknowledgedAt} /> });
+  if (i.acknowledgedAt)
+    entries.push({
+      at: i.acknowledgedAt,
+      key: 'ack',
+      dot: '#314ea3',
+      node: <Moment title="Acknowledged by Claresia" who={i.acknowledgedBy?.label} at={i.acknowledgedAt} />,
+    });
   for (const u of i.statusUpdates) {
     entries.push({
       at: u.createdAt,
