@@ -159,7 +159,7 @@ describe('domain events and the outbox', () => {
   it('purges sessions over with for the retention and keeps live ones', async () => {
     const tenant = await createTenant(t.app);
     const old = await signIn(t, { role: 'customer_admin', tenant: tenant.slug, email: `old-${randomUUID().slice(0, 6)}@x.example` });
-    await old.agent.post('/auth/logout').expect(200);
+    await old.agent.post('/auth/logout').set('x-csrf-token', old.csrf).expect(200);
     const sessionsOf = async (principalId: string) =>
       (await system<{ n: number }>(`select count(*)::int as n from sessions where principal_id = $1`, [principalId]))[0].n;
     expect(await sessionsOf(old.principal.id)).toBe(1);

@@ -88,7 +88,7 @@ describe('platform', () => {
       expect(me.body.tenant.slug).toBe(tenant.slug);
       expect(me.body.tenant.slaPolicy[0]).toMatchObject({ severity: 'sev1', initialResponse: { minutes: 30 } });
       expect(me.body.principal.role).toBe('customer_admin');
-      await s.agent.post('/auth/logout').expect(200);
+      await s.agent.post('/auth/logout').set('x-csrf-token', s.csrf).expect(200);
       await s.agent.get('/api/v1/me').expect(401);
     });
 
@@ -245,7 +245,7 @@ describe('platform', () => {
 
     it('signs out a vendor session with a governance event', async () => {
       const s = await signIn(t, { role: 'support_engineer' });
-      await s.agent.post('/auth/logout').expect(200);
+      await s.agent.post('/auth/logout').set('x-csrf-token', s.csrf).expect(200);
       await s.agent.get('/api/v1/incidents').expect(401);
     });
   });

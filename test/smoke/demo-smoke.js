@@ -1,6 +1,6 @@
 // Starts the built portal exactly as the README's start command does (no DATABASE_URL: embedded
 // PostgreSQL, demo seed), then declares a sev1 for the Mode C tenant with the printed token.
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { chmodSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -17,7 +17,12 @@ const env = {
   SECRET_KEY_FILE: join(dataDir, 'key'),
   LOG_LEVEL: 'warn',
   EVIDENCE_DIR: join(dataDir, 'evidence'),
+  LOCAL_REDIS_DIR: join(dataDir, 'redis'),
 };
+// Where redis-server is installed, the demo starts its own Redis when nothing answers at REDIS_URL: point it at a free port.
+const redisInstalled = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+const redisPort = 6400 + Math.floor(Math.random() * 90);
+if (redisInstalled) env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
 delete env.DATABASE_URL;
 const child = spawn(process.execPath, ['dist/apps/portal-api/src/main.js', '--demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
@@ -60,6 +65,8 @@ child.stdout.on('data', async (d) => {
     if (ready.status !== 200) return fail(`ready answered ${ready.status}`);
     const web = await fetch(`${base}/`);
     if (web.status !== 200 || !/<div id="root">/.test(await web.text())) return fail('the web app is not served at /');
+    if (!/script-src 'self'/.test(web.headers.get('content-security-policy') ?? '')) return fail('the web app has no Content-Security-Policy');
+    if (redisInstalled && !/starting redis-server on 127\.0\.0\.1:\d+/.test(out)) return fail('the demo did not start its own Redis');
     console.log(`[smoke] ok: ${body.reference} sev1 Mode C, response due ${c.initialResponse.dueAt}, restoration due ${c.restoration.dueAt}`);
     console.log('1 passed, 0 failed');
     child.kill('SIGTERM');

@@ -32,6 +32,8 @@ export function testConfig(env: Record<string, string> = {}): PortalConfig {
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     SECRET_KEY: randomBytes(32).toString('base64'),
     WEB_DIST_DIR: '/nonexistent',
+    // Suites make thousands of requests from one address; test/rate-limits.e2e-spec.ts turns the limits on.
+    RATE_LIMITS_ENABLED: 'false',
     ...env,
   });
 }

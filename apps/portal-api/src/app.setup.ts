@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { PortalConfig } from './config/portal-config';
 import { requestContextMiddleware } from './common/request-context.middleware';
@@ -18,12 +19,19 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    next();
-  });
+  // Security headers (helmet): nosniff, frame denial, same-origin referrer, no cross-origin opener; HSTS in
+  // production (TLS ends at the proxy in front). The Content-Security-Policy is set below, on the web app only,
+  // because the API answers JSON and the API document's UI needs inline script.
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'same-origin' },
+      strictTransportSecurity: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(bodyTimeout(config));
   app.use(requestContextMiddleware);
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
@@ -32,6 +40,66 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   // A worker serves health and metrics only: no API document, no web app.
   if (config.role !== 'api' && config.role !== 'all') return;
 
+  if (config.http.apiDocs) mountApiDocs(app);
+
+  // The web app is served by the API in production: same origin, so the session cookie just works.
+  const webDir = resolve(config.webDistDir);
+  if (existsSync(join(webDir, 'index.html'))) {
+    app.use(express.static(webDir, { index: false, maxAge: '1h', setHeaders: (res) => res.setHeader('Content-Security-Policy', WEB_CSP) }));
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'))) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('Content-Security-Policy', WEB_CSP);
+      res.sendFile(join(webDir, 'index.html'));
+    });
+  }
+}
+
+/**
+ * The web app's policy: its own scripts only (the build has no inline script), styles inline too (Mantine
+ * writes its CSS variables at run time), images from itself and data/blob URLs (previews), no framing.
+ */
+export const WEB_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * A request must arrive whole within BODY_TIMEOUT_SECONDS, except evidence uploads (hundreds of MB on a slow
+ * customer link), whose limit is the server's requestTimeout: a slow unauthenticated body cannot hold a
+ * connection for an hour.
+ */
+function bodyTimeout(config: PortalConfig) {
+  const ms = config.http.bodyTimeoutSeconds * 1000;
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'POST' && /\/attachments\/?$/.test(req.path)) return next();
+    if (req.readableEnded || req.headers['content-length'] === '0' || (!req.headers['content-length'] && !req.headers['transfer-encoding'])) return next();
+    const timer = setTimeout(() => {
+      if (!req.readableEnded) {
+        if (res.headersSent) return req.socket.destroy();
+        res.once('finish', () => req.socket.destroy());
+        res
+          .status(408)
+          .setHeader('Connection', 'close')
+          .json({ error: 'request_timeout', message: `the request body did not arrive within ${config.http.bodyTimeoutSeconds} s` });
+      }
+    }, ms);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    res.once('close', () => clearTimeout(timer));
+    next();
+  };
+}
+
+function mountApiDocs(app: NestExpressApplication): void {
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -47,15 +115,4 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   // The body schemas the routes validate with (@ZodBody), so the document cannot drift from validation.
   doc.components.schemas = { ...(doc.components.schemas ?? {}), ...openApiComponents() };
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
-
-  // The web app is served by the API in production: same origin, so the session cookie just works.
-  const webDir = resolve(config.webDistDir);
-  if (existsSync(join(webDir, 'index.html'))) {
-    app.use(express.static(webDir, { index: false, maxAge: '1h' }));
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'))) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(join(webDir, 'index.html'));
-    });
-  }
 }

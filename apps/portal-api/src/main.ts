@@ -4,6 +4,7 @@ import { PortalAppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigInvalid, loadConfig } from './config/portal-config';
 import { prepareDatabase } from './database/database';
+import { ensureLocalRedis, type LocalRedisHandle } from './queue/local-redis';
 import { seedDemo } from './demo/demo-seed';
 
 async function bootstrap(): Promise<void> {
@@ -12,6 +13,14 @@ async function bootstrap(): Promise<void> {
   const say = (m: string) => process.stdout.write(`[portal] ${m}\n`);
   const config = loadConfig(process.env, demo ? { demo: true } : {});
   const db = await prepareDatabase(config, say);
+  // Local and demo runs start Redis like the embedded database when nothing answers and redis-server exists.
+  let redis: LocalRedisHandle | null = null;
+  if (config.demo || !config.database.url) {
+    redis = await ensureLocalRedis(config.redisUrl, config.localRedisDir, say).catch((err: Error) => {
+      say(`Redis: ${err.message}. The portal starts without it: declarations are kept in the outbox, but SSO sign-in and job processing wait for Redis.`);
+      return null;
+    });
+  }
   const app = await NestFactory.create(PortalAppModule.forRoot({ config, appDatabaseUrl: db.appUrl }), { bufferLogs: true });
   configureApp(app, config);
   // Stop in order on SIGTERM/SIGINT: the app (jobs, pool), then the embedded database.
@@ -22,14 +31,18 @@ async function bootstrap(): Promise<void> {
     say(`${signal}: shutting down`);
     await app.close().catch(() => undefined);
     await db.embedded?.stop().catch(() => undefined);
+    await redis?.stop().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen(config.port, config.host);
-  // Evidence uploads of hundreds of MB on a slow customer link outlive Node's 300 s default.
+  // Evidence uploads of hundreds of MB on a slow customer link outlive Node's 300 s default; every other
+  // body must arrive within BODY_TIMEOUT_SECONDS (app.setup.ts), headers within HTTP_HEADERS_TIMEOUT_SECONDS.
   const server = app.getHttpServer() as import('node:http').Server;
-  server.requestTimeout = 60 * 60_000;
+  server.requestTimeout = config.http.uploadTimeoutMinutes * 60_000;
+  server.headersTimeout = config.http.headersTimeoutSeconds * 1000;
+  server.maxConnections = config.http.maxConnections;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   if (config.demo) {
     const seeded = await seedDemo(app);

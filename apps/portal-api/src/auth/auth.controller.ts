@@ -2,6 +2,8 @@ import { Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { TENANT_SLUG } from '@portal/contracts';
+import { Forbidden } from '../common/domain-errors';
+import { safeEqual } from '../common/tokens';
 import { PortalController, Public } from './auth.decorators';
 import { SessionService } from './session.service';
 import { SignInOptionsService } from './sign-in-options.service';
@@ -30,6 +32,10 @@ export class AuthController {
   @HttpCode(200)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const p = req.principal;
+    // A cross-site form cannot sign a user out: a live session must send its CSRF token, like any change.
+    if (p?.via === 'session' && !(p.csrfToken && safeEqual(req.header('x-csrf-token') ?? '', p.csrfToken))) {
+      throw new Forbidden('missing or wrong x-csrf-token header for a cookie-authenticated change');
+    }
     const ended = await this.sessions.end(req, res);
     if (ended && p) {
       await this.db.forTenants(p.tenantIds.length === 1 ? p.tenantIds : [], (em) =>

@@ -6,7 +6,9 @@ import { TenantContext } from '@portal/tenancy';
 import { Forbidden, Unauthenticated } from '../common/domain-errors';
 import { safeEqual } from '../common/tokens';
 import { PUBLIC_KEY, ROLES_KEY } from './route-access';
+import { RateLimits } from '../rate-limits/rate-limits';
 import { PrincipalService } from './principal.service';
+import { SESSION_COOKIE } from './session.service';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -19,6 +21,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly principals: PrincipalService,
+    private readonly limits: RateLimits,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -37,7 +40,15 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     if (!roles || roles.length === 0) throw new Forbidden('this route has no access rule; it is closed');
-    const principal = await this.principals.resolve(req);
+    // Credentials that fail count against the address; once spent, they are not even tried (no token guessing).
+    const presented = !!req.header('authorization') || typeof req.cookies?.[SESSION_COOKIE] === 'string';
+    const ip = req.ip ?? 'unknown';
+    if (presented) await this.limits.assertNotSpent('auth-failure:ip', ip);
+    const principal = await this.principals.resolve(req).catch(async (err: unknown) => {
+      if (presented) await this.limits.penalize('auth-failure:ip', ip);
+      throw err;
+    });
+    if (!principal && presented) await this.limits.penalize('auth-failure:ip', ip);
     if (!principal) throw new Unauthenticated('sign in first, or send an API token as "Authorization: Bearer <token>"');
     if (principal.via === 'session' && !SAFE_METHODS.has(req.method)) {
       const sent = req.header('x-csrf-token') ?? '';

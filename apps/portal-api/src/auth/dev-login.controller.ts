@@ -1,3 +1,4 @@
+import { RateLimit } from '../rate-limits/rate-limit.guard';
 import { HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -28,6 +29,7 @@ export class DevLoginController {
   ) {}
 
   @Public()
+  @RateLimit('sign-in:ip')
   @Post('login')
   @HttpCode(200)
   async login(@ZodBody(devLoginSchema, 'DevLogin') body: DevLoginInput, @Req() req: Request, @Res({ passthrough: true }) res: Response) {

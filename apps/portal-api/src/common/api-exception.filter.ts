@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import type { ApiErrorBody } from '@portal/contracts';
 import { TenantContext } from '@portal/tenancy';
-import { DomainError } from './domain-errors';
+import { DomainError, TooManyRequests } from './domain-errors';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -30,6 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     let body: ApiErrorBody;
     if (exception instanceof DomainError) {
       status = exception.status;
+      if (exception instanceof TooManyRequests) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       body = { error: exception.code, message: exception.message, ...(exception.fields ? { fields: exception.fields } : {}) };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
@@ -41,12 +42,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
       };
       if (status === 404 && !req.path.startsWith('/api')) body.message = 'not found';
       if (typeof r === 'object' && r !== null && 'checks' in r) Object.assign(body, { checks: r.checks });
-    } else if (isBodyParserError(exception)) {
-      status = exception.status;
-      body =
-        status === 413
-          ? { error: 'payload_too_large', message: 'request body is too large' }
-          : { error: 'bad_request', message: 'request body is not valid JSON', fields: [{ field: 'body', message: 'is not valid JSON' }] };
+    } else if (isRequestBodyError(exception)) {
+      ({ status, body } = requestBodyError(exception, req));
+    } else if (isMalformedValue(exception)) {
+      // PostgreSQL refused a value the validation let through (SQLSTATE class 22, data exception): the
+      // request is at fault, not the server. The validation should catch it first; the log says where.
+      this.logger.warn({ path: req.path, sqlstate: exception.driverError.code }, 'malformed value reached the database');
+      status = 400;
+      body = { error: 'bad_request', message: 'a value in the request is malformed or out of range' };
     } else {
       this.logger.error({ err: exception, path: req.path }, 'unhandled error');
       body = { error: 'internal_error', message: 'something went wrong on our side; quote the correlation id to support' };
@@ -56,6 +59,70 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
-function isBodyParserError(e: unknown): e is { status: number; type: string } {
-  return typeof e === 'object' && e !== null && 'type' in e && 'status' in e && typeof (e as { status: unknown }).status === 'number';
+interface RequestBodyError {
+  status: number;
+  type?: string;
+  code?: string;
+  limit?: number;
+  encoding?: string;
+  charset?: string;
+}
+
+/** Errors raised while reading the body (body-parser, raw-body, zlib): always the client's, never a 500. */
+function isRequestBodyError(e: unknown): e is RequestBodyError {
+  if (typeof e !== 'object' || e === null || !('status' in e) || typeof e.status !== 'number') return false;
+  return (
+    e.status >= 400 &&
+    e.status < 500 &&
+    ('type' in e || ('code' in e && typeof e.code === 'string' && /^(Z_|ERR_ZLIB|ERR_BROTLI|ERR__ERROR_)/.test(e.code)) || 'expose' in e)
+  );
+}
+
+function requestBodyError(e: RequestBodyError, req: Request): { status: number; body: ApiErrorBody } {
+  const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+  switch (e.type) {
+    case 'entity.too.large':
+    case 'parameters.too.many':
+      return { status: 413, body: { error: 'payload_too_large', message: `request body is larger than the ${e.limit ? mib(e.limit) : 'allowed'} limit` } };
+    case 'encoding.unsupported':
+      return {
+        status: 415,
+        body: {
+          error: 'unsupported_media_type',
+          message: `Content-Encoding "${String(req.header('content-encoding') ?? '').slice(0, 40)}" is not supported; send the body as identity, gzip, deflate or br`,
+          fields: [{ field: 'content-encoding', message: 'must be identity, gzip, deflate or br' }],
+        },
+      };
+    case 'charset.unsupported':
+      return {
+        status: 415,
+        body: { error: 'unsupported_media_type', message: 'the body must be UTF-8', fields: [{ field: 'content-type', message: 'charset must be utf-8' }] },
+      };
+    case 'entity.parse.failed':
+      return {
+        status: 400,
+        body: { error: 'bad_request', message: 'request body is not valid JSON', fields: [{ field: 'body', message: 'is not valid JSON' }] },
+      };
+    default:
+      break;
+  }
+  if (e.code && /^(Z_|ERR_ZLIB|ERR_BROTLI|ERR__ERROR_)/.test(e.code)) {
+    const enc = String(req.header('content-encoding') ?? '').slice(0, 40);
+    return {
+      status: 400,
+      body: {
+        error: 'bad_request',
+        message: `request body could not be decompressed (Content-Encoding: ${enc})`,
+        fields: [{ field: 'body', message: `is not valid ${enc} data` }],
+      },
+    };
+  }
+  return { status: e.status, body: { error: HTTP_CODES[e.status] ?? 'bad_request', message: 'the request body could not be read' } };
+}
+
+/** A QueryFailedError whose SQLSTATE is a data exception (22xxx): invalid text representation, datetime out of range, … */
+function isMalformedValue(e: unknown): e is { driverError: { code: string } } {
+  if (typeof e !== 'object' || e === null || !('driverError' in e)) return false;
+  const d = e.driverError;
+  return typeof d === 'object' && d !== null && 'code' in d && typeof d.code === 'string' && d.code.startsWith('22');
 }

@@ -52,3 +52,14 @@ export class UnsupportedMediaType extends DomainError {
   readonly status = 415;
   readonly code = 'unsupported_media_type';
 }
+export class TooManyRequests extends DomainError {
+  readonly status = 429;
+  readonly code = 'too_many_requests';
+  constructor(
+    message: string,
+    /** Seconds until the next attempt is allowed (the Retry-After header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

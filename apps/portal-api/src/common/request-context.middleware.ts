@@ -18,6 +18,13 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
 
 /**
  * What every portal route needs before its guard runs, applied by the portal's HTTP modules to their own
- * routes (so an embedding host need not install anything): cookies parsed (sessions), the request context.
+ * routes (so an embedding host need not install anything): cookies parsed (sessions), the request context,
+ * and `Cache-Control: no-store`.
  */
-export const PORTAL_ROUTE_MIDDLEWARE = [cookieParser(), requestContextMiddleware];
+export const PORTAL_ROUTE_MIDDLEWARE = [cookieParser(), requestContextMiddleware, noStore];
+
+/** Portal answers are per caller (and often confidential): no shared or browser cache keeps them. */
+function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+}

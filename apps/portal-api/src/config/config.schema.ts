@@ -20,6 +20,8 @@ export const envSchema = z.object({
   RUN_MIGRATIONS: bool.optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().default('portal'),
+  /** Where `npm run demo` keeps the Redis it starts when none answers at REDIS_URL. */
+  LOCAL_REDIS_DIR: z.string().default('./.data/redis'),
   DEMO_MODE: bool.default(false),
   DEV_LOGIN_ENABLED: bool.default(false),
   SECRET_KEY: z.string().optional(),
@@ -31,6 +33,21 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().default('./dist/portal-web'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** Seconds a request body may take to arrive (evidence uploads excepted: they have the hour of HTTP_UPLOAD_TIMEOUT_MINUTES). */
+  BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  HTTP_UPLOAD_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
+  /** The OpenAPI document and its UI at /api/docs; off by default in production. */
+  API_DOCS_ENABLED: bool.optional(),
+  RATE_LIMITS_ENABLED: bool.default(true),
+  /** Multiplies every rate limit's budget (e.g. 2 for a large tenant base behind one address). */
+  RATE_LIMIT_FACTOR: z.coerce.number().positive().max(1000).default(1),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
   SESSION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Worker concurrency per workload queue, e.g. "clocks=4,notifications=8"; unnamed queues keep their default. */

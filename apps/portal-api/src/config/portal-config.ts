@@ -23,6 +23,7 @@ export interface PortalConfig {
   };
   redisUrl: string;
   queuePrefix: string;
+  localRedisDir: string;
   demo: boolean;
   devLogin: boolean;
   secretKey: Buffer;
@@ -32,6 +33,8 @@ export interface PortalConfig {
   logLevel: string;
   webDistDir: string;
   outboxPollMs: number;
+  rateLimits: { enabled: boolean; factor: number };
+  http: { bodyTimeoutSeconds: number; uploadTimeoutMinutes: number; headersTimeoutSeconds: number; maxConnections: number; apiDocs: boolean };
   /** Relayed outbox rows and ended sessions are deleted after these. */
   retention: { outboxHours: number; sessionDays: number };
   /** Concurrency per workload queue, over the defaults in queue/workloads.ts. */
@@ -131,6 +134,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
+    localRedisDir: e.LOCAL_REDIS_DIR,
     demo,
     devLogin,
     secretKey,
@@ -144,6 +148,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     webDistDir: e.WEB_DIST_DIR,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    rateLimits: { enabled: e.RATE_LIMITS_ENABLED, factor: e.RATE_LIMIT_FACTOR },
+    http: {
+      bodyTimeoutSeconds: e.BODY_TIMEOUT_SECONDS,
+      uploadTimeoutMinutes: e.HTTP_UPLOAD_TIMEOUT_MINUTES,
+      headersTimeoutSeconds: e.HTTP_HEADERS_TIMEOUT_SECONDS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      apiDocs: e.API_DOCS_ENABLED ?? e.NODE_ENV !== 'production',
+    },
     retention: { outboxHours: e.OUTBOX_RETENTION_HOURS, sessionDays: e.SESSION_RETENTION_DAYS },
     queueConcurrency: Object.fromEntries(list(e.QUEUE_CONCURRENCY).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])])),
     role: e.PORTAL_ROLE,

@@ -1,3 +1,4 @@
+import { RateLimit } from '../rate-limits/rate-limit.guard';
 import { Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ValidationFailed } from '../common/domain-errors';
@@ -32,6 +33,7 @@ export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
   @Roles('customer_admin')
+  @RateLimit('declare:tenant')
   @Post()
   @ApiBody(schema('DeclareIncident'))
   async declare(

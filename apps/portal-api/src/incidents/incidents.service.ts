@@ -26,6 +26,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { JobName } from '../queue/jobs';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
 import { ActorRef, EvidenceTarget, IncidentRecord, IncidentsRepository } from './incidents.repository';
+import { decodeCursor, encodeCursor } from './list-cursor';
 
 export type { EvidenceTarget };
 
@@ -44,21 +45,6 @@ const TRANSITIONS: Record<IncidentStatus, IncidentStatus[]> = {
 const isActive = (s: IncidentStatus) => s !== 'resolved' && s !== 'closed';
 const VENDOR = new Set(['support_engineer', 'csm']);
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
-export interface Cursor {
-  declaredAt: string;
-  id: string;
-}
-export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-export function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (typeof c?.declaredAt === 'string' && !Number.isNaN(Date.parse(c.declaredAt)) && /^[0-9a-f-]{36}$/.test(c?.id)) return c;
-  } catch {
-    /* fall through */
-  }
-  throw new ValidationFailed([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
-}
 
 @Injectable()
 export class IncidentsService {

@@ -19,6 +19,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('OutboxRelay');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private lastWarnedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -82,7 +83,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
             String((err as Error).message).slice(0, 500),
             backoffSeconds,
           ]);
-          this.logger.warn({ outboxId: row.id }, 'queue unavailable; the job stays in the outbox');
+          // Once a minute at most: a Redis outage must not flood the log.
+          if (Date.now() - this.lastWarnedAt > 60_000) {
+            this.lastWarnedAt = Date.now();
+            this.logger.warn({ outboxId: row.id, err: (err as Error).message }, 'queue unavailable; jobs stay in the outbox until Redis answers');
+          }
           break;
         }
       }

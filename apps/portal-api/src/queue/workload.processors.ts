@@ -21,8 +21,13 @@ abstract class WorkloadProcessor extends WorkerHost implements OnApplicationBoot
     this.worker.concurrency = workloadPolicy(this.workload, this.config.queueConcurrency).concurrency;
   }
 
+  private lastWarnedAt = 0;
+
   @OnWorkerEvent('error')
   onError(err: Error): void {
+    // Once a minute at most: while Redis is away, every reconnection attempt fails.
+    if (Date.now() - this.lastWarnedAt < 60_000) return;
+    this.lastWarnedAt = Date.now();
     this.logger.warn({ queue: this.workload, err: err.message }, 'queue worker error');
   }
 

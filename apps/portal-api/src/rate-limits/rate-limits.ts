@@ -1,0 +1,91 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { TooManyRequests } from '../common/domain-errors';
+import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
+import { RedisConnections } from '../queue/redis-connections';
+
+/**
+ * The portal's rate limits, shared by every replica through Redis (rate-limiter-flexible). When Redis is
+ * unreachable each process falls back to the same limits in memory: limits hold, per process.
+ */
+export const RATE_LIMIT_POLICIES = {
+  /** Every portal request, per client address: generous, against floods and scrapers. */
+  'request:ip': { points: 1200, durationSeconds: 60, what: 'requests from your address' },
+  /** Failed token or session authentications per address; spent, the address waits before trying again. */
+  'auth-failure:ip': { points: 20, durationSeconds: 300, what: 'failed sign-ins from your address' },
+  /** Development sign-in, SSO start, ACS and callback per address. */
+  'sign-in:ip': { points: 30, durationSeconds: 60, what: 'sign-in attempts from your address' },
+  /** Declarations per tenant. */
+  'declare:tenant': { points: 60, durationSeconds: 60, what: 'incident declarations for your organisation' },
+  /** Evidence uploads per tenant. */
+  'upload:tenant': { points: 30, durationSeconds: 60, what: 'evidence uploads for your organisation' },
+} as const;
+
+export type RateLimitPolicy = keyof typeof RATE_LIMIT_POLICIES;
+
+@Injectable()
+export class RateLimits {
+  private readonly logger = new Logger('RateLimits');
+  private readonly limiters = new Map<RateLimitPolicy, RateLimiterRedis>();
+
+  constructor(
+    private readonly redis: RedisConnections,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.rateLimits.enabled;
+  }
+
+  private limiter(policy: RateLimitPolicy): RateLimiterRedis {
+    let l = this.limiters.get(policy);
+    if (!l) {
+      const p = RATE_LIMIT_POLICIES[policy];
+      const points = Math.max(1, Math.round(p.points * this.config.rateLimits.factor));
+      l = new RateLimiterRedis({
+        storeClient: this.redis.client(),
+        keyPrefix: `${this.redis.keyPrefix}rl:${policy}`,
+        points,
+        duration: p.durationSeconds,
+        // The shared client queues commands while it reconnects; a limit check must not wait for that.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ points, duration: p.durationSeconds }),
+      });
+      this.limiters.set(policy, l);
+    }
+    return l;
+  }
+
+  /** Spends one point of `policy` for `key`; throws 429 with Retry-After once the budget is spent. */
+  async consume(policy: RateLimitPolicy, key: string): Promise<void> {
+    if (!this.enabled) return;
+    try {
+      await this.limiter(policy).consume(key);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw this.refusal(policy, err);
+      this.logger.warn({ policy, err: (err as Error).message }, 'rate limit check failed; request allowed');
+    }
+  }
+
+  /** Refuses at once when `policy` is already spent for `key` (without spending): e.g. before trying a token again. */
+  async assertNotSpent(policy: RateLimitPolicy, key: string): Promise<void> {
+    if (!this.enabled) return;
+    const res = await this.limiter(policy)
+      .get(key)
+      .catch(() => null);
+    if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) throw this.refusal(policy, res);
+  }
+
+  /** Spends a point without refusing this request (a failure counted against the next ones). */
+  async penalize(policy: RateLimitPolicy, key: string): Promise<void> {
+    if (!this.enabled) return;
+    await this.limiter(policy)
+      .penalty(key, 1)
+      .catch(() => undefined);
+  }
+
+  private refusal(policy: RateLimitPolicy, res: RateLimiterRes): TooManyRequests {
+    const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    return new TooManyRequests(`too many ${RATE_LIMIT_POLICIES[policy].what}; try again in ${seconds} s`, seconds);
+  }
+}
