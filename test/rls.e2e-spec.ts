@@ -1,6 +1,6 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Client } from 'pg';
-import { inTenantTransaction } from '@portal/tenancy';
+import { inScopedTransaction, inTenantTransaction } from '@portal/tenancy';
 import { appRoleUrl } from '../apps/portal-api/src/database/app-role';
 import { createTenant, createTestApp, TestApp, tokenFor, validIntake } from './support/test-app';
 
@@ -105,7 +105,49 @@ describe('row-level security', () => {
       where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace`);
     await owner.end();
     const unprotected = rows.filter((r) => !(r.relrowsecurity && r.relforcerowsecurity)).map((r) => r.relname);
-    // Sessions and CSM assignments are vendor-side infrastructure, looked up by hash or staff id.
-    expect(unprotected.sort()).toEqual(['csm_assignments', 'sessions']);
+    expect(unprotected).toEqual([]);
+  });
+
+  it('keeps vendor-side tables (sessions, staff, CSM assignments) out of reach without the directory scope', async () => {
+    // No context, and a tenant's context: nothing of them is visible, and a CSM cannot be made a support engineer.
+    for (const run of [
+      <T>(w: (em: EntityManager) => Promise<T>) => ds.transaction(w),
+      <T>(w: (em: EntityManager) => Promise<T>) => inTenantTransaction(ds, [tenantA], w),
+    ]) {
+      expect(await run((em) => em.query('select * from staff'))).toEqual([]);
+      expect(await run((em) => em.query('select * from csm_assignments'))).toEqual([]);
+      expect(await run((em) => em.query(`update staff set role = 'support_engineer' returning id`))).toEqual([[], 0]);
+      await expect(run((em) => em.query(`insert into csm_assignments (staff_id, tenant_id) values (gen_random_uuid(), $1)`, [tenantA]))).rejects.toThrow(
+        /row-level security/,
+      );
+      await expect(run((em) => em.query(`insert into staff (email, name, role) values ('x@evil.example', 'x', 'support_engineer')`))).rejects.toThrow(
+        /row-level security/,
+      );
+    }
+    const sessions = await inTenantTransaction(ds, [tenantA], (em) => em.query('select tenant_id from sessions'));
+    expect(sessions.every((r: { tenant_id: string }) => r.tenant_id === tenantA)).toBe(true);
+    // The directory scope (sign-in) still works.
+    const directory = await inScopedTransaction(ds, 'directory', (em) => em.query('select count(*)::int as n from staff'));
+    expect(directory[0].n).toBeGreaterThanOrEqual(0);
+  });
+
+  it("refuses a child row that names another tenant's incident, even inside that other tenant's scope", async () => {
+    // tenant_id B with incident A: the composite key (incident_id, tenant_id) does not exist.
+    await expect(
+      inTenantTransaction(ds, [tenantA, tenantB], (em) =>
+        em.query(
+          `insert into status_updates (tenant_id, incident_id, state, body, author_id, author_label, created_at) values ($1,$2,'investigating','x','a','a',now())`,
+          [tenantB, incidentA],
+        ),
+      ),
+    ).rejects.toThrow(/foreign key/);
+    await expect(
+      inTenantTransaction(ds, [tenantA, tenantB], (em) =>
+        em.query(
+          `insert into governance_events (tenant_id, actor_kind, actor_id, actor_label, action, subject_type, incident_id) values ($1,'user','x','x','incident.closed','incident',$2)`,
+          [tenantB, incidentA],
+        ),
+      ),
+    ).rejects.toThrow(/foreign key/);
   });
 });

@@ -7,9 +7,10 @@ import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
 import { Sso1763900000001 } from './migrations/1763900000001-sso';
 import { Evidence1763900000002 } from './migrations/1763900000002-evidence';
 import { Seams1763900000003 } from './migrations/1763900000003-seams';
+import { DefenceInDepth1763900000004 } from './migrations/1763900000004-defence-in-depth';
 
 /** Versioned migrations, in order. Never `synchronize`. */
-export const MIGRATIONS = [Foundation1763900000000, Sso1763900000001, Evidence1763900000002, Seams1763900000003];
+export const MIGRATIONS = [Foundation1763900000000, Sso1763900000001, Evidence1763900000002, Seams1763900000003, DefenceInDepth1763900000004];
 
 export interface PreparedDatabase {
   ownerUrl: string;
