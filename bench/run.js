@@ -64,12 +64,34 @@ function figuresOf(name, json) {
   if (name === 'har-sanitize' && json.stream && json.naive) {
     const vs = { baseline: json.naive.mbPerSec, baselineName: 'naive parse+walk+stringify' };
     const rs = { baseline: json.naive.peakRssMB, baselineName: 'naive parse+walk+stringify' };
-    return [
-      { name: 'throughput, streaming (1 MiB reads)', unit: 'MB/s', value: json.stream.mbPerSec, ...vs, better: 'higher' },
-      { name: 'throughput, streaming (64 KiB reads)', unit: 'MB/s', value: json.stream64k.mbPerSec, ...vs, better: 'higher' },
-      { name: 'peak RSS, streaming (1 MiB reads)', unit: 'MB', value: json.stream.peakRssMB, ...rs, better: 'lower' },
-      { name: 'peak RSS, streaming (64 KiB reads)', unit: 'MB', value: json.stream64k.peakRssMB, ...rs, better: 'lower' },
+    const figures = [
+      { name: 'throughput, streaming (1 MiB reads)', unit: 'MiB/s', value: json.stream.mbPerSec, ...vs, better: 'higher' },
+      { name: 'throughput, streaming (64 KiB reads)', unit: 'MiB/s', value: json.stream64k.mbPerSec, ...vs, better: 'higher' },
+      { name: 'peak RSS, streaming (1 MiB reads)', unit: 'MiB', value: json.stream.peakRssMB, ...rs, better: 'lower' },
+      { name: 'peak RSS, streaming (64 KiB reads)', unit: 'MiB', value: json.stream64k.peakRssMB, ...rs, better: 'lower' },
     ];
+    if (json.streamNoRules) {
+      const ns = { baselineName: 'same stream without the secretlint rule set' };
+      figures.push(
+        {
+          name: 'throughput with secretlint (1 MiB reads)',
+          unit: 'MiB/s',
+          value: json.stream.mbPerSec,
+          baseline: json.streamNoRules.mbPerSec,
+          ...ns,
+          better: 'higher',
+        },
+        {
+          name: 'peak RSS with secretlint (1 MiB reads)',
+          unit: 'MiB',
+          value: json.stream.peakRssMB,
+          baseline: json.streamNoRules.peakRssMB,
+          ...ns,
+          better: 'lower',
+        },
+      );
+    }
+    return figures;
   }
   return [];
 }

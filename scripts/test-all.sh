@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export npm_config_loglevel=error npm_config_fund=false npm_config_audit=false
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   echo "[test] installing Debian's chromium for the browser tests"
@@ -20,6 +20,10 @@ node -e "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(
 echo "[test] type-check and build"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p apps/portal-web/tsconfig.json --noEmit
+echo "[test] supply chain: lockfile complete and unchanged by the install, no known-vulnerable version"
+git diff --quiet -- package-lock.json 2>/dev/null || { echo "[test] package-lock.json was changed by the install: commit a complete lockfile" >&2; exit 1; }
+node scripts/audit-lockfile.js
+
 echo "[test] lint and format"
 npx eslint . --max-warnings 0
 npx prettier --check .
@@ -36,7 +40,7 @@ npx jest --selectProjects e2e --ci --runInBand --forceExit
 echo "[test] e2e on embedded PostgreSQL (embedded-postgres package): representative suites"
 TEST_DATABASE=embedded npx jest --selectProjects e2e --ci --runInBand --forceExit \
   test/rls.e2e-spec.ts test/incidents.e2e-spec.ts test/platform.e2e-spec.ts test/domain-events.e2e-spec.ts \
-  test/roles.e2e-spec.ts test/tenant-onboarding.e2e-spec.ts test/evidence.e2e-spec.ts
+  test/roles.e2e-spec.ts test/tenant-onboarding.e2e-spec.ts test/evidence.e2e-spec.ts test/sla-history.e2e-spec.ts test/hardening.e2e-spec.ts
 
 if [ -f test/web/run-web-tests.js ]; then
   echo "[test] browser tests"

@@ -19,6 +19,14 @@ function harOfSize(size: number): Buffer {
   return Buffer.from(shell('a'.repeat(size - base)));
 }
 
+/** A valid HAR whose one entry holds a value nested `levels` arrays deep (the canary at the bottom). */
+function deepHar(levels: number): Buffer {
+  return Buffer.from(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{"_x":${'['.repeat(levels)}"${MARK}"${']'.repeat(levels)}}]}}`);
+}
+function deepPagesHar(levels: number): Buffer {
+  return Buffer.from(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"pages":${'['.repeat(levels)}${']'.repeat(levels)},"entries":[]}}`);
+}
+
 /** Gzip members concatenated: each inflates to 1 MiB of spaces; together far past the cap from a few KiB. */
 function gzipBomb(inflatedMiB: number): Buffer {
   const member = gzipSync(Buffer.alloc(1024 * 1024, 0x20), { level: 9 });
@@ -73,6 +81,8 @@ describe('evidence uploads: bad input', () => {
     ],
     ['a file name with ../', 400, 'file_name_invalid', () => fileParts('har', validHar(), '../../../evidence-escape.har')],
     ['a file name with ..\\', 400, 'file_name_invalid', () => fileParts('har', validHar(), '..\\..\\evidence-escape.har')],
+    ['a HAR nested 100 levels deep inside an entry', 400, 'nesting_too_deep', () => fileParts('har', deepHar(100), 'deep.har')],
+    ['a HAR whose pages nest 1,000 levels deep', 400, 'nesting_too_deep', () => fileParts('har', deepPagesHar(1000), 'deep-pages.har')],
     ['a PNG declared as a HAR', 415, 'wrong_content_type', () => fileParts('har', makePng({ text: MARK }), 'screen.har')],
     ['a text file declared as a screenshot', 415, 'wrong_content_type', () => fileParts('screenshot', Buffer.from(`plain text ${MARK}`), 'screen.png')],
     ['a HAR declared as a screenshot', 415, 'wrong_content_type', () => fileParts('screenshot', validHar(), 'capture.png')],
@@ -100,7 +110,7 @@ describe('evidence uploads: bad input', () => {
     [
       'the kind after the file',
       400,
-      'kind_missing',
+      'kind_after_file',
       () =>
         multipart([
           { name: 'file', filename: 'x.har', content: validHar() },
@@ -211,6 +221,42 @@ describe('evidence uploads: bad input', () => {
   it('recorded no upload event for any refused upload', async () => {
     const events = await ownerQuery(`select count(*)::int as n from governance_events where tenant_id = $1 and action = 'evidence.uploaded'`, [tenant.id]);
     expect(events[0].n).toBe(2);
+  });
+
+  it('refuses at once, naming the limit, an upload whose Content-Length already exceeds the cap', async () => {
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const before = filesUnder(dir);
+    const m = fileParts('har', harOfSize(CAP), 'declared-huge.har');
+    const head = m.body.subarray(0, m.body.indexOf('{"log"') + 6);
+    const answer = new Promise<{ status: number; body: { error: string; message: string } }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/v1/incidents/${incident}/attachments`,
+          // declares 1,000 times the cap; only the first few hundred bytes are ever sent
+          headers: { Authorization: admin, 'Content-Type': m.contentType, 'Content-Length': CAP * 1000 },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { error: string; message: string } });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.write(head);
+    });
+    const res = await answer;
+    expect(res.status).toBe(413);
+    expect(res.body.error).toBe('file_too_large');
+    expect(res.body.message).toContain('64 KiB limit');
+    expect(filesUnder(dir)).toEqual(before);
   });
 
   it('removes the temporary file when the client goes away mid-upload', async () => {

@@ -245,6 +245,65 @@ describe('evidence: no planted secret survives anywhere', () => {
     }
   });
 
+  it('keeps no known-format secret (secretlint rule set) and no WebSocket protocol token, in a HAR or an export', async () => {
+    const rnd = (n: number) => randomBytes(n).toString('hex').slice(0, n);
+    const secrets = {
+      sendgrid: `SG.${rnd(22)}.${rnd(43)}`,
+      huggingface: `hf_${'FakeToken'.repeat(4).slice(0, 30)}${'abcd'.slice(0, 4)}`,
+      slackHook: `https://hooks.slack.com/services/T${rnd(8).toUpperCase()}/B${rnd(8).toUpperCase()}/${rnd(24)}`,
+      postgres: `postgres://reporting:Xk9${rnd(10)}@db.internal.example:5432/app`,
+      wsToken: rnd(40),
+    };
+    const pgPassword = secrets.postgres.slice('postgres://reporting:'.length, secrets.postgres.indexOf('@'));
+    canaries.push(secrets.sendgrid, secrets.huggingface, secrets.slackHook.slice(-24), pgPassword, secrets.wsToken);
+    const entry = {
+      startedDateTime: '2026-11-23T10:00:00.000Z',
+      time: 5,
+      request: {
+        method: 'POST',
+        url: 'https://hub.example/api/notes',
+        httpVersion: 'HTTP/1.1',
+        headers: [
+          { name: 'X-Debug-Info', value: `${secrets.sendgrid} ${secrets.huggingface}` },
+          { name: 'Sec-WebSocket-Protocol', value: `graphql-ws, bearer.${secrets.wsToken}` },
+        ],
+        queryString: [],
+        cookies: [],
+        postData: { mimeType: 'text/plain', text: `hook ${secrets.slackHook}\ndsn ${secrets.postgres}` },
+        headersSize: -1,
+        bodySize: 1,
+      },
+      response: {
+        status: 500,
+        statusText: '',
+        httpVersion: 'HTTP/1.1',
+        headers: [],
+        cookies: [],
+        content: { size: 0, mimeType: '' },
+        redirectURL: '',
+        headersSize: -1,
+        bodySize: 0,
+      },
+      cache: {},
+      timings: { send: 1, wait: 3, receive: 1 },
+    };
+    const har = { log: { version: '1.2', creator: { name: 't', version: '1' }, entries: [entry] } };
+    const up = await roundTrip(t, admin, incident, 'har', Buffer.from(JSON.stringify(har)), 'formats.har');
+    expect(up.upload.redactionReport.byRule['secret:sendgrid']).toBe(1);
+    expect(up.upload.redactionReport.byRule['header:sec-websocket-protocol']).toBe(1);
+    const exp = await roundTrip(
+      t,
+      admin,
+      incident,
+      'governance-events',
+      Buffer.from(
+        JSON.stringify([{ action: 'integration.created', target: secrets.slackHook, note: secrets.sendgrid, dsn: secrets.postgres, by: secrets.huggingface }]),
+      ),
+      'formats.json',
+    );
+    expect(exp.upload.redactionReport.total).toBeGreaterThanOrEqual(4);
+  });
+
   it('finds zero canaries in every stored file, every database row, every answer and every log line', async () => {
     expect(canaries.length).toBeGreaterThan(300);
     process.stderr.write(`[evidence-leaks] searched for ${canaries.length} canaries\n`);

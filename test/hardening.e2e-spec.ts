@@ -82,6 +82,25 @@ describe('hardening: bad input never gives a 500', () => {
     expect(res.body.message).toContain('1 MiB');
   });
 
+  it('refuses a compressed multipart upload with 415 naming the header, and stores nothing', async () => {
+    const inc = (
+      await t.http
+        .post('/api/v1/incidents')
+        .set('Authorization', admin)
+        .send(validIntake({ title: 'upload target' }))
+        .expect(201)
+    ).body;
+    const res = await t.http
+      .post(`/api/v1/incidents/${inc.id}/attachments`)
+      .set('Authorization', admin)
+      .set('Content-Encoding', 'gzip')
+      .field('kind', 'har')
+      .attach('file', Buffer.from('{"log":{"entries":[]}}'), { filename: 'x.har', contentType: 'application/octet-stream' });
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ error: 'unsupported_media_type', fields: [{ field: 'content-encoding' }] });
+    expect((await t.http.get(`/api/v1/incidents/${inc.id}/attachments`).set('Authorization', admin).expect(200)).body.items).toEqual([]);
+  });
+
   it.each([
     ['36 characters that are not a uuid', { declaredAt: '2026-11-23T10:00:00.000Z', id: 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz' }],
     ['36 dashes', { declaredAt: '2026-11-23T10:00:00.000Z', id: '-'.repeat(36) }],
@@ -92,6 +111,41 @@ describe('hardening: bad input never gives a 500', () => {
     const res = await t.http.get(`/api/v1/incidents?cursor=${Buffer.from(JSON.stringify(cursor)).toString('base64url')}`).set('Authorization', admin);
     expect(res.status).toBe(400);
     expect(res.body.fields).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+  });
+});
+
+describe('hardening: Idempotency-Key', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('replays the same declaration, and refuses a different body with a used key (422), creating nothing', async () => {
+    const tenant = await createTenant(t.app);
+    const admin = `Bearer ${await tokenFor(t.app, tenant.id)}`;
+    const first = await t.http
+      .post('/api/v1/incidents')
+      .set('Authorization', admin)
+      .set('Idempotency-Key', 'declare-once-0001')
+      .send(validIntake())
+      .expect(201);
+    const again = await t.http
+      .post('/api/v1/incidents')
+      .set('Authorization', admin)
+      .set('Idempotency-Key', 'declare-once-0001')
+      .send(validIntake())
+      .expect(200);
+    expect(again.body.id).toBe(first.body.id);
+    const other = await t.http
+      .post('/api/v1/incidents')
+      .set('Authorization', admin)
+      .set('Idempotency-Key', 'declare-once-0001')
+      .send(validIntake({ title: 'A different outage' }))
+      .expect(422);
+    expect(other.body).toMatchObject({ error: 'idempotency_key_reused', fields: [{ field: 'idempotency-key' }] });
+    const list = await t.http.get('/api/v1/incidents').set('Authorization', admin).expect(200);
+    expect(list.body.items).toHaveLength(1);
   });
 });
 

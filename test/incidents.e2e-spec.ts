@@ -244,7 +244,7 @@ describe('incidents API', () => {
       expect(reopened.body.sla.clocks.pirDue.state).toBe('not_applicable');
       await t.http.post(`/api/v1/incidents/${inc.id}/reopen`).set('Authorization', adminC).send({ reason: 'again' }).expect(409);
       await support.agent.post(`/api/v1/incidents/${inc.id}/resolve`).set('x-csrf-token', support.csrf).send({ summary: 'Restored, for real.' }).expect(200);
-      await t.http.patch(`/api/v1/incidents/${inc.id}`).set('Authorization', adminC).send({ severity: 'sev2' }).expect(409);
+      await t.http.patch(`/api/v1/incidents/${inc.id}`).set('Authorization', adminC).send({ severity: 'sev2', reason: 'Only EU users now.' }).expect(409);
       await t.http.post(`/api/v1/incidents/${inc.id}/close`).set('Authorization', adminC).expect(200);
       const events = await t.http.get(`/api/v1/incidents/${inc.id}/events`).set('Authorization', viewerC).expect(200);
       expect(events.body.items.map((e: any) => e.action)).toEqual([
@@ -267,13 +267,19 @@ describe('incidents API', () => {
       expect(res.body.sla.clocks.initialResponse.overdueMs).toBe(5 * MIN);
     });
 
-    it('recomputes the clocks from the declaration time when the severity changes, and keeps the impacted-user history', async () => {
+    it('starts the running clocks again at a severity change, with the new targets, and keeps the impacted-user history', async () => {
       const inc = (await declare(adminC, validIntake({ plane: 'control_plane' })).expect(201)).body;
-      const declaredAt = Date.parse(inc.declaredAt);
       t.clock.advance(5 * MIN);
-      const res = await t.http.patch(`/api/v1/incidents/${inc.id}`).set('Authorization', adminC).send({ severity: 'sev2', impactedUsers: 400 }).expect(200);
-      expect(res.body.sla.clocks.initialResponse.dueAt).toBe(new Date(declaredAt + 60 * MIN).toISOString());
-      expect(res.body.sla.clocks.restoration.dueAt).toBe(new Date(declaredAt + 24 * 60 * MIN).toISOString());
+      const changedAt = t.clock.now().getTime();
+      const res = await t.http
+        .patch(`/api/v1/incidents/${inc.id}`)
+        .set('Authorization', adminC)
+        .send({ severity: 'sev2', impactedUsers: 400, reason: 'Only one connector is down.' })
+        .expect(200);
+      // A clock change is an event with its own start: sev2's 1 h and 24 h count from the change.
+      expect(res.body.sla.clocks.initialResponse).toMatchObject({ severity: 'sev2', startedAt: new Date(changedAt).toISOString() });
+      expect(res.body.sla.clocks.initialResponse.dueAt).toBe(new Date(changedAt + 60 * MIN).toISOString());
+      expect(res.body.sla.clocks.restoration.dueAt).toBe(new Date(changedAt + 24 * 60 * MIN).toISOString());
       expect(res.body.impactedUserHistory.map((h: any) => h.count)).toEqual([250, 400]);
       await t.http.patch(`/api/v1/incidents/${inc.id}`).set('Authorization', viewerC).send({ impactedUsers: 1 }).expect(403);
       const empty = await t.http.patch(`/api/v1/incidents/${inc.id}`).set('Authorization', adminC).send({}).expect(400);

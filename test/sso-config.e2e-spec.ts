@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createTenant, signIn, tokenFor } from './support/test-app';
-import { governanceEvents, ownerQuery, SsoTestApp, startSsoApp } from './sso/harness';
+import { Browser } from './sso/browser';
+import { linkAccount, visit } from './sso/flows';
+import { errorRedirect, freePort, governanceEvents, lastEventId, ownerQuery, SsoTestApp, startSsoApp } from './sso/harness';
 import { selfSignedCertificate } from './sso/pki';
 import { TestSamlIdp } from './sso/saml-idp';
 
@@ -205,6 +207,114 @@ describe('identity-provider configuration (admin API)', () => {
       })
       .expect(400);
     expect(mismatch.body.fields).toEqual([{ field: 'entra.certificate.privateKeyPem', message: 'does not belong to the certificate' }]);
+  });
+
+  it('links an existing account to a provider: customer admins of the tenant only, SAML and Entra by subject', async () => {
+    const tenant = await createTenant(t.app);
+    const admin = await tokenFor(t.app, tenant.id);
+    const viewer = await tokenFor(t.app, tenant.id, 'customer_viewer');
+    const user = await signIn(t, { role: 'customer_viewer', tenant: tenant.slug, email: 'dana@acme.example' });
+    const other = await signIn(t, { role: 'customer_viewer', tenant: tenant.slug, email: 'erin@acme.example' });
+    const oidc = (await t.http.post('/api/v1/identity-providers').set('Authorization', `Bearer ${admin}`).send(oidcBody('s')).expect(201)).body;
+    const saml = (
+      await t.http
+        .post('/api/v1/identity-providers')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ kind: 'saml', displayName: 'S', roleMapping, saml: { metadataXml: idp.metadataXml() } })
+        .expect(201)
+    ).body;
+    await linkAccount(t.app, viewer, oidc.id, { email: 'dana@acme.example' }).expect(403);
+    await t.http.post(`/api/v1/identity-providers/${oidc.id}/links`).send({ email: 'dana@acme.example' }).expect(401);
+    const foreignAdmin = await tokenFor(t.app, (await createTenant(t.app)).id);
+    await linkAccount(t.app, foreignAdmin, oidc.id, { email: 'dana@acme.example' }).expect(404);
+    expect((await linkAccount(t.app, admin, oidc.id, { email: 'nobody@acme.example' }).expect(404)).body.message).toMatch(/no account/);
+    expect((await linkAccount(t.app, admin, oidc.id, { email: 'dana@acme.example', userId: user.principal.id }).expect(400)).body.fields[0].field).toBe(
+      'userId',
+    );
+    expect((await linkAccount(t.app, admin, oidc.id, { email: 'dana@acme.example', extra: 1 }).expect(400)).body.error).toBe('validation_failed');
+    const noSubject = await linkAccount(t.app, admin, saml.id, { userId: user.principal.id }).expect(400);
+    expect(noSubject.body.fields).toEqual([{ field: 'subject', message: expect.stringMatching(/required for a SAML provider.*NameID/) }]);
+    await linkAccount(t.app, admin, saml.id, { userId: user.principal.id, subject: 'dana-0001' }).expect(201);
+    expect(await ownerQuery('select idp_config_id, idp_subject from users where id = $1', [user.principal.id])).toEqual([
+      { idp_config_id: saml.id, idp_subject: `saml:${idp.entityId}|dana-0001` },
+    ]);
+    // One subject of one provider is one account.
+    await linkAccount(t.app, admin, saml.id, { userId: other.principal.id, subject: 'dana-0001' }).expect(409);
+    const events = await governanceEvents({ tenantId: tenant.id, action: 'sso.account_linked' });
+    expect(events.map((e) => [e.subject_id, e.details.mode])).toEqual([[user.principal.id, 'subject']]);
+    const doc = await t.http.get('/api/docs-json').expect(200);
+    expect(doc.body.paths['/api/v1/identity-providers/{id}/links'].post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/LinkIdentityProviderAccount',
+    );
+  });
+
+  it('rate-limits anonymous sign-in requests per client address: 429 with Retry-After, on the way to the error page', async () => {
+    const tenant = await createTenant(t.app);
+    const start = `/sso/oidc/${tenant.slug}/00000000-0000-4000-8000-000000000000/start`;
+    const since = await lastEventId();
+    for (let i = 0; i < 120; i++) await t.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(303);
+    const limited = await t.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(limited.text).toMatch(new RegExp(`url=/sign-in/error\\?code=rate_limited&amp;cid=[^"&]+&amp;tenant=${tenant.slug}`));
+    await t.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(429);
+    // Another address is not affected; the ACS and callbacks count too.
+    await t.http.get(start).set('X-Forwarded-For', '203.0.113.10').expect(303);
+    await t.http.post(`/sso/saml/${tenant.slug}/x/acs`).set('X-Forwarded-For', '203.0.113.9').type('form').send({ SAMLResponse: 'x' }).expect(429);
+    const rows = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since });
+    expect(rows.map((r) => [r.details.code, r.details.occurrences])).toEqual([
+      ['unknown_provider', 1],
+      ['unknown_provider', 10],
+      ['unknown_provider', 100],
+      ['rate_limited', 1],
+    ]);
+    expect((await t.http.get('/sso/errors/rate_limited').expect(200)).body.title).toMatch(/Too many/);
+  });
+
+  describe('under the production URL policy (no plain http, no private addresses)', () => {
+    let prod: SsoTestApp;
+    beforeAll(async () => {
+      // Same database and secret key as `t`: a provider saved there is signed in here.
+      prod = await startSsoApp({
+        SSO_ALLOW_INSECURE_HTTP: 'false',
+        SSO_ALLOW_PRIVATE_NETWORK: 'false',
+        SECRET_KEY: t.config.secretKey.toString('base64'),
+        SECRET_KEY_ID: t.config.secretKeyId,
+      });
+    });
+    afterAll(async () => {
+      await prod?.close();
+    });
+
+    it.each([
+      ['NAT64 to loopback', 'https://[64:ff9b::7f00:1]/'],
+      ['NAT64 to the metadata service', 'https://[64:ff9b::a9fe:a9fe]/'],
+      ['6to4 of 10.0.0.1', 'https://[2002:a00:1::1]/'],
+      ['IPv4-compatible loopback', 'https://[::7f00:1]/'],
+    ])('refuses an issuer at an IPv6 form of a private address: %s', async (_name, issuer) => {
+      const tenant = await createTenant(prod.app);
+      const res = await prod.http
+        .post('/api/v1/identity-providers')
+        .set('Authorization', `Bearer ${await tokenFor(prod.app, tenant.id)}`)
+        .send({ ...oidcBody('x'), oidc: { issuer, clientId: 'c', clientSecret: 's' } })
+        .expect(400);
+      expect(res.body.fields).toEqual([{ field: 'oidc.issuer', message: 'must not point at a private or loopback address' }]);
+    });
+
+    it('names a provider whose http:// issuer the policy refuses as unreachable (idp_unreachable)', async () => {
+      const tenant = await createTenant(t.app);
+      // Saved where plain http was allowed (another environment, an older setting); signed in where it is not.
+      const created = await t.http
+        .post('/api/v1/identity-providers')
+        .set('Authorization', `Bearer ${await tokenFor(t.app, tenant.id)}`)
+        .send({ ...oidcBody('x'), oidc: { issuer: `http://127.0.0.1:${await freePort()}/`, clientId: 'c', clientSecret: 's' } })
+        .expect(201);
+      const since = await lastEventId();
+      const { location } = await visit(new Browser(), `${prod.base}${created.body.startUrl}`);
+      expect(errorRedirect(location)).toMatchObject({ code: 'idp_unreachable', tenant: tenant.slug });
+      const [row] = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since });
+      expect(row.details.reason).toMatch(/must use https/);
+    });
   });
 
   it('serves the error page text for a code, and nothing for a made-up one', async () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createTenant, signIn, tokenFor } from './support/test-app';
 import { Browser } from './sso/browser';
-import { createIdp, oidcDanceToCallback, visit } from './sso/flows';
+import { createIdp, linkAccount, oidcDanceToCallback, visit } from './sso/flows';
 import { errorRedirect, freePort, SsoTestApp, startSsoApp } from './sso/harness';
 
 /** docs/sso.md, step by step: the local provider of scripts/dev-oidc-provider.js signs the demo admin in. */
@@ -42,7 +42,8 @@ describe('docs/sso.md: a tenant against the local OIDC provider script', () => {
     const tenant = await createTenant(t.app);
     // The demo seed's admin already exists, created without any identity provider.
     const seeded = await signIn(t, { role: 'customer_admin', tenant: tenant.slug, email: 'admin@acme.example' });
-    const idp = await createIdp(t.app, await tokenFor(t.app, tenant.id), {
+    const token = await tokenFor(t.app, tenant.id);
+    const idp = await createIdp(t.app, token, {
       kind: 'oidc',
       displayName: 'Demo OIDC',
       roleMapping: {
@@ -59,11 +60,18 @@ describe('docs/sso.md: a tenant against the local OIDC provider script', () => {
     const button = options.body.providers[0];
     expect(button.displayName).toBe('Demo OIDC');
 
+    // A sign-in never takes over an existing account: the admin links it to the provider first (docs/sso.md, step 4).
+    const refused = new Browser();
+    expect(
+      errorRedirect((await visit(refused, await oidcDanceToCallback(refused, `${t.base}${button.startUrl}`, 'admin@acme.example', 'demo'))).location).code,
+    ).toBe('account_conflict');
+    await linkAccount(t.app, token, idp.id, { email: 'admin@acme.example' }).expect(201);
+
     const b = new Browser();
     const { location } = await visit(b, await oidcDanceToCallback(b, `${t.base}${button.startUrl}`, 'admin@acme.example', 'demo'));
     expect(location!.pathname).toBe('/'); // the web app's home sends customers to the incident list
     const me = JSON.parse((await b.get(`${t.base}/api/v1/me`)).body);
-    expect(me.principal).toMatchObject({ id: seeded.principal.id, role: 'customer_admin' }); // linked: verified email, account bound to no provider yet
+    expect(me.principal).toMatchObject({ id: seeded.principal.id, role: 'customer_admin' }); // linked by the admin, bound by this verified sign-in
     expect((await b.get(`${t.base}/api/v1/incidents`)).status).toBe(200);
     expect(idp.serviceProvider.redirectUri).toBe(`${t.base}/sso/oidc/${tenant.slug}/${idp.id}/callback`);
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTenant, tokenFor } from './support/test-app';
 import { Browser } from './sso/browser';
-import { createIdp, oidcDanceToCallback, visit } from './sso/flows';
+import { createIdp, oidcDanceToCallback, samlDance, visit } from './sso/flows';
 import { errorRedirect, freePort, governanceEvents, lastEventId, ownerQuery, SsoTestApp, startSsoApp } from './sso/harness';
 import { OidcProviderHandle, startOidcProvider } from './sso/oidc-provider';
 import { selfSignedCertificate } from './sso/pki';
+import { TestSamlIdp } from './sso/saml-idp';
 
 const DIRECTORY = randomUUID();
 const OTHER_DIRECTORY = randomUUID();
@@ -24,10 +25,12 @@ describe('SSO with Microsoft Entra ID (msal-node against a local authority)', ()
   let op: OidcProviderHandle;
   let caDir: string;
   let caPem: string;
+  let tls: { key: string; cert: string };
+  let port: number;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const tls = selfSignedCertificate('127.0.0.1', { ipSan: '127.0.0.1' });
+    port = await freePort();
+    tls = selfSignedCertificate('127.0.0.1', { ipSan: '127.0.0.1' });
     caDir = mkdtempSync(join(tmpdir(), 'sso-ca-'));
     writeFileSync(join(caDir, 'ca.pem'), tls.cert);
     caPem = tls.cert;
@@ -108,7 +111,10 @@ describe('SSO with Microsoft Entra ID (msal-node against a local authority)', ()
     expect(location!.toString()).toBe(`${t.base}/incidents`);
     const me = JSON.parse((await b.get(`${t.base}/api/v1/me`)).body);
     expect(me.principal).toMatchObject({ kind: 'user', role: 'customer_admin' });
-    expect(await ownerQuery('select idp_subject from users where tenant_id = $1', [tenant.id])).toEqual([{ idp_subject: `entra:${DIRECTORY}|${OID.alice}` }]);
+    // The authority is part of the subject: a look-alike authority for the same directory asserts other subjects.
+    expect(await ownerQuery('select idp_subject from users where tenant_id = $1', [tenant.id])).toEqual([
+      { idp_subject: `entra:127.0.0.1:${op.port}/${DIRECTORY}|${OID.alice}` },
+    ]);
     const [ev] = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in' });
     expect(ev.details).toMatchObject({ method: 'entra', role: 'customer_admin', matchedValues: ['Portal.Admin'] });
   });
@@ -123,6 +129,89 @@ describe('SSO with Microsoft Entra ID (msal-node against a local authority)', ()
     expect(errorRedirect(location).code).toBe('account_conflict');
     expect((await failedEvent(tenant.id, since)).details.code).toBe('account_conflict');
     expect((await m.get(`${t.base}/api/v1/me`)).status).toBe(401);
+  });
+
+  describe('account binding (hardening issue, item 4)', () => {
+    const me = async (b: Browser) => JSON.parse((await b.get(`${t.base}/api/v1/me`)).body).principal;
+
+    it('never lets a look-alike Entra authority with its own keys reach an account, even asserting the same directory, oid and email', async () => {
+      const { tenant, admin, start } = await tenantWithEntra();
+      const a = browser();
+      await visit(a, await dance(a, start, 'alice'));
+      const owner = await me(a);
+      // Another authority laid out like login.microsoftonline.com/<directory>/v2.0, with its own signing keys, that a tenant admin typed in.
+      const lookAlike = await startOidcProvider({
+        https: tls,
+        issuerPath: `/${DIRECTORY}/v2.0`,
+        redirectPrefix: `http://127.0.0.1:${port}/sso/`,
+        clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post' }],
+        accounts: {
+          alice: {
+            password: 'pw',
+            claims: { tid: DIRECTORY, oid: OID.alice, ver: '2.0', name: 'Alice Admin', email: 'alice@contoso.example', roles: ['Portal.Admin'] },
+          },
+          other: {
+            password: 'pw',
+            claims: { tid: DIRECTORY, oid: OID.alice, ver: '2.0', name: 'Not Alice', email: 'other@contoso.example', roles: ['Portal.Admin'] },
+          },
+        },
+        claims: { openid: ['sub', 'tid', 'oid', 'ver', 'roles'], email: ['email'], profile: ['name', 'preferred_username'] },
+      });
+      try {
+        const second = await createIdp(t.app, admin, {
+          kind: 'entra',
+          displayName: 'Contoso (look-alike)',
+          roleMapping: { claim: 'roles', rules: [{ value: 'Portal.Admin', role: 'customer_admin' }], defaultRole: null },
+          entra: { directoryId: DIRECTORY, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, cloudInstance: `https://127.0.0.1:${lookAlike.port}` },
+        });
+        const since = await lastEventId();
+        const b = browser();
+        expect(errorRedirect((await visit(b, await dance(b, `${t.base}${second.startUrl}`, 'alice'))).location).code).toBe('account_conflict');
+        expect((await failedEvent(tenant.id, since)).details.reason).toMatch(/bound to another identity provider/);
+        expect((await b.get(`${t.base}/api/v1/me`)).status).toBe(401);
+        const c = browser();
+        expect((await visit(c, await dance(c, `${t.base}${second.startUrl}`, 'other'))).location!.pathname).toBe('/');
+        expect((await me(c)).id).not.toBe(owner.id);
+        const rows = await ownerQuery('select id, email, role, idp_subject from users where tenant_id = $1 order by created_at', [tenant.id]);
+        expect(rows).toEqual([
+          { id: owner.id, email: 'alice@contoso.example', role: 'customer_admin', idp_subject: `entra:127.0.0.1:${op.port}/${DIRECTORY}|${OID.alice}` },
+          expect.objectContaining({ email: 'other@contoso.example', idp_subject: `entra:127.0.0.1:${lookAlike.port}/${DIRECTORY}|${OID.alice}` }),
+        ]);
+      } finally {
+        await lookAlike.stop();
+      }
+    });
+
+    it('keeps SAML subjects apart from Entra ones: a SAML entity id of entra:<directory> reaches no Entra account', async () => {
+      const { tenant, admin, start } = await tenantWithEntra();
+      const a = browser();
+      await visit(a, await dance(a, start, 'alice'));
+      const owner = await me(a);
+      const samlIdp = await TestSamlIdp.start();
+      try {
+        samlIdp.entityId = `entra:${DIRECTORY}`;
+        const saml = await createIdp(t.app, admin, {
+          kind: 'saml',
+          displayName: 'Look-alike',
+          roleMapping: { claim: 'groups', rules: [{ value: 'admins', role: 'customer_admin' }], defaultRole: null },
+          saml: { metadataXml: samlIdp.metadataXml() },
+        });
+        await samlIdp.registerServiceProvider(saml.serviceProvider.metadataUrl);
+        samlIdp.user = { nameId: OID.alice, attributes: { email: 'alice@contoso.example', groups: ['admins'] } };
+        expect(errorRedirect(await samlDance(browser(), `${t.base}${saml.startUrl}`)).code).toBe('account_conflict');
+        samlIdp.user = { nameId: OID.alice, attributes: { email: 'someone@contoso.example', groups: ['admins'] } };
+        const c = browser();
+        expect((await samlDance(c, `${t.base}${saml.startUrl}`)).pathname).toBe('/');
+        expect((await me(c)).id).not.toBe(owner.id);
+        const rows = await ownerQuery('select id, email, idp_subject from users where tenant_id = $1 order by created_at', [tenant.id]);
+        expect(rows).toEqual([
+          { id: owner.id, email: 'alice@contoso.example', idp_subject: `entra:127.0.0.1:${op.port}/${DIRECTORY}|${OID.alice}` },
+          expect.objectContaining({ email: 'someone@contoso.example', idp_subject: `saml:entra:${DIRECTORY}|${OID.alice}` }),
+        ]);
+      } finally {
+        await samlIdp.stop();
+      }
+    });
   });
 
   describe('attacks and failures, each refused and recorded', () => {

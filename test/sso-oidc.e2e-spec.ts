@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createTenant, tokenFor, validIntake } from './support/test-app';
+import { createTenant, signIn, tokenFor, validIntake } from './support/test-app';
 import { Browser } from './sso/browser';
-import { createIdp, oidcDanceToCallback, visit } from './sso/flows';
+import { createIdp, linkAccount, oidcDanceToCallback, samlDance, stringsIn, visit } from './sso/flows';
 import { errorRedirect, freePort, governanceEvents, lastEventId, ownerQuery, SsoTestApp, startSsoApp } from './sso/harness';
 import { OidcProviderHandle, startOidcProvider } from './sso/oidc-provider';
+import { TestSamlIdp } from './sso/saml-idp';
 
 const CLIENT_ID = 'incident-portal';
 const CLIENT_SECRET = `op-secret-${randomUUID()}`;
@@ -15,6 +16,7 @@ const ACCOUNTS = {
   nora: { password: 'pw', claims: { email: 'nora@acme.example', email_verified: true, name: 'Nora Nobody', groups: ['finance'] } },
   sam: { password: 'pw', claims: { email: 'sam@claresia.example', email_verified: true, name: 'Sam Support', groups: ['support'] } },
   carla: { password: 'pw', claims: { email: 'carla@claresia.example', email_verified: true, name: 'Carla CSM', groups: ['csm'] } },
+  lee: { password: 'pw', claims: { email: 'lee@claresia.example', email_verified: true, name: 'Lee Legacy', groups: ['support'] } },
 };
 
 const roleMapping = {
@@ -55,6 +57,14 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
           ],
           defaultRole: null,
         },
+        oidc: { issuer: op.issuer, clientId: STAFF_CLIENT_ID, clientSecret: 'staff-secret' },
+      },
+      // A second staff provider asserting the very same subjects (same issuer and client): it must reach no account of the first.
+      {
+        id: 'claresia-copy',
+        kind: 'oidc',
+        displayName: 'Claresia staff SSO (copy)',
+        roleMapping: { claim: 'groups', rules: [{ value: 'support', role: 'support_engineer' }], defaultRole: null },
         oidc: { issuer: op.issuer, clientId: STAFF_CLIENT_ID, clientSecret: 'staff-secret' },
       },
     ];
@@ -112,7 +122,7 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
     expect(signIns).toHaveLength(1);
     expect(signIns[0].details).toMatchObject({ method: 'oidc', idpId: idp.id, role: 'customer_admin', account: 'created' });
     const users = await ownerQuery('select idp_subject, idp_config_id from users where tenant_id = $1', [tenant.id]);
-    expect(users).toEqual([{ idp_subject: `${op.issuer}|alice`, idp_config_id: idp.id }]);
+    expect(users).toEqual([{ idp_subject: `oidc:${op.issuer}|alice`, idp_config_id: idp.id }]);
   });
 
   it('signs a returning user in to the same account, with the role their groups give today', async () => {
@@ -308,6 +318,7 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
       const providers = await t.http.get('/sso/staff/providers').expect(200);
       expect(providers.body.providers).toEqual([
         { id: 'claresia', kind: 'oidc', displayName: 'Claresia staff SSO', startUrl: '/sso/oidc/_staff/claresia/start' },
+        { id: 'claresia-copy', kind: 'oidc', displayName: 'Claresia staff SSO (copy)', startUrl: '/sso/oidc/_staff/claresia-copy/start' },
       ]);
       const tenant = await createTenant(t.app);
       const b = new Browser();
@@ -329,6 +340,167 @@ describe('SSO with OpenID Connect, against a real OpenID Provider on loopback', 
       const { location } = await visit(b, await oidcDanceToCallback(b, `${t.base}/sso/oidc/_staff/claresia/start`, 'alice'));
       expect(errorRedirect(location)).toMatchObject({ code: 'no_role', tenant: null });
       expect((await failedEvent(null, since)).details).toMatchObject({ code: 'no_role', realm: 'staff' });
+    });
+
+    it('never lets a second staff provider reach a staff account the first one bound, even asserting the same subject', async () => {
+      const a = new Browser();
+      await visit(a, await oidcDanceToCallback(a, `${t.base}/sso/oidc/_staff/claresia/start`, 'sam'));
+      const sam = JSON.parse((await a.get(`${t.base}/api/v1/me`)).body).principal.id;
+      const since = await lastEventId();
+      const b = new Browser();
+      const { location } = await visit(b, await oidcDanceToCallback(b, `${t.base}/sso/oidc/_staff/claresia-copy/start`, 'sam'));
+      expect(errorRedirect(location)).toMatchObject({ code: 'account_conflict', tenant: null });
+      expect((await failedEvent(null, since)).details.reason).toMatch(/bound to another staff provider/);
+      expect((await b.get(`${t.base}/api/v1/me`)).status).toBe(401);
+      expect(await ownerQuery('select idp_provider_id, idp_subject from staff where id = $1', [sam])).toEqual([
+        { idp_provider_id: 'claresia', idp_subject: `oidc:${op.issuer}|sam` },
+      ]);
+    });
+
+    it('binds a staff account written before provider binding to the staff provider that asserts its old subject', async () => {
+      // As migration 1763900000006 leaves it: the old subject format, no provider id.
+      const [legacy] = await ownerQuery(
+        `insert into staff (email, name, role, idp_subject) values ('lee@claresia.example', 'Lee', 'support_engineer', $1) returning id`,
+        [`${op.issuer}|lee`],
+      );
+      const a = new Browser();
+      expect((await visit(a, await oidcDanceToCallback(a, `${t.base}/sso/oidc/_staff/claresia/start`, 'lee'))).location!.pathname).toBe('/');
+      expect(JSON.parse((await a.get(`${t.base}/api/v1/me`)).body).principal.id).toBe(legacy.id);
+      expect(await ownerQuery('select idp_provider_id, idp_subject from staff where id = $1', [legacy.id])).toEqual([
+        { idp_provider_id: 'claresia', idp_subject: `oidc:${op.issuer}|lee` },
+      ]);
+      const b = new Browser();
+      expect(errorRedirect((await visit(b, await oidcDanceToCallback(b, `${t.base}/sso/oidc/_staff/claresia-copy/start`, 'lee'))).location).code).toBe(
+        'account_conflict',
+      );
+    });
+  });
+
+  describe('account binding: every SSO account belongs to the provider that created it (hardening issue, item 4)', () => {
+    const me = async (b: Browser) => JSON.parse((await b.get(`${t.base}/api/v1/me`)).body).principal;
+
+    it('never takes over an existing account at sign-in, even for a verified email: a customer admin links it, then the next verified sign-in binds it', async () => {
+      const { tenant, admin, idp, start } = await tenantWithOidc();
+      // An account bound to no provider (the demo seed, the development sign-in).
+      const seeded = await signIn(t, { role: 'customer_viewer', tenant: tenant.slug, email: 'alice@acme.example' });
+      const since = await lastEventId();
+      const b = new Browser();
+      expect(errorRedirect((await visit(b, await oidcDanceToCallback(b, start, 'alice'))).location).code).toBe('account_conflict');
+      expect((await failedEvent(tenant.id, since)).details.reason).toMatch(/linked to no identity provider/);
+      expect(await ownerQuery('select idp_config_id, idp_subject, role from users where id = $1', [seeded.principal.id])).toEqual([
+        { idp_config_id: null, idp_subject: null, role: 'customer_viewer' },
+      ]);
+
+      const link = await linkAccount(t.app, admin, idp.id, { email: 'alice@acme.example' }).expect(201);
+      expect(link.body).toMatchObject({ userId: seeded.principal.id, idpId: idp.id, mode: 'next_verified_sign_in', expiresAt: expect.any(String) });
+      const [linked] = await governanceEvents({ tenantId: tenant.id, action: 'sso.account_linked', since });
+      expect(linked.subject_id).toBe(seeded.principal.id);
+      expect(linked.details).toMatchObject({ idpId: idp.id, mode: 'next_verified_sign_in', previousIdpId: null, email: 'alice@acme.example', subject: null });
+
+      const c = new Browser();
+      expect((await visit(c, await oidcDanceToCallback(c, start, 'alice'))).location!.pathname).toBe('/');
+      expect(await me(c)).toMatchObject({ id: seeded.principal.id, role: 'customer_admin' });
+      expect(await ownerQuery('select idp_config_id, idp_subject, sso_link_idp_config_id from users where id = $1', [seeded.principal.id])).toEqual([
+        { idp_config_id: idp.id, idp_subject: `oidc:${op.issuer}|alice`, sso_link_idp_config_id: null },
+      ]);
+      expect((await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in', since })).map((e) => e.details.account)).toEqual(['linked']);
+    });
+
+    it('moves an account to another provider only by an explicit link to its subject; the first provider then no longer reaches it', async () => {
+      const { tenant, admin, idp, start } = await tenantWithOidc();
+      const a = new Browser();
+      await visit(a, await oidcDanceToCallback(a, start, 'alice'));
+      const owner = (await me(a)).id;
+      const second = await createIdp(t.app, admin, {
+        kind: 'oidc',
+        displayName: 'Okta (new org)',
+        roleMapping,
+        oidc: { issuer: op.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+      });
+      const b = new Browser();
+      expect(errorRedirect((await visit(b, await oidcDanceToCallback(b, `${t.base}${second.startUrl}`, 'alice'))).location).code).toBe('account_conflict');
+
+      const since = await lastEventId();
+      const link = await linkAccount(t.app, admin, second.id, { userId: owner, subject: 'alice' }).expect(201);
+      expect(link.body).toMatchObject({ userId: owner, idpId: second.id, mode: 'subject', expiresAt: null });
+      const [linked] = await governanceEvents({ tenantId: tenant.id, action: 'sso.account_linked', since });
+      expect(linked.details).toMatchObject({ idpId: second.id, mode: 'subject', subject: 'alice', previousIdpId: idp.id });
+
+      const c = new Browser();
+      expect((await visit(c, await oidcDanceToCallback(c, `${t.base}${second.startUrl}`, 'alice'))).location!.pathname).toBe('/');
+      expect((await me(c)).id).toBe(owner);
+      const d = new Browser();
+      const { location } = await visit(d, await oidcDanceToCallback(d, start, 'alice'));
+      expect(errorRedirect(location).code).toBe('account_conflict');
+      const [refusal] = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since });
+      expect(refusal.details.reason).toMatch(/bound to another identity provider/);
+    });
+
+    it('keeps SAML subjects apart from OIDC ones: a SAML entity id equal to the OIDC issuer reaches no OIDC account', async () => {
+      const { tenant, admin, start } = await tenantWithOidc();
+      const a = new Browser();
+      await visit(a, await oidcDanceToCallback(a, start, 'alice'));
+      const owner = (await me(a)).id;
+      const samlIdp = await TestSamlIdp.start();
+      try {
+        samlIdp.entityId = op.issuer; // what an admin may type: an entity id is free text
+        const saml = await createIdp(t.app, admin, { kind: 'saml', displayName: 'Look-alike', roleMapping, saml: { metadataXml: samlIdp.metadataXml() } });
+        await samlIdp.registerServiceProvider(saml.serviceProvider.metadataUrl);
+        samlIdp.user = { nameId: 'alice', attributes: { email: 'alice@acme.example', groups: ['portal-admins'] } };
+        expect(errorRedirect(await samlDance(new Browser(), `${t.base}${saml.startUrl}`)).code).toBe('account_conflict');
+        samlIdp.user = { nameId: 'alice', attributes: { email: 'not-alice@acme.example', groups: ['portal-admins'] } };
+        const c = new Browser();
+        expect((await samlDance(c, `${t.base}${saml.startUrl}`)).pathname).toBe('/');
+        expect((await me(c)).id).not.toBe(owner);
+        const rows = await ownerQuery('select id, email, idp_config_id, idp_subject from users where tenant_id = $1 order by created_at', [tenant.id]);
+        expect(rows).toEqual([
+          expect.objectContaining({ id: owner, email: 'alice@acme.example', idp_subject: `oidc:${op.issuer}|alice` }),
+          expect.objectContaining({ email: 'not-alice@acme.example', idp_config_id: saml.id, idp_subject: `saml:${op.issuer}|alice` }),
+        ]);
+      } finally {
+        await samlIdp.stop();
+      }
+    });
+  });
+
+  describe('anonymous refusals in the audit trail (hardening issue, item 5)', () => {
+    it('aggregates 100 forged callbacks into a few rows that carry the count', async () => {
+      const { tenant, idp } = await tenantWithOidc();
+      const since = await lastEventId();
+      for (let i = 0; i < 100; i++) {
+        const res = await t.http
+          .get(`/sso/oidc/${tenant.slug}/${idp.id}/callback?state=forged-state-${i}-0123456789&code=x`)
+          .set('X-Forwarded-For', '198.51.100.7');
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toMatch(/^\/sign-in\/error\?code=state_mismatch/);
+      }
+      const rows = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since });
+      expect(rows.map((r) => r.details.occurrences)).toEqual([1, 10, 100]);
+      expect(rows.every((r) => r.details.code === 'state_mismatch' && r.details.windowSeconds === 600)).toBe(true);
+    });
+
+    it('keeps what an anonymous request writes short and free of control characters', async () => {
+      const { tenant, idp, start } = await tenantWithOidc();
+      const since = await lastEventId();
+      const b = new Browser();
+      // The attacker's own sign-in: a valid state and flow cookie, then an "error" answer of their choosing.
+      const started = await b.get(start);
+      const state = new URL(started.headers.location!).searchParams.get('state')!;
+      const q = new URLSearchParams({
+        state,
+        error: `access_denied\u0000${'e'.repeat(300)}`,
+        error_description: `\u001b[31mALERT\u0007 \u202eevil\u200b \u2028${'words of the attacker '.repeat(250)}`,
+      });
+      const res = await b.get(`${t.base}/sso/oidc/${tenant.slug}/${idp.id}/callback?${q}`, { 'user-agent': `Mozilla/5.0\t${'ua '.repeat(600)}` });
+      expect(errorRedirect(new URL(res.headers.location!, res.url)).code).toBe('idp_error');
+      const [row] = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since });
+      const stored = { actor_id: row.actor_id, actor_label: row.actor_label, subject_id: row.subject_id, user_agent: row.user_agent, details: row.details };
+      // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
+      for (const s of stringsIn(stored)) expect(s).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      expect(row.details.reason.length).toBeLessThanOrEqual(200);
+      expect(row.details.providerError).toBe('unrecognised');
+      expect(row.user_agent!.length).toBeLessThanOrEqual(120);
+      expect(JSON.stringify(stored).length).toBeLessThan(1000);
     });
   });
 

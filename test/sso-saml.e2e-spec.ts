@@ -1,6 +1,6 @@
 import { createTenant, tokenFor } from './support/test-app';
 import { Browser, parseForm } from './sso/browser';
-import { createIdp } from './sso/flows';
+import { createIdp, samlDance } from './sso/flows';
 import { errorRedirect, governanceEvents, lastEventId, ownerQuery, SsoTestApp, startSsoApp } from './sso/harness';
 import { selfSignedCertificate } from './sso/pki';
 import { AuthnRequestSeen, RegisteredSp, signAssertion, TestSamlIdp } from './sso/saml-idp';
@@ -86,7 +86,7 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
     expect(location.toString()).toBe(`${t.base}/incidents?status=open`);
     const me = JSON.parse((await b.get(`${t.base}/api/v1/me`)).body);
     expect(me.principal).toMatchObject({ kind: 'user', role: 'customer_admin', label: 'Alice Admin <alice@acme.example>' });
-    expect(await ownerQuery('select idp_subject from users where tenant_id = $1', [tenant.id])).toEqual([{ idp_subject: `${idp.entityId}|alice-7f3a` }]);
+    expect(await ownerQuery('select idp_subject from users where tenant_id = $1', [tenant.id])).toEqual([{ idp_subject: `saml:${idp.entityId}|alice-7f3a` }]);
     const [ev] = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in' });
     expect(ev.details).toMatchObject({ method: 'saml', idpId: config.id, role: 'customer_admin' });
   });
@@ -233,6 +233,29 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
       expect(await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since })).toHaveLength(1);
     });
 
+    it('refuses any DOCTYPE in a SAML message, even one without entities in front of a valid response', async () => {
+      const e = await refused(
+        ({ sp, request }) => ({
+          response: Buffer.from(`<?xml version="1.0"?><!DOCTYPE samlp:Response>${idp.responseXml({ sp, user: ALICE, inResponseTo: request.id })}`).toString(
+            'base64',
+          ),
+        }),
+        'invalid_response',
+      );
+      expect(e.details.reason).toMatch(/DOCTYPE/);
+    });
+
+    it('sends an oversized post to the ACS to the error page, with a governance event', async () => {
+      const { tenant, sp, start } = await tenantWithSaml();
+      const since = await lastEventId();
+      const b = new Browser();
+      const { request } = await beginAtPortal(b, start);
+      const location = await postToAcs(b, sp.acsUrl, 'PD94'.repeat(300_000), request.relayState);
+      expect(errorRedirect(location)).toMatchObject({ code: 'invalid_response', tenant: tenant.slug });
+      expect((await failedEvent(tenant.id, since)).details.reason).toMatch(/larger than the .*limit/);
+      expect((await b.get(`${t.base}/api/v1/me`)).status).toBe(401);
+    });
+
     it("refuses a valid sign-in at tenant A's IdP posted to tenant B", async () => {
       const a = await tenantWithSaml();
       const bTenant = await tenantWithSaml(); // B trusts the very same IdP
@@ -252,5 +275,30 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
       expect(await governanceEvents({ tenantId: bTenant.tenant.id, action: 'auth.sign_in_failed', since })).toHaveLength(2);
       expect((await b.get(`${t.base}/api/v1/me`)).status).toBe(401);
     });
+  });
+
+  it("never lets a second SAML provider with the same entity id but another certificate reach the first one's accounts", async () => {
+    const { tenant, admin, config, start } = await tenantWithSaml();
+    idp.user = ALICE;
+    const a = new Browser();
+    expect((await samlDance(a, start)).pathname).toBe('/');
+    const owner = JSON.parse((await a.get(`${t.base}/api/v1/me`)).body).principal;
+    const rogue = await TestSamlIdp.start();
+    try {
+      rogue.entityId = idp.entityId; // same entity id, its own key and certificate
+      const second = await createIdp(t.app, admin, { kind: 'saml', displayName: 'Acme ADFS (copy)', roleMapping, saml: { metadataXml: rogue.metadataXml() } });
+      await rogue.registerServiceProvider(second.serviceProvider.metadataUrl);
+      rogue.user = { nameId: ALICE.nameId, attributes: { ...ALICE.attributes, groups: ['portal-users'] } };
+      const since = await lastEventId();
+      expect(errorRedirect(await samlDance(new Browser(), `${t.base}${second.startUrl}`)).code).toBe('account_conflict');
+      expect((await failedEvent(tenant.id, since)).details.reason).toMatch(/bound to another identity provider/);
+      // The victim's email, role and provider are as they were, and no ordinary sign-in was recorded for them.
+      expect(await ownerQuery('select email, role, idp_config_id, idp_subject from users where id = $1', [owner.id])).toEqual([
+        { email: 'alice@acme.example', role: 'customer_admin', idp_config_id: config.id, idp_subject: `saml:${idp.entityId}|${ALICE.nameId}` },
+      ]);
+      expect(await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in', since })).toEqual([]);
+    } finally {
+      await rogue.stop();
+    }
   });
 });

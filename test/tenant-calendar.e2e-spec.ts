@@ -27,7 +27,13 @@ describe('tenant business calendar', () => {
       .expect(200);
     expect(cal.body.calendar).toMatchObject({ timezone: 'America/New_York', holidays: ['2026-11-30'] });
     const after = await t.http.get(`/api/v1/incidents/${before.body.id}`).set('Authorization', admin).expect(200);
-    expect(after.body.sla.clocks.initialResponse.dueAt).toBe('2026-12-01T22:00:00.000Z');
+    expect(after.body.sla.clocks.initialResponse.dueAt).toBe('2026-11-30T22:00:00.000Z'); // keeps its declaration's calendar
+    const next = await t.http
+      .post('/api/v1/incidents')
+      .set('Authorization', admin)
+      .send(validIntake({ severity: 'sev3' }))
+      .expect(201);
+    expect(next.body.sla.clocks.initialResponse.dueAt).toBe('2026-12-01T22:00:00.000Z'); // declared after the edit: skips the holiday
   });
 
   it('refuses a calendar that makes no sense, naming the field', async () => {

@@ -31,3 +31,30 @@ export async function visit(b: Browser, url: URL | string): Promise<{ page: Page
   const page = await b.get(url);
   return { page, location: page.headers.location ? new URL(page.headers.location, page.url) : null };
 }
+
+/**
+ * The SAML browser dance against a TestSamlIdp: start at the portal, the IdP's auto-posting form, the post to the
+ * portal's ACS; returns where the portal sends the browser next.
+ */
+export async function samlDance(b: Browser, startUrl: string): Promise<URL> {
+  const started = await b.get(startUrl);
+  if (started.status !== 303) throw new Error(`start: ${started.status} ${started.headers.location}`);
+  const atIdp = await b.get(new URL(started.headers.location!, started.url));
+  const form = parseForm(atIdp.body, atIdp.url);
+  const posted = await b.post(form.action, form.fields);
+  if (posted.status !== 303) throw new Error(`ACS: ${posted.status} ${posted.body.slice(0, 300)}`);
+  return new URL(posted.headers.location!, posted.url);
+}
+
+/** A customer admin links an existing account to a provider (POST /api/v1/identity-providers/:id/links). */
+export function linkAccount(app: INestApplication, adminToken: string, idpId: string, body: Record<string, unknown>) {
+  return request(app.getHttpServer()).post(`/api/v1/identity-providers/${idpId}/links`).set('Authorization', `Bearer ${adminToken}`).send(body);
+}
+
+/** Every string in a value, however deep (to check what reached the audit trail). */
+export function stringsIn(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.flatMap(stringsIn);
+  if (v && typeof v === 'object') return Object.values(v).flatMap(stringsIn);
+  return [];
+}

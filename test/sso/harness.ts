@@ -36,7 +36,9 @@ export interface EventRow {
   action: string;
   actor_kind: string;
   actor_id: string;
+  actor_label: string;
   subject_id: string | null;
+  user_agent: string | null;
   request_id: string | null;
   details: Record<string, any>;
 }

@@ -254,4 +254,33 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     assert.deepEqual(customer.problems, [], 'no errors in the customer page');
     assert.deepEqual(support.problems, [], 'no errors in the support page');
   });
+
+  test('the customer lowers the severity, with a reason; the clock history keeps every run', async () => {
+    const form = customer.getByRole('form', { name: 'Change severity' });
+    await pickOption(customer, form.getByRole('textbox', { name: 'Severity' }), 'Sev 2 (Degraded)');
+    await form.getByRole('button', { name: 'Change severity' }).click();
+    await form.getByText('Say why the severity changes').waitFor();
+    await form.getByLabel('Reason').fill('Only EU users are affected since the partial fix.');
+    await form.getByRole('button', { name: 'Change severity' }).click();
+    const audit = customer.getByTestId('audit-trail');
+    await audit.getByText('changed the severity').waitFor();
+    await audit.getByText('Reason: Only EU users are affected since the partial fix.').waitFor();
+    await audit.getByText('clocks started again: Restoration', { exact: false }).waitFor();
+    // Acknowledged in time under Sev 1: still met under Sev 1.
+    assert.equal(await customer.getByTestId('clock-initial_response').getAttribute('data-tone'), 'met');
+
+    const history = customer.getByTestId('clock-history');
+    await history.locator('summary').click();
+    await history.getByText('Severity changed: Sev 1 to Sev 2').waitFor();
+    await history.getByText('Reason: Only EU users are affected since the partial fix.', { exact: false }).waitFor();
+    await history.getByText('Initial response, Sev 1: 15 minutes').waitFor();
+    await history.getByText('Restoration, Sev 2: 24 hours').waitFor();
+    await history.getByText('by the severity change, before it was due', { exact: false }).waitFor();
+    await history.getByText('by the reopen, before it was due', { exact: false }).waitFor();
+    await history.getByText('Resolved, then reopened: restoration paused').waitFor();
+    await history.getByText('Waiting on the customer: restoration paused').waitFor();
+    await settle(customer);
+    await expectAccessible(customer, 'incident (clock history)');
+    assert.deepEqual(customer.problems, [], 'no errors in the customer page');
+  });
 });

@@ -20,7 +20,8 @@ export interface DomainEventPayloads {
   'incident.status_updated': { reference: string; state: StatusUpdateState; from: IncidentStatus; statusUpdateId: string };
   /** The status moved without a posted update (e.g. waiting on the customer). `reason` is what the vendor needs. */
   'incident.status_changed': { reference: string; from: IncidentStatus; to: IncidentStatus; reason?: string };
-  'incident.severity_changed': { reference: string; from: Severity; to: Severity; reason?: string };
+  /** `reason` is required since the SLA history (older rows may lack it); `restarted`: clocks that started a new run at the change. */
+  'incident.severity_changed': { reference: string; from: Severity; to: Severity; reason?: string; restarted?: string[] };
   'incident.impact_changed': { reference: string; from: number; to: number; reason?: string };
   'incident.customer_replied': { reference: string; replyId: string; resumed: boolean; redactions: { rule: string; count: number }[] };
   'incident.resolved': { reference: string; from: IncidentStatus };
@@ -28,7 +29,8 @@ export interface DomainEventPayloads {
   'incident.closed': { reference: string };
   /** A running clock is close to its due time (a share of its target is left). */
   'sla.warning': { reference: string; clock: string; dueAt: string; minutesLeft: number; owned: boolean };
-  'sla.breached': { reference: string; clock: string; dueAt: string; owned: boolean };
+  /** `informational`: a clock the vendor does not own (Mode C data plane); `severity`: whose target was breached. */
+  'sla.breached': { reference: string; clock: string; dueAt: string; owned: boolean; informational?: boolean; severity?: Severity };
   'evidence.uploaded': { kind: string; displayName: string; sizeBytes: number; sha256: string; gzip: boolean; redacted: number; redactions: string };
   'evidence.downloaded': { kind: string; displayName: string; sha256: string };
   'evidence.deleted': {
@@ -52,6 +54,21 @@ export interface DomainEventPayloads {
   'sso.idp_created': { kind: string; displayName: string; enabled: boolean; secretSet: boolean; roleMapping: unknown };
   'sso.idp_updated': { kind: string; displayName: string; enabled: boolean; changed: string[]; secretChanged: boolean };
   'sso.idp_deleted': { kind: string; displayName: string };
+  /**
+   * A customer admin linked an existing account to an identity provider: bound at once to the subject the admin
+   * named (`mode: 'subject'`), or authorised for the provider's next sign-in that vouches for the account's email
+   * (`mode: 'next_verified_sign_in'`, until `expiresAt`). A sign-in never links an existing account by itself.
+   */
+  'sso.account_linked': {
+    idpId: string;
+    kind: string;
+    displayName: string;
+    email: string;
+    mode: 'subject' | 'next_verified_sign_in';
+    subject: string | null;
+    previousIdpId: string | null;
+    expiresAt: string | null;
+  };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -95,6 +112,7 @@ export const DOMAIN_EVENTS = {
   'sso.idp_created': { subject: 'idp_config', label: 'added an identity provider' },
   'sso.idp_updated': { subject: 'idp_config', label: 'changed an identity provider' },
   'sso.idp_deleted': { subject: 'idp_config', label: 'removed an identity provider' },
+  'sso.account_linked': { subject: 'user', label: 'linked an account to an identity provider' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

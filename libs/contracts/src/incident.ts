@@ -95,6 +95,11 @@ export const updateIncidentSchema = z
   .refine((v) => v.severity !== undefined || v.impactedUsers !== undefined || v.status !== undefined, {
     message: 'give at least one of severity, impactedUsers, status',
     path: [],
+  })
+  // A severity change restarts running clocks: it is a governance event and says why.
+  .refine((v) => v.severity === undefined || !!v.reason, {
+    message: 'is required to change the severity: say why, it is recorded in the audit trail and the clock history',
+    path: ['reason'],
   });
 export type UpdateIncidentInput = z.infer<typeof updateIncidentSchema>;
 

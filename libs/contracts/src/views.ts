@@ -1,6 +1,6 @@
 import type { IncidentContact } from './tenant';
 import type { IncidentStatus, Plane, RecentChangeKind, Role, ServiceMode, ServiceName, Severity, StatusUpdateState, TenantRole } from './incident';
-import type { BusinessCalendar, Channel, ClockTarget, SlaBlock } from '@portal/sla';
+import type { BusinessCalendar, Channel, ClockHistory, ClockKind, ClockTarget, SlaBlock } from '@portal/sla';
 
 /*
  * Response shapes of portal-api, shared by the API (which is type-checked against them) and the web app.
@@ -121,10 +121,36 @@ export interface ImpactedCount {
   recordedBy: string;
 }
 
+/** A severity change as recorded on the incident: when, who, why (the reason is required). */
+export interface SeverityChangeRecord {
+  at: string;
+  from: Severity;
+  to: Severity;
+  reason: string;
+  by: ActorRef;
+}
+
+/** A breach as recorded when it happened (sla_breaches): it stays whatever changes later. */
+export interface SlaBreachRecord {
+  clock: ClockKind;
+  dueAt: string;
+  detectedAt: string;
+  /** The severity whose target was breached; null for breaches recorded before it was kept. */
+  severity: Severity | null;
+  /** False for a clock the vendor does not own (Mode C data plane). */
+  owned: boolean;
+  /** True when not owned: recorded for reference, not a vendor breach. */
+  informational: boolean;
+}
+
 export interface IncidentDetail extends Incident {
   statusUpdates: StatusUpdate[];
   impactedUserHistory: ImpactedCount[];
   customerReplies: CustomerReply[];
+  /** Every run of the committed clocks (a severity change that changes a target starts a new run) and the pauses. */
+  clockHistory: ClockHistory;
+  severityChanges: SeverityChangeRecord[];
+  slaBreaches: SlaBreachRecord[];
 }
 
 export interface IncidentPage {

@@ -10,6 +10,7 @@ export interface ResolvedOptions {
   sensitiveParamNames: string[];
   maxEntryBytes: number;
   maxStringBytes: number;
+  secretRules: boolean;
 }
 
 /**

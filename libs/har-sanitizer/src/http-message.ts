@@ -2,9 +2,30 @@ import type { Json, JsonObject } from './body';
 import { isObj, type FieldWriter } from './fields';
 import { ruleName } from './names';
 import { authorizationValue } from './redact-text';
+import { MARKER_PREFIX } from './report';
 
 /** Headers whose value is a URL: query/fragment redaction instead of the plain text scan. */
-const URL_HEADERS = new Set(['location', 'content-location', 'referer', ':path', 'origin']);
+const URL_HEADERS = new Set([
+  'location',
+  'content-location',
+  'referer',
+  ':path',
+  'origin',
+  // proxies' copies of the request URL, Azure's copy source (a URL with a SAS token)
+  'x-original-url',
+  'x-original-uri',
+  'x-rewrite-url',
+  'x-forwarded-uri',
+  'x-forwarded-url',
+  'x-ms-copy-source',
+]);
+
+/**
+ * One word of a WebSocket subprotocol name (`graphql-transport-ws`, `v12.stomp`, `base64url.bearer.authorization.k8s.io`):
+ * letters (at most 16, one capital at most, in front), a short version (`v12`, `k8s`, `base64`, `mqttv3`) or a small
+ * number. Anything else (`eyJhbGci...`, a hex or base64 run, a mixed-case random string) is token-shaped.
+ */
+const PROTOCOL_WORD_RE = /^(?:[A-Za-z][a-z]{0,15}|[A-Z]{1,16}|[A-Za-z]{1,12}\d{1,3}[A-Za-z]{0,8}|v?\d{1,4})$/;
 const SAFE_SET_COOKIE_ATTRS = new Set(['path', 'domain', 'expires', 'max-age', 'secure', 'httponly', 'samesite', 'partitioned', 'priority']);
 
 export const mimeTypeOf = (p: JsonObject): string => (typeof p.mimeType === 'string' ? p.mimeType : '');
@@ -73,8 +94,35 @@ export class HttpMessageSanitizer {
     if (lname === 'cookie' || lname === 'cookie2') return this.cookieHeader(v);
     if (lname === 'set-cookie' || lname === 'set-cookie2') return this.setCookieHeader(v);
     if (this.fields.names.isSensitiveHeader(lname)) return this.fields.counter.mark(`header:${ruleName(lname)}`);
+    if (lname === 'sec-websocket-protocol') return this.webSocketProtocols(v);
     if (URL_HEADERS.has(lname)) return this.fields.url.url(v);
     return this.fields.text.scan(v);
+  }
+
+  /**
+   * `Sec-WebSocket-Protocol` is how browsers pass a credential to a WebSocket (the API cannot set other headers):
+   * `bearer.<token>`, `base64url.bearer.authorization.k8s.io.<token>`, `access_token, <token>`, AppSync's
+   * `header-<base64 JSON>`. Its values are treated as credentials: each comma-separated protocol keeps its leading
+   * name-like words and loses everything from the first token-shaped word on; a protocol that is a plain name
+   * (`graphql-transport-ws`, `wamp.2.json`, `access_token`) is kept.
+   */
+  private webSocketProtocols(v: string): string {
+    const rule = 'header:sec-websocket-protocol';
+    return v
+      .split(',')
+      .map((raw) => {
+        const p = raw.trim();
+        if (p.length === 0) return p;
+        if (p.startsWith(MARKER_PREFIX)) return p;
+        const words = p.split(/([._-])/); // words at even indexes, separators at odd ones
+        let kept = '';
+        for (let i = 0; i < words.length; i += 2) {
+          if (!PROTOCOL_WORD_RE.test(words[i])) return `${kept}${this.fields.counter.mark(rule)}`;
+          kept += words[i] + (words[i + 1] ?? '');
+        }
+        return p;
+      })
+      .join(', ');
   }
 
   /** `a=1; b=2` -> `a=[REDACTED:cookie]; b=[REDACTED:cookie]` (names kept). */

@@ -1,10 +1,14 @@
-import { isJsonMime, looksJson, type Json, type JsonObject } from './body';
+import { isJsonMime, jsonNestingExceeds, looksJson, type Json, type JsonObject } from './body';
 import { createNameMatcher } from './names';
 import { TextRedactor } from './redact-text';
 import { RedactionCounter } from './report';
 import type { ErrorCodeCount, FailedRequestGroup, HarInsights, SlowRequest } from './types';
 
 const MAX_GROUPS = 10_000;
+/** Failed-request groups once MAX_GROUPS distinct ones exist: per host (paths folded) up to this many more, then one. */
+const MAX_OVERFLOW_GROUPS = 1_000;
+const OTHER_HOSTS = '(other hosts)';
+const OTHER_PATHS = '(other paths)';
 const MAX_CODES = 1_000;
 const MAX_BODY_FOR_CODES = 1024 * 1024;
 
@@ -22,16 +26,19 @@ const ERROR_CODE_HEADERS = new Set([
   'grpc-status',
 ]);
 
+/** The error codes read from one entry's original response (deduplicated within the entry). */
+export type EntryCodes = { code: string; source: 'header' | 'body' }[];
+
 const isObj = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function hostAndPath(url: string): { host: string; path: string } {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(url);
   if (m) {
     const authority = m[2].slice(m[2].lastIndexOf('@') + 1).toLowerCase();
-    return { host: authority, path: (m[3] || '/').slice(0, 512) };
+    return { host: authority.slice(0, 256), path: (m[3] || '/').slice(0, 512) };
   }
   const s = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);
-  if (s && !url.startsWith('/')) return { host: `${s[1].toLowerCase()}:`, path: '' };
+  if (s && !url.startsWith('/')) return { host: `${s[1].toLowerCase()}:`.slice(0, 256), path: '' };
   return { host: '', path: url.split(/[?#]/)[0].slice(0, 512) };
 }
 
@@ -60,6 +67,25 @@ export class InsightsCollector {
    * @param sanitized the sanitized entry, for everything that is shown (URL, method)
    */
   add(original: JsonObject, sanitized: JsonObject): void {
+    this.addSanitized(sanitized, this.codesOf(original));
+  }
+
+  /**
+   * The error codes of one entry, read from the original (before its response body is dropped), so that the
+   * original need not be kept until the entry is written: a few short strings instead of the whole entry.
+   */
+  codesOf(original: JsonObject): EntryCodes {
+    const out: EntryCodes = [];
+    const ores = isObj(original.response) ? original.response : undefined;
+    if (ores) {
+      const status = typeof ores.status === 'number' ? ores.status : 0;
+      this.errorCodes(ores, status >= 400 || status === 0, out);
+    }
+    return out;
+  }
+
+  /** One entry, as written (after every rule), with the codes `codesOf` read from its original. */
+  addSanitized(sanitized: JsonObject, codes: EntryCodes): void {
     this.entryCount++;
     const req = isObj(sanitized.request) ? sanitized.request : {};
     const res = isObj(sanitized.response) ? sanitized.response : {};
@@ -79,17 +105,7 @@ export class InsightsCollector {
     this.hosts.set(hostKey, (this.hosts.get(hostKey) ?? 0) + 1);
 
     const failed = status >= 400 || status === 0;
-    if (failed) {
-      let key = `${method}\u0000${host}\u0000${path}\u0000${status}`;
-      let p = path;
-      if (!this.failed.has(key) && this.failed.size >= MAX_GROUPS) {
-        p = '(other paths)';
-        key = `${method}\u0000${host}\u0000${p}\u0000${status}`;
-      }
-      const g = this.failed.get(key);
-      if (g) g.count++;
-      else this.failed.set(key, { method, host, path: p, status, count: 1 });
-    }
+    if (failed) this.addFailed(method, host, path, status);
 
     if (time > 0 && (this.slow.length < 10 || time > this.slow[this.slow.length - 1].timeMs)) {
       const startedAt = Number.isFinite(startMs) ? new Date(startMs).toISOString() : '';
@@ -98,11 +114,54 @@ export class InsightsCollector {
       if (this.slow.length > 10) this.slow.length = 10;
     }
 
-    const ores = isObj(original.response) ? original.response : undefined;
-    if (ores) this.errorCodes(ores, failed);
+    for (const c of codes) {
+      const key = `${c.source}\u0000${c.code}`;
+      const known = this.codes.get(key);
+      if (known) known.count++;
+      else if (this.codes.size < MAX_CODES) this.codes.set(key, { code: c.code, count: 1, source: c.source });
+    }
   }
 
-  private errorCodes(res: JsonObject, failed: boolean): void {
+  /**
+   * Groups by method + host + path + status, in bounded memory whatever the input: past MAX_GROUPS groups a new
+   * one folds its path (`(other paths)`), past MAX_OVERFLOW_GROUPS more it folds its host and method too
+   * (`(other hosts)`), so at most MAX_GROUPS + MAX_OVERFLOW_GROUPS + 1,000 groups are kept.
+   */
+  private addFailed(method: string, host: string, path: string, status: number): void {
+    let key = `${method}\u0000${host}\u0000${path}\u0000${status}`;
+    let g = this.failed.get(key);
+    if (!g && this.failed.size >= MAX_GROUPS) {
+      key = `${method}\u0000${host}\u0000${OTHER_PATHS}\u0000${status}`;
+      g = this.failed.get(key);
+      if (!g) {
+        if (this.failed.size >= MAX_GROUPS + MAX_OVERFLOW_GROUPS) {
+          // the status stays (the triage needs it); anything that is not an HTTP-like status folds into 0
+          const st = Number.isInteger(status) && status >= 0 && status < 1000 ? status : 0;
+          key = `\u0000${OTHER_HOSTS}\u0000${OTHER_PATHS}\u0000${st}`;
+          g = this.failed.get(key);
+          if (!g) {
+            g = { method: '', host: OTHER_HOSTS, path: OTHER_PATHS, status: st, count: 0 };
+            this.failed.set(key, g);
+          }
+          g.count++;
+          return;
+        }
+        g = { method, host, path: OTHER_PATHS, status, count: 0 };
+        this.failed.set(key, g);
+      }
+    } else if (!g) {
+      g = { method, host, path, status, count: 0 };
+      this.failed.set(key, g);
+    }
+    g.count++;
+  }
+
+  /** Groups kept in memory (bounded; the result shows the top 50). */
+  get failedGroupCount(): number {
+    return this.failed.size;
+  }
+
+  private errorCodes(res: JsonObject, failed: boolean, out: EntryCodes): void {
     const seen = new Set<string>();
     if (Array.isArray(res.headers)) {
       for (const h of res.headers) {
@@ -110,10 +169,10 @@ export class InsightsCollector {
         const n = h.name.toLowerCase();
         if (n === 'www-authenticate') {
           const m = /\berror="?([A-Za-z0-9_.-]{1,64})/i.exec(h.value);
-          if (m) this.code(m[1], 'header', seen);
+          if (m) this.code(m[1], 'header', seen, out);
         } else if (ERROR_CODE_HEADERS.has(n)) {
           if (n === 'grpc-status' && h.value.trim() === '0') continue;
-          this.code(n === 'x-amzn-errortype' ? h.value.split(':')[0] : h.value, 'header', seen);
+          this.code(n === 'x-amzn-errortype' ? h.value.split(':')[0] : h.value, 'header', seen, out);
         }
       }
     }
@@ -126,6 +185,7 @@ export class InsightsCollector {
       text = Buffer.from(text, 'base64').toString('utf8');
     }
     if (text.length > MAX_BODY_FOR_CODES) return;
+    if (text.length > 64 * 1024 && jsonNestingExceeds(text, 64)) return; // deep nesting parses slowly: no codes from it
     if (!isJsonMime(mime) && !looksJson(text)) return;
     if (!failed && !(text.length > 4096 ? text.slice(0, 4096) : text).includes('"error')) return;
     let body: Json;
@@ -135,14 +195,14 @@ export class InsightsCollector {
       return;
     }
     if (!isObj(body)) return;
-    this.bodyCodes(body, failed, seen);
+    this.bodyCodes(body, failed, seen, out);
   }
 
-  private bodyCodes(b: JsonObject, failed: boolean, seen: Set<string>): void {
+  private bodyCodes(b: JsonObject, failed: boolean, seen: Set<string>, out: EntryCodes): void {
     const hasError = b.error !== undefined || b.errors !== undefined;
     const add = (v: Json | undefined): void => {
       const c = codeString(v);
-      if (c !== null) this.code(c, 'body', seen);
+      if (c !== null) this.code(c, 'body', seen, out);
     };
     if (typeof b.error === 'string') add(b.error);
     if (isObj(b.error)) {
@@ -173,16 +233,14 @@ export class InsightsCollector {
     }
   }
 
-  private code(raw: string, source: 'header' | 'body', seen: Set<string>): void {
+  private code(raw: string, source: 'header' | 'body', seen: Set<string>, out: EntryCodes): void {
     const t = raw.trim().slice(0, 100);
     if (t.length === 0) return;
     const code = this.scanner.scan(t);
     const key = `${source}\u0000${code}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const c = this.codes.get(key);
-    if (c) c.count++;
-    else if (this.codes.size < MAX_CODES) this.codes.set(key, { code, count: 1, source });
+    out.push({ code, source });
   }
 
   result(): HarInsights {

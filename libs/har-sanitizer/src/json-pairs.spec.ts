@@ -77,4 +77,28 @@ describe('JSON name/value pairs', () => {
     const { text } = await body(JSON.stringify(payload));
     expect(JSON.parse(text)).toEqual(payload);
   });
+
+  // hardening issue item 2: any {<label>: ..., value: ...} record whose label names a credential kind
+  it.each([
+    ['Keycloak credential (type)', [{ type: 'password', value: 'CANARY-pair-6', temporary: false }], 'json:password'],
+    ['a labelled token', { items: [{ label: 'API token', value: 'CANARY-pair-7' }] }, 'json:api_token'],
+    ['a kind with data', [{ kind: 'client_secret', data: 'CANARY-pair-8' }], 'json:client_secret'],
+    ['an id naming the secret', [{ id: 'webhookSecret', value: { current: 'CANARY-pair-9' } }], 'json:webhooksecret'],
+    ['a title', [{ title: 'Private key', content: 'CANARY-pair-10' }], 'json:private_key'],
+    ['a Rails-style form field', [{ name: 'user[password]', value: 'CANARY-pair-11' }], 'json:user_password_'],
+  ])('redacts the value of %s', async (_name, payload, rule) => {
+    const { text, report } = await body(JSON.stringify(payload));
+    expect(text).not.toContain('CANARY');
+    expect(report.byRule[rule]).toBe(1);
+  });
+
+  it('keeps records whose labels are not credential kinds, or are sentences', async () => {
+    const payload = [
+      { type: 'text', value: 'hello' },
+      { label: 'Theme', value: 'dark' },
+      { description: 'Rotate the API token every month please', value: 30 },
+    ];
+    const { text } = await body(JSON.stringify(payload));
+    expect(JSON.parse(text)).toEqual(payload);
+  });
 });

@@ -41,7 +41,27 @@ export const DEFAULT_SENSITIVE_HEADERS: readonly string[] = [
   'x-session-id',
   'x-sid',
   'x-password',
+  // credentials under names without a sensitive word (browsers', proxies' and common APIs' conventions)
+  'x-owa-canary', // Outlook on the web: the CSRF canary, a copy of its cookie
+  'x-firebase-appcheck', // Firebase App Check token (JWT)
+  'x-goog-spatula', // Google: signed client identity blob
+  'x-amzn-oidc-data', // AWS ALB: the signed user-claims JWT
+  'x-vercel-protection-bypass', // Vercel: deployment-protection bypass secret
+  'x-jfrog-art-api', // Artifactory API key
+  'x-honeycomb-team', // Honeycomb API key
+  'npm-otp', // npm one-time password
+  'x-github-otp', // GitHub API one-time password
+  'x-otp',
+  'x-mfa',
+  'x-2fa',
 ];
+
+/**
+ * A header whose name has one of these as a word (between `-`/`_`) is sensitive: HMAC and exchange-API
+ * signatures (`x-shopify-hmac-sha256`, `ok-access-sign`, `api-sign`), one-time passwords, PINs,
+ * passphrases (`ok-access-passphrase`), personal access tokens, canaries, tickets.
+ */
+export const SENSITIVE_HEADER_WORDS: readonly string[] = ['hmac', 'sign', 'signed', 'otp', 'totp', 'pin', 'passphrase', 'pat', 'canary', 'ticket', 'sid'];
 
 /** A header whose lower-cased name contains one of these is sensitive... */
 export const SENSITIVE_HEADER_SUBSTRINGS: readonly string[] = [
@@ -182,6 +202,7 @@ export interface NameMatcher {
 export function createNameMatcher(extraHeaders: readonly string[] = [], extraParams: readonly string[] = []): NameMatcher {
   const headerExact = new Set<string>([...DEFAULT_SENSITIVE_HEADERS, ...extraHeaders.map((h) => h.trim().toLowerCase())]);
   const headerExempt = new Set<string>(HEADER_SUBSTRING_EXEMPT);
+  const headerWords = new Set<string>(SENSITIVE_HEADER_WORDS);
   const paramExact = [...new Set<string>([...DEFAULT_SENSITIVE_PARAMS, ...extraParams.map((p) => p.trim().toLowerCase())])].filter((p) => p.length > 0);
   const paramExactSet = new Set<string>(paramExact);
   const paramExempt = new Set<string>(PARAM_EXEMPT);
@@ -201,6 +222,7 @@ export function createNameMatcher(extraHeaders: readonly string[] = [], extraPar
             break;
           }
         }
+        if (!r) r = name.split(/[-_]/).some((w) => headerWords.has(w));
       }
       if (headerCache.size < 10_000) headerCache.set(name, r);
       return r;

@@ -34,10 +34,15 @@ const TOKEN_RE = new RegExp(
     String.raw`(?<basic>\b${ci('basic')}\s+)(?<basicTok>[A-Za-z0-9+\/]{4,}={0,2})(?![A-Za-z0-9+\/="])`,
     String.raw`(?<neg>\b(?:${ci('negotiate')}|NTLM|ntlm)\s+)(?<negTok>[A-Za-z0-9+\/]{16,}={0,2})(?![A-Za-z0-9+\/="])`,
     String.raw`(?<aws>(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9]))`,
+    // incoming-webhook URLs carry their secret in the path: Teams / Office 365 connectors, Discord, Slack
+    String.raw`(?<webhook>https:\/\/(?:[A-Za-z0-9-]{1,63}\.webhook\.office\.com\/webhookb2|outlook\.office(?:365)?\.com\/webhook|(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks|hooks\.slack\.com\/(?:services|workflows|triggers))\/[^\s"'<>\\]{8,600})`,
     String.raw`(?<vendor>(?<![A-Za-z0-9_-])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|sk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}))`,
   ].join('|'),
   'g',
 );
+
+/** Credentials inside URLs and connection strings in text: `postgres://user:pass@host`, `amqp://u:p@h`, `redis://:p@h`. */
+const URL_USERINFO_RE = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s/?#@"'<>:[\]]{0,256}):([^\s/?#"'<>[\]]{1,256})@/g;
 
 const HTML_TAG_RE = /<(?:input|meta)\b[^<>]{0,2000}>/gi;
 /** `<password>hunter2</password>` in XML/SOAP bodies; `code` is left alone (HTML's <code>). */
@@ -118,6 +123,8 @@ export class TextRedactor {
     if (out.includes('<') && SAML_HINT_RE.test(out)) out = this.samlXml(out);
     if (out.length >= 100) out = out.replace(B64_RUN_RE, (m) => (isBase64Saml(m) ? this.counter.mark('saml') : m));
     out = out.replace(HEADER_LINE_RE, (m, name: string, val: string) => this.headerLine(m, name, val));
+    if (out.includes('://') && out.includes('@'))
+      out = out.replace(URL_USERINFO_RE, (_m, scheme: string) => `${scheme}${this.counter.mark('url-credentials')}@`);
     out = out.replace(TOKEN_RE, (...args: unknown[]) => this.token(args));
     if (HTML_HINT_RE.test(out)) out = out.replace(HTML_TAG_RE, (tag) => this.htmlTag(tag));
     if (out.includes('</')) {
@@ -189,6 +196,7 @@ export class TextRedactor {
     }
     if (groups.neg !== undefined) return groups.neg + this.counter.mark('negotiate');
     if (groups.aws !== undefined) return this.counter.mark('aws-access-key');
+    if (groups.webhook !== undefined) return this.counter.mark('webhook-url');
     if (groups.vendor !== undefined) return this.counter.mark('api-key');
     return m;
   }

@@ -179,7 +179,7 @@ describe('redaction report', () => {
   it('streaming and whole-document paths give the same HAR and report', async () => {
     const { har: doc } = generateCanaryHar({ rounds: 2, fillerEntries: 3 });
     const streamed = await sanitizeHar(JSON.stringify(doc));
-    const whole = sanitizeHarObject(JSON.parse(JSON.stringify(doc)));
+    const whole = await sanitizeHarObject(JSON.parse(JSON.stringify(doc)));
     expect(JSON.parse(streamed.output)).toEqual(whole.har);
     expect(streamed.report).toEqual(whole.result.report);
     expect(streamed.insights).toEqual(whole.result.insights);

@@ -50,6 +50,8 @@ const FAMILIES: Family[] = [
   { match: (r) => r === 'aws-access-key', one: 'AWS access key', many: 'AWS access keys' },
   { match: (r) => r === 'private-key', one: 'private key', many: 'private keys' },
   { match: (r) => r === 'api-key', one: 'API key', many: 'API keys' },
+  { match: (r) => r === 'webhook-url', one: 'webhook URL', many: 'webhook URLs' },
+  { match: (r) => r.startsWith('secret:'), one: 'secret found by the secretlint rule set', many: 'secrets found by the secretlint rule set' },
   { match: (r) => r === 'response-body', one: 'response body removed', many: 'response bodies removed' },
   { match: (r) => r === 'websocket-message', one: 'WebSocket message removed', many: 'WebSocket messages removed' },
   { match: (r) => r === 'multipart-file', one: 'uploaded file removed', many: 'uploaded files removed' },

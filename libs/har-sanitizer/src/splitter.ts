@@ -54,7 +54,16 @@ export interface SplitterOptions {
   elidedPrefix: string;
   /** Cap for a non-object top-level value (only kept to tell "not a HAR" from "not JSON"). */
   maxNonHarBytes?: number;
+  /**
+   * Deepest nesting of objects and arrays allowed anywhere in the document, the root object being level 1
+   * (an entry is level 4). Past it the stream fails at once with `nesting_too_deep`, before anything of that
+   * value is buffered or parsed. Default 64.
+   */
+  maxDepth?: number;
 }
+
+/** Levels above an entry: the root object, `log`, `entries`. */
+const ENTRY_LEVEL = 3;
 
 export class HarSplitter {
   private mode = Mode.Start;
@@ -94,10 +103,21 @@ export class HarSplitter {
   private strStartOff = 0;
   private strStartChunk = -1;
 
+  private readonly maxDepth: number;
+
   constructor(
     private readonly opts: SplitterOptions,
     private readonly events: SplitterEvents,
-  ) {}
+  ) {
+    this.maxDepth = opts.maxDepth ?? 64;
+  }
+
+  private tooDeep(where: string): never {
+    throw new HarFormatError(
+      `${where} nests objects and arrays more than ${this.maxDepth} levels deep (counted from the top of the document); the limit is ${this.maxDepth}`,
+      'nesting_too_deep',
+    );
+  }
 
   write(buf: Buffer): void {
     const len = buf.length;
@@ -278,6 +298,10 @@ export class HarSplitter {
           break;
         case OBJ:
         case ARR:
+          if (level >= this.maxDepth) {
+            if (!this.rootIsObject) throw new HarFormatError('the top-level JSON value is not an object, so not a HAR', 'not_har');
+            this.tooDeep(this.phase === 'prefix' ? 'the HAR (before log.entries)' : 'the HAR (after log.entries)');
+          }
           stack.push(c);
           this.expectKey[level] = c === OBJ;
           this.afterColon[level] = false;
@@ -413,6 +437,7 @@ export class HarSplitter {
         this.strStartChunk = this.chunkId;
       } else if (c === OBJ || c === ARR) {
         depth++;
+        if (depth + ENTRY_LEVEL > this.maxDepth) this.tooDeep(`log.entries[${this.entryIndex}]`);
       } else if (c === OBJ_END || c === ARR_END) {
         depth--;
         if (depth === 0) {

@@ -17,6 +17,12 @@ export interface SanitizeOptions {
    * `[REDACTED:oversized-value]`). Lets multi-hundred-MB downloads pass with bounded memory. Default 4 MiB.
    */
   maxStringBytes?: number;
+  /**
+   * Run the maintained secret rule set (secretlint's recommended preset, in a worker thread) over every string
+   * written. Default true; false exists only to measure its cost (bench/har-sanitize.bench.ts): the portal never
+   * turns it off.
+   */
+  secretRules?: boolean;
 }
 
 export interface RedactionReport {
@@ -67,7 +73,7 @@ export interface SanitizeResult {
   bytesOut: number;
 }
 
-export type HarFormatRule = 'not_json' | 'not_har' | 'truncated' | 'empty' | 'entry_too_large';
+export type HarFormatRule = 'not_json' | 'not_har' | 'truncated' | 'empty' | 'entry_too_large' | 'nesting_too_deep';
 
 export class HarFormatError extends Error {
   constructor(

@@ -1,13 +1,20 @@
 export type {
   BusinessCalendar,
   Channel,
+  ClockHistory,
+  ClockPause,
+  ClockRun,
+  ClockRunEnd,
+  ClockRunOutcome,
   ClockKind,
   ClockState,
   ClockTarget,
   IncidentPlane,
   IncidentStatus,
+  ResolvedPeriod,
   ServiceMode,
   Severity,
+  SeverityChange,
   SlaBlock,
   SlaClock,
   SlaInput,
@@ -16,5 +23,5 @@ export type {
 export { DEFAULT_CALENDAR, addBusinessDays, isBusinessTime, validateCalendar } from './business-calendar';
 export { SLA_POLICY, requiredChannels, responseTarget } from './sla-policy';
 export type { SeverityModePolicy, SlaPolicy } from './sla-policy';
-export { ASSISTING_NOTE, computeSla, targetDueAt } from './sla-clocks';
+export { ASSISTING_NOTE, clockHistory, computeSla, targetDueAt } from './sla-clocks';
 export { InvalidBusinessCalendar, InvalidSlaInput } from './sla.errors';

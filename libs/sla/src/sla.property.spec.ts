@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { addBusinessDays, computeSla, isBusinessTime, targetDueAt } from '@portal/sla';
-import type { BusinessCalendar, IncidentStatus, SlaClock, SlaInput, SlaPause } from '@portal/sla';
+import { addBusinessDays, computeSla, isBusinessTime, SLA_POLICY, targetDueAt } from '@portal/sla';
+import type { BusinessCalendar, IncidentStatus, ResolvedPeriod, Severity, SeverityChange, SlaClock, SlaInput, SlaPause } from '@portal/sla';
 
 const ZONES = ['Europe/Rome', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'] as const;
 const MIN = 60_000;
@@ -62,10 +62,12 @@ const closedPause = (declaredAt: Date): fc.Arbitrary<SlaPause> =>
     to: new Date(declaredAt.getTime() + offset + length),
   }));
 
+const SEVERITY = fc.constantFrom<Severity>('sev1', 'sev2', 'sev3', 'sev4');
+
 const incident: fc.Arbitrary<SlaInput> = fc
   .record({
     mode: fc.constantFrom('A', 'B', 'C' as const),
-    severity: fc.constantFrom('sev1', 'sev2', 'sev3', 'sev4' as const),
+    severity: SEVERITY,
     plane: fc.constantFrom('data_plane', 'control_plane', 'not_sure', null),
     declaredAt: instant,
     calendar: officeCalendar,
@@ -74,14 +76,31 @@ const incident: fc.Arbitrary<SlaInput> = fc
     status: fc.constantFrom<IncidentStatus>('declared', 'acknowledged', 'investigating', 'identified', 'monitoring'),
     updateAfter: fc.option(fc.integer({ min: 0, max: 48 * HOUR })),
     pirAfter: fc.option(fc.integer({ min: 0, max: 400 * HOUR })),
+    // Severity changes (offset from the declaration, new severity) and reopened resolutions (gap, length).
+    changes: fc.array(fc.tuple(fc.integer({ min: 0, max: 72 * HOUR }), SEVERITY), { maxLength: 3 }),
+    periods: fc.array(fc.tuple(fc.integer({ min: 0, max: 24 * HOUR }), fc.integer({ min: 0, max: 24 * HOUR })), { maxLength: 2 }),
   })
   .chain((r) =>
     fc.array(closedPause(r.declaredAt), { maxLength: 4 }).map((pauses): SlaInput => {
       const after = (ms: number | null) => (ms === null ? null : new Date(r.declaredAt.getTime() + ms));
-      const resolvedAt = after(r.resolveAfter);
+      let severity = r.severity;
+      const severityChanges: SeverityChange[] = [...r.changes]
+        .sort((a, b) => a[0] - b[0])
+        .map(([offset, to]) => {
+          const c = { at: new Date(r.declaredAt.getTime() + offset), from: severity, to };
+          severity = to;
+          return c;
+        });
+      let end = r.declaredAt.getTime();
+      const resolvedPeriods: ResolvedPeriod[] = r.periods.map(([gap, length]) => {
+        const p = { from: new Date(end + gap), to: new Date(end + gap + length) };
+        end = p.to.getTime();
+        return p;
+      });
+      const resolvedAt = r.resolveAfter === null ? null : new Date(end + r.resolveAfter);
       return {
         mode: r.mode,
-        severity: r.severity,
+        severity,
         plane: r.plane,
         status: resolvedAt ? 'resolved' : r.status,
         declaredAt: r.declaredAt,
@@ -91,9 +110,35 @@ const incident: fc.Arbitrary<SlaInput> = fc
         lastStatusUpdateAt: after(r.updateAfter),
         pirDeliveredAt: resolvedAt && r.pirAfter !== null ? new Date(resolvedAt.getTime() + r.pirAfter) : null,
         calendar: r.calendar,
+        severityChanges,
+        resolvedPeriods,
       };
     }),
   );
+
+/** The latest instant the input knows of: evaluated at or after it, a clock shows its true state. */
+function lastKnown(i: SlaInput): number {
+  const all = [
+    i.declaredAt,
+    i.acknowledgedAt,
+    i.resolvedAt,
+    i.lastStatusUpdateAt,
+    i.pirDeliveredAt,
+    ...i.pauses.flatMap((p) => [p.from, p.to]),
+    ...(i.severityChanges ?? []).map((c) => c.at),
+    ...(i.resolvedPeriods ?? []).flatMap((p) => [p.from, p.to]),
+  ];
+  return Math.max(...all.filter((d): d is Date => d !== null).map((d) => d.getTime()));
+}
+
+/** The same incident with one more severity change at `at`. */
+const withChange = (i: SlaInput, at: Date, to: Severity): SlaInput => ({
+  ...i,
+  severity: to,
+  severityChanges: [...(i.severityChanges ?? []), { at, from: i.severity, to }],
+});
+
+const COMMITTED = ['initialResponse', 'restoration'] as const;
 
 const clocksOf = (input: SlaInput, now: Date): SlaClock[] => Object.values(computeSla(input, now).clocks);
 
@@ -126,9 +171,12 @@ describe('SLA properties', () => {
       fc.property(withExtra, instant, ([input, extra, open], now) => {
         const before = computeSla(input, now).clocks.restoration.dueAt;
         const added: SlaPause = open ? { from: extra.from, to: null } : extra;
-        const after = computeSla({ ...input, pauses: [...input.pauses, added] }, now).clocks.restoration.dueAt;
+        const clock = computeSla({ ...input, pauses: [...input.pauses, added] }, now).clocks.restoration;
+        const after = clock.dueAt;
         if (before === null) expect(after).toBeNull();
-        else expect(Date.parse(after!)).toBeGreaterThanOrEqual(Date.parse(before));
+        // The pause can leave the clock on time at a later severity change, whose severity has no timed target.
+        else if (after === null) expect(['best_effort', 'none']).toContain(clock.target.kind);
+        else expect(Date.parse(after)).toBeGreaterThanOrEqual(Date.parse(before));
       }),
       { numRuns: 300 },
     );
@@ -191,6 +239,97 @@ describe('SLA properties', () => {
         expect(isBusinessTime(last.toJSDate(), cal)).toBe(true);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('a severity change leaves a clock that stopped before it exactly as it was', () => {
+    fc.assert(
+      fc.property(incident, fc.integer({ min: 0, max: 48 * HOUR }), SEVERITY, fc.integer({ min: 0, max: 96 * HOUR }), (input, gap, to, later) => {
+        const at = new Date(lastKnown(input) + gap);
+        const now = new Date(at.getTime() + later);
+        const before = computeSla(input, now).clocks;
+        const after = computeSla(withChange(input, at, to), now).clocks;
+        for (const k of COMMITTED) {
+          const stoppedAt = before[k].stoppedAt;
+          if (stoppedAt !== null && Date.parse(stoppedAt) <= at.getTime()) expect(after[k]).toEqual(before[k]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a severity change never takes back a breach: a clock past due at the change stays breached afterwards', () => {
+    fc.assert(
+      fc.property(incident, fc.integer({ min: 0, max: 48 * HOUR }), SEVERITY, fc.integer({ min: 0, max: 96 * HOUR }), (input, gap, to, later) => {
+        const at = new Date(lastKnown(input) + gap);
+        const atChange = computeSla(input, at).clocks;
+        const after = computeSla(withChange(input, at, to), new Date(at.getTime() + later)).clocks;
+        for (const k of COMMITTED) {
+          if (atChange[k].state === 'breached') {
+            expect(after[k].state).toBe('breached');
+            expect(after[k].dueAt).toBe(atChange[k].dueAt);
+            expect(after[k].severity).toBe(atChange[k].severity);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a clock running on time at a change that changes its target starts again at the change, with the new target', () => {
+    fc.assert(
+      fc.property(incident, fc.integer({ min: 0, max: 48 * HOUR }), SEVERITY, fc.integer({ min: 0, max: 96 * HOUR }), (input, gap, to, later) => {
+        const at = new Date(lastKnown(input) + gap);
+        const atChange = computeSla(input, at).clocks;
+        const after = computeSla(withChange(input, at, to), new Date(at.getTime() + later)).clocks;
+        const policy = (s: Severity) => SLA_POLICY[s][input.mode];
+        for (const [k, key] of [
+          ['initialResponse', 'initialResponse'],
+          ['restoration', 'restoration'],
+        ] as const) {
+          const oldTarget = atChange[k].state === 'not_applicable' ? policy(input.severity)[key] : atChange[k].target;
+          const newTarget = policy(to)[key];
+          const active = input.status !== 'resolved' && input.status !== 'closed';
+          const onTime = atChange[k].state === 'running' || atChange[k].state === 'paused' || (atChange[k].state === 'not_applicable' && active);
+          if (!onTime || JSON.stringify(oldTarget) === JSON.stringify(newTarget) || newTarget.kind === 'none') continue;
+          expect(after[k].severity).toBe(to);
+          expect(after[k].startedAt).toBe(at.toISOString());
+          // No pause after the change in these incidents: due is the new target from the change.
+          expect(after[k].dueAt).toBe(targetDueAt(newTarget, at, input.calendar)?.toISOString() ?? null);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a reopen keeps the restoration time left at the resolution (or the overdue time of a breach)', () => {
+    fc.assert(
+      fc.property(incident, fc.integer({ min: 0, max: 96 * HOUR }), (input, gap) => {
+        const resolvedAt = input.resolvedAt;
+        if (resolvedAt === null) return;
+        // Everything else happened before the resolution: the clock at the resolution is its true state then.
+        fc.pre((input.severityChanges ?? []).every((c) => c.at <= resolvedAt));
+        const resolved = { ...input, pauses: input.pauses.filter((p) => p.to !== null && p.to <= resolvedAt) };
+        const atResolution = computeSla(resolved, resolvedAt).clocks.restoration;
+        fc.pre(atResolution.dueAt !== null);
+        const reopenedAt = new Date(resolvedAt.getTime() + gap);
+        const reopened: SlaInput = {
+          ...resolved,
+          status: 'investigating',
+          resolvedAt: null,
+          pirDeliveredAt: null,
+          resolvedPeriods: [...(resolved.resolvedPeriods ?? []), { from: resolvedAt, to: reopenedAt }],
+        };
+        const after = computeSla(reopened, reopenedAt).clocks.restoration;
+        if (atResolution.state === 'met') {
+          expect(after.state).toBe('running');
+          expect(after.remainingMs).toBe(atResolution.remainingMs);
+        } else {
+          expect(after.state).toBe('breached');
+          expect(after.overdueMs).toBe(atResolution.overdueMs);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -44,14 +44,29 @@ export interface SlaClock {
   overdueMs: number | null;
   /** Total waiting_on_customer time applied (restoration only, else 0). */
   pausedMs: number;
-  /** False when the vendor is only assisting (Mode C data plane). */
+  /** False when the vendor is only assisting (Mode C data plane): a breach is then informational. */
   owned: boolean;
+  /** The severity whose target this clock measures: the one in force when its current run started. */
+  severity: Severity;
 }
 
 export interface SlaPause {
   from: Date;
   /** null while the pause is still open. */
   to: Date | null;
+}
+
+/** A severity change, as recorded on the incident (a governance event with its reason). */
+export interface SeverityChange {
+  at: Date;
+  from: Severity;
+  to: Severity;
+}
+
+/** An earlier resolution that was reopened: resolved at `from`, reopened at `to`. */
+export interface ResolvedPeriod {
+  from: Date;
+  to: Date;
 }
 
 export interface SlaInput {
@@ -66,7 +81,12 @@ export interface SlaInput {
   pauses: SlaPause[];
   lastStatusUpdateAt: Date | null;
   pirDeliveredAt: Date | null;
+  /** The calendar in force when the incident was declared (a later edit of the tenant calendar does not apply). */
   calendar: BusinessCalendar;
+  /** Severity changes in order; `severity` is the last one's `to`. Omitted or empty: `severity` since declaredAt. */
+  severityChanges?: SeverityChange[];
+  /** Earlier resolutions that were reopened, in order; each pauses the restoration clock. */
+  resolvedPeriods?: ResolvedPeriod[];
 }
 
 export interface SlaBlock {
@@ -75,4 +95,41 @@ export interface SlaBlock {
   channels: Channel[];
   clocks: { initialResponse: SlaClock; restoration: SlaClock; statusUpdate: SlaClock; pirDue: SlaClock };
   computedAt: string;
+}
+
+/** How a run of a clock ended: its own stop, a severity change that started a new run, a reopen. */
+export type ClockRunEnd = 'stop' | 'severity_change' | 'reopen';
+/** `superseded`: ended by a severity change or a reopen before it was due (no outcome of its own). */
+export type ClockRunOutcome = 'running' | 'paused' | 'met' | 'breached' | 'superseded';
+
+/** One run of a clock under one target: a severity change that changes the target ends it and starts another. */
+export interface ClockRun {
+  clock: 'initial_response' | 'restoration' | 'pir_due';
+  severity: Severity;
+  target: ClockTarget;
+  startedBy: 'declaration' | 'severity_change' | 'resolution';
+  startedAt: string;
+  dueAt: string | null;
+  endedBy: ClockRunEnd | null;
+  endedAt: string | null;
+  outcome: ClockRunOutcome;
+  /** Past due at the end of the run (or now while it runs); null when not past due. */
+  overdueMs: number | null;
+  pausedMs: number;
+  owned: boolean;
+  /** A breach of a clock the vendor does not own (Mode C data plane): recorded for reference, not a vendor breach. */
+  informational: boolean;
+}
+
+/** A stretch of time the restoration clock did not count. */
+export interface ClockPause {
+  reason: 'waiting_on_customer' | 'resolved';
+  from: string;
+  to: string | null;
+}
+
+/** The clock history of an incident: every run of the committed clocks, and the pauses. Oldest first. */
+export interface ClockHistory {
+  runs: ClockRun[];
+  pauses: ClockPause[];
 }

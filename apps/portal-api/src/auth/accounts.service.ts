@@ -24,8 +24,11 @@ export class Accounts {
 
   readonly findUserBySubject: UsersRepository['findUserBySubject'] = (...a) => this.users.findUserBySubject(...a);
   readonly findUserByEmail: UsersRepository['findUserByEmail'] = (...a) => this.users.findUserByEmail(...a);
+  readonly findUserById: UsersRepository['findUserById'] = (...a) => this.users.findUserById(...a);
+  readonly linkSsoUser: UsersRepository['linkSsoUser'] = (...a) => this.users.linkSsoUser(...a);
   readonly saveSsoUser: UsersRepository['saveSsoUser'] = (...a) => this.users.saveSsoUser(...a);
   readonly findStaffBySubject: UsersRepository['findStaffBySubject'] = (...a) => this.users.findStaffBySubject(...a);
+  readonly findLegacyStaffBySubject: UsersRepository['findLegacyStaffBySubject'] = (...a) => this.users.findLegacyStaffBySubject(...a);
   readonly findStaffByEmail: UsersRepository['findStaffByEmail'] = (...a) => this.users.findStaffByEmail(...a);
   readonly saveSsoStaff: UsersRepository['saveSsoStaff'] = (...a) => this.users.saveSsoStaff(...a);
 

@@ -2,7 +2,7 @@ import { Delete, Get, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createApiTokenSchema, CreateApiTokenInput } from '@portal/contracts';
-import { ZodBody } from '../common/zod-body.pipe';
+import { NoBody, ZodBody } from '../common/zod-body.pipe';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
 import { PortalController, Roles } from './auth.decorators';
 import { ApiTokensService } from './api-tokens.service';
@@ -28,7 +28,7 @@ export class ApiTokensController {
 
   @Roles('customer_admin')
   @Delete(':id')
-  revoke(@Req() req: Request, @Param('id', new UuidOr404Pipe('API token')) id: string) {
+  revoke(@Req() req: Request, @Param('id', new UuidOr404Pipe('API token')) id: string, @NoBody() _body: unknown) {
     return this.tokens.revoke(req.principal!.actor.homeTenantId!, id);
   }
 }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { TENANT_SLUG } from '@portal/contracts';
 import { Forbidden } from '../common/domain-errors';
 import { safeEqual } from '../common/tokens';
+import { NoBody } from '../common/zod-body.pipe';
 import { PortalController, Public } from './auth.decorators';
 import { SessionService } from './session.service';
 import { SignInOptionsService } from './sign-in-options.service';
@@ -30,7 +31,7 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(200)
-  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response, @NoBody() _body: unknown) {
     const p = req.principal;
     // A cross-site form cannot sign a user out: a live session must send its CSRF token, like any change.
     if (p?.via === 'session' && !(p.csrfToken && safeEqual(req.header('x-csrf-token') ?? '', p.csrfToken))) {

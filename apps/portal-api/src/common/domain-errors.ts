@@ -63,3 +63,7 @@ export class TooManyRequests extends DomainError {
     super(message);
   }
 }
+export class IdempotencyKeyReused extends DomainError {
+  readonly status = 422;
+  readonly code = 'idempotency_key_reused';
+}

@@ -8,9 +8,21 @@ import { Sso1763900000001 } from './migrations/1763900000001-sso';
 import { Evidence1763900000002 } from './migrations/1763900000002-evidence';
 import { Seams1763900000003 } from './migrations/1763900000003-seams';
 import { DefenceInDepth1763900000004 } from './migrations/1763900000004-defence-in-depth';
+import { SlaHistory1763900000005 } from './migrations/1763900000005-sla-history';
+import { SsoBinding1763900000006 } from './migrations/1763900000006-sso-binding';
+import { IdempotencyFingerprint1763900000007 } from './migrations/1763900000007-idempotency-fingerprint';
 
 /** Versioned migrations, in order. Never `synchronize`. */
-export const MIGRATIONS = [Foundation1763900000000, Sso1763900000001, Evidence1763900000002, Seams1763900000003, DefenceInDepth1763900000004];
+export const MIGRATIONS = [
+  Foundation1763900000000,
+  Sso1763900000001,
+  Evidence1763900000002,
+  Seams1763900000003,
+  DefenceInDepth1763900000004,
+  SlaHistory1763900000005,
+  SsoBinding1763900000006,
+  IdempotencyFingerprint1763900000007,
+];
 
 export interface PreparedDatabase {
   ownerUrl: string;

@@ -2,7 +2,10 @@ import { Delete, Get, HttpCode, Param, Post, Req, Res, StreamableFile } from '@n
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ALL_ROLES, PortalController, Roles } from '../auth/auth.decorators';
+import { UnsupportedMediaType } from '../common/domain-errors';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
+import { MultipartBody, NoBody } from '../common/zod-body.pipe';
+import { RateLimit } from '../rate-limits/rate-limit.guard';
 import { EVIDENCE_DELETERS, EVIDENCE_DOWNLOADERS, EVIDENCE_KINDS, EVIDENCE_UPLOADERS } from './evidence-policy';
 import { EvidenceService } from './evidence.service';
 import { contentDisposition } from './upload/file-name';
@@ -17,6 +20,8 @@ export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
 
   @Roles(...EVIDENCE_UPLOADERS)
+  @RateLimit('upload:tenant')
+  @MultipartBody()
   @Post()
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -30,6 +35,15 @@ export class EvidenceController {
     },
   })
   upload(@IncidentId() id: string, @Req() req: Request) {
+    // The multipart stream is read as sent: a compressed request body is refused, not misread as a broken form
+    // (a gzipped HAR goes inside the form as a .har.gz file part).
+    const encoding = req.header('content-encoding');
+    if (encoding && !/^\s*identity\s*$/i.test(encoding)) {
+      throw new UnsupportedMediaType(
+        `Content-Encoding "${encoding.slice(0, 40)}" is not accepted on uploads; send the form uncompressed (a .har.gz file part is fine)`,
+        [{ field: 'content-encoding', message: 'must be absent or identity for multipart uploads' }],
+      );
+    }
     return this.evidence.upload(id, req);
   }
 
@@ -54,7 +68,7 @@ export class EvidenceController {
   @Roles(...EVIDENCE_DELETERS)
   @Delete(':attachmentId')
   @HttpCode(204)
-  async remove(@IncidentId() id: string, @AttachmentId() attachmentId: string): Promise<void> {
+  async remove(@IncidentId() id: string, @AttachmentId() attachmentId: string, @NoBody() _body: unknown): Promise<void> {
     await this.evidence.remove(id, attachmentId);
   }
 }

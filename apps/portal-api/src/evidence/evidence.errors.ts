@@ -24,6 +24,7 @@ export type EvidenceRule =
   | 'field_too_long'
   | 'multipart_malformed'
   | 'upload_aborted'
+  | 'nesting_too_deep'
   // 413: too big
   | 'file_too_large'
   | 'inflated_too_large'
@@ -53,6 +54,7 @@ const STATUS: Record<EvidenceRule, 400 | 413 | 415> = {
   field_too_long: 400,
   multipart_malformed: 400,
   upload_aborted: 400,
+  nesting_too_deep: 400,
   file_too_large: 413,
   inflated_too_large: 413,
   entry_too_large: 413,

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { startSecretRules } from '@portal/har-sanitizer';
 import { TenantContext, type Actor } from '@portal/tenancy';
 import { Clock } from '../common/clock';
 import { IncidentNotFound, InvalidTransition } from '../common/domain-errors';
@@ -11,14 +12,29 @@ import { IncidentsService } from '../incidents/incidents.service';
 import type { EvidenceTarget } from '../incidents/incidents.service';
 import { ActorRef, AttachmentRecord, AttachmentsRepository } from './attachments.repository';
 import { AttachmentContentMissing, AttachmentNotFound, EvidenceRejected } from './evidence.errors';
-import { EVIDENCE_KINDS, EVIDENCE_UPLOADERS, evidenceCaps, isEvidenceKind, mayDelete, mayDownload, type EvidenceKind } from './evidence-policy';
+import {
+  EVIDENCE_KINDS,
+  EVIDENCE_UPLOADERS,
+  evidenceCaps,
+  formatBytes,
+  isEvidenceKind,
+  KIND_LABELS,
+  mayDelete,
+  mayDownload,
+  type EvidenceKind,
+} from './evidence-policy';
 import { processEvidence, toEvidenceError } from './processing/evidence-pipeline';
 import { EvidenceObjectMissing, EvidenceStorage } from './storage/evidence-storage';
-import { displayNameFor, downloadNameFor } from './upload/file-name';
+import { displayNameFor, downloadNameFor, scanDisplayName } from './upload/file-name';
 import { discardBody, receiveSingleFile } from './upload/multipart-upload';
 import { StoredBytesMeter } from './upload/streams';
 
 const DAY_MS = 86_400_000;
+/**
+ * What a multipart body may carry besides the file: boundaries, part headers (busboy: at most 16 pairs, 16 KiB per
+ * part) and the "kind" field. A declared Content-Length above the kind's cap plus this is refused before reading.
+ */
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** One governance event record at most this big (JSON object, NDJSON line or CSV row). */
 const MAX_GOVERNANCE_RECORD_BYTES = 1024 * 1024;
 const RETENTION_BATCH = 100;
@@ -53,7 +69,7 @@ export interface EvidenceDownload {
 }
 
 @Injectable()
-export class EvidenceService {
+export class EvidenceService implements OnModuleInit {
   private readonly logger = new Logger('Evidence');
 
   constructor(
@@ -65,6 +81,11 @@ export class EvidenceService {
     private readonly clock: Clock,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
   ) {}
+
+  /** The secret rule set (secretlint) runs in a worker thread that takes ~0.2 s to load: start it with the app. */
+  onModuleInit(): void {
+    startSecretRules();
+  }
 
   /**
    * Streams one upload from the request into storage: multipart (busboy) → size cap → [gunzip → inflated
@@ -82,15 +103,31 @@ export class EvidenceService {
       throw refusal;
     }
     const caps = evidenceCaps(this.config.evidence);
+    const maxCap = Math.max(...Object.values(caps));
+    const kindMissing = () => new EvidenceRejected('kind_missing', `send the "kind" field (${EVIDENCE_KINDS.join(', ')}) before the file part`, 'kind');
     const stored: { key?: string } = {};
     try {
-      const file = await receiveSingleFile(req, { maxFileBytes: Math.max(...Object.values(caps)), fieldNames: ['kind'] }, async (part) => {
+      const rules = {
+        maxFileBytes: maxCap,
+        fieldNames: ['kind'],
+        fieldsBeforeFile: ['kind'],
+        missingField: kindMissing,
+        checkDeclaredLength: (declared: number, fields: Readonly<Record<string, string>>) => {
+          const kind = fields.kind !== undefined && isEvidenceKind(fields.kind) ? fields.kind : null;
+          const cap = kind ? caps[kind] : maxCap;
+          if (declared <= cap + MULTIPART_OVERHEAD_BYTES) return null;
+          return new EvidenceRejected(
+            'file_too_large',
+            `the upload is ${formatBytes(declared)} (Content-Length), larger than the ${formatBytes(cap)} limit ${kind ? `for a ${KIND_LABELS[kind]}` : 'of every evidence kind'} (plus ${formatBytes(MULTIPART_OVERHEAD_BYTES)} for the form)`,
+          );
+        },
+      };
+      const file = await receiveSingleFile(req, rules, async (part) => {
         const kind = part.fields.kind;
-        if (kind === undefined || kind === '') {
-          throw new EvidenceRejected('kind_missing', `send the "kind" field (${EVIDENCE_KINDS.join(', ')}) before the file part`, 'kind');
-        }
+        if (kind === undefined || kind === '') throw kindMissing();
         if (!isEvidenceKind(kind)) throw new EvidenceRejected('kind_invalid', `kind must be one of ${EVIDENCE_KINDS.join(', ')}`, 'kind');
-        const displayName = displayNameFor(part.filename, kind);
+        // the display name gets the sanitizer's own scan, then the maintained rule set
+        const displayName = await scanDisplayName(displayNameFor(part.filename, kind), kind);
         try {
           const { output, finish } = await processEvidence(part.stream, {
             kind,

@@ -2,7 +2,7 @@ import { RateLimit } from '../rate-limits/rate-limit.guard';
 import { Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ValidationFailed } from '../common/domain-errors';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   declareIncidentSchema,
   DeclareIncidentInput,
@@ -20,11 +20,10 @@ import {
 } from '@portal/contracts';
 import { ALL_ROLES, PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
-import { ZodBody, ZodQuery } from '../common/zod-body.pipe';
+import { NoBody, ZodBody, ZodQuery } from '../common/zod-body.pipe';
 import { IncidentsService } from './incidents.service';
 
 const Id = () => Param('id', new UuidOr404Pipe('incident'));
-const schema = (name: string) => ({ schema: { $ref: `#/components/schemas/${name}` } });
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -35,7 +34,6 @@ export class IncidentsController {
   @Roles('customer_admin')
   @RateLimit('declare:tenant')
   @Post()
-  @ApiBody(schema('DeclareIncident'))
   async declare(
     @ZodBody(declareIncidentSchema, 'DeclareIncident') body: DeclareIncidentInput,
     @Headers('idempotency-key') key: string | undefined,
@@ -63,7 +61,6 @@ export class IncidentsController {
 
   @Roles('customer_admin', 'support_engineer')
   @Patch(':id')
-  @ApiBody(schema('UpdateIncident'))
   update(@Id() id: string, @ZodBody(updateIncidentSchema, 'UpdateIncident') body: UpdateIncidentInput) {
     return this.incidents.update(id, body);
   }
@@ -71,20 +68,18 @@ export class IncidentsController {
   @Roles('support_engineer')
   @Post(':id/acknowledge')
   @HttpCode(200)
-  acknowledge(@Id() id: string) {
+  acknowledge(@Id() id: string, @NoBody() _body: unknown) {
     return this.incidents.acknowledge(id);
   }
 
   @Roles('support_engineer')
   @Post(':id/status-updates')
-  @ApiBody(schema('StatusUpdate'))
   postStatusUpdate(@Id() id: string, @ZodBody(statusUpdateSchema, 'StatusUpdate') body: StatusUpdateInput) {
     return this.incidents.postStatusUpdate(id, body);
   }
 
   @Roles('customer_admin')
   @Post(':id/replies')
-  @ApiBody(schema('CustomerReply'))
   reply(@Id() id: string, @ZodBody(customerReplySchema, 'CustomerReply') body: { body: string }) {
     return this.incidents.reply(id, body.body);
   }
@@ -92,7 +87,6 @@ export class IncidentsController {
   @Roles('support_engineer')
   @Post(':id/resolve')
   @HttpCode(200)
-  @ApiBody(schema('ResolveIncident'))
   resolve(@Id() id: string, @ZodBody(resolveIncidentSchema, 'ResolveIncident') body: ResolveIncidentInput) {
     return this.incidents.resolve(id, body);
   }
@@ -100,7 +94,6 @@ export class IncidentsController {
   @Roles('support_engineer', 'customer_admin')
   @Post(':id/reopen')
   @HttpCode(200)
-  @ApiBody(schema('ReopenIncident'))
   reopen(@Id() id: string, @ZodBody(reopenIncidentSchema, 'ReopenIncident') body: ReopenIncidentInput) {
     return this.incidents.reopen(id, body.reason);
   }
@@ -108,7 +101,7 @@ export class IncidentsController {
   @Roles('support_engineer', 'customer_admin')
   @Post(':id/close')
   @HttpCode(200)
-  close(@Id() id: string) {
+  close(@Id() id: string, @NoBody() _body: unknown) {
     return this.incidents.close(id);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { BusinessCalendar } from '@portal/sla';
+import type { BusinessCalendar, ClockKind } from '@portal/sla';
 import type { IncidentStatus, Plane, ServiceMode, Severity, StatusUpdateState } from '@portal/contracts';
 import { sql } from '../database/sql';
 
@@ -41,8 +41,28 @@ export interface IncidentRecord {
   closedAt: Date | null;
   lastStatusUpdateAt: Date | null;
   slaPauses: { from: string; to: string | null }[];
+  /** Append-only (a database trigger refuses anything else): the SLA record of severity changes. */
+  severityChanges: SeverityChangeEntry[];
+  /** Append-only: earlier resolutions that were reopened (each pauses restoration). */
+  resolvedPeriods: { from: string; to: string }[];
   pirDeliveredAt: Date | null;
   intakeRedactions: { field: string; rule: string; count: number }[];
+}
+
+export interface SeverityChangeEntry {
+  at: string;
+  from: Severity;
+  to: Severity;
+  reason: string;
+  by: ActorRef;
+}
+
+export interface BreachRow {
+  clock: ClockKind;
+  dueAt: string;
+  detectedAt: string;
+  severity: Severity | null;
+  owned: boolean;
 }
 
 export type NewIncident = Omit<
@@ -50,7 +70,6 @@ export type NewIncident = Omit<
   | 'id'
   | 'tenantSlug'
   | 'tenantName'
-  | 'calendar'
   | 'number'
   | 'acknowledgedAt'
   | 'acknowledgedBy'
@@ -59,6 +78,8 @@ export type NewIncident = Omit<
   | 'closedAt'
   | 'lastStatusUpdateAt'
   | 'slaPauses'
+  | 'severityChanges'
+  | 'resolvedPeriods'
   | 'pirDeliveredAt'
 >;
 
@@ -72,8 +93,9 @@ export interface IncidentFilter {
   limit: number;
 }
 
+// The calendar is the incident's own (the tenant's as it was at the declaration); the join is for slug and name.
 const SELECT = `
-  select i.*, t.slug as tenant_slug, t.display_name as tenant_name, t.calendar as tenant_calendar
+  select i.*, t.slug as tenant_slug, t.display_name as tenant_name
   from incidents i join tenants t on t.id = i.tenant_id`;
 
 function toRecord(r: Record<string, any>): IncidentRecord {
@@ -82,7 +104,7 @@ function toRecord(r: Record<string, any>): IncidentRecord {
     tenantId: r.tenant_id,
     tenantSlug: r.tenant_slug,
     tenantName: r.tenant_name,
-    calendar: r.tenant_calendar,
+    calendar: r.calendar,
     number: r.number,
     title: r.title,
     severity: r.severity,
@@ -108,6 +130,8 @@ function toRecord(r: Record<string, any>): IncidentRecord {
     closedAt: r.closed_at,
     lastStatusUpdateAt: r.last_status_update_at,
     slaPauses: r.sla_pauses,
+    severityChanges: r.severity_changes,
+    resolvedPeriods: r.resolved_periods,
     pirDeliveredAt: r.pir_delivered_at,
     intakeRedactions: r.intake_redactions,
   };
@@ -127,17 +151,21 @@ export class IncidentsRepository {
     return rows[0].incident_seq;
   }
 
-  async findByIdempotencyKey(em: EntityManager, tenantId: string, key: string): Promise<IncidentRecord | null> {
+  /** The incident a key created, with the fingerprint of the request that created it. */
+  async findByIdempotencyKey(em: EntityManager, tenantId: string, key: string): Promise<{ incident: IncidentRecord; fingerprint: string | null } | null> {
     const rows = await sql(em, `${SELECT} where i.tenant_id = $1 and i.idempotency_key = $2`, [tenantId, key]);
-    return rows[0] ? toRecord(rows[0]) : null;
+    if (!rows[0]) return null;
+    const [fp] = await sql<{ f: string | null }>(em, `select idempotency_fingerprint as f from incidents where id = $1`, [rows[0].id]);
+    return { incident: toRecord(rows[0]), fingerprint: fp?.f ?? null };
   }
 
-  async insert(em: EntityManager, n: NewIncident, number: number, idempotencyKey: string | null = null): Promise<string> {
+  async insert(em: EntityManager, n: NewIncident, number: number, idempotency: { key: string; fingerprint: string } | null = null): Promise<string> {
     const rows = await sql<{ id: string }>(
       em,
       `insert into incidents (tenant_id, number, title, severity, status, services, regions, impacted_users, first_noticed_at, first_noticed_tz,
-         symptoms, recent_changes, error_codes, reproduction_confirmed, impacted_user_examples, plane, service_mode, declared_at, declared_by, intake_redactions, idempotency_key)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) returning id`,
+         symptoms, recent_changes, error_codes, reproduction_confirmed, impacted_user_examples, plane, service_mode, declared_at, declared_by, intake_redactions, idempotency_key,
+         calendar, idempotency_fingerprint)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) returning id`,
       [
         n.tenantId,
         number,
@@ -159,7 +187,9 @@ export class IncidentsRepository {
         n.declaredAt,
         JSON.stringify(n.declaredBy),
         JSON.stringify(n.intakeRedactions),
-        idempotencyKey,
+        idempotency?.key ?? null,
+        JSON.stringify(n.calendar),
+        idempotency?.fingerprint ?? null,
       ],
     );
     return rows[0].id;
@@ -206,6 +236,8 @@ export class IncidentsRepository {
       closedAt: Date;
       lastStatusUpdateAt: Date;
       slaPauses: { from: string; to: string | null }[];
+      severityChanges: SeverityChangeEntry[];
+      resolvedPeriods: { from: string; to: string }[];
     }>,
   ): Promise<void> {
     const cols: Record<string, [string, (v: any) => unknown]> = {
@@ -219,6 +251,8 @@ export class IncidentsRepository {
       closedAt: ['closed_at', (v) => v],
       lastStatusUpdateAt: ['last_status_update_at', (v) => v],
       slaPauses: ['sla_pauses', (v) => JSON.stringify(v)],
+      severityChanges: ['severity_changes', (v) => JSON.stringify(v)],
+      resolvedPeriods: ['resolved_periods', (v) => JSON.stringify(v)],
     };
     const sets: string[] = [];
     const params: unknown[] = [id];
@@ -280,15 +314,35 @@ export class IncidentsRepository {
     return rows.map((r) => ({ id: r.id as string, body: r.body as string, author: r.author_label as string, createdAt: new Date(r.created_at).toISOString() }));
   }
 
-  /** Records a breach once per (incident, clock, due); returns false when it was already known. */
-  async recordBreach(em: EntityManager, tenantId: string, incidentId: string, clock: string, dueAt: Date, at: Date): Promise<boolean> {
+  /**
+   * Records a breach once per (incident, clock, due); returns false when it was already known. The row is
+   * the record: append-only (a trigger refuses updates and deletes), whatever the incident does later.
+   */
+  async recordBreach(
+    em: EntityManager,
+    b: { tenantId: string; incidentId: string; clock: string; dueAt: Date; at: Date; severity: Severity; owned: boolean },
+  ): Promise<boolean> {
     const rows = await sql(
       em,
-      `insert into sla_breaches (tenant_id, incident_id, clock, due_at, detected_at) values ($1,$2,$3,$4,$5)
+      `insert into sla_breaches (tenant_id, incident_id, clock, due_at, detected_at, severity, owned) values ($1,$2,$3,$4,$5,$6,$7)
        on conflict (incident_id, clock, due_at) do nothing returning id`,
-      [tenantId, incidentId, clock, dueAt, at],
+      [b.tenantId, b.incidentId, b.clock, b.dueAt, b.at, b.severity, b.owned],
     );
     return rows.length > 0;
+  }
+  async breaches(em: EntityManager, incidentId: string): Promise<BreachRow[]> {
+    const rows = await sql(
+      em,
+      `select clock, due_at, detected_at, severity, owned from sla_breaches where incident_id = $1 order by detected_at, due_at, clock`,
+      [incidentId],
+    );
+    return rows.map((r) => ({
+      clock: r.clock as ClockKind,
+      dueAt: new Date(r.due_at).toISOString(),
+      detectedAt: new Date(r.detected_at).toISOString(),
+      severity: r.severity as Severity | null,
+      owned: r.owned as boolean,
+    }));
   }
   async recordWarning(em: EntityManager, tenantId: string, incidentId: string, clock: string, dueAt: Date, at: Date): Promise<boolean> {
     const rows = await sql(

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { computeSla, SlaBlock, SlaClock } from '@portal/sla';
+import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
 import type {
   DeclareIncidentInput,
@@ -17,7 +18,7 @@ import type {
 } from '@portal/contracts';
 import { TenantContext, Actor } from '@portal/tenancy';
 import { Clock } from '../common/clock';
-import { Forbidden, IncidentNotFound, InvalidTransition, ValidationFailed } from '../common/domain-errors';
+import { Forbidden, IdempotencyKeyReused, IncidentNotFound, InvalidTransition, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
 import { sql } from '../database/sql';
 import { DomainEvents } from '../events/domain-events.service';
@@ -25,7 +26,7 @@ import { GovernanceService } from '../governance/governance.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { JobName } from '../queue/jobs';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
-import { ActorRef, EvidenceTarget, IncidentRecord, IncidentsRepository } from './incidents.repository';
+import { ActorRef, EvidenceTarget, IncidentRecord, IncidentsRepository, SeverityChangeEntry } from './incidents.repository';
 import { decodeCursor, encodeCursor } from './list-cursor';
 
 export type { EvidenceTarget };
@@ -44,6 +45,8 @@ const TRANSITIONS: Record<IncidentStatus, IncidentStatus[]> = {
 
 const isActive = (s: IncidentStatus) => s !== 'resolved' && s !== 'closed';
 const VENDOR = new Set(['support_engineer', 'csm']);
+/** Who records breaches: the clock, whichever request or job notices them. */
+const SLA_ACTOR = { kind: 'system', id: 'sla-check', label: 'SLA clock' };
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 @Injectable()
@@ -73,7 +76,16 @@ export class IncidentsService {
       if (idempotencyKey) {
         await sql(em, 'select pg_advisory_xact_lock(hashtext($1))', [`${tenantId}:${idempotencyKey}`]);
         const existing = await this.incidents.findByIdempotencyKey(em, tenantId, idempotencyKey);
-        if (existing) return { ...this.view(existing, now), replayed: true };
+        if (existing) {
+          // The same request again (a double click, a retry mid-outage) gets its incident back; another request
+          // with a used key is refused rather than answered with an incident it did not create.
+          if (existing.fingerprint !== null && existing.fingerprint !== fingerprint(input)) {
+            throw new IdempotencyKeyReused('this Idempotency-Key was used for a different declaration; use a new key for a new incident', [
+              { field: 'idempotency-key', message: 'was already used with a different body' },
+            ]);
+          }
+          return { ...this.view(existing.incident, now), replayed: true };
+        }
       }
       const fields: { field: string; message: string }[] = [];
       const known = new Set(tenant.regions.map((r) => r.code));
@@ -123,9 +135,11 @@ export class IncidentsService {
           declaredAt: now,
           declaredBy,
           intakeRedactions: redactions,
+          // The calendar in force at the declaration: a later edit of the tenant calendar does not move this incident's clocks.
+          calendar: tenant.calendar,
         },
         number,
-        idempotencyKey,
+        idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : null,
       );
       await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
       await this.domainEvents.emit(em, {
@@ -179,6 +193,9 @@ export class IncidentsService {
         statusUpdates: await this.incidents.statusUpdates(em, id),
         impactedUserHistory: await this.incidents.impactedHistory(em, id),
         customerReplies: await this.incidents.customerReplies(em, id),
+        clockHistory: clockHistory(this.slaInput(inc), now),
+        severityChanges: inc.severityChanges.map((c) => ({ at: c.at, from: c.from, to: c.to, reason: c.reason, by: c.by })),
+        slaBreaches: (await this.incidents.breaches(em, id)).map((b) => ({ ...b, informational: !b.owned })),
       };
     });
   }
@@ -202,11 +219,20 @@ export class IncidentsService {
       const reason = patch.reason ? { reason: patch.reason } : {};
       if (patch.status !== undefined && patch.status !== inc.status) this.assertTransition(inc, patch.status);
       if (patch.severity !== undefined && patch.severity !== inc.severity) {
-        await this.incidents.update(em, id, { severity: patch.severity });
+        if (!patch.reason) throw new ValidationFailed([{ field: 'reason', message: 'is required to change the severity' }]);
+        // What was decided before the change is recorded now, under the severity in force: it stays.
+        await this.recordBreaches(em, inc, now);
+        const change: SeverityChangeEntry = { at: now.toISOString(), from: inc.severity, to: patch.severity, reason: patch.reason, by: ref(actor) };
+        const changed: IncidentRecord = { ...inc, severity: patch.severity, severityChanges: [...inc.severityChanges, change] };
+        await this.incidents.update(em, id, { severity: changed.severity, severityChanges: changed.severityChanges });
+        // A clock change is an event with its own start: the clocks that start a new run here.
+        const restarted = clockHistory(this.slaInput(changed), now)
+          .runs.filter((r) => r.startedBy === 'severity_change' && r.startedAt === change.at)
+          .map((r) => r.clock);
         await this.domainEvents.emit(em, {
           type: 'incident.severity_changed',
           ...on,
-          payload: { reference, from: inc.severity, to: patch.severity, ...reason },
+          payload: { reference, from: inc.severity, to: patch.severity, reason: patch.reason, restarted },
         });
       }
       if (patch.impactedUsers !== undefined && patch.impactedUsers !== inc.impactedUsers) {
@@ -307,11 +333,21 @@ export class IncidentsService {
     });
   }
 
-  /** A resolved incident that is not fixed after all: back to investigating, restoration counting again. */
+  /**
+   * A resolved incident that is not fixed after all: back to investigating. The resolved period is kept as a
+   * pause of restoration, so the clock resumes with the time it had left at the resolution.
+   */
   reopen(id: string, reason: string) {
-    return this.mutate(id, async (em, inc) => {
+    return this.mutate(id, async (em, inc, now) => {
       if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be reopened`);
-      await this.incidents.update(em, id, { status: 'investigating', resolvedAt: null, resolutionSummary: null });
+      // A PIR already overdue is recorded before the reopen ends its run.
+      await this.recordBreaches(em, inc, now);
+      await this.incidents.update(em, id, {
+        status: 'investigating',
+        resolvedAt: null,
+        resolutionSummary: null,
+        resolvedPeriods: [...inc.resolvedPeriods, { from: iso(inc.resolvedAt)!, to: now.toISOString() }],
+      });
       await this.domainEvents.emit(em, {
         type: 'incident.reopened',
         tenantId: inc.tenantId,
@@ -395,20 +431,15 @@ export class IncidentsService {
    */
   async checkClocks(incidentId: string): Promise<{ breached: string[]; warned: string[] }> {
     const now = this.clock.now();
-    const actor = { kind: 'system', id: 'sla-check', label: 'SLA clock' };
     return this.db.tx(async (em) => {
       const inc = await this.incidents.findById(em, incidentId);
       if (!inc) return { breached: [], warned: [] };
-      const breached: string[] = [];
+      const breached = await this.recordBreaches(em, inc, now);
       const warned: string[] = [];
-      const on = { tenantId: inc.tenantId, subjectId: inc.id, incidentId: inc.id, actor };
+      const on = { tenantId: inc.tenantId, subjectId: inc.id, incidentId: inc.id, actor: SLA_ACTOR };
       const reference = `INC-${inc.number}`;
       for (const clock of Object.values<SlaClock>(this.sla(inc, now).clocks)) {
         if (!clock.dueAt) continue;
-        if (clock.state === 'breached' && (await this.incidents.recordBreach(em, inc.tenantId, inc.id, clock.kind, new Date(clock.dueAt), now))) {
-          breached.push(clock.kind);
-          await this.domainEvents.emit(em, { type: 'sla.breached', ...on, payload: { reference, clock: clock.kind, dueAt: clock.dueAt, owned: clock.owned } });
-        }
         const warnAt = warningInstant(clock);
         if (
           clock.state === 'running' &&
@@ -429,6 +460,44 @@ export class IncidentsService {
     });
   }
 
+  /**
+   * Records each clock breached at `now` once (one row per clock and due instant) and announces it. A breach
+   * of a clock the vendor does not own (Mode C data plane) is recorded as informational. Idempotent.
+   */
+  private async recordBreaches(em: EntityManager, inc: IncidentRecord, now: Date): Promise<string[]> {
+    const breached: string[] = [];
+    for (const clock of Object.values<SlaClock>(this.sla(inc, now).clocks)) {
+      if (clock.state !== 'breached' || !clock.dueAt) continue;
+      const b = {
+        tenantId: inc.tenantId,
+        incidentId: inc.id,
+        clock: clock.kind,
+        dueAt: new Date(clock.dueAt),
+        at: now,
+        severity: clock.severity,
+        owned: clock.owned,
+      };
+      if (!(await this.incidents.recordBreach(em, b))) continue;
+      breached.push(clock.kind);
+      await this.domainEvents.emit(em, {
+        type: 'sla.breached',
+        tenantId: inc.tenantId,
+        subjectId: inc.id,
+        incidentId: inc.id,
+        actor: SLA_ACTOR,
+        payload: {
+          reference: `INC-${inc.number}`,
+          clock: clock.kind,
+          dueAt: clock.dueAt,
+          owned: clock.owned,
+          informational: !clock.owned,
+          severity: clock.severity,
+        },
+      });
+    }
+    return breached;
+  }
+
   /** For evidence: the incident an attachment belongs to, locked FOR SHARE when asked (uploads vs closing). */
   async evidenceTarget(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<EvidenceTarget | null> {
     return this.incidents.evidenceTarget(em, incidentId, opts);
@@ -440,22 +509,26 @@ export class IncidentsService {
   }
 
   sla(inc: IncidentRecord, now: Date): SlaBlock {
-    return computeSla(
-      {
-        mode: inc.serviceMode,
-        severity: inc.severity,
-        plane: inc.plane,
-        status: inc.status,
-        declaredAt: new Date(inc.declaredAt),
-        acknowledgedAt: inc.acknowledgedAt ? new Date(inc.acknowledgedAt) : null,
-        resolvedAt: inc.resolvedAt ? new Date(inc.resolvedAt) : null,
-        pauses: inc.slaPauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
-        lastStatusUpdateAt: inc.lastStatusUpdateAt ? new Date(inc.lastStatusUpdateAt) : null,
-        pirDeliveredAt: inc.pirDeliveredAt ? new Date(inc.pirDeliveredAt) : null,
-        calendar: inc.calendar,
-      },
-      now,
-    );
+    return computeSla(this.slaInput(inc), now);
+  }
+
+  /** The incident as the clocks see it: its own calendar (from the declaration), severity changes, resolved periods. */
+  private slaInput(inc: IncidentRecord): SlaInput {
+    return {
+      mode: inc.serviceMode,
+      severity: inc.severity,
+      plane: inc.plane,
+      status: inc.status,
+      declaredAt: new Date(inc.declaredAt),
+      acknowledgedAt: inc.acknowledgedAt ? new Date(inc.acknowledgedAt) : null,
+      resolvedAt: inc.resolvedAt ? new Date(inc.resolvedAt) : null,
+      pauses: inc.slaPauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+      lastStatusUpdateAt: inc.lastStatusUpdateAt ? new Date(inc.lastStatusUpdateAt) : null,
+      pirDeliveredAt: inc.pirDeliveredAt ? new Date(inc.pirDeliveredAt) : null,
+      calendar: inc.calendar,
+      severityChanges: inc.severityChanges.map((c) => ({ at: new Date(c.at), from: c.from, to: c.to })),
+      resolvedPeriods: inc.resolvedPeriods.map((p) => ({ from: new Date(p.from), to: new Date(p.to) })),
+    };
   }
 
   view(inc: IncidentRecord, now: Date): Incident {
@@ -500,6 +573,23 @@ function warningInstant(clock: SlaClock): number | null {
   const span = due - Date.parse(clock.startedAt);
   if (span <= 0) return null;
   return due - Math.max(60_000, Math.round(span / 5));
+}
+
+/** A request's identity for Idempotency-Key: SHA-256 of its validated body with keys in a fixed order. */
+function fingerprint(input: DeclareIncidentInput): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(input)))
+    .digest('hex');
 }
 
 function ref(a: Actor): ActorRef {

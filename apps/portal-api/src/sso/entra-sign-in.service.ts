@@ -7,6 +7,7 @@ import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { entraFailure, sanitizeDetail, SsoSignInFailed } from './sso-errors';
 import { SsoFlow, SsoFlowStore } from './sso-flow.store';
 import { SsoHttp } from './sso-http';
+import { ssoSubject } from './sso-subject';
 import { SsoUrls } from './sso-urls';
 import type { EntraSettings, ResolvedIdp, SsoIdentity } from './sso.types';
 
@@ -179,7 +180,7 @@ export class EntraSignInService {
     const email =
       [payload.email, payload.preferred_username, payload.upn].find((v): v is string => typeof v === 'string' && /^[^\s@]+@[^\s@]+$/.test(v)) ?? null;
     return {
-      subject: `entra:${idp.entra.directoryId}|${payload.oid}`,
+      subject: ssoSubject(idp, payload.oid),
       email: email ? email.slice(0, 320) : null,
       // Entra's email and preferred_username are not verified and can be edited ("nOAuth"): never used to link accounts.
       emailVerified: false,

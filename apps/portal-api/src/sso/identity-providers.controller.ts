@@ -3,10 +3,12 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
-import { ZodBody } from '../common/zod-body.pipe';
+import { NoBody, ZodBody } from '../common/zod-body.pipe';
 import {
   CreateIdentityProviderInput,
   createIdentityProviderSchema,
+  LinkAccountInput,
+  linkAccountSchema,
   UpdateIdentityProviderInput,
   updateIdentityProviderSchema,
 } from './dto/identity-provider.dto';
@@ -47,9 +49,24 @@ export class IdentityProvidersController {
     return this.idps.update(req.principal!.actor.homeTenantId!, id, body, req.principal!.actor.label);
   }
 
+  /**
+   * Links an existing account of the tenant to this provider (an sso.account_linked event): bound at once to the
+   * given subject, or authorised for this provider's next sign-in that vouches for the account's email. The only
+   * way an existing account reaches another provider: a sign-in never links or moves an account by itself.
+   */
+  @Roles('customer_admin')
+  @Post(':id/links')
+  link(
+    @Req() req: Request,
+    @Param('id', new UuidOr404Pipe('identity provider')) id: string,
+    @ZodBody(linkAccountSchema, 'LinkIdentityProviderAccount') body: LinkAccountInput,
+  ) {
+    return this.idps.link(req.principal!.actor.homeTenantId!, id, body);
+  }
+
   @Roles('customer_admin')
   @Delete(':id')
-  remove(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string) {
+  remove(@Req() req: Request, @Param('id', new UuidOr404Pipe('identity provider')) id: string, @NoBody() _body: unknown) {
     return this.idps.remove(req.principal!.actor.homeTenantId!, id);
   }
 }

@@ -1,25 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { TENANT_SLUG } from '@portal/contracts';
+import { Accounts } from '../auth/accounts.service';
 import { Clock } from '../common/clock';
-import { NotFound, ValidationFailed } from '../common/domain-errors';
+import { Conflict, NotFound, ValidationFailed } from '../common/domain-errors';
 import { ConfigInvalid, PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Db } from '../database/db.service';
 import { DomainEvents } from '../events/domain-events.service';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
 import type { SignInProvider } from '../auth/sign-in-options.service';
-import { CreateIdentityProviderInput, staffProviderSchema, UpdateIdentityProviderInput } from './dto/identity-provider.dto';
+import { CreateIdentityProviderInput, LinkAccountInput, staffProviderSchema, UpdateIdentityProviderInput } from './dto/identity-provider.dto';
 import { IdentityProvidersRepository } from './identity-providers.repository';
 import { buildEntraSettings, buildOidcSettings, buildSamlSettings } from './idp-settings';
 import { describeCertificate } from './saml-metadata';
 import { openSecret, sealSecret } from './secret-box';
 import { SsoSignInFailed } from './sso-errors';
 import { SsoHttp } from './sso-http';
+import { ssoSubject } from './sso-subject';
 import { SsoUrls } from './sso-urls';
 import { IdpKind, IdpSecret, IdpSettings, Realm, ResolvedIdp, STAFF_REALM, TenantIdpConfig } from './sso.types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const secretAad = (tenantId: string, id: string) => `idp_configs:${tenantId}:${id}`;
+/** How long a link waiting for the provider's next verified sign-in stays usable. */
+export const PENDING_LINK_DAYS = 7;
+const KIND_NAME: Record<IdpKind, string> = { saml: 'SAML', oidc: 'OpenID Connect', entra: 'Microsoft Entra ID' };
 
 /**
  * Identity-provider configurations: a tenant's (managed by its customer_admin through the API,
@@ -36,6 +41,7 @@ export class IdentityProvidersService implements OnModuleInit {
     private readonly repo: IdentityProvidersRepository,
     private readonly tenants: TenantDirectory,
     private readonly events: DomainEvents,
+    private readonly accounts: Accounts,
     private readonly http: SsoHttp,
     private readonly urls: SsoUrls,
     private readonly clock: Clock,
@@ -194,6 +200,55 @@ export class IdentityProvidersService implements OnModuleInit {
       if (!c) throw new NotFound('identity provider not found');
       await this.events.emit(em, { tenantId, type: 'sso.idp_deleted', subjectId: id, payload: { kind: c.kind, displayName: c.displayName } });
       return { deleted: true, id };
+    });
+  }
+
+  /**
+   * Links an existing account to this provider, the one way an account reaches a provider that did not create
+   * it. With a subject (what the provider asserts: NameID, `sub`, Entra object id) the binding moves at once;
+   * without one, the provider's next sign-in that vouches for the account's email (OIDC `email_verified`) binds
+   * it, within PENDING_LINK_DAYS. SAML and Entra ID never vouch for an email, so they need the subject.
+   */
+  async link(tenantId: string, id: string, input: LinkAccountInput) {
+    return this.db.tx(async (em) => {
+      const c = await this.repo.find(em, tenantId, id);
+      if (!c) throw new NotFound('identity provider not found');
+      const user = input.userId
+        ? await this.accounts.findUserById(em, tenantId, input.userId)
+        : await this.accounts.findUserByEmail(em, tenantId, input.email!);
+      if (!user) throw new NotFound(`no account with this ${input.userId ? 'id' : 'email'} in this tenant`);
+      if (input.subject === undefined && c.kind !== 'oidc') {
+        throw new ValidationFailed([
+          {
+            field: 'subject',
+            message: `is required for a ${KIND_NAME[c.kind]} provider, which does not vouch for email addresses: give the ${c.kind === 'saml' ? 'NameID' : 'object id (oid)'} it asserts for this person`,
+          },
+        ]);
+      }
+      const subject = input.subject === undefined ? null : ssoSubject(c, input.subject);
+      if (subject) {
+        const holder = await this.accounts.findUserBySubject(em, tenantId, c.id, subject);
+        if (holder && holder.id !== user.id) throw new Conflict('another account of this tenant is bound to this subject of this provider');
+      }
+      const expiresAt = subject ? null : new Date(this.clock.now().getTime() + PENDING_LINK_DAYS * 86_400_000);
+      await this.accounts.linkSsoUser(em, { tenantId, userId: user.id, idpConfigId: c.id, subject, expiresAt });
+      const mode = subject ? ('subject' as const) : ('next_verified_sign_in' as const);
+      await this.events.emit(em, {
+        tenantId,
+        type: 'sso.account_linked',
+        subjectId: user.id,
+        payload: {
+          idpId: c.id,
+          kind: c.kind,
+          displayName: c.displayName,
+          email: user.email,
+          mode,
+          subject: input.subject ?? null,
+          previousIdpId: user.idpConfigId,
+          expiresAt: expiresAt?.toISOString() ?? null,
+        },
+      });
+      return { userId: user.id, email: user.email, idpId: c.id, mode, expiresAt: expiresAt?.toISOString() ?? null };
     });
   }
 

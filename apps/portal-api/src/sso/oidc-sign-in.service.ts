@@ -4,6 +4,7 @@ import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { oidcFailure, sanitizeDetail, SsoSignInFailed } from './sso-errors';
 import { SsoFlow, SsoFlowStore } from './sso-flow.store';
 import { SsoHttp } from './sso-http';
+import { ssoSubject } from './sso-subject';
 import { SsoUrls } from './sso-urls';
 import type { OidcSettings, ResolvedIdp, SsoIdentity } from './sso.types';
 
@@ -39,10 +40,11 @@ export class OidcSignInService {
     const key = idp.oidc.issuer;
     const cached = this.issuers.get(key);
     if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.issuer;
-    this.http.checkUrl(key);
     Issuer[custom.http_options] = this.httpOptions;
     let issuer: Issuer<BaseClient>;
     try {
+      // An issuer the URL policy refuses (e.g. http:// in production) is unreachable from here: the same code.
+      this.http.checkUrl(key);
       issuer = await Issuer.discover(key);
     } catch (e) {
       throw new SsoSignInFailed('idp_unreachable', sanitizeDetail(`discovery of ${key} failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -106,7 +108,7 @@ export class OidcSignInService {
     const email = typeof claims.email === 'string' && /^[^\s@]+@[^\s@]+$/.test(claims.email) ? claims.email.slice(0, 320) : null;
     const given = [claims.given_name, claims.family_name].filter((x): x is string => typeof x === 'string').join(' ');
     return {
-      subject: `${idp.oidc.issuer}|${sub}`,
+      subject: ssoSubject(idp, sub),
       email,
       emailVerified: claims.email_verified === true,
       name: typeof claims.name === 'string' ? claims.name : given || (typeof claims.preferred_username === 'string' ? claims.preferred_username : null),

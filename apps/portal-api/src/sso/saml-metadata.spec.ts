@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { normalizeCertificate, parseIdpMetadata, responseDestination, SamlMetadataInvalid } from './saml-metadata';
+import { normalizeCertificate, parseIdpMetadata, refusedMarkup, responseDestination, SamlMetadataInvalid } from './saml-metadata';
 
 describe('IdP metadata', () => {
   let certB64: string;
@@ -60,5 +60,21 @@ describe('IdP metadata', () => {
       destination: 'https://p/acs',
     });
     expect(responseDestination('<x/>')).toEqual({ isResponse: false, destination: null });
+  });
+});
+
+describe('DOCTYPE in SAML documents', () => {
+  it.each([
+    ['an empty DOCTYPE', '<!DOCTYPE samlp:Response><samlp:Response/>', 'a DOCTYPE'],
+    ['a lower-case doctype', '<!doctype x><x/>', 'a DOCTYPE'],
+    ['an internal subset', '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>', 'a DOCTYPE'],
+    ['a NUL', '<r>\u0000</r>', 'a NUL character'],
+  ])('refuses %s', (_name, xml, what) => {
+    expect(refusedMarkup(xml)).toBe(what);
+    expect(responseDestination(xml)).toEqual({ isResponse: false, destination: null });
+    expect(() => parseIdpMetadata(xml)).toThrow(SamlMetadataInvalid);
+  });
+  it('lets an ordinary document through', () => {
+    expect(refusedMarkup('<?xml version="1.0"?><samlp:Response Destination="https://x"/>')).toBeNull();
   });
 });

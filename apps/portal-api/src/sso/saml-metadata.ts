@@ -52,6 +52,8 @@ const children = (el: Element, ns: string, name: string): Element[] => {
  * the admin supplies the metadata over an authenticated session (or from an https URL).
  */
 export function parseIdpMetadata(xml: string): IdpMetadata {
+  const dtd = refusedMarkup(xml);
+  if (dtd) throw new SamlMetadataInvalid(`carries ${dtd}, which SAML metadata never needs`);
   const { doc, errors } = parseXml(xml);
   const root = doc?.documentElement;
   if (!root || errors.length) throw new SamlMetadataInvalid('is not well-formed XML');
@@ -91,8 +93,20 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   return { entityId, ssoUrl, certificates };
 }
 
+/**
+ * What no SAML document (message or metadata) may carry, named, or null: a document type declaration of any kind
+ * (internal subsets declare entities; even an empty DOCTYPE is refused, so the parser never meets one), or a NUL.
+ */
+export function refusedMarkup(xml: string): string | null {
+  if (/<!DOCTYPE/i.test(xml)) return 'a DOCTYPE';
+  if (/<!ENTITY/i.test(xml)) return 'an ENTITY declaration';
+  if (xml.includes('\u0000')) return 'a NUL character';
+  return null;
+}
+
 /** The Destination of a SAML response (root element), read before any signature check to name a wrong ACS precisely. */
 export function responseDestination(xml: string): { isResponse: boolean; destination: string | null } {
+  if (refusedMarkup(xml)) return { isResponse: false, destination: null };
   const { doc, errors } = parseXml(xml);
   const root = doc?.documentElement;
   if (!root || errors.length) return { isResponse: false, destination: null };

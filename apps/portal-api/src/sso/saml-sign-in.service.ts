@@ -3,9 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { DOMParser } from '@xmldom/xmldom';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
-import { responseDestination } from './saml-metadata';
+import { refusedMarkup, responseDestination } from './saml-metadata';
 import { samlFailure, sanitizeDetail, SsoSignInFailed } from './sso-errors';
 import { SsoFlow, SsoFlowStore } from './sso-flow.store';
+import { ssoSubject } from './sso-subject';
 import { SsoUrls } from './sso-urls';
 import type { ResolvedIdp, SamlSettings, SsoIdentity } from './sso.types';
 
@@ -86,6 +87,9 @@ export class SamlSignInService {
       throw new SsoSignInFailed('invalid_response', 'no SAMLResponse in the posted form, or it is too large');
     }
     const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
+    // No SAML message has a use for a DTD: any DOCTYPE (with or without entities) or NUL is refused before parsing.
+    const dtd = refusedMarkup(xml);
+    if (dtd) throw new SsoSignInFailed('invalid_response', `the SAML response carries ${dtd}, which SAML messages never need (refused before parsing)`);
     const acs = this.urls.samlAcs(idp.realmSegment, idp.id);
     const { isResponse, destination } = responseDestination(xml);
     if (!isResponse) throw new SsoSignInFailed('invalid_response', 'the posted document is not a SAML Response');
@@ -158,7 +162,7 @@ export class SamlSignInService {
     const name =
       (idp.saml.nameAttribute ? first(attrs[idp.saml.nameAttribute]) : pick(NAME_ATTRIBUTES)) ?? ([given, surname].filter(Boolean).join(' ') || null);
     return {
-      subject: `${idp.saml.idpEntityId}|${nameId}`,
+      subject: ssoSubject(idp, nameId),
       email: email && /^[^\s@]+@[^\s@]+$/.test(email) ? email.slice(0, 320) : null,
       // SAML carries no "verified" flag: an assertion never links to an existing account by email.
       emailVerified: false,

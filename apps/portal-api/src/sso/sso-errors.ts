@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-errors';
+import { SsoUrlRefused } from './sso-http';
 
 /**
  * Every way an SSO sign-in can fail, as the person in front of the browser and their IT admin
@@ -119,10 +120,10 @@ export const SSO_ERRORS = {
     status: 403,
   },
   account_conflict: {
-    title: 'Your email address is already linked to another sign-in',
-    message: 'An account with your email address exists in this tenant and is linked to a different identity provider, so it is not taken over by this one.',
+    title: 'Your email address belongs to an account this sign-in is not linked to',
+    message: 'An account with your email address exists in this tenant, and it is not linked to this identity provider, so this sign-in does not take it over.',
     adminAction:
-      'Sign in with the identity provider that account uses, or ask Claresia support to move the account. Accounts are never linked across providers by email alone.',
+      'Sign in with the identity provider that account uses. To move the account to this provider, a customer admin links it to the provider (portal API: POST /api/v1/identity-providers/<id>/links). Accounts are never linked by a sign-in, nor by email alone.',
     status: 409,
   },
   consent_missing: {
@@ -155,6 +156,13 @@ export const SSO_ERRORS = {
     adminAction:
       'Compare the client ID, client secret or certificate, and redirect URI in Settings → Identity providers with the application registered in your identity provider; renew an expired secret.',
     status: 502,
+  },
+  rate_limited: {
+    title: 'Too many sign-in attempts',
+    message: 'Too many sign-in attempts came from your network in a short time, so the portal paused them for a minute.',
+    adminAction:
+      'Wait a minute and start again from the sign-in page. If many people share one network address and it keeps happening, quote the reference to Claresia support.',
+    status: 429,
   },
   invalid_response: {
     title: "The identity provider's answer could not be read",
@@ -196,9 +204,22 @@ export function sanitizeDetail(s: string): string {
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/**
+ * A provider URL the deployment's URL policy refuses (plain http or a private address in production: SSO_ALLOW_*):
+ * the provider cannot be reached from here, which is what the admin must fix.
+ */
+export function urlPolicyFailure(err: unknown): SsoSignInFailed | null {
+  if (err instanceof SsoSignInFailed) return null;
+  const m = messageOf(err);
+  if (!(err instanceof SsoUrlRefused) && !/must use https|must not point at a private or loopback address|resolves to a private address/.test(m)) return null;
+  return new SsoSignInFailed('idp_unreachable', sanitizeDetail(`a provider URL is refused by this deployment's URL policy: ${m}`));
+}
+
 /** node-saml's errors are plain Errors; their messages are the only signal (node-saml 5.1). */
 export function samlFailure(err: unknown): SsoSignInFailed {
   if (err instanceof SsoSignInFailed) return err;
+  const policy = urlPolicyFailure(err);
+  if (policy) return policy;
   const m = messageOf(err);
   const d = sanitizeDetail(m);
   if ((err as { name?: string })?.name === 'SamlStatusError' || /^SAML provider returned/.test(m)) return new SsoSignInFailed('idp_error', d);
@@ -214,6 +235,8 @@ export function samlFailure(err: unknown): SsoSignInFailed {
 /** openid-client (v5) RPError/OPError and transport errors. */
 export function oidcFailure(err: unknown): SsoSignInFailed {
   if (err instanceof SsoSignInFailed) return err;
+  const policy = urlPolicyFailure(err);
+  if (policy) return policy;
   const m = messageOf(err);
   const d = sanitizeDetail(m);
   const name = (err as { name?: string })?.name;
@@ -252,7 +275,8 @@ const AADSTS: Record<string, SsoErrorCode> = {
 /** An `error` the provider sent back (redirect query or token endpoint), Entra's AADSTS codes included. */
 export function providerErrorFailure(error: string, description: string): SsoSignInFailed {
   const aad = /AADSTS(\d{5,7})/.exec(description)?.[1];
-  const detail = sanitizeDetail(`${error}${aad ? ` AADSTS${aad}` : ''}: ${description}`);
+  // The description is free text that reaches the audit trail: a short prefix only.
+  const detail = sanitizeDetail(`${error.slice(0, 40)}${aad ? ` AADSTS${aad}` : ''}: ${description.slice(0, 120)}`);
   if (error === 'consent_required' || (error === 'interaction_required' && aad === '65001'))
     return new SsoSignInFailed('consent_missing', detail, { providerError: error, aadsts: aad ?? null });
   if (aad && AADSTS[aad]) return new SsoSignInFailed(AADSTS[aad], detail, { providerError: error, aadsts: aad });
@@ -266,6 +290,8 @@ export function providerErrorFailure(error: string, description: string): SsoSig
 /** msal-node (token endpoint) and jose (ID-token validation) errors, for Entra ID. */
 export function entraFailure(err: unknown): SsoSignInFailed {
   if (err instanceof SsoSignInFailed) return err;
+  const policy = urlPolicyFailure(err);
+  if (policy) return policy;
   const e = err as { name?: string; code?: string; claim?: string; errorCode?: string; errorMessage?: string; subError?: string };
   const m = messageOf(err);
   // msal ServerError: errorCode is the OAuth error, errorMessage carries "AADSTS…: …".

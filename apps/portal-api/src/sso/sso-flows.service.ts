@@ -1,22 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { TENANT_SLUG } from '@portal/contracts';
+import { TenantContext } from '@portal/tenancy';
 import { EntraSignInService } from './entra-sign-in.service';
 import { IdentityProvidersService } from './identity-providers.service';
 import { OidcSignInService } from './oidc-sign-in.service';
 import { safeReturnPath } from './return-path';
 import { SamlSignInService } from './saml-sign-in.service';
+import { SSO_RATE_LIMIT, SsoAbuseControls } from './sso-abuse';
 import { providerErrorFailure, SsoSignInFailed } from './sso-errors';
 import { SsoFlowStore } from './sso-flow.store';
-import { SsoSignInService } from './sso-sign-in.service';
-import { IDP_KINDS, type IdpKind, type Realm, type ResolvedIdp, type SsoIdentity } from './sso.types';
+import { FailureContext, SsoSignInService } from './sso-sign-in.service';
+import { SsoUrls } from './sso-urls';
+import { IDP_KINDS, type IdpKind, type ResolvedIdp, type SsoIdentity } from './sso.types';
 
-interface FlowContext {
-  realm: Realm | null;
-  realmSegment: string;
-  idpId: string;
-  kind: IdpKind;
-  identity?: Partial<SsoIdentity>;
+type FlowContext = FailureContext & { kind: IdpKind };
+
+/** What body-parser says when it cannot read a posted form (too large, bad charset or encoding, too many fields). */
+export interface UnreadableBody {
+  type?: string;
+  status: number;
+  limit?: number;
 }
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 type Of<K extends IdpKind> = ResolvedIdp & { kind: K } & Extract<ResolvedIdp, { kind: K }>;
 
@@ -34,13 +41,75 @@ export class SsoFlowsService {
     private readonly oidc: OidcSignInService,
     private readonly entra: EntraSignInService,
     private readonly signIn: SsoSignInService,
+    private readonly abuse: SsoAbuseControls,
+    private readonly urls: SsoUrls,
   ) {}
+
+  /**
+   * The rate limit of anonymous sign-in requests (start, callback, ACS) per client address. Over it, the answer is
+   * 429 with Retry-After and a page that takes the browser to the SSO error page (`rate_limited`), like every
+   * other refusal; the first refusal of a window is recorded (aggregated like other anonymous refusals).
+   * Returns false when it answered.
+   */
+  async admit(req: Request, res: Response, at: { kind: string; realmSegment: string; idpId: string }): Promise<boolean> {
+    const a = await this.abuse.admit(req);
+    if (a.allowed) return true;
+    const tenant = TENANT_SLUG.safeParse(at.realmSegment).success ? at.realmSegment : null;
+    let page = this.urls.errorPage('rate_limited', TenantContext.maybeStore()?.requestId, tenant);
+    if (a.firstRefusal) {
+      const ctx: FlowContext = { realm: null, realmSegment: at.realmSegment, idpId: at.idpId, kind: at.kind as IdpKind };
+      ctx.realm = await this.providers.realmOf(at.realmSegment).catch(() => null);
+      page = await this.signIn.fail(
+        res,
+        new SsoSignInFailed(
+          'rate_limited',
+          `more than ${SSO_RATE_LIMIT.requests} sign-in requests from one client address within ${SSO_RATE_LIMIT.windowSeconds} s`,
+        ),
+        ctx,
+      );
+    }
+    res
+      .status(429)
+      .set('Retry-After', String(a.retryAfterSeconds))
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeHtml(page)}">` +
+          `<title>Too many sign-in attempts</title></head><body><p>Too many sign-in attempts from your network. ` +
+          `<a href="${escapeHtml(page)}">Continue</a></p></body></html>`,
+      );
+    return false;
+  }
+
+  /**
+   * A post to the ACS that body-parser could not read (larger than the body limit, unsupported charset or
+   * encoding): refused like every other SAML answer, on the error page with a governance event.
+   */
+  async unreadableAcsPost(req: Request, res: Response, realmSegment: string, idpId: string, err: UnreadableBody): Promise<void> {
+    if (!(await this.admit(req, res, { kind: 'saml', realmSegment, idpId }))) return;
+    const ctx: FlowContext = { realm: null, realmSegment, idpId, kind: 'saml' };
+    let location: string;
+    try {
+      await this.provider(ctx, 'saml');
+      throw new SsoSignInFailed(
+        'invalid_response',
+        err.type === 'entity.too.large' || err.type === 'parameters.too.many'
+          ? `the posted form is larger than the ${err.limit ? `${Math.round(err.limit / 1024)} KiB ` : ''}limit for a SAML response`
+          : `the posted form could not be read (${String(err.type ?? err.status).slice(0, 40)})`,
+      );
+    } catch (e) {
+      location = await this.signIn.fail(res, e, ctx);
+    }
+    res.redirect(303, location);
+  }
 
   private async provider<K extends IdpKind>(ctx: FlowContext, kind: K): Promise<Of<K>> {
     if (!IDP_KINDS.includes(kind)) throw new SsoSignInFailed('unknown_provider', `unknown protocol "${String(kind).slice(0, 20)}"`);
     ctx.realm = await this.providers.realmOf(ctx.realmSegment);
     if (!ctx.realm) throw new SsoSignInFailed('unknown_provider', `no tenant "${ctx.realmSegment.slice(0, 63)}"`);
-    return (await this.providers.resolve(ctx.realm, ctx.idpId, kind)) as Of<K>;
+    const idp = (await this.providers.resolve(ctx.realm, ctx.idpId, kind)) as Of<K>;
+    ctx.resolvedIdpId = idp.id;
+    return idp;
   }
 
   async samlMetadata(realmSegment: string, idpId: string): Promise<string | null> {

@@ -1,3 +1,4 @@
+import { SamlPostBody } from '../common/zod-body.pipe';
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -7,7 +8,10 @@ import { IdentityProvidersService } from './identity-providers.service';
 import { isSsoErrorCode, SSO_ERRORS } from './sso-errors';
 import { SsoFlowsService } from './sso-flows.service';
 
-/** The browser side of SSO: public by nature (nobody is signed in yet); every answer is verified in the services. */
+/**
+ * The browser side of SSO: public by nature (nobody is signed in yet); every answer is verified in the services.
+ * Starts, callbacks and ACS posts count against a per-client rate limit first (SsoFlowsService.admit).
+ */
 @ApiTags('sso')
 @PortalController('sso')
 export class SsoController {
@@ -32,26 +36,32 @@ export class SsoController {
     @Param('realm') realm: string,
     @Param('idp') idp: string,
     @Query('returnTo') returnTo: unknown,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
+    if (!(await this.flows.admit(req, res, { kind, realmSegment: realm, idpId: idp }))) return;
     res.redirect(303, await this.flows.start(res, kind, realm, idp, returnTo));
   }
 
   @Public()
+  @SamlPostBody()
   @Post('saml/:realm/:idp/acs')
   async samlAcs(@Param('realm') realm: string, @Param('idp') idp: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    if (!(await this.flows.admit(req, res, { kind: 'saml', realmSegment: realm, idpId: idp }))) return;
     res.redirect(303, await this.flows.samlAcs(req, res, realm, idp, body));
   }
 
   @Public()
   @Get('oidc/:realm/:idp/callback')
   async oidcCallback(@Param('realm') realm: string, @Param('idp') idp: string, @Req() req: Request, @Res() res: Response) {
+    if (!(await this.flows.admit(req, res, { kind: 'oidc', realmSegment: realm, idpId: idp }))) return;
     res.redirect(303, await this.flows.callback(req, res, 'oidc', realm, idp));
   }
 
   @Public()
   @Get('entra/:realm/:idp/callback')
   async entraCallback(@Param('realm') realm: string, @Param('idp') idp: string, @Req() req: Request, @Res() res: Response) {
+    if (!(await this.flows.admit(req, res, { kind: 'entra', realmSegment: realm, idpId: idp }))) return;
     res.redirect(303, await this.flows.callback(req, res, 'entra', realm, idp));
   }
 

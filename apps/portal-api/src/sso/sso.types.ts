@@ -76,7 +76,7 @@ export type ResolvedIdp = IdpConfigBase<string> & IdpSettings & { realm: Realm; 
 
 /** Who the identity provider says signed in, before the portal decides anything. */
 export interface SsoIdentity {
-  /** Issuer-qualified subject: `<issuer>|<subject>`; Entra: `entra:<tid>|<oid>`. Never an email. */
+  /** Protocol- and issuer-qualified subject (sso-subject.ts): `saml:<entity id>|<NameID>`, `oidc:<issuer>|<sub>`, `entra:<authority host>/<tid>|<oid>`. Never an email. */
   subject: string;
   email: string | null;
   /** True only when the provider vouches for the address (OIDC email_verified); gates linking by email. */

@@ -1,6 +1,7 @@
-import type { ClockKind, SlaClock } from '@portal/sla';
+import type { ClockKind, ClockRun, SlaClock } from '@portal/sla';
 import type { Incident } from '../api/types';
-import { formatDuration } from './time';
+import { SEVERITY_SHORT } from './labels';
+import { formatDuration, formatTime } from './time';
 
 export type ClockTone = 'running' | 'warning' | 'breached' | 'met' | 'paused' | 'inactive';
 
@@ -54,6 +55,7 @@ export function readClock(clock: SlaClock, receivedAt: number, now: number): Clo
   if (clock.state === 'breached') {
     const stopped = clock.stoppedAt !== null;
     const overdue = (clock.overdueMs ?? 0) + (stopped ? 0 : elapsed);
+    if (!clock.owned) return informational(label, overdue, target);
     const value = formatDuration(overdue);
     const caption = stopped ? 'late (breached)' : 'overdue (breached)';
     return { tone: 'breached', value, caption, description: `${label}: breached, ${value} ${stopped ? 'late' : 'overdue'} (target ${target})` };
@@ -61,6 +63,7 @@ export function readClock(clock: SlaClock, receivedAt: number, now: number): Clo
   // running
   const remaining = (clock.remainingMs ?? 0) - elapsed;
   if (remaining <= 0) {
+    if (!clock.owned) return informational(label, -remaining, target);
     const value = formatDuration(-remaining);
     return { tone: 'breached', value, caption: 'overdue (breached)', description: `${label}: breached, ${value} overdue (target ${target})` };
   }
@@ -68,6 +71,55 @@ export function readClock(clock: SlaClock, receivedAt: number, now: number): Clo
   const warning = total > 0 && remaining < total * WARNING_SHARE;
   const value = formatDuration(remaining);
   return { tone: warning ? 'warning' : 'running', value, caption: `left of ${target}`, description: `${label}: ${value} left of ${target}` };
+}
+
+/** Past due on a clock the vendor does not own (Mode C data plane): for reference, not a Claresia breach. */
+function informational(label: string, overdue: number, target: string): ClockReading {
+  const value = formatDuration(overdue);
+  return {
+    tone: 'inactive',
+    value,
+    caption: 'past the reference time (informational)',
+    description: `${label}: ${value} past the reference time of ${target}. Informational: your team owns this clock, it is not a Claresia breach.`,
+  };
+}
+
+const RUN_START: Record<ClockRun['startedBy'], string> = {
+  declaration: 'at the declaration',
+  severity_change: 'at the severity change',
+  resolution: 'at the resolution',
+};
+
+/** One run of a clock in the clock history, in words: "Initial response, Sev 1: 15 minutes" and what became of it. */
+export function describeRun(run: ClockRun): { title: string; detail: string } {
+  const title = `${CLOCK_LABELS[run.clock]}, ${SEVERITY_SHORT[run.severity]}: ${run.target.label}`;
+  const due = run.dueAt ? `due ${formatTime(run.dueAt)}` : 'no committed time';
+  const start = `Started ${RUN_START[run.startedBy]}`;
+  let outcome: string;
+  switch (run.outcome) {
+    case 'running':
+      outcome = 'running';
+      break;
+    case 'paused':
+      outcome = 'paused';
+      break;
+    case 'met':
+      outcome = `met at ${formatTime(run.endedAt)}`;
+      break;
+    case 'breached': {
+      const by = formatDuration(run.overdueMs ?? 0);
+      const late = run.endedAt ? `${by} late` : `${by} overdue so far`;
+      outcome = run.informational ? `past the reference time, ${late} (informational: your team owns this clock)` : `breached, ${late}`;
+      break;
+    }
+    case 'superseded':
+      outcome =
+        run.endedBy === 'reopen'
+          ? `ended at ${formatTime(run.endedAt)} by the reopen, before it was due`
+          : `replaced at ${formatTime(run.endedAt)} by the severity change, before it was due`;
+      break;
+  }
+  return { title, detail: `${start}, ${due}: ${outcome}.` };
 }
 
 /** Milliseconds left on the most urgent running clock at receipt (negative when overdue); Infinity without one. */

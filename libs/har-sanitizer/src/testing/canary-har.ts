@@ -132,6 +132,9 @@ export function generateCanaryHar(options: CanaryHarOptions = {}): { har: Canary
         { name: 'X-Custom-Auth-Token', value: c() },
         { name: 'referer', value: `https://hub.example/app?token=${c()}&tab=1` },
         { name: 'x-debug-context', value: jwt() },
+        // the browser's only way to give a WebSocket a credential (hardening issue item 2)
+        { name: 'Sec-WebSocket-Protocol', value: `access_token, ${c()}, bearer.${c()}` },
+        { name: 'X-OWA-Canary', value: c() },
       ]);
       req.queryString = [
         { name: 'access_token', value: at },
@@ -180,6 +183,11 @@ export function generateCanaryHar(options: CanaryHarOptions = {}): { har: Canary
         note: jwt(),
         cloud: awsKey(),
         list: [{ sessionId: c() }, { access_token: c() }],
+        // {<label>: ..., value: ...} records whose label names a credential kind
+        credentials: [
+          { type: 'password', value: c(), temporary: false },
+          { label: 'API token', value: c() },
+        ],
       };
       entries.push(
         entry(

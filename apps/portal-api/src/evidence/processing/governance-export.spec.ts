@@ -110,4 +110,53 @@ describe('governance event export sanitizer', () => {
       expect((e as Error).message).not.toContain('CANARY');
     }
   });
+
+  // hardening issue item 2: the maintained rule set (secretlint) on every value, and label/value credential records
+  const rep = (x: string, n: number) => x.repeat(Math.ceil(n / x.length)).slice(0, n);
+  const sendgrid = `SG.${rep('FaKe1', 22)}.${rep('fAkE2', 43)}`;
+  const slackHook = `https://hooks.slack.com/services/T00000000/B00000000/${rep('FAKEfake1234', 24)}`;
+  const pg = 'postgres://reporting:Xk9pq2Lm7vQ@db.internal.example:5432/app';
+  const hf = `hf_${rep('FakeToken', 34)}`;
+  it.each([
+    [
+      'JSON array',
+      JSON.stringify([
+        { action: 'webhook.created', target: slackHook, note: `key ${sendgrid}` },
+        { action: 'db.linked', dsn: pg, by: hf },
+      ]),
+    ],
+    [
+      'NDJSON',
+      `${JSON.stringify({ action: 'webhook.created', target: slackHook, note: `key ${sendgrid}` })}\n${JSON.stringify({ action: 'db.linked', dsn: pg, by: hf })}\n`,
+    ],
+    ['CSV', `action,target,note\nwebhook.created,${slackHook},key ${sendgrid}\ndb.linked,${pg},${hf}\n`],
+  ])('never writes a known-format secret in a %s export', async (_n, input) => {
+    for (const chunk of [64 * 1024, 7]) {
+      const r = await run(input, chunk);
+      for (const secret of [sendgrid, 'FAKEfake1234FAKEfake1234', 'Xk9pq2Lm7vQ', hf]) expect(r.text).not.toContain(secret);
+      expect(r.text).toContain('webhook.created');
+      expect(r.report.byRule['secret:sendgrid']).toBe(1);
+      expect(r.report.byRule['secret:huggingface']).toBe(1);
+    }
+  });
+
+  it('scans the insights too (an action value that is a secret)', async () => {
+    const r = await run(JSON.stringify([{ action: hf, status: 'ok' }]));
+    expect(JSON.stringify(r.insights)).not.toContain(hf);
+  });
+
+  it.each([
+    [
+      'JSON',
+      JSON.stringify([
+        { action: 'credential.set', type: 'password', value: 'CANARY-label-1' },
+        { action: 'x', label: 'API token', data: 'CANARY-label-2' },
+      ]),
+    ],
+    ['CSV', 'action,kind,value\ncredential.set,client_secret,CANARY-label-3\n'],
+  ])('redacts the value of a {<label>, value} record whose label names a credential (%s)', async (_n, input) => {
+    const r = await run(input);
+    expect(r.text).not.toContain('CANARY');
+    expect(r.text).toContain('credential.set');
+  });
 });

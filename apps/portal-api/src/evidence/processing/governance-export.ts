@@ -1,15 +1,17 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type TransformCallback } from 'node:stream';
-import { redactText } from '@portal/har-sanitizer';
+import { credentialPairName, PAIR_VALUE_KEYS, redactText, SecretRulePass, type SecretRuleHit } from '@portal/har-sanitizer';
 import { EvidenceRejected } from '../evidence.errors';
 import { ReportCounter, type EvidenceReport } from './redaction-report';
 
 /**
  * governance_event exports as the Hub API produces them: a JSON array of objects, NDJSON (one object per
  * line) or CSV with a header row. The format is told by the first non-blank byte (`[`, `{`, anything else).
- * Validated while streaming, one record in memory at a time; every value goes through the secret scan
- * (`redactText`), values of fields with a sensitive name (password, token, secret, ...) are replaced
- * whole, and the sanitized records are written in the same format. Errors never quote the input.
+ * Validated while streaming; every value goes through the secret scan (`redactText`), values of fields with a
+ * sensitive name (password, token, secret, ...) and of `{<label>: ..., value: ...}` records whose label names a
+ * credential are replaced whole, then every string that is about to be written (values and keys) goes through
+ * the maintained rule set (secretlint, `SecretRulePass`) in batches of about 1 MiB of input, and the sanitized
+ * records are written in the same format. Errors never quote the input.
  */
 export type GovernanceExportFormat = 'json' | 'ndjson' | 'csv';
 
@@ -63,28 +65,19 @@ export function isSensitiveFieldName(name: string): boolean {
   return hit;
 }
 
-/** Name/value pairs (`{"name":"password","value":"..."}`, CSV columns name,value): the name says what the value is. */
-const PAIR_NAME_KEYS = new Set([
-  'name',
-  'key',
-  'field',
-  'fieldname',
-  'param',
-  'parameter',
-  'paramname',
-  'parametername',
-  'parameterkey',
-  'attribute',
-  'setting',
-]);
-const PAIR_VALUE_KEYS = new Set(['value', 'val', 'values', 'fieldvalue', 'parametervalue', 'attributevalue']);
-
+/**
+ * Credential pairs (`{"name":"password","value":"..."}`, `{"type":"api_key","value":"..."}`, CSV columns
+ * label,value): when any other field holds a short label naming a credential, the value-like fields are the secret.
+ */
 function pairName(entries: [string, unknown][]): string | null {
-  for (const [k, v] of entries) {
-    if (typeof v === 'string' && v.length <= 128 && PAIR_NAME_KEYS.has(k.toLowerCase()) && isSensitiveFieldName(v)) return v;
-  }
-  return null;
+  return credentialPairName(entries, isSensitiveFieldName);
 }
+
+/** Input bytes whose records go to the rule set together (one worker round trip per batch). */
+const BATCH_INPUT_BYTES = 1024 * 1024;
+
+/** A sanitized record waiting for the rule set: a JSON object, or CSV cells (header row or record). */
+type PendingRecord = { json: Record<string, Json> } | { cells: string[] };
 
 class Tally {
   private readonly counts = new Map<string, number>();
@@ -135,6 +128,12 @@ export class GovernanceExportSanitizer extends Transform {
   private header: string[] | null = null;
   private csvLine = 1;
 
+  private readonly secrets = new SecretRulePass(this.counter);
+  private pending: PendingRecord[] = [];
+  private unbatchedBytes = 0;
+  private written = 0;
+  private insightsOut: GovernanceExportInsights | null = null;
+
   constructor(private readonly opts: { maxRecordBytes: number }) {
     super();
   }
@@ -144,34 +143,83 @@ export class GovernanceExportSanitizer extends Transform {
     return {
       contentType: GOVERNANCE_CONTENT_TYPES[this.format],
       report: this.counter.toReport(),
-      insights: {
-        format: this.format,
-        records: this.records,
-        fields: this.fields,
-        firstAt: this.first === null ? null : new Date(this.first).toISOString(),
-        lastAt: this.last === null ? null : new Date(this.last).toISOString(),
-        actions: this.actions.top(10),
-        outcomes: this.outcomes.top(10),
-      },
+      insights: this.insightsOut ?? this.rawInsights(),
+    };
+  }
+
+  private rawInsights(): GovernanceExportInsights {
+    return {
+      format: this.format!,
+      records: this.records,
+      fields: this.fields,
+      firstAt: this.first === null ? null : new Date(this.first).toISOString(),
+      lastAt: this.last === null ? null : new Date(this.last).toISOString(),
+      actions: this.actions.top(10),
+      outcomes: this.outcomes.top(10),
     };
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     try {
       this.accept(chunk);
-      cb();
     } catch (e) {
       cb(e as Error);
+      return;
     }
+    this.unbatchedBytes += chunk.length;
+    if (this.unbatchedBytes < BATCH_INPUT_BYTES) {
+      cb();
+      return;
+    }
+    this.drain().then(() => cb(), cb);
   }
 
   override _flush(cb: TransformCallback): void {
     try {
       this.finish();
-      cb();
     } catch (e) {
       cb(e as Error);
+      return;
     }
+    this.drain()
+      .then(async () => {
+        // the insights quote values (actions, outcomes, field names): the rule set sees them too
+        const raw = this.rawInsights();
+        const candidates = new Set<string>();
+        this.secrets.collect(raw as unknown as Json, candidates);
+        this.insightsOut = candidates.size
+          ? (this.secrets.apply(raw as unknown as Json, await this.secrets.scan(candidates)) as unknown as GovernanceExportInsights)
+          : raw;
+        if (this.format === 'json') this.push(this.written === 0 ? '[]\n' : '\n]\n');
+      })
+      .then(() => cb(), cb);
+  }
+
+  /** Runs the rule set over the records waiting, then writes them in order. */
+  private async drain(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.unbatchedBytes = 0;
+    if (batch.length === 0) return;
+    const candidates = new Set<string>();
+    for (const r of batch) this.secrets.collect('json' in r ? r.json : r.cells, candidates);
+    const hits: Map<string, SecretRuleHit> = candidates.size ? await this.secrets.scan(candidates) : new Map();
+    let out = '';
+    for (const r of batch) {
+      if ('json' in r) {
+        const json = JSON.stringify(this.secrets.apply(r.json, hits));
+        out += this.format === 'json' ? (this.written === 0 ? '[\n' : ',\n') + json : `${json}\n`;
+      } else {
+        const cells = this.secrets.apply(r.cells, hits).map((c) => {
+          const safe = neutraliseFormula(c);
+          if (safe !== c) this.counter.add('csv-formula');
+          return csvCell(safe);
+        });
+        out += `${cells.join(',')}\r\n`;
+      }
+      this.written++;
+    }
+    this.push(out);
   }
 
   private accept(chunk: Buffer, ended = false): void {
@@ -206,7 +254,6 @@ export class GovernanceExportSanitizer extends Transform {
     if (!this.format || !this.sawBytes) throw new EvidenceRejected('empty', 'the export is empty');
     if (this.format === 'json') {
       if (this.arrayPhase !== 'closed') throw new EvidenceRejected('truncated', 'the JSON array ended before its closing "]": the file is truncated');
-      this.push(this.records === 0 ? '[]\n' : '\n]\n');
     } else if (this.format === 'ndjson') {
       if (this.pieceBytes > 0) this.ndjsonLine(true);
       if (this.records === 0) throw new EvidenceRejected('empty', 'the export has no records');
@@ -312,10 +359,7 @@ export class GovernanceExportSanitizer extends Transform {
       throw new EvidenceRejected('not_governance_export', `${where} is not a JSON object; each governance event must be one`);
     }
     const obj = parsed as Record<string, Json>;
-    const clean = this.record(obj);
-    const json = JSON.stringify(clean);
-    if (this.format === 'json') this.push((this.records === 0 ? '[\n' : ',\n') + json);
-    else this.push(`${json}\n`);
+    this.pending.push({ json: this.record(obj) });
     this.records++;
   }
 
@@ -482,22 +526,19 @@ export class GovernanceExportSanitizer extends Transform {
       this.header = names;
       const clean = names.map((n) => this.text(n));
       for (const n of clean.slice(0, MAX_FIELDS)) this.fields.push(n);
-      this.push(`${clean.map(csvCell).join(',')}\r\n`);
+      this.pending.push({ cells: clean });
       return;
     }
     if (row.length !== this.header.length) {
       throw new EvidenceRejected('not_governance_export', `line ${this.csvLine} has ${row.length} fields; the header has ${this.header.length}`);
     }
     const pair = pairName(row.map((v, i) => [this.header![i], v]));
-    const out = row.map((v, i) => {
+    const cells = row.map((v, i) => {
       const key = this.header![i];
       this.observe(key, v);
-      const clean = this.value(key, v, 1, pair) as string;
-      const safe = neutraliseFormula(clean);
-      if (safe !== clean) this.counter.add('csv-formula');
-      return csvCell(safe);
+      return this.value(key, v, 1, pair) as string;
     });
-    this.push(`${out.join(',')}\r\n`);
+    this.pending.push({ cells });
     this.records++;
   }
 }

@@ -1,5 +1,5 @@
 import { EvidenceRejected } from '../evidence.errors';
-import { contentDisposition, displayNameFor, downloadNameFor } from './file-name';
+import { contentDisposition, displayNameFor, downloadNameFor, scanDisplayName } from './file-name';
 
 describe('evidence file names', () => {
   it.each([
@@ -13,6 +13,9 @@ describe('evidence file names', () => {
     ['events.ndjson.gz', 'governance-events', 'events.ndjson.gz'],
     ['Screen Shot 2026-11-23 at 10.00.00.png', 'screenshot', 'Screen Shot 2026-11-23 at 10.00.00.png'],
     [`${'a'.repeat(300)}.har`, 'har', `${'a'.repeat(195)}….har`],
+    // ".." inside a plain name is not a path (no "/" or "\\"): kept, as docs/evidence.md says
+    ['release..notes.har', 'har', 'release..notes.har'],
+    ['..har', 'har', '..har'],
   ] as const)('shows %j as %j', (raw, kind, expected) => {
     expect(displayNameFor(raw, kind)).toBe(expected);
   });
@@ -25,6 +28,8 @@ describe('evidence file names', () => {
     ['x\u0000.har', 'file_name_invalid'],
     ['line\nbreak.har', 'file_name_invalid'],
     ['..', 'file_name_invalid'],
+    ['...', 'file_name_invalid'],
+    ['../x.har', 'file_name_invalid'],
     ['capture.txt', 'wrong_file_extension'],
     ['capture.har.zip', 'wrong_file_extension'],
   ])('refuses %j (%s)', (raw, rule) => {
@@ -50,5 +55,11 @@ describe('evidence file names', () => {
     expect(contentDisposition('a "b"; c\\d.har')).toBe(`attachment; filename="a _b__ c_d.har"; filename*=UTF-8''a%20%22b%22%3B%20c%5Cd.har`);
     expect(contentDisposition('naïve (1).har')).toBe(`attachment; filename="na_ve (1).har"; filename*=UTF-8''na%C3%AFve%20%281%29.har`);
     expect(contentDisposition('x\r\nSet-Cookie: a=b')).not.toMatch(/[\r\n]/);
+  });
+
+  it('puts the name through the maintained rule set too, keeping the extension', async () => {
+    const sendgrid = `SG.${'FaKe1'.repeat(5).slice(0, 22)}.${'fAkE2'.repeat(9).slice(0, 43)}`;
+    expect(await scanDisplayName(`${sendgrid}.har.gz`, 'har')).toBe('[REDACTED:secret:sendgrid].har.gz');
+    expect(await scanDisplayName('hub.example.har', 'har')).toBe('hub.example.har');
   });
 });

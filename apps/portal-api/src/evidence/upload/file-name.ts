@@ -1,4 +1,4 @@
-import { redactText } from '@portal/har-sanitizer';
+import { RedactionCounter, redactText, SecretRulePass } from '@portal/har-sanitizer';
 import { EvidenceRejected } from '../evidence.errors';
 import { EvidenceKind, KIND_EXTENSIONS, KIND_LABELS } from '../evidence-policy';
 
@@ -17,7 +17,7 @@ const DEFAULT_NAMES: Record<EvidenceKind, string> = { har: 'capture.har', 'gover
 export function displayNameFor(raw: string | undefined, kind: EvidenceKind): string {
   if (raw === undefined || raw.trim() === '') return DEFAULT_NAMES[kind];
   if (raw.includes('/') || raw.includes('\\')) {
-    throw new EvidenceRejected('file_name_invalid', 'the file name must be a plain name, without a folder path (no "/" or "\\", no "..")');
+    throw new EvidenceRejected('file_name_invalid', 'the file name must be a plain name, without a folder path (no "/" or "\\")');
   }
   if (CONTROL.test(raw)) throw new EvidenceRejected('file_name_invalid', 'the file name contains control characters');
   let name = raw.normalize('NFC').replace(INVISIBLE, '').trim();
@@ -32,6 +32,15 @@ export function displayNameFor(raw: string | undefined, kind: EvidenceKind): str
   name = redactText(name.slice(0, name.length - ext.length)).text + suffix;
   if (name.length > MAX_NAME) name = `${name.slice(0, MAX_NAME - ext.length - 1)}…${name.slice(-ext.length)}`;
   return name;
+}
+
+/** A display name (from `displayNameFor`) through the maintained rule set too (secretlint); the extension is kept. */
+export async function scanDisplayName(name: string, kind: EvidenceKind): Promise<string> {
+  const lower = name.toLowerCase();
+  const ext = KIND_EXTENSIONS[kind].filter((e) => lower.endsWith(e)).sort((a, b) => b.length - a.length)[0] ?? '';
+  const base = name.slice(0, name.length - ext.length);
+  const scanned = await new SecretRulePass(new RedactionCounter()).redactString(base);
+  return scanned === base ? name : scanned + name.slice(name.length - ext.length);
 }
 
 /** The name a download is saved under: says it is the sanitized copy, and drops `.gz` (stored inflated). */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { EvidenceRejected } from '../evidence.errors';
+import { formatBytes } from '../evidence-policy';
 
 export interface IncomingEvidenceFile {
   /** Text fields that came before the file part (the file is processed while it streams in). */
@@ -17,6 +18,26 @@ export interface MultipartRules {
   fieldNames: string[];
   /** After a refusal, at most this much of the rest of the body is read and discarded before the connection is cut. */
   maxDrainBytes?: number;
+  /**
+   * Called before a byte of the body is read and again after each text field, with the request's declared
+   * `Content-Length`: an error refuses the upload at once (a body that says it is larger than the cap is not
+   * read through first).
+   */
+  checkDeclaredLength?: (declaredBytes: number, fields: Readonly<Record<string, string>>) => Error | null;
+  /**
+   * Text fields the file cannot be processed without. A file part that comes before one of them is skipped
+   * (never processed, at most `maxDrainBytes` of it read) to tell "sent after the file" (`kind_after_file`) from
+   * "not sent" (`missingField(name)`).
+   */
+  fieldsBeforeFile?: string[];
+  missingField?: (name: string) => Error;
+}
+
+/** The body's declared length, or null when there is none (chunked) or it is not a plain decimal number. */
+export function declaredLength(req: IncomingMessage): number | null {
+  const raw = req.headers['content-length'];
+  if (typeof raw !== 'string' || !/^\d{1,16}$/.test(raw.trim())) return null;
+  return Number(raw.trim());
 }
 
 /**
@@ -33,6 +54,12 @@ export function receiveSingleFile<T>(req: IncomingMessage, rules: MultipartRules
     return Promise.reject(
       new EvidenceRejected('not_multipart', 'send the evidence as multipart/form-data with a "kind" field followed by a "file" part', 'body'),
     );
+  }
+  const declared = declaredLength(req);
+  const early = declared === null ? null : (rules.checkDeclaredLength?.(declared, {}) ?? null);
+  if (early) {
+    discardBody(req, rules.maxDrainBytes);
+    return Promise.reject(early);
   }
   let bb: busboy.Busboy;
   try {
@@ -62,6 +89,10 @@ export function receiveSingleFile<T>(req: IncomingMessage, rules: MultipartRules
     let work: Promise<T> | null = null;
     let failed = false;
     let lateField: string | null = null;
+    /** The file part came before a field it needs: skipped, waiting to see whether that field follows. */
+    let missing: string | null = null;
+    const missingError = (name: string) =>
+      rules.missingField?.(name) ?? new EvidenceRejected('kind_missing', `send the "${name}" field before the file part`, 'body');
 
     const fail = (err: Error) => {
       if (failed) return;
@@ -92,9 +123,16 @@ export function receiveSingleFile<T>(req: IncomingMessage, rules: MultipartRules
         );
       if (info.nameTruncated || info.valueTruncated) return fail(new EvidenceRejected('field_too_long', `the field "${name}" is too long`, 'body'));
       if (name in fields) return fail(new EvidenceRejected('unexpected_part', `the field "${name}" was sent twice`, 'body'));
+      if (missing !== null && (rules.fieldsBeforeFile ?? []).includes(name)) {
+        return fail(new EvidenceRejected('kind_after_file', `send the "${name}" field before the file part: the file is processed while it arrives`, 'body'));
+      }
       // A field after the file is refused once the file settled, so the file's own verdict comes first either way.
       if (file) lateField ??= name;
-      else fields[name] = value;
+      else {
+        fields[name] = value;
+        const tooLarge = declared === null ? null : (rules.checkDeclaredLength?.(declared, fields) ?? null);
+        if (tooLarge) return fail(tooLarge);
+      }
     });
     bb.on('file', (name, stream, info) => {
       if (name !== 'file') {
@@ -103,7 +141,20 @@ export function receiveSingleFile<T>(req: IncomingMessage, rules: MultipartRules
       }
       file = stream;
       stream.on('error', () => undefined); // reported through `work`; destroyed before anyone read it, it must not crash
-      stream.once('limit', () => stream.destroy(new EvidenceRejected('file_too_large', 'the file is larger than any evidence kind accepts')));
+      stream.once('limit', () =>
+        stream.destroy(new EvidenceRejected('file_too_large', `the file is larger than the ${formatBytes(rules.maxFileBytes)} limit of every evidence kind`)),
+      );
+      const absent = (rules.fieldsBeforeFile ?? []).find((f) => !(f in fields));
+      if (absent !== undefined) {
+        missing = absent;
+        let skipped = 0;
+        const max = rules.maxDrainBytes ?? 64 * 1024 * 1024;
+        stream.on('data', (c: Buffer) => {
+          skipped += c.length;
+          if (skipped > max) fail(missingError(absent));
+        });
+        return;
+      }
       work = onFile({ fields: { ...fields }, filename: info.filename, stream });
       work.catch((err: Error) => fail(err));
     });
@@ -113,6 +164,7 @@ export function receiveSingleFile<T>(req: IncomingMessage, rules: MultipartRules
     bb.on('error', () => fail(new EvidenceRejected('multipart_malformed', 'the multipart body is malformed or ended early', 'body')));
     bb.on('close', () => {
       if (failed) return;
+      if (missing !== null) return fail(missingError(missing));
       if (!work) {
         return fail(new EvidenceRejected('file_missing', 'no file in the upload: add the evidence as a part named "file" (with a file name)'));
       }

@@ -94,3 +94,25 @@ export const staffProviderSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id: staffId, kind: z.literal('entra'), ...common, roleMapping: roleMappingSchema(VENDOR_ROLES), entra: entraFields }),
 ]);
 export type StaffProviderInput = z.infer<typeof staffProviderSchema>;
+
+/**
+ * Linking an existing account of the tenant to one of its providers (customer_admin): the account by id or email;
+ * with `subject` (the NameID, `sub` or Entra object id that provider asserts for the person) the account is bound
+ * at once; without it (OpenID Connect only) the provider's next sign-in that vouches for the account's email binds it.
+ */
+export const linkAccountSchema = z
+  .strictObject({
+    userId: z.uuid({ message: 'must be a user id' }).optional(),
+    email: z
+      .string()
+      .trim()
+      .max(320, 'is too long')
+      .pipe(z.email({ message: 'must be an email address' }))
+      .optional(),
+    subject: z.string().trim().min(1, 'is required').max(1000, 'at most 1000 characters').optional(),
+  })
+  .refine((b) => (b.userId === undefined) !== (b.email === undefined), {
+    message: 'give the userId or the email of the account (one of them)',
+    path: ['userId'],
+  });
+export type LinkAccountInput = z.infer<typeof linkAccountSchema>;

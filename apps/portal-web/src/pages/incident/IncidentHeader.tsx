@@ -8,9 +8,10 @@ import { SeverityBadge, StatusBadge } from '../../components/Badges';
 import { SlaClockPanel } from '../../components/SlaClock';
 import { Time } from '../../components/Time';
 import { humanize, isVendorRole, MODE_LABELS, SEVERITY_SHORT } from '../../lib/labels';
+import { ClockHistory } from './ClockHistory';
 import { isActive } from './is-active';
 
-/** The top of the incident page: reference, badges, title, who declared it, the SLA clocks and the notices. */
+/** The top of the incident page: reference, badges, title, who declared it, the SLA clocks, their history and the notices. */
 export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { incident: IncidentDetail; receivedAt: number; role: Role; backTo: string }) {
   const active = isActive(i);
   const vendor = isVendorRole(role);
@@ -56,6 +57,7 @@ export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { inci
         <Text size="xs" c="dimmed" mt={6}>
           {commitmentLine(i)}
         </Text>
+        <ClockHistory incident={i} />
       </Box>
       {i.sla.ownership === 'assisting' && i.sla.ownershipNote && (
         <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />} title="Your runbook applies (Mode C data plane)">

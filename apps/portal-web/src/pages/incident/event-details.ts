@@ -1,5 +1,7 @@
 import type { IncidentStatus, Severity } from '@portal/contracts';
+import type { ClockKind } from '@portal/sla';
 import type { GovernanceEvent } from '../../api/types';
+import { CLOCK_LABELS } from '../../lib/clocks';
 import { humanize, SEVERITY_SHORT, STATUS_LABELS } from '../../lib/labels';
 import { formatTime } from '../../lib/time';
 
@@ -9,7 +11,7 @@ export interface EventDetails {
   reason: string | null;
 }
 
-type ValueKind = 'status' | 'severity' | 'count' | 'time' | 'plain';
+type ValueKind = 'status' | 'severity' | 'count' | 'time' | 'clock' | 'plain';
 
 /** What `from` and `to` hold in the events that change one attribute of an incident. */
 const CHANGE_KINDS: Record<string, ValueKind> = {
@@ -28,14 +30,18 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Ar
 
 const isChange = (v: unknown): v is { from: unknown; to: unknown } => !!v && typeof v === 'object' && !Array.isArray(v) && 'from' in v && 'to' in v;
 
+/** Keys whose plain words are not their name. */
+const KEY_LABELS: Record<string, string> = { restarted: 'clocks started again' };
+
 /** `impactedUsers` → "impacted users", `sla.clock` → "sla clock". */
-const keyLabel = (k: string) => humanize(k.replace(/([a-z0-9])([A-Z])/g, '$1 $2')).toLowerCase();
+const keyLabel = (k: string) => KEY_LABELS[k] ?? humanize(k.replace(/([a-z0-9])([A-Z])/g, '$1 $2')).toLowerCase();
 
 function kindOf(action: string, key: string): ValueKind {
   if (key === 'from' || key === 'to') return CHANGE_KINDS[action] ?? (action.startsWith('incident.') ? 'status' : 'plain');
   if (key === 'status' || key === 'state') return 'status';
   if (key === 'severity') return 'severity';
   if (key === 'impactedUsers') return 'count';
+  if (key === 'clock' || key === 'restarted') return 'clock';
   if (/At$/.test(key)) return 'time';
   return 'plain';
 }
@@ -45,6 +51,8 @@ function formatValue(kind: ValueKind, v: unknown): string {
   if (kind === 'severity' && typeof v === 'string') return SEVERITY_SHORT[v as Severity] ?? v;
   if (kind === 'count' && typeof v === 'number') return v.toLocaleString('en-US');
   if (kind === 'time' && typeof v === 'string') return formatTime(v);
+  if (kind === 'clock' && typeof v === 'string') return CLOCK_LABELS[v as ClockKind] ?? humanize(v);
+  if (kind === 'clock' && Array.isArray(v)) return v.map((x) => formatValue('clock', x)).join(', ');
   return formatDetail(v);
 }
 
@@ -70,6 +78,12 @@ export function describeEventDetails(e: Pick<GovernanceEvent, 'action' | 'subjec
     // A posted update sets the status to its state: "Investigating → Identified", or just "Identified" when it stays.
     parts.push(typeof d.from === 'string' && d.from !== d.state ? change('status', d.from, d.state) : formatValue('status', d.state));
     done.add('state').add('from');
+  }
+
+  if (e.action.startsWith('sla.') && ('owned' in d || 'informational' in d)) {
+    // Mode C data plane: the customer's runbook applies, so a breach is for reference only.
+    if (d.owned === false || d.informational === true) parts.push('informational: your team owns this clock, not a Claresia breach');
+    done.add('owned').add('informational');
   }
 
   for (const [k, v] of Object.entries(d)) {

@@ -1,0 +1,492 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import type { Role } from '@portal/contracts';
+import { PUBLIC_KEY, ROLES_KEY } from '../../apps/portal-api/src/auth/auth.decorators';
+import { ApiTokensService } from '../../apps/portal-api/src/auth/api-tokens.service';
+import { Accounts } from '../../apps/portal-api/src/auth/accounts.service';
+import { SESSION_COOKIE } from '../../apps/portal-api/src/auth/session.service';
+import type { Tenant } from '../../apps/portal-api/src/tenants/tenant.types';
+import { makePng } from '../evidence-helpers';
+import { selfSignedCertificate } from '../sso/pki';
+import { TestApp, tokenFor, validIntake } from './test-app';
+
+// ---- the router ---------------------------------------------------------------------------------------
+
+export interface DiscoveredRoute {
+  /** "METHOD /path" with Nest's parameter syntax, e.g. "GET /api/v1/incidents/:id". */
+  key: string;
+  method: string;
+  path: string;
+  /** The roles the route names (@Roles), or null for a @Public() route. */
+  roles: Role[] | null;
+}
+
+const joinPath = (...parts: unknown[]) =>
+  (
+    '/' +
+    parts
+      .map((p) => (typeof p === 'string' ? p : Array.isArray(p) && typeof p[0] === 'string' ? p[0] : ''))
+      .join('/')
+      .replace(/\/+/g, '/')
+      .replace(/^\/|\/$/g, '')
+  ).replace(/\/+/g, '/');
+
+/** Every route of the running app, read from the controllers' metadata (what Nest itself routes by). */
+export function discoverRoutes(app: INestApplication): DiscoveredRoute[] {
+  // Built from the module container: not every process role (api) imports the DiscoveryModule.
+  const discovery = new DiscoveryService(app.get(ModulesContainer));
+  const scanner = new MetadataScanner();
+  const reflector = new Reflector();
+  const routes: DiscoveredRoute[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const instance = wrapper.instance as object | undefined;
+    if (!instance || !wrapper.metatype) continue;
+    const ctrl = wrapper.metatype as object as new (...args: unknown[]) => unknown;
+    const proto = Object.getPrototypeOf(instance) as Record<string, unknown>;
+    for (const name of scanner.getAllMethodNames(proto)) {
+      const handler = proto[name] as (...args: unknown[]) => unknown;
+      const m = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (m === undefined) continue;
+      const method = RequestMethod[m];
+      const path = joinPath(Reflect.getMetadata(PATH_METADATA, ctrl), Reflect.getMetadata(PATH_METADATA, handler));
+      const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, ctrl]);
+      const roles = reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [handler, ctrl]);
+      routes.push({ key: `${method} ${path}`, method, path, roles: isPublic ? null : (roles ?? []) });
+    }
+  }
+  return routes.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** "GET /api/v1/incidents/:id" → "GET /api/v1/incidents/{id}" (the OpenAPI document's spelling). */
+export const openApiKey = (key: string) => key.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+// ---- callers --------------------------------------------------------------------------------------------
+
+export const MATRIX_ROLES = ['customer_admin', 'customer_viewer', 'support_engineer', 'csm'] as const;
+export type MatrixRole = (typeof MATRIX_ROLES)[number];
+
+/** How a request authenticates: an API token, or a session cookie with its CSRF token. */
+export interface Caller {
+  role: MatrixRole;
+  /** Headers for a safe (GET) request. */
+  headers: Record<string, string>;
+  /** Headers for a change (adds the CSRF token of a session). */
+  changeHeaders: Record<string, string>;
+}
+
+/** A development sign-in as a plain request (no cookie jar: what the response sets never rides along later). */
+export async function sessionCaller(t: TestApp, role: MatrixRole, tenant?: Tenant, email?: string): Promise<Caller & { principalId: string; email: string }> {
+  email = email ?? `${role.replace('_', '-')}-${randomUUID().slice(0, 8)}@matrix.example`;
+  const res = await t.http.post('/auth/dev/login').send({ email, role, ...(tenant ? { tenant: tenant.slug } : {}) });
+  if (res.status !== 200) throw new Error(`sign-in as ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const cookie = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!cookie) throw new Error(`sign-in as ${role} set no ${SESSION_COOKIE} cookie`);
+  const headers = { Cookie: cookie };
+  return { role, headers, changeHeaders: { ...headers, 'x-csrf-token': res.body.csrfToken as string }, principalId: res.body.principal.id as string, email };
+}
+
+export async function tokenCaller(t: TestApp, role: 'customer_admin' | 'customer_viewer', tenant: Tenant): Promise<Caller> {
+  const headers = { Authorization: `Bearer ${await tokenFor(t.app, tenant.id, role)}` };
+  return { role, headers, changeHeaders: headers };
+}
+
+// ---- the world the cases build their fixtures in -------------------------------------------------------
+
+export type Ids = Record<string, string>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A value of the same shape that names nothing: a fresh uuid, or a fresh slug-like word. */
+export const randomLike = (v: string) => (UUID.test(v) ? randomUUID() : `t-${randomBytes(5).toString('hex')}`);
+
+const ROLE_MAPPING = { claim: 'groups', rules: [{ value: 'admins', role: 'customer_admin' }], defaultRole: 'customer_viewer' };
+
+/**
+ * Two tenants (own = A, other = B), callers of every role for A (the CSM is assigned to A only; a support
+ * engineer reaches every tenant), and the fixture makers the route cases use. Every id made in B is a marker
+ * that must never appear in an answer to a caller who cannot see B.
+ */
+/** One signing certificate for every test SAML provider (openssl is slow on a busy machine). */
+let samlCert: string | undefined;
+
+export class MatrixWorld {
+  private readonly made = new Map<string, Set<string>>();
+
+  constructor(
+    readonly t: TestApp,
+    readonly own: Tenant,
+    readonly other: Tenant,
+    private readonly admins: Map<string, Caller>,
+    /** A support engineer's session, for fixtures that need one (resolving an incident). */
+    private readonly support: Caller,
+  ) {
+    for (const tenant of [own, other]) this.made.set(tenant.id, new Set([tenant.id, tenant.slug, tenant.displayName]));
+  }
+
+  static async create(t: TestApp, own: Tenant, other: Tenant): Promise<MatrixWorld> {
+    const admins = new Map<string, Caller>();
+    for (const tenant of [own, other]) admins.set(tenant.id, await tokenCaller(t, 'customer_admin', tenant));
+    return new MatrixWorld(t, own, other, admins, await sessionCaller(t, 'support_engineer'));
+  }
+
+  /** Everything of `tenant` the world made: its id, slug, display name and every fixture id. */
+  markers(tenant: Tenant): string[] {
+    return [...(this.made.get(tenant.id) ?? [])];
+  }
+
+  private remember<T extends string>(tenant: Tenant, v: T): T {
+    this.made.get(tenant.id)?.add(v);
+    return v;
+  }
+
+  admin(tenant: Tenant): Caller {
+    return this.admins.get(tenant.id)!;
+  }
+
+  private async expect(what: string, res: { status: number; body: unknown }, ok: number[]) {
+    if (!ok.includes(res.status)) throw new Error(`fixture ${what}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as Record<string, any>;
+  }
+
+  async incident(tenant: Tenant, opts: { resolved?: boolean; idempotencyKey?: string; body?: Record<string, unknown> } = {}): Promise<string> {
+    let req = this.t.http
+      .post('/api/v1/incidents')
+      .set(this.admin(tenant).changeHeaders)
+      .send(opts.body ?? validIntake({ title: `Incident of ${tenant.slug}`, symptoms: `Symptoms seen at ${tenant.displayName}` }));
+    if (opts.idempotencyKey) req = req.set('Idempotency-Key', opts.idempotencyKey);
+    const id = this.remember(tenant, (await this.expect('declare', await req, [201])).id as string);
+    if (opts.resolved) {
+      await this.expect(
+        'resolve',
+        await this.t.http
+          .post(`/api/v1/incidents/${id}/resolve`)
+          .set(this.support.changeHeaders)
+          .send({ summary: `Fixed for ${tenant.slug}` }),
+        [200],
+      );
+    }
+    return id;
+  }
+
+  async attachment(tenant: Tenant): Promise<{ id: string; attachmentId: string }> {
+    const id = await this.incident(tenant);
+    const res = await this.t.http
+      .post(`/api/v1/incidents/${id}/attachments`)
+      .set(this.admin(tenant).changeHeaders)
+      .field('kind', 'screenshot')
+      .attach('file', makePng(), { filename: `${tenant.slug}.png`, contentType: 'application/octet-stream' });
+    const body = await this.expect('upload', res, [201]);
+    return { id, attachmentId: this.remember(tenant, body.id as string) };
+  }
+
+  async idp(tenant: Tenant, kind: 'saml' | 'oidc' | 'entra'): Promise<string> {
+    let body: Record<string, unknown>;
+    if (kind === 'saml') {
+      samlCert = samlCert ?? selfSignedCertificate('isolation-matrix-idp').cert;
+      body = { saml: { entityId: `urn:${tenant.slug}:idp`, ssoUrl: `https://idp.${tenant.slug}.example/sso`, certificate: samlCert } };
+    } else if (kind === 'oidc') {
+      body = { oidc: { issuer: `https://idp.${tenant.slug}.example`, clientId: `portal-${tenant.slug}`, clientSecret: 'matrix-secret' } };
+    } else {
+      body = { entra: { directoryId: randomUUID(), clientId: randomUUID(), clientSecret: 'matrix-secret' } };
+    }
+    const res = await this.t.http
+      .post('/api/v1/identity-providers')
+      .set(this.admin(tenant).changeHeaders)
+      .send({ kind, displayName: `${kind} of ${tenant.slug}`, roleMapping: ROLE_MAPPING, ...body });
+    return this.remember(tenant, (await this.expect(`create ${kind} identity provider`, res, [201])).id as string);
+  }
+
+  async apiToken(tenant: Tenant): Promise<string> {
+    const { apiToken } = await this.t.app.get(ApiTokensService).create(tenant.id, { name: `matrix ${tenant.slug}`, role: 'customer_viewer' }, 'matrix');
+    return this.remember(tenant, apiToken.id);
+  }
+
+  async user(tenant: Tenant): Promise<string> {
+    const u = await this.t.app
+      .get(Accounts)
+      .upsertUser({ tenantId: tenant.id, email: `person-${randomUUID().slice(0, 8)}@${tenant.slug}.example`, name: 'Person', role: 'customer_viewer' });
+    return this.remember(tenant, u.id);
+  }
+
+  /** An Idempotency-Key this tenant has already declared an incident with (the body: `validIntake()`, so a retry replays). */
+  async usedIdempotencyKey(tenant: Tenant): Promise<string> {
+    const key = `key-${randomBytes(8).toString('hex')}`;
+    await this.incident(tenant, { idempotencyKey: key, body: validIntake() });
+    return this.remember(tenant, key);
+  }
+}
+
+// ---- the cases -------------------------------------------------------------------------------------------
+
+export interface MatrixRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** application/x-www-form-urlencoded (the SAML POST binding). */
+  form?: Record<string, string>;
+  /** multipart/form-data: the fields first, then one file part named "file". */
+  upload?: { fields: Record<string, string>; file: Buffer; filename: string };
+}
+
+/**
+ * How one route is exercised by the isolation matrix.
+ *
+ * - `names`: where the route names a tenant's resource. `path`/`query`/`body`/`header`: the three requests differ
+ *   only there (own = a fresh resource of tenant A, other = one of tenant B, random = a value of the same shape that
+ *   names nothing). `caller`: the route acts on the caller's own tenant and names nothing; its three requests are
+ *   the same and the answers are checked for tenant B's data.
+ * - `other: 'mixed'`: "other" puts B's id inside an A context (A's incident with B's attachment, A's realm with B's
+ *   identity provider, A's idempotency scope with B's key); no role may reach it, support engineers included.
+ *   Otherwise "other" is B's resource itself, which a support engineer (every tenant) reaches like A's.
+ * - `crossTenantByDesign`: the route answers about any tenant by design (the reason is printed); its "other" must
+ *   answer like "own", and is exempt from the leak check.
+ */
+export interface RouteCase {
+  names: 'path' | 'query' | 'body' | 'header' | 'caller';
+  other?: 'tenant' | 'mixed';
+  fixture?: (w: MatrixWorld, tenant: Tenant) => Promise<Ids>;
+  /** Builds "other" and "random" from the two fixtures when they are not simply B's fixture and random values. */
+  variants?: (own: Ids, other: Ids) => { other: Ids; random: Ids };
+  request: (w: MatrixWorld, ids: Ids) => MatrixRequest;
+  crossTenantByDesign?: string;
+  /** The route ends or replaces the caller's session: every request gets a principal of its own. */
+  freshCaller?: boolean;
+}
+
+const incidentFixture =
+  (opts: { resolved?: boolean } = {}) =>
+  async (w: MatrixWorld, tenant: Tenant): Promise<Ids> => ({ id: await w.incident(tenant, opts) });
+const attachmentFixture = async (w: MatrixWorld, tenant: Tenant): Promise<Ids> => w.attachment(tenant);
+const idpFixture =
+  (kind: 'saml' | 'oidc' | 'entra') =>
+  async (w: MatrixWorld, tenant: Tenant): Promise<Ids> => ({ realm: w.own.slug, idp: await w.idp(tenant, kind) });
+/** A's incident with B's attachment; A's incident with an attachment id that names nothing. */
+const childOfOwnParent = (own: Ids, other: Ids) => ({
+  other: { id: own.id, attachmentId: other.attachmentId },
+  random: { id: own.id, attachmentId: randomUUID() },
+});
+/** A's realm (tenant slug in the URL) with B's identity provider, or with an id that names nothing. */
+const idpInOwnRealm = (own: Ids, other: Ids) => ({
+  other: { realm: own.realm, idp: other.idp },
+  random: { realm: own.realm, idp: randomUUID() },
+});
+
+const inc = (ids: Ids, rest = '') => `/api/v1/incidents/${ids.id}${rest}`;
+const CALENDAR = { workingDays: [1, 2, 3, 4, 5], dayStart: '09:00', dayEnd: '18:00', holidays: ['2026-12-25'] };
+
+/** Keyed by "METHOD /path" as discovered from the router; a route without a case fails the matrix. */
+export const ROUTE_CASES: Record<string, RouteCase> = {
+  // platform
+  'GET /health/live': { names: 'caller', request: () => ({ method: 'GET', path: '/health/live' }) },
+  'GET /health/ready': { names: 'caller', request: () => ({ method: 'GET', path: '/health/ready' }) },
+  'GET /metrics': { names: 'caller', request: () => ({ method: 'GET', path: '/metrics' }) },
+
+  // sign-in and sessions
+  'GET /auth/tenants/:slug': {
+    names: 'path',
+    fixture: async (_w, tenant) => ({ slug: tenant.slug }),
+    request: (_w, ids) => ({ method: 'GET', path: `/auth/tenants/${ids.slug}` }),
+    crossTenantByDesign: "the sign-in page of any tenant is public (its name and sign-in buttons), like the tenant's own login URL",
+  },
+  'POST /auth/dev/login': {
+    names: 'body',
+    fixture: async (_w, tenant) => ({ tenant: tenant.slug }),
+    request: (_w, ids) => ({
+      method: 'POST',
+      path: '/auth/dev/login',
+      json: { email: `dev-${randomUUID().slice(0, 8)}@matrix.example`, role: 'customer_viewer', tenant: ids.tenant },
+    }),
+    crossTenantByDesign: 'development sign-in names its tenant (DEV_LOGIN_ENABLED only; refused at start-up with NODE_ENV=production)',
+    freshCaller: true,
+  },
+  'POST /auth/logout': { names: 'caller', freshCaller: true, request: () => ({ method: 'POST', path: '/auth/logout' }) },
+
+  // tenant
+  'GET /api/v1/me': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/me' }) },
+  'GET /api/v1/tenant': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/tenant' }) },
+  'PUT /api/v1/tenant/contacts': {
+    names: 'caller',
+    request: () => ({ method: 'PUT', path: '/api/v1/tenant/contacts', json: { contacts: [{ name: 'Ops', email: 'ops@matrix.example' }] } }),
+  },
+  'PUT /api/v1/tenant/calendar': { names: 'caller', request: () => ({ method: 'PUT', path: '/api/v1/tenant/calendar', json: CALENDAR }) },
+  'GET /api/v1/governance-events': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/governance-events', query: { limit: '1000' } }) },
+
+  // API tokens
+  'GET /api/v1/api-tokens': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/api-tokens' }) },
+  'POST /api/v1/api-tokens': {
+    names: 'caller',
+    request: () => ({ method: 'POST', path: '/api/v1/api-tokens', json: { name: 'matrix', role: 'customer_viewer' } }),
+  },
+  'DELETE /api/v1/api-tokens/:id': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.apiToken(tenant) }),
+    request: (_w, ids) => ({ method: 'DELETE', path: `/api/v1/api-tokens/${ids.id}` }),
+  },
+
+  // incidents
+  'POST /api/v1/incidents': {
+    names: 'header',
+    other: 'mixed',
+    fixture: async (w, tenant) => ({ key: await w.usedIdempotencyKey(tenant) }),
+    request: (_w, ids) => ({ method: 'POST', path: '/api/v1/incidents', headers: { 'Idempotency-Key': ids.key }, json: validIntake() }),
+  },
+  'GET /api/v1/incidents': {
+    names: 'query',
+    fixture: async (w, tenant) => ({ tenant: tenant.slug, incident: await w.incident(tenant) }),
+    request: (_w, ids) => ({ method: 'GET', path: '/api/v1/incidents', query: { tenant: ids.tenant, limit: '100' } }),
+  },
+  'GET /api/v1/incidents/:id': { names: 'path', fixture: incidentFixture(), request: (_w, ids) => ({ method: 'GET', path: inc(ids) }) },
+  'PATCH /api/v1/incidents/:id': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'PATCH', path: inc(ids), json: { impactedUsers: 4242, reason: 'more users affected' } }),
+  },
+  'POST /api/v1/incidents/:id/acknowledge': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/acknowledge') }),
+  },
+  'POST /api/v1/incidents/:id/status-updates': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/status-updates'), json: { state: 'investigating', body: 'Looking into it.' } }),
+  },
+  'POST /api/v1/incidents/:id/replies': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/replies'), json: { body: 'Still failing for us.' } }),
+  },
+  'POST /api/v1/incidents/:id/resolve': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/resolve'), json: { summary: 'Rolled back the change.' } }),
+  },
+  'POST /api/v1/incidents/:id/reopen': {
+    names: 'path',
+    fixture: incidentFixture({ resolved: true }),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/reopen'), json: { reason: 'It is back.' } }),
+  },
+  'POST /api/v1/incidents/:id/close': {
+    names: 'path',
+    fixture: incidentFixture({ resolved: true }),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/close') }),
+  },
+  'GET /api/v1/incidents/:id/events': { names: 'path', fixture: incidentFixture(), request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/events') }) },
+
+  // evidence
+  'POST /api/v1/incidents/:id/attachments': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({
+      method: 'POST',
+      path: inc(ids, '/attachments'),
+      upload: { fields: { kind: 'screenshot' }, file: makePng(), filename: 'screen.png' },
+    }),
+  },
+  'GET /api/v1/incidents/:id/attachments': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/attachments') }),
+  },
+  'GET /api/v1/incidents/:id/attachments/:attachmentId/download': {
+    names: 'path',
+    other: 'mixed',
+    fixture: attachmentFixture,
+    variants: childOfOwnParent,
+    request: (_w, ids) => ({ method: 'GET', path: inc(ids, `/attachments/${ids.attachmentId}/download`) }),
+  },
+  'DELETE /api/v1/incidents/:id/attachments/:attachmentId': {
+    names: 'path',
+    other: 'mixed',
+    fixture: attachmentFixture,
+    variants: childOfOwnParent,
+    request: (_w, ids) => ({ method: 'DELETE', path: inc(ids, `/attachments/${ids.attachmentId}`) }),
+  },
+
+  // identity providers (admin API)
+  'GET /api/v1/identity-providers': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/identity-providers' }) },
+  'POST /api/v1/identity-providers': {
+    names: 'caller',
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/identity-providers',
+      json: {
+        kind: 'oidc',
+        displayName: 'Matrix',
+        roleMapping: ROLE_MAPPING,
+        oidc: { issuer: 'https://idp.matrix.example', clientId: 'portal', clientSecret: 'matrix-secret' },
+      },
+    }),
+  },
+  'GET /api/v1/identity-providers/:id': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.idp(tenant, 'oidc') }),
+    request: (_w, ids) => ({ method: 'GET', path: `/api/v1/identity-providers/${ids.id}` }),
+  },
+  'PATCH /api/v1/identity-providers/:id': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.idp(tenant, 'oidc') }),
+    request: (_w, ids) => ({ method: 'PATCH', path: `/api/v1/identity-providers/${ids.id}`, json: { displayName: 'Renamed' } }),
+  },
+  'DELETE /api/v1/identity-providers/:id': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.idp(tenant, 'oidc') }),
+    request: (_w, ids) => ({ method: 'DELETE', path: `/api/v1/identity-providers/${ids.id}` }),
+  },
+  'POST /api/v1/identity-providers/:id/links': {
+    names: 'body',
+    other: 'mixed',
+    // A's provider in the path; the account in the body is A's, B's, or nobody's.
+    fixture: async (w, tenant) => ({ id: tenant.id === w.own.id ? await w.idp(tenant, 'oidc') : '', userId: await w.user(tenant) }),
+    variants: (own, other) => ({ other: { id: own.id, userId: other.userId }, random: { id: own.id, userId: randomUUID() } }),
+    request: (_w, ids) => ({ method: 'POST', path: `/api/v1/identity-providers/${ids.id}/links`, json: { userId: ids.userId } }),
+  },
+
+  // SSO (browser side): A's realm in the URL, with A's provider, B's provider or an id that names nothing
+  'GET /sso/saml/:realm/:idp/metadata': {
+    names: 'path',
+    other: 'mixed',
+    fixture: idpFixture('saml'),
+    variants: idpInOwnRealm,
+    request: (_w, ids) => ({ method: 'GET', path: `/sso/saml/${ids.realm}/${ids.idp}/metadata` }),
+  },
+  'GET /sso/:kind/:realm/:idp/start': {
+    names: 'path',
+    other: 'mixed',
+    fixture: idpFixture('saml'),
+    variants: idpInOwnRealm,
+    request: (_w, ids) => ({ method: 'GET', path: `/sso/saml/${ids.realm}/${ids.idp}/start`, query: { returnTo: '/incidents' } }),
+  },
+  'POST /sso/saml/:realm/:idp/acs': {
+    names: 'path',
+    other: 'mixed',
+    fixture: idpFixture('saml'),
+    variants: idpInOwnRealm,
+    request: (_w, ids) => ({
+      method: 'POST',
+      path: `/sso/saml/${ids.realm}/${ids.idp}/acs`,
+      form: { SAMLResponse: Buffer.from('<samlp:Response/>').toString('base64'), RelayState: 'x' },
+    }),
+  },
+  'GET /sso/oidc/:realm/:idp/callback': {
+    names: 'path',
+    other: 'mixed',
+    fixture: idpFixture('oidc'),
+    variants: idpInOwnRealm,
+    request: (_w, ids) => ({ method: 'GET', path: `/sso/oidc/${ids.realm}/${ids.idp}/callback`, query: { state: 'matrix-state', code: 'matrix-code' } }),
+  },
+  'GET /sso/entra/:realm/:idp/callback': {
+    names: 'path',
+    other: 'mixed',
+    fixture: idpFixture('entra'),
+    variants: idpInOwnRealm,
+    request: (_w, ids) => ({ method: 'GET', path: `/sso/entra/${ids.realm}/${ids.idp}/callback`, query: { state: 'matrix-state', code: 'matrix-code' } }),
+  },
+  'GET /sso/errors/:code': { names: 'caller', request: () => ({ method: 'GET', path: '/sso/errors/unknown_provider' }) },
+  'GET /sso/staff/providers': { names: 'caller', request: () => ({ method: 'GET', path: '/sso/staff/providers' }) },
+};
