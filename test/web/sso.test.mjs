@@ -63,6 +63,25 @@ describe('single sign-on through a real OpenID Provider', { timeout: 240_000 }, 
     await settle(page);
     await expectAccessible(page, 'identity providers');
     await screenshot(page, 'identity-providers');
+    // A sign-in never takes over an existing account: the admin links their own account (created by the
+    // development sign-in) to the provider, for its next sign-in with a verified matching email.
+    const linked = await page.evaluate(async () => {
+      const csrf = decodeURIComponent(
+        document.cookie
+          .split('; ')
+          .find((c) => c.startsWith('portal_csrf='))
+          ?.split('=')[1] ?? '',
+      );
+      const idps = await fetch('/api/v1/identity-providers').then((r) => r.json());
+      const idp = idps.items.find((i) => i.displayName === 'Demo OIDC');
+      const res = await fetch(`/api/v1/identity-providers/${idp.id}/links`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ email: 'admin@acme.example' }),
+      });
+      return res.status;
+    });
+    assert.ok(linked >= 200 && linked < 300, `linking answered ${linked}`);
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

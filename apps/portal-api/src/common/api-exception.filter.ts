@@ -12,6 +12,7 @@ const HTTP_CODES: Record<number, string> = {
   405: 'method_not_allowed',
   409: 'conflict',
   413: 'payload_too_large',
+  507: 'insufficient_storage',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
   503: 'unavailable',
@@ -44,6 +45,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (typeof r === 'object' && r !== null && 'checks' in r) Object.assign(body, { checks: r.checks });
     } else if (isRequestBodyError(exception)) {
       ({ status, body } = requestBodyError(exception, req));
+    } else if (isLostDatabase(exception)) {
+      // The database went away under this request (restart, failover): nothing was committed; try again.
+      this.logger.warn({ path: req.path }, 'database connection lost during a request');
+      status = 503;
+      res.setHeader('Retry-After', '2');
+      body = { error: 'unavailable', message: 'the database connection was lost; nothing was saved, please retry' };
+    } else if (isNoSpace(exception)) {
+      this.logger.error({ path: req.path }, 'storage full');
+      status = 507;
+      body = { error: 'insufficient_storage', message: 'the evidence storage is full; nothing was stored. Try again later or contact support' };
     } else if (isMalformedValue(exception)) {
       // PostgreSQL refused a value the validation let through (SQLSTATE class 22, data exception): the
       // request is at fault, not the server. The validation should catch it first; the log says where.
@@ -118,6 +129,23 @@ function requestBodyError(e: RequestBodyError, req: Request): { status: number; 
     };
   }
   return { status: e.status, body: { error: HTTP_CODES[e.status] ?? 'bad_request', message: 'the request body could not be read' } };
+}
+
+/** PostgreSQL ended the connection (admin shutdown, crash, restart) or the socket died mid-query. */
+function isLostDatabase(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const d = 'driverError' in e ? e.driverError : e;
+  const code = typeof d === 'object' && d !== null && 'code' in d ? String(d.code) : '';
+  const message = e instanceof Error ? e.message : '';
+  return (
+    ['57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(code) ||
+    /Connection terminated|Client has encountered a connection error|terminating connection/.test(message)
+  );
+}
+
+/** The disk or quota is full (evidence storage). */
+function isNoSpace(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && 'code' in e && ['ENOSPC', 'EDQUOT'].includes(String(e.code));
 }
 
 /** A QueryFailedError whose SQLSTATE is a data exception (22xxx): invalid text representation, datetime out of range, … */
