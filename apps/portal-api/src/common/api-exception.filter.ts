@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import type { ApiErrorBody } from '@portal/contracts';
 import { TenantContext } from '@portal/tenancy';
 import { DomainError, TooManyRequests } from './domain-errors';
@@ -131,9 +132,14 @@ function requestBodyError(e: RequestBodyError, req: Request): { status: number; 
   return { status: e.status, body: { error: HTTP_CODES[e.status] ?? 'bad_request', message: 'the request body could not be read' } };
 }
 
-/** PostgreSQL ended the connection (admin shutdown, crash, restart) or the socket died mid-query. */
+/**
+ * PostgreSQL ended the connection (admin shutdown, crash, restart) or the socket died mid-query. When it dies inside
+ * a transaction, TypeORM releases the query runner on the connection's error and the transaction's next statement
+ * (or its rollback) fails with QueryRunner(Provider)AlreadyReleasedError instead: the same loss, seen one step later.
+ */
 function isLostDatabase(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
+  if (e instanceof QueryRunnerAlreadyReleasedError || e instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const d = 'driverError' in e ? e.driverError : e;
   const code = typeof d === 'object' && d !== null && 'code' in d ? String(d.code) : '';
   const message = e instanceof Error ? e.message : '';
