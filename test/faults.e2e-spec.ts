@@ -20,6 +20,8 @@ import {
   unmount,
   until,
 } from './support/faults';
+import { createIdp } from './sso/flows';
+import { TestSamlIdp } from './sso/saml-idp';
 import { relayAll } from './support/queues';
 import { createTenant, createTestApp, TestApp, tokenFor, validIntake } from './support/test-app';
 
@@ -129,12 +131,27 @@ describe('faults', () => {
       const before = await declare();
       await uploadEvidence(t, auth, before, 'har', harOfSize(4096), 'before.har').expect(201);
       await t.http.get('/health/ready').expect(200);
+      // A SAML provider (metadata given inline): its sign-in needs Redis for the flow in progress.
+      const samlIdp = await TestSamlIdp.start();
+      const provider = await createIdp(t.app, await tokenFor(t.app, tenant.id), {
+        kind: 'saml',
+        displayName: 'Acme ADFS',
+        roleMapping: { claim: 'groups', rules: [], defaultRole: 'customer_viewer' },
+        saml: { metadataXml: samlIdp.metadataXml() },
+      });
+      await samlIdp.stop();
+      const ssoStart = `/sso/saml/${tenant.slug}/${provider.id as string}/start`;
+      expect((await t.http.get(ssoStart).expect(303)).headers.location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sso/);
 
       await killHard(redis);
       injected.push('redis stopped');
       const during: string[] = [];
       for (let i = 0; i < 3; i++) during.push(await declare());
       for (const id of during) await uploadEvidence(t, auth, id, 'har', harOfSize(4096), 'during.har').expect(201);
+      // SSO says it is unavailable (the error page's `unavailable`), rather than blaming the provider's answer.
+      const ssoDown = await t.http.get(ssoStart).expect(303);
+      expect(ssoDown.headers.location).toMatch(new RegExp(`^/sign-in/error\\?code=unavailable&cid=[^&]+&tenant=${tenant.slug}$`));
+      expect((await t.http.get('/sso/errors/unavailable').expect(200)).body.title).toBe('Sign-in is temporarily unavailable');
       // Readiness must answer (its own checks time out after 1 s): give it 5 s, then record what happened.
       const ready = await t.http
         .get('/health/ready')
@@ -153,6 +170,7 @@ describe('faults', () => {
 
       redis = await startRedis(port);
       await until('the app to reach Redis again', async () => (await t.http.get('/health/ready')).status === 200, 20_000, 100);
+      expect((await t.http.get(ssoStart).expect(303)).headers.location).not.toMatch(/code=unavailable/);
       await relayAll(t);
       expect(await pendingOutbox(tenant.id)).toBe(0);
       const queues = t.app.get(WorkloadQueues);

@@ -164,6 +164,13 @@ export const SSO_ERRORS = {
       'Wait a minute and start again from the sign-in page. If many people share one network address and it keeps happening, quote the reference to Claresia support.',
     status: 429,
   },
+  unavailable: {
+    title: 'Sign-in is temporarily unavailable',
+    message: 'The portal could not keep track of sign-ins for a moment (one of its services is not answering), so nothing was signed in.',
+    adminAction:
+      'Try again in a minute. If it keeps failing for everybody, quote the reference to Claresia support: the portal itself is degraded, not your identity provider.',
+    status: 503,
+  },
   invalid_response: {
     title: "The identity provider's answer could not be read",
     message: 'The answer was malformed or incomplete.',
