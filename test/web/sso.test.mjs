@@ -64,24 +64,17 @@ describe('single sign-on through a real OpenID Provider', { timeout: 240_000 }, 
     await expectAccessible(page, 'identity providers');
     await screenshot(page, 'identity-providers');
     // A sign-in never takes over an existing account: the admin links their own account (created by the
-    // development sign-in) to the provider, for its next sign-in with a verified matching email.
-    const linked = await page.evaluate(async () => {
-      const csrf = decodeURIComponent(
-        document.cookie
-          .split('; ')
-          .find((c) => c.startsWith('portal_csrf='))
-          ?.split('=')[1] ?? '',
-      );
-      const idps = await fetch('/api/v1/identity-providers').then((r) => r.json());
-      const idp = idps.items.find((i) => i.displayName === 'Demo OIDC');
-      const res = await fetch(`/api/v1/identity-providers/${idp.id}/links`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-        body: JSON.stringify({ email: 'admin@acme.example' }),
-      });
-      return res.status;
-    });
-    assert.ok(linked >= 200 && linked < 300, `linking answered ${linked}`);
+    // development sign-in) to the provider with the "Link account" button, for its next verified sign-in.
+    await card.getByRole('button', { name: 'Link an account to Demo OIDC' }).click();
+    const linkDialog = page.getByRole('dialog', { name: 'Link an account to “Demo OIDC”' });
+    await linkDialog.getByRole('button', { name: 'Link account' }).click();
+    await linkDialog.getByText('Must be an email address').or(linkDialog.getByText('Required')).first().waitFor();
+    await linkDialog.getByLabel('Email of the existing account').fill('admin@acme.example');
+    await settle(page);
+    await expectAccessible(page, 'link an account');
+    await linkDialog.getByRole('button', { name: 'Link account' }).click();
+    await page.getByText('admin@acme.example is linked: their next sign-in with Demo OIDC binds the account').waitFor();
+    await linkDialog.waitFor({ state: 'hidden' });
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

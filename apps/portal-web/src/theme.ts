@@ -17,6 +17,7 @@ export const theme = createTheme({
     Paper: { defaultProps: { withBorder: true, radius: 'md' } },
     Checkbox: { defaultProps: { radius: 'sm' } },
     Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } },
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
     Alert: { defaultProps: { closeButtonLabel: 'Dismiss' } },
   },
 });

@@ -80,5 +80,16 @@ export const ssoApi = {
   createIdentityProvider: (body: IdentityProviderInput) => http.post<IdentityProvider>('/api/v1/identity-providers', body),
   updateIdentityProvider: (id: string, body: IdentityProviderInput) => http.patch<IdentityProvider>(`/api/v1/identity-providers/${id}`, body),
   deleteIdentityProvider: (id: string) => http.delete<{ deleted: boolean }>(`/api/v1/identity-providers/${id}`),
+  linkAccount: (id: string, body: { email: string; subject?: string }) => http.post<AccountLink>(`/api/v1/identity-providers/${id}/links`, body),
   errorInfo: (code: string) => http.get<SsoErrorInfo>(`/sso/errors/${encodeURIComponent(code)}`),
 };
+
+/** An existing account linked to a provider (sso/identity-providers.service.ts link()). */
+export interface AccountLink {
+  userId: string;
+  email: string;
+  idpId: string;
+  /** Bound at once to the given subject, or authorised for the provider's next sign-in that vouches for the email. */
+  mode: 'subject' | 'next_verified_sign_in';
+  expiresAt: string | null;
+}

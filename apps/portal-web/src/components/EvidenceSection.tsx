@@ -37,7 +37,7 @@ const attachmentsKey = (id: string) => [...incidentKey(id), 'attachments'] as co
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB'];
+  const units = ['KiB', 'MiB', 'GiB'];
   let v = n / 1024;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) {

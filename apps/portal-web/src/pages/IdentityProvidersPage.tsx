@@ -50,6 +50,7 @@ export function IdentityProvidersPage() {
   const list = useQuery({ queryKey: KEY, queryFn: ssoApi.identityProviders });
   const [editing, setEditing] = useState<IdentityProvider | 'new' | null>(null);
   const [deleting, setDeleting] = useState<IdentityProvider | null>(null);
+  const [linking, setLinking] = useState<IdentityProvider | null>(null);
   const qc = useQueryClient();
   const remove = useMutation({
     mutationFn: (p: IdentityProvider) => ssoApi.deleteIdentityProvider(p.id),
@@ -97,7 +98,9 @@ export function IdentityProvidersPage() {
             </Text>
           </Paper>
         ) : (
-          list.data.items.map((p) => <ProviderCard key={p.id} p={p} onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />)
+          list.data.items.map((p) => (
+            <ProviderCard key={p.id} p={p} onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} onLink={() => setLinking(p)} />
+          ))
         )}
       </Stack>
 
@@ -109,6 +112,10 @@ export function IdentityProvidersPage() {
         centered
       >
         {editing !== null && <ProviderForm existing={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      </Modal>
+
+      <Modal opened={linking !== null} onClose={() => setLinking(null)} title={`Link an account to “${linking?.displayName ?? ''}”`} centered>
+        {linking !== null && <LinkAccountForm provider={linking} onDone={() => setLinking(null)} />}
       </Modal>
 
       <Modal opened={deleting !== null} onClose={() => (setDeleting(null), remove.reset())} title={`Remove “${deleting?.displayName ?? ''}”?`} centered>
@@ -154,7 +161,73 @@ function Copyable({ label, value }: { label: string; value: string }) {
   );
 }
 
-function ProviderCard({ p, onEdit, onDelete }: { p: IdentityProvider; onEdit: () => void; onDelete: () => void }) {
+/**
+ * Links an existing account of the tenant to a provider: the only way an account that signs in one way (a password,
+ * another provider) reaches this one. SAML and Entra need the subject the provider asserts (NameID, object id);
+ * OpenID Connect may leave it empty, and then the provider's next sign-in that vouches for the email binds it.
+ */
+function LinkAccountForm({ provider, onDone }: { provider: IdentityProvider; onDone: () => void }) {
+  const [email, setEmail] = useState('');
+  const [subject, setSubject] = useState('');
+  const link = useMutation({
+    mutationFn: () => ssoApi.linkAccount(provider.id, { email: email.trim(), ...(subject.trim() ? { subject: subject.trim() } : {}) }),
+    onSuccess: (r) => {
+      notifications.show({
+        color: 'green',
+        message:
+          r.mode === 'subject'
+            ? `${r.email} now signs in with ${provider.displayName}`
+            : `${r.email} is linked: their next sign-in with ${provider.displayName} binds the account`,
+      });
+      onDone();
+    },
+  });
+  const errors = link.error instanceof ApiError ? link.error.fieldMap() : {};
+  const err = (path: string) => (errors[path] ? fieldMessage(errors[path]) : undefined);
+  const subjectLabel = provider.kind === 'saml' ? 'NameID' : provider.kind === 'entra' ? 'Object id (oid)' : 'Subject (sub)';
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    link.mutate();
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="md">
+        <Text size="sm">The account keeps its role and history. A sign-in never links or moves an account by itself; this is recorded in the audit trail.</Text>
+        <TextInput
+          label="Email of the existing account"
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={err('email') ?? err('userId')}
+        />
+        <TextInput
+          label={subjectLabel}
+          description={
+            provider.kind === 'oidc'
+              ? 'Optional: leave empty and the provider’s next sign-in with a verified email binds the account.'
+              : `Required: the ${subjectLabel} ${provider.displayName} asserts for this person.`
+          }
+          required={provider.kind !== 'oidc'}
+          value={subject}
+          onChange={(e) => setSubject(e.currentTarget.value)}
+          error={err('subject')}
+        />
+        {link.error && Object.keys(errors).length === 0 && <ApiErrorAlert error={link.error} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={link.isPending}>
+            Link account
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function ProviderCard({ p, onEdit, onDelete, onLink }: { p: IdentityProvider; onEdit: () => void; onDelete: () => void; onLink: () => void }) {
   const now = useNow();
   const origin = window.location.origin;
   return (
@@ -183,6 +256,9 @@ function ProviderCard({ p, onEdit, onDelete }: { p: IdentityProvider; onEdit: ()
         <Group gap="xs">
           <Button variant="default" size="xs" onClick={onEdit}>
             Edit
+          </Button>
+          <Button variant="default" size="xs" onClick={onLink} aria-label={`Link an account to ${p.displayName}`}>
+            Link account
           </Button>
           <Button
             variant="outline"
