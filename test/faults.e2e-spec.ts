@@ -190,6 +190,33 @@ describe('faults', () => {
     }
   });
 
+  it('shutdown while Redis has been down for a while: the process closes at once instead of waiting for Redis', async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    const tenant = await createTenant(t.app);
+    await t.http
+      .post('/api/v1/incidents')
+      .set('Authorization', `Bearer ${await tokenFor(t.app, tenant.id)}`)
+      .send(validIntake())
+      .expect(201);
+    await relayAll(t);
+    await killHard(redis);
+    injected.push('shutdown with redis down');
+    // Long enough for every connection to be between reconnection attempts (where a plain close waits forever).
+    const queues = t.app.get(WorkloadQueues);
+    await until('the queues to notice Redis is gone', async () => (await queues.get('clocks').client).status === 'reconnecting', 10_000, 100);
+    await new Promise((r) => setTimeout(r, 3000));
+    const started = Date.now();
+    const closed = await Promise.race([
+      t.close().then(() => Date.now() - started),
+      new Promise<string>((r) => setTimeout(() => r('still closing after 15 s'), 15_000)),
+    ]);
+    process.stdout.write(`faults: shutdown with redis down took ${String(closed)} ms\n`);
+    expect(typeof closed).toBe('number');
+    expect(closed).toBeLessThan(5000);
+  });
+
   it('disk full on the evidence volume: a clear 507/503, no attachment row, no leftover file', async () => {
     const dir = mountTmpfs('256k');
     const t = await createTestApp({ env: { EVIDENCE_DIR: dir } });

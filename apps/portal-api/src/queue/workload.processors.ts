@@ -1,12 +1,12 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { TaskRegistry } from './task-registry';
 import { queueNameOf, Workload, workloadPolicy } from './workloads';
 
 /** Dispatches each job of one workload queue to its one handler. Delivery is at least once; handlers are idempotent. */
-abstract class WorkloadProcessor extends WorkerHost implements OnApplicationBootstrap {
+abstract class WorkloadProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected abstract readonly workload: Workload;
   private readonly logger = new Logger('Worker');
 
@@ -19,6 +19,15 @@ abstract class WorkloadProcessor extends WorkerHost implements OnApplicationBoot
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = workloadPolicy(this.workload, this.config.queueConcurrency).concurrency;
+  }
+
+  /**
+   * With Redis away, closing the worker would wait for it without limit: close it by force (its connections are
+   * dropped, not quit), so the process exits.
+   * A job it was running is not lost: its lock expires and BullMQ hands it to another worker (at least once).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if ((await this.worker.client).status !== 'ready') await this.worker.close(true);
   }
 
   private lastWarnedAt = 0;
