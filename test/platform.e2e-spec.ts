@@ -192,7 +192,10 @@ describe('platform', () => {
           .scoped('system', (em) =>
             sql(em, `select topic, workload, attempts, last_error from outbox where tenant_id = $1 and relayed_at is null`, [tenant.id]),
           );
-        expect(pending.map((p) => [p.topic, p.workload])).toEqual([['deliver:sla-clocks', 'clocks']]);
+        expect(pending.map((p) => [p.topic, p.workload]).sort()).toEqual([
+          ['deliver:notifications', 'notifications'],
+          ['deliver:sla-clocks', 'clocks'],
+        ]);
         const failed = await down.app
           .get(Db)
           .scoped('system', (em) => sql(em, `select count(*)::int as n from outbox where relayed_at is null and last_error is not null`));

@@ -211,6 +211,28 @@ export class MatrixWorld {
     return this.remember(tenant, u.id);
   }
 
+  // ---- incident communications (issue 14, part A) ----
+  private readonly endpoints = new Map<string, string>();
+
+  /** A webhook endpoint of the tenant (one kept per tenant; `fresh` makes a new one, for routes that remove it). */
+  async webhookEndpoint(tenant: Tenant, fresh = false): Promise<string> {
+    if (!fresh && this.endpoints.has(tenant.id)) return this.endpoints.get(tenant.id)!;
+    const res = await this.t.http
+      .post('/api/v1/webhook-endpoints')
+      .set(this.admin(tenant).changeHeaders)
+      .send({ url: `https://hooks.${tenant.slug}.example/portal`, description: `hooks of ${tenant.slug}` });
+    const id = this.remember(tenant, (await this.expect('create webhook endpoint', res, [201])).id as string);
+    if (!fresh) this.endpoints.set(tenant.id, id);
+    return id;
+  }
+
+  /** A delivery of the tenant: a test event to its webhook endpoint (waiting for its first attempt). */
+  async notificationDelivery(tenant: Tenant): Promise<string> {
+    const endpoint = await this.webhookEndpoint(tenant);
+    const res = await this.t.http.post(`/api/v1/webhook-endpoints/${endpoint}/test`).set(this.admin(tenant).changeHeaders);
+    return this.remember(tenant, (await this.expect('send a test event', res, [201])).id as string);
+  }
+
   /** An Idempotency-Key this tenant has already declared an incident with (the body: `validIntake()`, so a retry replays). */
   async usedIdempotencyKey(tenant: Tenant): Promise<string> {
     const key = `key-${randomBytes(8).toString('hex')}`;
@@ -489,4 +511,71 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
   'GET /sso/errors/:code': { names: 'caller', request: () => ({ method: 'GET', path: '/sso/errors/unknown_provider' }) },
   'GET /sso/staff/providers': { names: 'caller', request: () => ({ method: 'GET', path: '/sso/staff/providers' }) },
+
+  // incident communications (issue 14, part A)
+  'GET /api/v1/incidents/:id/notifications': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/notifications') }),
+  },
+  'POST /api/v1/notification-deliveries/:id/retry': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.notificationDelivery(tenant) }),
+    request: (_w, ids) => ({ method: 'POST', path: `/api/v1/notification-deliveries/${ids.id}/retry` }),
+  },
+  'GET /api/v1/integrations/slack': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/integrations/slack' }) },
+  'PUT /api/v1/integrations/slack': {
+    names: 'caller',
+    request: () => ({ method: 'PUT', path: '/api/v1/integrations/slack', json: { botToken: 'xoxb-matrix-000000', channelId: 'C0MATRIX0' } }),
+  },
+  'DELETE /api/v1/integrations/slack': {
+    names: 'caller',
+    // connects first, so each request has a connection to remove
+    fixture: async (w, tenant) => {
+      const res = await w.t.http
+        .put('/api/v1/integrations/slack')
+        .set(w.admin(w.own).changeHeaders)
+        .send({ botToken: 'xoxb-matrix-000000', channelId: 'C0MATRIX0' });
+      if (res.status !== 200) throw new Error(`fixture connect Slack: ${res.status}`);
+      return { tenant: tenant.id };
+    },
+    request: () => ({ method: 'DELETE', path: '/api/v1/integrations/slack' }),
+  },
+  'POST /api/v1/integrations/slack/test': {
+    names: 'caller',
+    fixture: async (w, tenant) => {
+      const res = await w.t.http
+        .put('/api/v1/integrations/slack')
+        .set(w.admin(w.own).changeHeaders)
+        .send({ botToken: 'xoxb-matrix-000000', channelId: 'C0MATRIX0' });
+      if (res.status !== 200) throw new Error(`fixture connect Slack: ${res.status}`);
+      return { tenant: tenant.id };
+    },
+    request: () => ({ method: 'POST', path: '/api/v1/integrations/slack/test' }),
+  },
+  'GET /api/v1/webhook-endpoints': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/webhook-endpoints' }) },
+  'POST /api/v1/webhook-endpoints': {
+    names: 'caller',
+    request: () => ({ method: 'POST', path: '/api/v1/webhook-endpoints', json: { url: 'https://hooks.matrix.example/new', events: ['incident.declared'] } }),
+  },
+  'PATCH /api/v1/webhook-endpoints/:id': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.webhookEndpoint(tenant) }),
+    request: (_w, ids) => ({ method: 'PATCH', path: `/api/v1/webhook-endpoints/${ids.id}`, json: { description: 'renamed' } }),
+  },
+  'DELETE /api/v1/webhook-endpoints/:id': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.webhookEndpoint(tenant, true) }),
+    request: (_w, ids) => ({ method: 'DELETE', path: `/api/v1/webhook-endpoints/${ids.id}` }),
+  },
+  'GET /api/v1/webhook-endpoints/:id/deliveries': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.webhookEndpoint(tenant) }),
+    request: (_w, ids) => ({ method: 'GET', path: `/api/v1/webhook-endpoints/${ids.id}/deliveries` }),
+  },
+  'POST /api/v1/webhook-endpoints/:id/test': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.webhookEndpoint(tenant) }),
+    request: (_w, ids) => ({ method: 'POST', path: `/api/v1/webhook-endpoints/${ids.id}/test` }),
+  },
 };

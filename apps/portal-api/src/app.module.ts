@@ -20,6 +20,8 @@ import { IncidentsHttpModule, IncidentsModule, IncidentsWorkerModule } from './i
 import { QueueWorkerModule } from './queue/queue-worker.module';
 import { SsoHttpModule, SsoModule } from './sso/sso.module';
 import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
+// incident communications (issue 14, part A)
+import { NotificationsHttpModule, NotificationsModule, NotificationsWorkerModule } from './notifications/notifications.module';
 
 export interface PortalModuleOptions extends PortalRuntimeOptions {
   /** Which parts run in this process; defaults to `config.role`. */
@@ -47,6 +49,10 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
     ? [TenantsHttpModule, AuthHttpModule.forRoot({ devLogin }), IncidentsHttpModule, EvidenceHttpModule, SsoHttpModule, GovernanceHttpModule]
     : [];
   const workerModules = worker ? [QueueWorkerModule, IncidentsWorkerModule, EvidenceWorkerModule, AuthWorkerModule] : [];
+  // incident communications (issue 14, part A)
+  if (role !== 'data-plane') domain.push(NotificationsModule);
+  if (http) httpModules.push(NotificationsHttpModule);
+  if (worker) workerModules.push(NotificationsWorkerModule);
   return { http, worker, domain, httpModules, workerModules };
 }
 

@@ -69,15 +69,29 @@ export interface DomainEventPayloads {
     previousIdpId: string | null;
     expiresAt: string | null;
   };
+  // ---- incident communications (issue 14, part A) ----
+  /** A customer admin connected (or replaced) the tenant's Slack app; the token itself is never in the event. */
+  'notification.slack_connected': { channelId: string; replaced: boolean };
+  'notification.slack_disconnected': { channelId: string };
+  'webhook.endpoint_created': { url: string; events: string[] };
+  'webhook.endpoint_updated': { url: string; changed: string[]; enabled: boolean };
+  'webhook.endpoint_deleted': { url: string };
+  /** The portal disabled an endpoint after `failures` failed deliveries in a row; its owners were told. */
+  'webhook.endpoint_disabled': { url: string; failures: number; notified: number };
+  /** A delivery was given up after its last attempt (or its endpoint was disabled). */
+  'notification.delivery_failed': { channel: string; eventType: string; attempts: number; error: string };
+  'notification.retry_requested': { channel: string; eventType: string; deliveryId: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
 
 export type SubjectType = 'incident' | 'status_update' | 'customer_reply' | 'attachment' | 'tenant' | 'staff' | 'user' | 'api_token' | 'idp_config';
+/** Subjects of the incident-communications events (issue 14, part A). */
+export type NotificationSubjectType = 'notification_connection' | 'webhook_endpoint' | 'notification_delivery';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
-  subject: SubjectType | 'principal';
+  subject: SubjectType | NotificationSubjectType | 'principal';
   /** Past-tense phrase after the actor's name in the audit trail ("Sam acknowledged the incident"). */
   label: string;
 }
@@ -113,6 +127,15 @@ export const DOMAIN_EVENTS = {
   'sso.idp_updated': { subject: 'idp_config', label: 'changed an identity provider' },
   'sso.idp_deleted': { subject: 'idp_config', label: 'removed an identity provider' },
   'sso.account_linked': { subject: 'user', label: 'linked an account to an identity provider' },
+  // incident communications (issue 14, part A)
+  'notification.slack_connected': { subject: 'notification_connection', label: 'connected Slack' },
+  'notification.slack_disconnected': { subject: 'notification_connection', label: 'disconnected Slack' },
+  'webhook.endpoint_created': { subject: 'webhook_endpoint', label: 'added a webhook endpoint' },
+  'webhook.endpoint_updated': { subject: 'webhook_endpoint', label: 'changed a webhook endpoint' },
+  'webhook.endpoint_deleted': { subject: 'webhook_endpoint', label: 'removed a webhook endpoint' },
+  'webhook.endpoint_disabled': { subject: 'webhook_endpoint', label: 'disabled a failing webhook endpoint' },
+  'notification.delivery_failed': { subject: 'notification_delivery', label: 'gave up a notification delivery' },
+  'notification.retry_requested': { subject: 'notification_delivery', label: 'retried a notification delivery' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

@@ -98,6 +98,19 @@ export const envSchema = z.object({
   /** Outbound email (mail/mailer.ts), e.g. smtp://user:pass@mail.example:587; unset = email off. */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Incident Portal <incidents@portal.invalid>'),
+  // Incident communications (issue 14, part A): notifications/.
+  HOTLINE_NUMBER: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{6,30}$/, 'must be a phone number such as +39 02 1234 5678')
+    .optional(),
+  SLACK_API_URL: z.string().url().default('https://slack.com/api/'),
+  PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
+  PAGERDUTY_ROUTING_KEY: z.string().optional(),
+  PAGERDUTY_SEVERITIES: z.string().default('sev1,sev2'),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(16),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -65,6 +65,17 @@ export interface PortalConfig {
   /** Outbound calls to customer-supplied URLs: the same SSRF rules as identity-provider calls. */
   egress: { allowInsecureHttp: boolean; allowPrivateNetwork: boolean; timeoutMs: number; maxResponseBytes: number };
   mail: { smtpUrl: string | null; from: string };
+  /** Incident communications (issue 14, part A). */
+  notifications: {
+    hotline: string | null;
+    slackApiUrl: string;
+    pagerDuty: { eventsUrl: string; routingKey: string | null; severities: string[] };
+    /** Deadline of one delivery attempt: a receiver that never answers holds a worker no longer. */
+    timeoutMs: number;
+    retryBaseSeconds: number;
+    maxAttempts: number;
+    webhookDisableAfterFailures: number;
+  };
 }
 
 export type PortalRole = 'all' | 'api' | 'worker' | 'data-plane';
@@ -191,5 +202,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxResponseBytes: e.EGRESS_MAX_RESPONSE_BYTES,
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    notifications: {
+      hotline: e.HOTLINE_NUMBER ?? null,
+      slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      pagerDuty: { eventsUrl: e.PAGERDUTY_EVENTS_URL, routingKey: e.PAGERDUTY_ROUTING_KEY ?? null, severities: list(e.PAGERDUTY_SEVERITIES) },
+      timeoutMs: e.NOTIFY_TIMEOUT_MS,
+      retryBaseSeconds: e.NOTIFY_RETRY_BASE_SECONDS,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      webhookDisableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+    },
   };
 }

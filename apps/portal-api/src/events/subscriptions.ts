@@ -21,6 +21,22 @@ export const SUBSCRIPTIONS = {
       'incident.reopened',
     ],
   },
+  // incident communications (issue 14, part A)
+  /** Decides who is told what (Slack thread, email, PagerDuty, webhooks) and records one delivery per channel. */
+  notifications: {
+    workload: 'notifications',
+    events: [
+      'incident.declared',
+      'incident.acknowledged',
+      'incident.status_updated',
+      'incident.status_changed',
+      'incident.severity_changed',
+      'incident.resolved',
+      'incident.reopened',
+      'sla.warning',
+      'sla.breached',
+    ],
+  },
 } as const satisfies Record<string, { workload: Workload; events: readonly DomainEventType[] }>;
 
 export type SubscriberName = keyof typeof SUBSCRIPTIONS;

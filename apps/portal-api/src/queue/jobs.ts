@@ -10,6 +10,9 @@ export enum JobName {
   OutboxPurge = 'outbox.purge',
   /** Repeatable (hourly): deletes sessions ended or expired more than SESSION_RETENTION_DAYS ago. */
   SessionPurge = 'sessions.purge',
+  // incident communications (issue 14, part A)
+  /** One attempt of one notification delivery (Slack, email, PagerDuty, a webhook endpoint); retries are new jobs. */
+  NotificationDeliver = 'notification.deliver',
 }
 
 export interface JobPayloads {
@@ -21,6 +24,7 @@ export interface JobPayloads {
   [JobName.EvidenceRetention]: { tenantId: string | null };
   [JobName.OutboxPurge]: { tenantId: null };
   [JobName.SessionPurge]: { tenantId: null };
+  [JobName.NotificationDeliver]: { tenantId: string; deliveryId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -30,6 +34,7 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.EvidenceRetention]: 'maintenance',
   [JobName.OutboxPurge]: 'maintenance',
   [JobName.SessionPurge]: 'maintenance',
+  [JobName.NotificationDeliver]: 'notifications',
 };
 
 export interface JobHandler<N extends JobName = JobName> {

@@ -1,0 +1,34 @@
+import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
+import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
+import { EgressModule } from '../egress/guarded-http';
+import { IncidentsModule } from '../incidents/incidents.module';
+import { MailModule } from '../mail/mailer';
+import { TenantsModule } from '../tenants/tenants.module';
+import { EmailChannel } from './channels/email.channel';
+import { PagerDutyChannel } from './channels/pagerduty.channel';
+import { SlackChannel } from './channels/slack.channel';
+import { WebhookChannel } from './channels/webhook.channel';
+import { NotificationDeliverJob } from './jobs/notification-deliver.job';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
+import { NotificationsSubscriber } from './subscribers/notifications.subscriber';
+
+/** Incident communications (issue 14, part A): channels, deliveries, the tenant's integrations. */
+@Module({
+  imports: [IncidentsModule, TenantsModule, EgressModule, MailModule],
+  providers: [NotificationsRepository, NotificationsService, SlackChannel, EmailChannel, PagerDutyChannel, WebhookChannel],
+  exports: [NotificationsService],
+})
+export class NotificationsModule {}
+
+@Module({ imports: [NotificationsModule], controllers: [NotificationsController] })
+export class NotificationsHttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(NotificationsController);
+  }
+}
+
+/** The notifications subscriber (who is told) and the delivery job (one attempt each). */
+@Module({ imports: [NotificationsModule], providers: [NotificationsSubscriber, NotificationDeliverJob] })
+export class NotificationsWorkerModule {}

@@ -1,0 +1,593 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type {
+  ConnectSlackInput,
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointInput,
+  DomainEventEnvelope,
+  Incident,
+  IncidentNotificationsView,
+  NotificationDeliveryView,
+  SlackConnectionView,
+  UpdateWebhookEndpointInput,
+  WebhookEndpointView,
+} from '@portal/contracts';
+import { WEBHOOK_EVENT_TYPES } from '@portal/contracts';
+import { TenantContext } from '@portal/tenancy';
+import { Clock } from '../common/clock';
+import { Forbidden, InvalidTransition, NotFound, ValidationFailed } from '../common/domain-errors';
+import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
+import { Db } from '../database/db.service';
+import { GuardedHttp, EgressRefused } from '../egress/guarded-http';
+import { DomainEvents } from '../events/domain-events.service';
+import { IncidentsService } from '../incidents/incidents.service';
+import { Mailer } from '../mail/mailer';
+import { OutboxService } from '../outbox/outbox.service';
+import { JobName } from '../queue/jobs';
+import { openSecret, sealSecret } from '../sso/secret-box';
+import { TenantDirectory } from '../tenants/tenant-directory.service';
+import { AttemptResult, failure } from './channels/channel-result';
+import { EmailChannel } from './channels/email.channel';
+import { PagerDutyChannel } from './channels/pagerduty.channel';
+import { SlackCallFailed, SlackChannel } from './channels/slack.channel';
+import { WebhookChannel } from './channels/webhook.channel';
+import { incidentMessage } from './incident-message';
+import { hotlineFor, NotifiedEvent, planDeliveries, retryDelayMs, webhookEventType } from './notification-plan';
+import { DeliveryRecord, endpointView, NotificationsRepository } from './notifications.repository';
+
+const slackAad = (tenantId: string, id: string) => `notification_connections:${tenantId}:${id}`;
+const webhookAad = (tenantId: string, id: string) => `webhook_endpoints:${tenantId}:${id}`;
+const SYSTEM = { kind: 'system', id: 'notifications', label: 'Notifications' };
+
+export class SlackNotConnected extends NotFound {
+  constructor() {
+    super('Slack is not connected for this tenant');
+  }
+}
+
+/**
+ * Who is told about a tenant's incident, and the delivery of each message. The subscriber records one delivery
+ * per (event, channel or endpoint) under a unique idempotency key and enqueues its job through the outbox in the
+ * same transaction; each job makes one attempt with a short deadline and, when it fails, schedules the next
+ * attempt as a new delayed job (exponential backoff with jitter). A webhook endpoint that fails backs off as a
+ * whole: deliveries to it wait for its backoff instead of each taking a worker to the same dead receiver, so one
+ * tenant's dead endpoint cannot fill the notifications queue's workers and delay another tenant's Sev1.
+ */
+@Injectable()
+export class NotificationsService {
+  private readonly log = new Logger('Notifications');
+  private readonly keys: Map<string, Buffer>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: NotificationsRepository,
+    private readonly incidents: IncidentsService,
+    private readonly tenants: TenantDirectory,
+    private readonly events: DomainEvents,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    private readonly slack: SlackChannel,
+    private readonly email: EmailChannel,
+    private readonly pagerDuty: PagerDutyChannel,
+    private readonly webhook: WebhookChannel,
+    private readonly http: GuardedHttp,
+    private readonly mailer: Mailer,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+  ) {
+    this.keys = new Map([[config.secretKeyId, config.secretKey]]);
+  }
+
+  private get publicUrl(): string {
+    return this.config.publicUrl ?? `http://${this.config.host}:${this.config.port}`;
+  }
+
+  private tenantOf(): string {
+    const t = TenantContext.actor().homeTenantId;
+    if (!t) throw new Forbidden('this setting belongs to a tenant; sign in as its customer admin');
+    return t;
+  }
+
+  // ---- planning (the subscriber) ----
+
+  /** Decides who is told about one event and records the deliveries; a redelivered event records nothing new. */
+  async plan(event: DomainEventEnvelope): Promise<number> {
+    if (!event.incidentId) return 0;
+    const inc = await this.incidents.get(event.incidentId).catch(() => null);
+    if (!inc) return 0;
+    const now = this.clock.now();
+    return this.db.tx(async (em) => {
+      const tenant = await this.tenants.findById(em, event.tenantId);
+      if (!tenant) return 0;
+      const slack = await this.repo.connection(em, event.tenantId, 'slack');
+      const endpoints = (await this.repo.endpoints(em, event.tenantId)).filter((e) => e.enabled);
+      const type = event.type as NotifiedEvent;
+      const planned = planDeliveries({
+        eventType: type,
+        severity: inc.severity,
+        mode: inc.serviceMode,
+        previousSeverity: type === 'incident.severity_changed' ? (event.payload as { from: Incident['severity'] }).from : undefined,
+        slackConnected: !!slack,
+        slackThreadExists: await this.repo.threadExists(em, event.tenantId, inc.id, 'slack'),
+        emailedBefore: await this.repo.hasDelivery(em, event.tenantId, inc.id, 'email'),
+        pagerDutyConfigured: this.pagerDuty.configured,
+        pagerDutySeverities: this.config.notifications.pagerDuty.severities,
+        pagedBefore: await this.repo.hasDelivery(em, event.tenantId, inc.id, 'pagerduty'),
+        webhookEndpoints: endpoints,
+      });
+      let recorded = 0;
+      for (const d of planned) {
+        const ep = d.endpointId ? endpoints.find((e) => e.id === d.endpointId) : undefined;
+        const target =
+          d.channel === 'slack'
+            ? slack!.settings.channelId
+            : d.channel === 'email'
+              ? tenant.contacts.map((c) => c.email).join(', ')
+              : d.channel === 'pagerduty'
+                ? 'vendor on-call'
+                : (ep?.url ?? '');
+        const payload =
+          d.channel === 'webhook'
+            ? this.webhookBody(webhookEventType(type), event, inc)
+            : { envelope: event, ...(d.pagerDutyAction ? { pagerDutyAction: d.pagerDutyAction } : {}) };
+        const id = await this.repo.insertDelivery(em, {
+          tenantId: event.tenantId,
+          incidentId: inc.id,
+          endpointId: d.endpointId ?? null,
+          eventId: event.eventId,
+          eventType: event.type,
+          channel: d.channel,
+          target,
+          idempotencyKey: `${event.eventId}:${d.channel}:${d.endpointId ?? ''}`,
+          status: 'pending',
+          payload,
+          at: now,
+        });
+        if (!id) continue;
+        await this.outbox.enqueueJob(em, JobName.NotificationDeliver, { tenantId: event.tenantId, deliveryId: id }, { dedupKey: `notify:${id}:0` });
+        recorded++;
+      }
+      return recorded;
+    });
+  }
+
+  private webhookBody(type: string, event: DomainEventEnvelope, inc: Incident) {
+    return {
+      type,
+      timestamp: event.occurredAt,
+      data: {
+        eventId: event.eventId,
+        domainEvent: event.type,
+        incident: {
+          id: inc.id,
+          reference: inc.reference,
+          title: inc.title,
+          severity: inc.severity,
+          status: inc.status,
+          declaredAt: inc.declaredAt,
+          acknowledgedAt: inc.acknowledgedAt,
+          resolvedAt: inc.resolvedAt,
+          url: `${this.publicUrl.replace(/\/$/, '')}/incidents/${inc.id}`,
+        },
+        actor: { kind: event.actor.kind, label: event.actor.label },
+        details: event.payload,
+      },
+    };
+  }
+
+  // ---- delivering (the job) ----
+
+  /** One attempt of one delivery. Idempotent: a delivered, failed or skipped delivery is left alone. */
+  async deliver(deliveryId: string): Promise<void> {
+    const d = await this.db.tx((em) => this.repo.deliveryById(em, deliveryId));
+    if (!d || d.status === 'delivered' || d.status === 'failed' || d.status === 'skipped') return;
+    const timeoutMs = this.config.notifications.timeoutMs;
+    if (d.channel === 'slack') return this.deliverToSlack(d, timeoutMs);
+    let result: AttemptResult;
+    if (d.channel === 'webhook') {
+      const ep = await this.db.tx((em) => this.repo.endpointById(em, d.endpointId!));
+      if (!ep || !ep.enabled) {
+        await this.finish(d, failure(ep ? `the endpoint is disabled: ${ep.disabledReason ?? 'by its owner'}` : 'the endpoint was removed', false));
+        return;
+      }
+      const now = this.clock.now();
+      if (ep.backoffUntil && ep.backoffUntil.getTime() > now.getTime()) {
+        // The endpoint is backing off: wait for it without taking a worker or counting an attempt.
+        await this.db.tx(async (em) => {
+          await this.repo.defer(em, d.id, ep.backoffUntil!);
+          await this.outbox.enqueueJob(
+            em,
+            JobName.NotificationDeliver,
+            { tenantId: d.tenantId, deliveryId: d.id },
+            { runAt: ep.backoffUntil!, dedupKey: `notify:${d.id}:wait:${ep.backoffUntil!.getTime()}` },
+          );
+        });
+        return;
+      }
+      const secret = openSecret({ ciphertext: ep.secretCiphertext, keyId: ep.secretKeyId }, this.keys, webhookAad(ep.tenantId, ep.id));
+      // The signature's timestamp is checked against the receiver's own clock (replay window): wall time, not the domain clock.
+      const signedAt = new Date();
+      result = await this.webhook.send({ url: ep.url, secret, messageId: `msg_${d.id}`, body: JSON.stringify(d.payload), at: signedAt, timeoutMs });
+    } else {
+      const inc = d.incidentId ? await this.incidents.get(d.incidentId).catch(() => null) : null;
+      if (!inc) {
+        await this.finish(d, failure('the incident is no longer visible', false));
+        return;
+      }
+      const envelope = d.payload.envelope as DomainEventEnvelope;
+      if (d.channel === 'email') {
+        const tenant = await this.db.tx((em) => this.tenants.findById(em, d.tenantId));
+        const message = incidentMessage(envelope, inc, { publicUrl: this.publicUrl, hotline: this.hotline(inc), timezone: tenant?.timezone ?? 'UTC' });
+        result = await this.email.send({ to: (tenant?.contacts ?? []).map((c) => c.email), message, messageId: `<${d.id}@incident-portal>` });
+      } else {
+        const action = d.payload.pagerDutyAction as 'trigger' | 'acknowledge' | 'resolve';
+        result = await this.pagerDuty.send(
+          {
+            action,
+            dedupKey: `incident-portal:${inc.id}`,
+            summary: `${inc.tenant.displayName} ${inc.reference} ${inc.severity.replace('sev', 'Sev')}: ${inc.title}`,
+            severity: inc.severity === 'sev1' ? 'critical' : inc.severity === 'sev2' ? 'error' : 'warning',
+            source: inc.tenant.slug,
+            link: `${this.publicUrl.replace(/\/$/, '')}/incidents/${inc.id}`,
+            customDetails: { tenant: inc.tenant.displayName, reference: inc.reference, services: inc.services, regions: inc.regions, mode: inc.serviceMode },
+          },
+          timeoutMs,
+        );
+      }
+    }
+    await this.finish(d, result);
+  }
+
+  private hotline(inc: Incident): string | null {
+    return hotlineFor(inc.severity, inc.serviceMode, this.config.notifications.hotline);
+  }
+
+  /**
+   * Slack, one poster per incident thread: the thread row is locked for the call, so the first event to arrive
+   * posts the parent and every later one replies to it (and edits the parent to the current state and clocks).
+   * The declaration is the parent: when it arrives after another event created the thread, it only edits it.
+   */
+  private async deliverToSlack(d: DeliveryRecord, timeoutMs: number): Promise<void> {
+    const inc = d.incidentId ? await this.incidents.get(d.incidentId).catch(() => null) : null;
+    if (!inc) return this.finish(d, failure('the incident is no longer visible', false));
+    const result = await this.db.tx(async (em): Promise<AttemptResult> => {
+      const conn = await this.repo.connection(em, d.tenantId, 'slack');
+      if (!conn) return failure('Slack is no longer connected', false);
+      const token = openSecret({ ciphertext: conn.secretCiphertext, keyId: conn.secretKeyId }, this.keys, slackAad(conn.tenantId, conn.id));
+      const tenant = await this.tenants.findById(em, d.tenantId);
+      const message = incidentMessage(d.payload.envelope as DomainEventEnvelope, inc, {
+        publicUrl: this.publicUrl,
+        hotline: this.hotline(inc),
+        timezone: tenant?.timezone ?? 'UTC',
+      });
+      const now = this.clock.now();
+      const thread = await this.repo.lockThread(em, d.tenantId, inc.id, 'slack', conn.settings.channelId, now);
+      const started = Date.now();
+      try {
+        let ts: string;
+        if (!thread.threadRef) {
+          ts = await this.slack.postParent(token, conn.settings.channelId, message, timeoutMs);
+          await this.repo.setThread(em, d.tenantId, inc.id, 'slack', conn.settings.channelId, ts, now);
+          if (d.eventType !== 'incident.declared') await this.slack.postReply(token, conn.settings.channelId, ts, message, timeoutMs);
+        } else {
+          ts = thread.threadRef;
+          if (d.eventType !== 'incident.declared') await this.slack.postReply(token, thread.target, ts, message, timeoutMs);
+          await this.slack.updateParent(token, thread.target, ts, message, timeoutMs);
+        }
+        return { ok: true, retryable: false, responseStatus: 200, responseExcerpt: `thread ${ts}`, latencyMs: Date.now() - started, error: null };
+      } catch (err) {
+        const retryable = err instanceof SlackCallFailed ? err.retryable : true;
+        return { ...failure(err, retryable), latencyMs: Date.now() - started };
+      }
+    });
+    await this.finish(d, result);
+  }
+
+  /** Records an attempt; schedules the next one (backoff + jitter) or gives up and says so in the audit trail. */
+  private async finish(d: DeliveryRecord, r: AttemptResult): Promise<void> {
+    const now = this.clock.now();
+    const attempts = d.attempts + 1;
+    const { maxAttempts, retryBaseSeconds, webhookDisableAfterFailures } = this.config.notifications;
+    await this.db.tx(async (em) => {
+      // A webhook endpoint's run of failures first: when this failure disables it, the delivery stops retrying too.
+      let disabled: { url: string; failures: number } | null = null;
+      if (d.endpointId) {
+        const ep = await this.repo.endpointById(em, d.endpointId, { lock: true });
+        if (ep && r.ok) await this.repo.updateEndpoint(em, ep.id, { consecutiveFailures: 0, backoffUntil: null });
+        // Answers and network failures count towards disabling; a URL the egress policy refuses is the delivery's own failure.
+        if (ep && !r.ok && (r.responseStatus !== null || r.retryable)) {
+          const failures = ep.consecutiveFailures + 1;
+          if (ep.enabled && failures >= webhookDisableAfterFailures) {
+            await this.repo.updateEndpoint(em, ep.id, {
+              consecutiveFailures: failures,
+              enabled: false,
+              disabledReason: `disabled after ${failures} failed deliveries in a row (last: ${r.error ?? 'unknown'})`,
+              backoffUntil: null,
+            });
+            disabled = { url: ep.url, failures };
+          } else {
+            await this.repo.updateEndpoint(em, ep.id, {
+              consecutiveFailures: failures,
+              backoffUntil: new Date(now.getTime() + retryDelayMs(failures, retryBaseSeconds)),
+            });
+          }
+        }
+      }
+      const retry = !r.ok && r.retryable && attempts < maxAttempts && !disabled;
+      const next = retry ? new Date(now.getTime() + retryDelayMs(attempts, retryBaseSeconds)) : null;
+      await this.repo.recordAttempt(em, d.id, {
+        status: r.ok ? 'delivered' : retry ? 'retrying' : 'failed',
+        attempts,
+        at: now,
+        lastError: r.error,
+        responseStatus: r.responseStatus,
+        responseExcerpt: r.responseExcerpt,
+        latencyMs: r.latencyMs,
+        nextAttemptAt: next,
+        target: r.target,
+      });
+      if (next) {
+        await this.outbox.enqueueJob(
+          em,
+          JobName.NotificationDeliver,
+          { tenantId: d.tenantId, deliveryId: d.id },
+          { runAt: next, dedupKey: `notify:${d.id}:${attempts}` },
+        );
+      }
+      if (!r.ok && !retry) {
+        await this.events.emit(em, {
+          type: 'notification.delivery_failed',
+          tenantId: d.tenantId,
+          subjectId: d.id,
+          incidentId: d.incidentId,
+          actor: SYSTEM,
+          payload: { channel: d.channel, eventType: d.eventType, attempts, error: r.error ?? 'unknown' },
+        });
+      }
+      if (disabled) await this.announceDisabled(em, d.tenantId, d.endpointId!, disabled);
+    });
+  }
+
+  /** The endpoint's owners are told: the audit trail, and an email to the tenant's incident contacts. */
+  private async announceDisabled(em: EntityManager, tenantId: string, endpointId: string, e: { url: string; failures: number }): Promise<void> {
+    const tenant = await this.tenants.findById(em, tenantId);
+    const to = (tenant?.contacts ?? []).map((c) => c.email);
+    let notified = 0;
+    if (to.length && this.mailer.configured) {
+      try {
+        await this.mailer.send({
+          to,
+          subject: `[${tenant!.displayName}] A webhook endpoint was disabled`,
+          text: `The incident portal disabled the webhook endpoint ${e.url} after ${e.failures} failed deliveries in a row.\n\nFix the receiver, then enable the endpoint again in Settings → Integrations: ${this.publicUrl.replace(/\/$/, '')}/settings\n`,
+        });
+        notified = to.length;
+      } catch (err) {
+        this.log.warn({ tenantId, endpointId, err: (err as Error).message }, 'could not email the owners of a disabled webhook endpoint');
+      }
+    }
+    await this.events.emit(em, {
+      type: 'webhook.endpoint_disabled',
+      tenantId,
+      subjectId: endpointId,
+      actor: SYSTEM,
+      payload: { url: e.url, failures: e.failures, notified },
+    });
+  }
+
+  // ---- the delivery log and retries (HTTP) ----
+
+  async forIncident(incidentId: string): Promise<IncidentNotificationsView> {
+    const inc = await this.incidents.get(incidentId);
+    const deliveries = await this.db.tx((em) => this.repo.forIncident(em, inc.id));
+    return { hotline: this.hotline(inc), deliveries };
+  }
+
+  async retry(deliveryId: string): Promise<NotificationDeliveryView> {
+    await this.db.tx(async (em) => {
+      const d = await this.repo.deliveryById(em, deliveryId, { lock: true });
+      if (!d) throw new NotFound('no such delivery');
+      if (d.status === 'delivered') throw new InvalidTransition('this delivery was already delivered');
+      if (d.endpointId) {
+        const ep = await this.repo.endpointById(em, d.endpointId);
+        if (!ep) throw new InvalidTransition('the endpoint was removed');
+        if (!ep.enabled) throw new InvalidTransition('the endpoint is disabled; enable it first');
+        await this.repo.updateEndpoint(em, ep.id, { backoffUntil: null });
+      }
+      await this.repo.setStatus(em, d.id, 'retrying');
+      const at = this.clock.now();
+      await this.outbox.enqueueJob(
+        em,
+        JobName.NotificationDeliver,
+        { tenantId: d.tenantId, deliveryId: d.id },
+        { dedupKey: `notify:${d.id}:manual:${at.getTime()}` },
+      );
+      await this.events.emit(em, {
+        type: 'notification.retry_requested',
+        tenantId: d.tenantId,
+        subjectId: d.id,
+        incidentId: d.incidentId,
+        payload: { channel: d.channel, eventType: d.eventType, deliveryId: d.id },
+      });
+    });
+    return this.deliveryView(deliveryId);
+  }
+
+  private async deliveryView(id: string): Promise<NotificationDeliveryView> {
+    return this.db.tx(async (em) => {
+      const d = await this.repo.deliveryById(em, id);
+      if (!d) throw new NotFound('no such delivery');
+      return d.endpointId
+        ? (await this.repo.forEndpoint(em, d.endpointId, 1000)).find((v) => v.id === id)!
+        : (await this.repo.forIncident(em, d.incidentId!)).find((v) => v.id === id)!;
+    });
+  }
+
+  // ---- Slack connection (tenant settings) ----
+
+  async slackConnection(): Promise<SlackConnectionView> {
+    const tenantId = this.tenantOf();
+    const c = await this.db.tx((em) => this.repo.connection(em, tenantId, 'slack'));
+    return {
+      connected: !!c,
+      channelId: c?.settings.channelId ?? null,
+      tokenHint: c ? `…${c.tokenHint}` : null,
+      updatedAt: c ? new Date(c.updatedAt).toISOString() : null,
+    };
+  }
+
+  async connectSlack(input: ConnectSlackInput): Promise<SlackConnectionView> {
+    const tenantId = this.tenantOf();
+    await this.db.tx(async (em) => {
+      const existing = await this.repo.connection(em, tenantId, 'slack');
+      const id = randomUUID();
+      const sealed = sealSecret(input.botToken, this.config.secretKey, this.config.secretKeyId, slackAad(tenantId, id));
+      await this.repo.upsertConnection(em, {
+        id,
+        tenantId,
+        kind: 'slack',
+        settings: { channelId: input.channelId },
+        secretCiphertext: sealed.ciphertext,
+        secretKeyId: sealed.keyId,
+        tokenHint: input.botToken.slice(-4),
+        at: this.clock.now(),
+      });
+      await this.events.emit(em, {
+        type: 'notification.slack_connected',
+        tenantId,
+        subjectId: id,
+        payload: { channelId: input.channelId, replaced: !!existing },
+      });
+    });
+    return this.slackConnection();
+  }
+
+  async disconnectSlack(): Promise<void> {
+    const tenantId = this.tenantOf();
+    await this.db.tx(async (em) => {
+      const c = await this.repo.deleteConnection(em, tenantId, 'slack');
+      if (!c) throw new SlackNotConnected();
+      await this.events.emit(em, { type: 'notification.slack_disconnected', tenantId, subjectId: c.id, payload: { channelId: c.settings.channelId } });
+    });
+  }
+
+  async testSlack(): Promise<{ ok: boolean; error: string | null }> {
+    const tenantId = this.tenantOf();
+    const { conn, tenantName } = await this.db.tx(async (em) => ({
+      conn: await this.repo.connection(em, tenantId, 'slack'),
+      tenantName: (await this.tenants.findById(em, tenantId))?.displayName ?? '',
+    }));
+    if (!conn) throw new SlackNotConnected();
+    const token = openSecret({ ciphertext: conn.secretCiphertext, keyId: conn.secretKeyId }, this.keys, slackAad(conn.tenantId, conn.id));
+    try {
+      await this.slack.postTest(token, conn.settings.channelId, tenantName, this.config.notifications.timeoutMs);
+      return { ok: true, error: null };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
+  // ---- webhook endpoints (tenant settings) ----
+
+  async listEndpoints(): Promise<WebhookEndpointView[]> {
+    const tenantId = this.tenantOf();
+    return (await this.db.tx((em) => this.repo.endpoints(em, tenantId))).map(endpointView);
+  }
+
+  async createEndpoint(input: CreateWebhookEndpointInput): Promise<CreatedWebhookEndpoint> {
+    const tenantId = this.tenantOf();
+    try {
+      this.http.checkUrl(input.url);
+    } catch (err) {
+      if (err instanceof EgressRefused) throw new ValidationFailed([{ field: 'url', message: err.message }]);
+      throw err;
+    }
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const id = randomUUID();
+    const sealed = sealSecret(secret, this.config.secretKey, this.config.secretKeyId, webhookAad(tenantId, id));
+    const actor = TenantContext.actor();
+    const events = input.events ? [...new Set(input.events)] : [...WEBHOOK_EVENT_TYPES];
+    const created = await this.db.tx(async (em) => {
+      const count = (await this.repo.endpoints(em, tenantId)).length;
+      if (count >= 50) throw new InvalidTransition('a tenant has at most 50 webhook endpoints');
+      const ep = await this.repo.insertEndpoint(em, {
+        id,
+        tenantId,
+        url: input.url,
+        description: input.description ?? '',
+        events,
+        secretCiphertext: sealed.ciphertext,
+        secretKeyId: sealed.keyId,
+        createdBy: { kind: actor.kind, id: actor.id, label: actor.label },
+        at: this.clock.now(),
+      });
+      await this.events.emit(em, { type: 'webhook.endpoint_created', tenantId, subjectId: id, payload: { url: input.url, events } });
+      return ep;
+    });
+    return { ...endpointView(created), secret };
+  }
+
+  async updateEndpoint(id: string, patch: UpdateWebhookEndpointInput): Promise<WebhookEndpointView> {
+    this.tenantOf();
+    return this.db.tx(async (em) => {
+      const ep = await this.repo.endpointById(em, id, { lock: true });
+      if (!ep) throw new NotFound('no such webhook endpoint');
+      const changed = Object.keys(patch);
+      await this.repo.updateEndpoint(em, id, {
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.events ? { events: [...new Set(patch.events)] } : {}),
+        ...(patch.enabled === true ? { enabled: true, disabledReason: null, consecutiveFailures: 0, backoffUntil: null } : {}),
+        ...(patch.enabled === false ? { enabled: false, disabledReason: 'disabled by its owner' } : {}),
+      });
+      const enabled = patch.enabled ?? ep.enabled;
+      await this.events.emit(em, { type: 'webhook.endpoint_updated', tenantId: ep.tenantId, subjectId: id, payload: { url: ep.url, changed, enabled } });
+      return endpointView((await this.repo.endpointById(em, id))!);
+    });
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    this.tenantOf();
+    await this.db.tx(async (em) => {
+      const ep = await this.repo.endpointById(em, id, { lock: true });
+      if (!ep) throw new NotFound('no such webhook endpoint');
+      await this.repo.updateEndpoint(em, id, { deletedAt: this.clock.now(), enabled: false });
+      await this.events.emit(em, { type: 'webhook.endpoint_deleted', tenantId: ep.tenantId, subjectId: id, payload: { url: ep.url } });
+    });
+  }
+
+  async endpointDeliveries(id: string): Promise<NotificationDeliveryView[]> {
+    this.tenantOf();
+    return this.db.tx(async (em) => {
+      const ep = await this.repo.endpointById(em, id);
+      if (!ep) throw new NotFound('no such webhook endpoint');
+      return this.repo.forEndpoint(em, id, 100);
+    });
+  }
+
+  /** "Send test event": a `webhook.test` delivery through the same queue, signature and log as real events. */
+  async testEndpoint(id: string): Promise<NotificationDeliveryView> {
+    this.tenantOf();
+    const deliveryId = await this.db.tx(async (em) => {
+      const ep = await this.repo.endpointById(em, id);
+      if (!ep) throw new NotFound('no such webhook endpoint');
+      if (!ep.enabled) throw new InvalidTransition('the endpoint is disabled; enable it first');
+      const now = this.clock.now();
+      const eventId = `test-${randomUUID()}`;
+      const newId = await this.repo.insertDelivery(em, {
+        tenantId: ep.tenantId,
+        incidentId: null,
+        endpointId: ep.id,
+        eventId,
+        eventType: 'webhook.test',
+        channel: 'webhook',
+        target: ep.url,
+        idempotencyKey: `${eventId}:webhook:${ep.id}`,
+        status: 'pending',
+        payload: { type: 'webhook.test', timestamp: now.toISOString(), data: { message: 'A test event from the incident portal.' } },
+        at: now,
+      });
+      await this.outbox.enqueueJob(em, JobName.NotificationDeliver, { tenantId: ep.tenantId, deliveryId: newId! }, { dedupKey: `notify:${newId}:0` });
+      return newId!;
+    });
+    return this.deliveryView(deliveryId);
+  }
+}

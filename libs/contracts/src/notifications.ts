@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/*
+ * Incident communications (issue 14, part A): the tenant's outbound channels and the delivery record.
+ */
+
+/** The event names a tenant's signed webhooks can subscribe to (Standard Webhooks `type`). */
+export const WEBHOOK_EVENT_TYPES = [
+  'incident.declared',
+  'incident.acknowledged',
+  'incident.updated',
+  'incident.severity_changed',
+  'incident.resolved',
+  'incident.reopened',
+  'sla.warning',
+  'sla.breached',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const NOTIFICATION_CHANNELS = ['slack', 'email', 'pagerduty', 'webhook'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const connectSlackSchema = z.strictObject({
+  /** A Slack app's bot token (xoxb-…); stored sealed, never shown again. */
+  botToken: z
+    .string()
+    .trim()
+    .regex(/^xox[abp]-[A-Za-z0-9-]{6,250}$/, 'must be a Slack bot token (xoxb-…)'),
+  /** The channel the portal posts to, e.g. C0123456789. */
+  channelId: z
+    .string()
+    .trim()
+    .regex(/^[CGD][A-Z0-9]{6,20}$/, 'must be a Slack channel id such as C0123456789'),
+});
+export type ConnectSlackInput = z.infer<typeof connectSlackSchema>;
+
+export const createWebhookEndpointSchema = z.strictObject({
+  url: z.string().trim().min(1, 'is required').max(2048, 'at most 2048 characters').url('must be a URL'),
+  description: z.string().trim().max(200).optional(),
+  /** The event types sent to this endpoint; all of them when omitted. */
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, 'pick at least one event type').max(WEBHOOK_EVENT_TYPES.length).optional(),
+});
+export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointSchema>;
+
+export const updateWebhookEndpointSchema = z
+  .strictObject({
+    /** true re-enables an endpoint the portal disabled after a run of failures (its failure count restarts). */
+    enabled: z.boolean().optional(),
+    description: z.string().trim().max(200).optional(),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, 'pick at least one event type').max(WEBHOOK_EVENT_TYPES.length).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'name at least one of enabled, description, events', path: ['body'] });
+export type UpdateWebhookEndpointInput = z.infer<typeof updateWebhookEndpointSchema>;
+
+export interface SlackConnectionView {
+  connected: boolean;
+  channelId: string | null;
+  /** The token's last four characters, to recognise it; the token itself is never returned. */
+  tokenHint: string | null;
+  updatedAt: string | null;
+}
+
+export interface WebhookEndpointView {
+  id: string;
+  url: string;
+  description: string;
+  events: WebhookEventType[];
+  enabled: boolean;
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+}
+
+/** Returned once, at creation: the signing secret (`whsec_…`) is never shown again. */
+export interface CreatedWebhookEndpoint extends WebhookEndpointView {
+  secret: string;
+}
+
+export interface NotificationDeliveryView {
+  id: string;
+  channel: NotificationChannel;
+  /** Webhook deliveries: the endpoint; others: null. */
+  endpointId: string | null;
+  /** Who or what was told: a channel id, recipients, the endpoint's URL, "on-call". */
+  target: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  responseStatus: number | null;
+  responseExcerpt: string | null;
+  latencyMs: number | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface IncidentNotificationsView {
+  /** Mode B/C Sev1: the phone hotline the customer may call (null otherwise or when none is configured). */
+  hotline: string | null;
+  deliveries: NotificationDeliveryView[];
+}

@@ -1,0 +1,147 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { sql } from '../../apps/portal-api/src/database/sql';
+import { Db } from '../../apps/portal-api/src/database/db.service';
+import { WorkloadQueues } from '../../apps/portal-api/src/queue/workload-queues';
+import { relayAll } from './queues';
+import type { TestApp } from './test-app';
+
+/** Real loopback receivers for the notification channels: Slack's Web API, SMTP, any HTTP endpoint. */
+
+export interface Received {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  at: number;
+}
+
+export interface HttpReceiver {
+  url: string;
+  port: number;
+  requests: Received[];
+  close(): Promise<void>;
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+/** An HTTP server on 127.0.0.1 that records every request and answers with `respond` (or never, when it returns null). */
+export async function startHttpReceiver(respond: (r: Received, n: number) => { status: number; body?: string } | null): Promise<HttpReceiver> {
+  const requests: Received[] = [];
+  const hanging: ServerResponse[] = [];
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      const r: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
+      requests.push(r);
+      const answer = respond(r, requests.length);
+      if (!answer) {
+        hanging.push(res);
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface SlackCall {
+  method: 'chat.postMessage' | 'chat.update';
+  channel: string;
+  ts: string;
+  threadTs: string | null;
+  text: string;
+  blocks: string | null;
+}
+
+/** Slack's Web API, the two methods the portal calls: checks the bot token, records each call, answers like Slack. */
+export async function startSlackFake(token: string) {
+  const calls: SlackCall[] = [];
+  let seq = 1000;
+  const receiver = await startHttpReceiver((r) => {
+    if (r.headers.authorization !== `Bearer ${token}`) return { status: 200, body: JSON.stringify({ ok: false, error: 'invalid_auth' }) };
+    const form = r.headers['content-type']?.includes('json') ? (JSON.parse(r.body) as Record<string, string>) : Object.fromEntries(new URLSearchParams(r.body));
+    const method = r.path.replace(/^\/api\//, '') as SlackCall['method'];
+    if (method !== 'chat.postMessage' && method !== 'chat.update') return { status: 200, body: JSON.stringify({ ok: false, error: 'unknown_method' }) };
+    const ts = method === 'chat.update' ? form.ts : `1700000000.${String(seq++).padStart(6, '0')}`;
+    calls.push({ method, channel: form.channel, ts, threadTs: form.thread_ts ?? null, text: form.text, blocks: form.blocks ?? null });
+    return { status: 200, body: JSON.stringify({ ok: true, channel: form.channel, ts }) };
+  });
+  return { ...receiver, apiUrl: `${receiver.url}/api/`, calls };
+}
+
+/** A real SMTP server; every message parsed with mailparser. */
+export async function startSmtpCatcher() {
+  const messages: { rcpt: string[]; mail: ParsedMail }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, cb) {
+      simpleParser(stream)
+        .then((mail) => messages.push({ rcpt: session.envelope.rcptTo.map((r) => r.address), mail }))
+        .then(() => cb(), cb);
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.server.address() as AddressInfo).port;
+  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * Runs the notifications pipeline to rest: relays the outbox, waits (on BullMQ's completion events) for every
+ * runnable job of the notifications queue, and repeats while a job wrote more. Delayed jobs (retries, backoffs)
+ * stay delayed until `promoteDelayed` — the test moves the ManualClock first.
+ */
+export async function drainNotifications(t: TestApp): Promise<void> {
+  const queues = t.app.get(WorkloadQueues);
+  for (let round = 0; round < 50; round++) {
+    await relayAll(t);
+    const runnable = async () => {
+      const [n, c] = await Promise.all([
+        queues.get('notifications').getJobCounts('waiting', 'active', 'prioritized'),
+        queues.get('clocks').getJobCounts('waiting', 'active', 'prioritized'),
+      ]);
+      return n.waiting + n.active + n.prioritized + c.waiting + c.active + c.prioritized;
+    };
+    if (!(await runnable()) && !(await pendingOutbox(t))) return;
+    // The app's real workers are running them: wait until they are done (polling the queue's counts, not the clock).
+    const deadline = Date.now() + 30_000;
+    while ((await runnable()) > 0) {
+      if (Date.now() > deadline) throw new Error('notification jobs did not finish within 30 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  throw new Error('the notifications pipeline did not come to rest in 50 rounds');
+}
+
+async function pendingOutbox(t: TestApp): Promise<number> {
+  const [r] = await t.app.get(Db).scoped('system', (em) => sql<{ n: string }>(em, `select count(*) as n from outbox where relayed_at is null`));
+  return Number(r.n);
+}
+
+/** Promotes the delayed delivery jobs (retries, endpoint backoffs) of the notifications queue; the test moved the clock past them. */
+export async function promoteDelayed(t: TestApp): Promise<number> {
+  const jobs = await t.app.get(WorkloadQueues).get('notifications').getJobs(['delayed']);
+  // A job may have left the delayed state meanwhile (another test's retry ran): nothing to promote then.
+  for (const j of jobs) await j.promote().catch(() => undefined);
+  return jobs.length;
+}
