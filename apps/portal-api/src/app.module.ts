@@ -20,6 +20,8 @@ import { IncidentsHttpModule, IncidentsModule, IncidentsWorkerModule } from './i
 import { QueueWorkerModule } from './queue/queue-worker.module';
 import { SsoHttpModule, SsoModule } from './sso/sso.module';
 import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
+// status page (issue 14 part B)
+import { StatusPageHttpModule, StatusPageModule, StatusPageWorkerModule } from './status-page/status-page.module';
 
 export interface PortalModuleOptions extends PortalRuntimeOptions {
   /** Which parts run in this process; defaults to `config.role`. */
@@ -47,6 +49,10 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
     ? [TenantsHttpModule, AuthHttpModule.forRoot({ devLogin }), IncidentsHttpModule, EvidenceHttpModule, SsoHttpModule, GovernanceHttpModule]
     : [];
   const workerModules = worker ? [QueueWorkerModule, IncidentsWorkerModule, EvidenceWorkerModule, AuthWorkerModule] : [];
+  // status page (issue 14 part B)
+  if (role !== 'data-plane') domain.push(StatusPageModule);
+  if (http) httpModules.push(StatusPageHttpModule);
+  if (worker) workerModules.push(StatusPageWorkerModule);
   return { http, worker, domain, httpModules, workerModules };
 }
 

@@ -69,11 +69,38 @@ export interface DomainEventPayloads {
     previousIdpId: string | null;
     expiresAt: string | null;
   };
+  // status page (issue 14 part B): vendor-wide, recorded with no tenant
+  'status_page.component_changed': { service: string; region: string; from: string; to: string; reason?: string; postId?: string };
+  'status_page.incident_posted': {
+    kind: 'incident' | 'maintenance';
+    title: string;
+    status: string;
+    impact: string;
+    components: string[];
+    linkedIncidentId: string | null;
+    linkedTenantId: string | null;
+  };
+  'status_page.update_posted': { postId: string; kind: 'incident' | 'maintenance'; status: string };
+  'status_page.subscription_created': { channel: string; services: string[]; regions: string[] };
+  'status_page.subscription_confirmed': { channel: string };
+  'status_page.subscription_removed': { channel: string; how: 'one_click' | 'page' };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
 
-export type SubjectType = 'incident' | 'status_update' | 'customer_reply' | 'attachment' | 'tenant' | 'staff' | 'user' | 'api_token' | 'idp_config';
+export type SubjectType =
+  | 'incident'
+  | 'status_update'
+  | 'customer_reply'
+  | 'attachment'
+  | 'tenant'
+  | 'staff'
+  | 'user'
+  | 'api_token'
+  | 'idp_config'
+  | 'status_component'
+  | 'status_post'
+  | 'status_subscriber';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -113,6 +140,13 @@ export const DOMAIN_EVENTS = {
   'sso.idp_updated': { subject: 'idp_config', label: 'changed an identity provider' },
   'sso.idp_deleted': { subject: 'idp_config', label: 'removed an identity provider' },
   'sso.account_linked': { subject: 'user', label: 'linked an account to an identity provider' },
+  // status page (issue 14 part B)
+  'status_page.component_changed': { subject: 'status_component', label: 'changed a status-page component' },
+  'status_page.incident_posted': { subject: 'status_post', label: 'posted on the public status page' },
+  'status_page.update_posted': { subject: 'status_post', label: 'posted a public status update' },
+  'status_page.subscription_created': { subject: 'status_subscriber', label: 'subscribed to the status page' },
+  'status_page.subscription_confirmed': { subject: 'status_subscriber', label: 'confirmed a status-page subscription' },
+  'status_page.subscription_removed': { subject: 'status_subscriber', label: 'unsubscribed from the status page' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

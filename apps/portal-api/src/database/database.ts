@@ -11,6 +11,8 @@ import { DefenceInDepth1763900000004 } from './migrations/1763900000004-defence-
 import { SlaHistory1763900000005 } from './migrations/1763900000005-sla-history';
 import { SsoBinding1763900000006 } from './migrations/1763900000006-sso-binding';
 import { IdempotencyFingerprint1763900000007 } from './migrations/1763900000007-idempotency-fingerprint';
+// status page (issue 14 part B)
+import { StatusPage1763900000013 } from './migrations/1763900000013-status-page';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -22,6 +24,8 @@ export const MIGRATIONS = [
   SlaHistory1763900000005,
   SsoBinding1763900000006,
   IdempotencyFingerprint1763900000007,
+  // status page (issue 14 part B)
+  StatusPage1763900000013,
 ];
 
 export interface PreparedDatabase {

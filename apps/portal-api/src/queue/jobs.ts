@@ -10,6 +10,13 @@ export enum JobName {
   OutboxPurge = 'outbox.purge',
   /** Repeatable (hourly): deletes sessions ended or expired more than SESSION_RETENTION_DAYS ago. */
   SessionPurge = 'sessions.purge',
+  // status page (issue 14 part B): vendor-wide, `tenantId: null`
+  /** Mails the confirmation link to a new email subscriber (double opt-in). */
+  StatusConfirmMail = 'status.confirm-mail',
+  /** Finds the subscribers of one public update and enqueues one delivery per (update, subscriber). */
+  StatusFanout = 'status.fanout',
+  /** Delivers one public update to one subscriber (email, Slack, signed webhook); idempotent. */
+  StatusDeliver = 'status.deliver',
 }
 
 export interface JobPayloads {
@@ -21,6 +28,10 @@ export interface JobPayloads {
   [JobName.EvidenceRetention]: { tenantId: string | null };
   [JobName.OutboxPurge]: { tenantId: null };
   [JobName.SessionPurge]: { tenantId: null };
+  // status page (issue 14 part B)
+  [JobName.StatusConfirmMail]: { tenantId: null; subscriberId: string };
+  [JobName.StatusFanout]: { tenantId: null; updateId: string };
+  [JobName.StatusDeliver]: { tenantId: null; updateId: string; subscriberId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -30,6 +41,10 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.EvidenceRetention]: 'maintenance',
   [JobName.OutboxPurge]: 'maintenance',
   [JobName.SessionPurge]: 'maintenance',
+  // status page (issue 14 part B)
+  [JobName.StatusConfirmMail]: 'notifications',
+  [JobName.StatusFanout]: 'notifications',
+  [JobName.StatusDeliver]: 'notifications',
 };
 
 export interface JobHandler<N extends JobName = JobName> {
