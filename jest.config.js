@@ -11,6 +11,10 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+// status page (issue 14 part B): `feed` ships ES modules only. Node 20.19+ requires it natively; Jest's own
+// loader does not (before Node 24.9), so Jest compiles that one package to CommonJS.
+const transform = { '^.+\\.tsx?$': swc, '/node_modules/feed/.+\\.js$': swc };
+const transformIgnorePatterns = ['/node_modules/(?!feed/)'];
 const moduleNameMapper = {
   '^@portal/(tenancy|sla|contracts|har-sanitizer|pir-pdf)$': '<rootDir>/libs/$1/src/index.ts',
 };
@@ -22,7 +26,8 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       testEnvironment: 'node',
-      transform: { '^.+\\.tsx?$': swc },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/portal-api/src/**/*.spec.ts'],
     },
@@ -30,7 +35,8 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testEnvironment: 'node',
-      transform: { '^.+\\.tsx?$': swc },
+      transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -12,6 +12,9 @@ import type { Tenant } from '../../apps/portal-api/src/tenants/tenant.types';
 import { makePng } from '../evidence-helpers';
 import { selfSignedCertificate } from '../sso/pki';
 import { TestApp, tokenFor, validIntake } from './test-app';
+import { Db } from '../../apps/portal-api/src/database/db.service';
+import { sql } from '../../apps/portal-api/src/database/sql';
+import { StatusPageService } from '../../apps/portal-api/src/status-page/status-page.service';
 
 // ---- the router ---------------------------------------------------------------------------------------
 
@@ -578,4 +581,100 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     fixture: async (w, tenant) => ({ id: await w.webhookEndpoint(tenant) }),
     request: (_w, ids) => ({ method: 'POST', path: `/api/v1/webhook-endpoints/${ids.id}/test` }),
   },
+  // status page (issue 14 part B): vendor-wide data, public or vendor-staff only; never a tenant's
+  'GET /api/v1/status': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/status' }) },
+  'GET /status/history.rss': { names: 'caller', request: () => ({ method: 'GET', path: '/status/history.rss', query: { service: 'Hub' } }) },
+  'GET /status/history.atom': { names: 'caller', request: () => ({ method: 'GET', path: '/status/history.atom', query: { region: 'eu-south-1' } }) },
+  'POST /api/v1/status/subscriptions': {
+    names: 'caller',
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/status/subscriptions',
+      json: { channel: 'email', email: `s-${randomUUID().slice(0, 8)}@matrix.example`, services: ['Hub'] },
+    }),
+  },
+  'POST /api/v1/status/subscriptions/confirm': {
+    names: 'body',
+    fixture: async (w) => ({ token: await statusConfirmToken(w) }),
+    request: (_w, ids) => ({ method: 'POST', path: '/api/v1/status/subscriptions/confirm', json: { token: ids.token } }),
+    crossTenantByDesign: 'status-page subscriptions belong to no tenant: the token alone names the subscriber',
+  },
+  'POST /api/v1/status/subscriptions/unsubscribe': {
+    names: 'query',
+    fixture: async (w) => ({ token: await statusUnsubscribeToken(w) }),
+    request: (_w, ids) => ({
+      method: 'POST',
+      path: '/api/v1/status/subscriptions/unsubscribe',
+      query: { token: ids.token },
+      form: { 'List-Unsubscribe': 'One-Click' },
+    }),
+    crossTenantByDesign: 'status-page subscriptions belong to no tenant: the token alone names the subscriber',
+  },
+  'GET /api/v1/status-page/posts': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/status-page/posts' }) },
+  'PUT /api/v1/status-page/components/:id': {
+    names: 'path',
+    fixture: async (w) => ({ id: (await w.t.http.get('/api/v1/status')).body.services[6].components[0].id as string }),
+    request: (_w, ids) => ({ method: 'PUT', path: `/api/v1/status-page/components/${ids.id}`, json: { state: 'operational' } }),
+    crossTenantByDesign: 'status-page components are the vendor’s services, not a tenant’s',
+  },
+  'POST /api/v1/status-page/incidents': {
+    names: 'caller',
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/status-page/incidents',
+      json: { title: 'Matrix', body: 'Matrix incident', impact: 'degraded', components: [{ service: 'Documentation site', region: 'eu-south-1' }] },
+    }),
+  },
+  'POST /api/v1/status-page/incidents/:id/updates': {
+    names: 'path',
+    fixture: async (w) => ({ id: await statusPost(w, 'incident') }),
+    request: (_w, ids) => ({ method: 'POST', path: `/api/v1/status-page/incidents/${ids.id}/updates`, json: { status: 'monitoring', body: 'Watching.' } }),
+    crossTenantByDesign: 'public incidents are the vendor’s, not a tenant’s',
+  },
+  'POST /api/v1/status-page/maintenance': {
+    names: 'caller',
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/status-page/maintenance',
+      json: {
+        startsAt: '2030-01-01T22:00:00Z',
+        endsAt: '2030-01-01T23:00:00Z',
+        components: [{ service: 'Hub', region: 'eu-south-1' }],
+        expectedImpact: 'None.',
+      },
+    }),
+  },
+  'POST /api/v1/status-page/maintenance/:id/updates': {
+    names: 'path',
+    fixture: async (w) => ({ id: await statusPost(w, 'maintenance') }),
+    request: (_w, ids) => ({ method: 'POST', path: `/api/v1/status-page/maintenance/${ids.id}/updates`, json: { status: 'in_progress', body: 'Started.' } }),
+    crossTenantByDesign: 'maintenance windows are the vendor’s, not a tenant’s',
+  },
 };
+
+// ---- status-page fixtures (vendor-wide: made through the service, no tenant involved) ----------------------
+
+async function statusPost(w: MatrixWorld, kind: 'incident' | 'maintenance'): Promise<string> {
+  const status = w.t.app.get(StatusPageService);
+  const components = [{ service: 'Documentation site' as const, region: 'eu-central-1' as const }];
+  const post =
+    kind === 'incident'
+      ? await status.createIncident({ title: 'Matrix fixture', body: 'Fixture.', status: 'investigating', impact: 'degraded', components })
+      : await status.scheduleMaintenance({ startsAt: '2030-01-01T22:00:00Z', endsAt: '2030-01-01T23:00:00Z', components, expectedImpact: 'None.' });
+  return post.id;
+}
+
+async function statusConfirmToken(w: MatrixWorld): Promise<string> {
+  const email = `c-${randomUUID().slice(0, 8)}@matrix.example`;
+  await w.t.app.get(StatusPageService).subscribe({ channel: 'email', email, services: [], regions: [] });
+  const [row] = await w.t.app.get(Db).scoped('status', (em) => sql<{ id: string }>(em, 'select id from status_subscribers where email = $1', [email]));
+  const pending = await w.t.app.get(StatusPageService).pendingConfirmation(row.id);
+  return new URL(pending!.url).searchParams.get('token')!;
+}
+
+async function statusUnsubscribeToken(w: MatrixWorld): Promise<string> {
+  const created = await w.t.app
+    .get(StatusPageService)
+    .subscribe({ channel: 'slack', url: `https://hooks.slack.example/services/${randomUUID()}`, services: [], regions: [] });
+  return created.unsubscribeToken!;
+}

@@ -22,6 +22,8 @@ import { SsoHttpModule, SsoModule } from './sso/sso.module';
 import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
 // incident communications (issue 14, part A)
 import { NotificationsHttpModule, NotificationsModule, NotificationsWorkerModule } from './notifications/notifications.module';
+// status page (issue 14 part B)
+import { StatusPageHttpModule, StatusPageModule, StatusPageWorkerModule } from './status-page/status-page.module';
 
 export interface PortalModuleOptions extends PortalRuntimeOptions {
   /** Which parts run in this process; defaults to `config.role`. */
@@ -53,6 +55,10 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
   if (role !== 'data-plane') domain.push(NotificationsModule);
   if (http) httpModules.push(NotificationsHttpModule);
   if (worker) workerModules.push(NotificationsWorkerModule);
+  // status page (issue 14 part B)
+  if (role !== 'data-plane') domain.push(StatusPageModule);
+  if (http) httpModules.push(StatusPageHttpModule);
+  if (worker) workerModules.push(StatusPageWorkerModule);
   return { http, worker, domain, httpModules, workerModules };
 }
 

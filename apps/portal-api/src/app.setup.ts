@@ -11,7 +11,8 @@ import type { PortalConfig } from './config/portal-config';
 import { requestContextMiddleware } from './common/request-context.middleware';
 import { openApiComponents } from './common/zod-body.pipe';
 
-const API_PREFIXES = ['/api', '/auth', '/health', '/metrics', '/sso', '/status'];
+// `/status` itself (and /status/confirm, /status/unsubscribe) is the web app's public page; the feeds are the API's.
+const API_PREFIXES = ['/api', '/auth', '/health', '/metrics', '/sso', '/status/history.rss', '/status/history.atom'];
 
 /** HTTP wiring of a standalone portal process, shared by main.ts and the e2e tests, so tests run the app as it ships. */
 export function configureApp(nest: INestApplication, config: PortalConfig): void {

@@ -15,6 +15,10 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SsoErrorPage } from './pages/SsoErrorPage';
 import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
+// status page (issue 14 part B)
+import { StatusAdminPage } from './pages/status/StatusAdminPage';
+import { StatusPage } from './pages/status/StatusPage';
+import { StatusTokenPage } from './pages/status/StatusTokenPage';
 
 export function App() {
   return (
@@ -23,6 +27,10 @@ export function App() {
       <Route path="/sign-in/error" element={<SsoErrorPage />} />
       <Route path="/t/:slug/sign-in" element={<SignInPage />} />
       <Route path="/t/:slug" element={<TenantRoot />} />
+      {/* status page (issue 14 part B): public, no sign-in */}
+      <Route path="/status" element={<StatusPage />} />
+      <Route path="/status/confirm" element={<StatusTokenPage action="confirm" />} />
+      <Route path="/status/unsubscribe" element={<StatusTokenPage action="unsubscribe" />} />
       <Route element={<SignedInShell />}>
         <Route index element={<Home />} />
         <Route path="/incidents" element={<IncidentsPage />} />
@@ -56,6 +64,15 @@ export function App() {
           element={
             <RequireRole roles={['support_engineer', 'csm']} what="The all-tenants view">
               <VendorIncidentsPage />
+            </RequireRole>
+          }
+        />
+        {/* status page (issue 14 part B) */}
+        <Route
+          path="/vendor/status"
+          element={
+            <RequireRole roles={['support_engineer']} what="Posting on the status page">
+              <StatusAdminPage />
             </RequireRole>
           }
         />

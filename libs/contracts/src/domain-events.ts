@@ -81,13 +81,40 @@ export interface DomainEventPayloads {
   /** A delivery was given up after its last attempt (or its endpoint was disabled). */
   'notification.delivery_failed': { channel: string; eventType: string; attempts: number; error: string };
   'notification.retry_requested': { channel: string; eventType: string; deliveryId: string };
+  // status page (issue 14 part B): vendor-wide, recorded with no tenant
+  'status_page.component_changed': { service: string; region: string; from: string; to: string; reason?: string; postId?: string };
+  'status_page.incident_posted': {
+    kind: 'incident' | 'maintenance';
+    title: string;
+    status: string;
+    impact: string;
+    components: string[];
+    linkedIncidentId: string | null;
+    linkedTenantId: string | null;
+  };
+  'status_page.update_posted': { postId: string; kind: 'incident' | 'maintenance'; status: string };
+  'status_page.subscription_created': { channel: string; services: string[]; regions: string[] };
+  'status_page.subscription_confirmed': { channel: string };
+  'status_page.subscription_removed': { channel: string; how: 'one_click' | 'page' };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
 
-export type SubjectType = 'incident' | 'status_update' | 'customer_reply' | 'attachment' | 'tenant' | 'staff' | 'user' | 'api_token' | 'idp_config';
 /** Subjects of the incident-communications events (issue 14, part A). */
 export type NotificationSubjectType = 'notification_connection' | 'webhook_endpoint' | 'notification_delivery';
+export type SubjectType =
+  | 'incident'
+  | 'status_update'
+  | 'customer_reply'
+  | 'attachment'
+  | 'tenant'
+  | 'staff'
+  | 'user'
+  | 'api_token'
+  | 'idp_config'
+  | 'status_component'
+  | 'status_post'
+  | 'status_subscriber';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -136,6 +163,13 @@ export const DOMAIN_EVENTS = {
   'webhook.endpoint_disabled': { subject: 'webhook_endpoint', label: 'disabled a failing webhook endpoint' },
   'notification.delivery_failed': { subject: 'notification_delivery', label: 'gave up a notification delivery' },
   'notification.retry_requested': { subject: 'notification_delivery', label: 'retried a notification delivery' },
+  // status page (issue 14 part B)
+  'status_page.component_changed': { subject: 'status_component', label: 'changed a status-page component' },
+  'status_page.incident_posted': { subject: 'status_post', label: 'posted on the public status page' },
+  'status_page.update_posted': { subject: 'status_post', label: 'posted a public status update' },
+  'status_page.subscription_created': { subject: 'status_subscriber', label: 'subscribed to the status page' },
+  'status_page.subscription_confirmed': { subject: 'status_subscriber', label: 'confirmed a status-page subscription' },
+  'status_page.subscription_removed': { subject: 'status_subscriber', label: 'unsubscribed from the status page' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

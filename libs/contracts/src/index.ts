@@ -4,3 +4,4 @@ export * from './errors';
 export * from './views';
 export * from './domain-events';
 export * from './notifications';
+export * from './status-page';

@@ -28,7 +28,11 @@ export function inContextTransaction<T>(dataSource: DataSource, work: (em: Entit
  * Cross-tenant infrastructure work (outbox relay, tenant directory look-ups). Policies grant
  * this scope only the narrow rights each such table needs; tenant data stays walled.
  */
-export async function inScopedTransaction<T>(dataSource: DataSource, scope: 'system' | 'directory', work: (em: EntityManager) => Promise<T>): Promise<T> {
+export async function inScopedTransaction<T>(
+  dataSource: DataSource,
+  scope: 'system' | 'directory' | 'status',
+  work: (em: EntityManager) => Promise<T>,
+): Promise<T> {
   return dataSource.transaction(async (em) => {
     await em.query(`select set_config('app.scope', $1, true)`, [scope]);
     return work(em);

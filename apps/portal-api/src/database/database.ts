@@ -13,6 +13,8 @@ import { SsoBinding1763900000006 } from './migrations/1763900000006-sso-binding'
 import { IdempotencyFingerprint1763900000007 } from './migrations/1763900000007-idempotency-fingerprint';
 // incident communications (issue 14, part A)
 import { Notifications1763900000008 } from './migrations/1763900000008-notifications';
+// status page (issue 14 part B)
+import { StatusPage1763900000013 } from './migrations/1763900000013-status-page';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -26,6 +28,8 @@ export const MIGRATIONS = [
   IdempotencyFingerprint1763900000007,
   // incident communications (issue 14, part A)
   Notifications1763900000008,
+  // status page (issue 14 part B)
+  StatusPage1763900000013,
 ];
 
 export interface PreparedDatabase {

@@ -38,7 +38,7 @@ export class Db {
     return inTenantTransaction(this.dataSource, tenantIds, work);
   }
   /** Cross-tenant infrastructure: tenant directory look-ups and the outbox relay. */
-  scoped<T>(scope: 'system' | 'directory', work: (em: EntityManager) => Promise<T>): Promise<T> {
+  scoped<T>(scope: 'system' | 'directory' | 'status', work: (em: EntityManager) => Promise<T>): Promise<T> {
     return inScopedTransaction(this.dataSource, scope, work);
   }
 }

@@ -15,7 +15,7 @@ export class OutboxService {
   enqueueJob<N extends JobName>(
     em: EntityManager,
     job: N,
-    payload: JobPayload<N> & { tenantId: string },
+    payload: JobPayload<N> & { tenantId: string | null },
     opts: { runAt?: Date; dedupKey: string },
   ): Promise<void> {
     return this.insert(em, {
@@ -42,7 +42,7 @@ export class OutboxService {
 
   private async insert(
     em: EntityManager,
-    row: { tenantId: string; topic: string; workload: Workload; payload: unknown; runAt: Date | null; dedupKey: string },
+    row: { tenantId: string | null; topic: string; workload: Workload; payload: unknown; runAt: Date | null; dedupKey: string },
   ): Promise<void> {
     await sql(em, `insert into outbox (tenant_id, topic, workload, payload, dedup_key, run_at, available_at) values ($1,$2,$3,$4,$5,$6, now())`, [
       row.tenantId,

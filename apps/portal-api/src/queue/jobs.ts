@@ -13,6 +13,13 @@ export enum JobName {
   // incident communications (issue 14, part A)
   /** One attempt of one notification delivery (Slack, email, PagerDuty, a webhook endpoint); retries are new jobs. */
   NotificationDeliver = 'notification.deliver',
+  // status page (issue 14 part B): vendor-wide, `tenantId: null`
+  /** Mails the confirmation link to a new email subscriber (double opt-in). */
+  StatusConfirmMail = 'status.confirm-mail',
+  /** Finds the subscribers of one public update and enqueues one delivery per (update, subscriber). */
+  StatusFanout = 'status.fanout',
+  /** Delivers one public update to one subscriber (email, Slack, signed webhook); idempotent. */
+  StatusDeliver = 'status.deliver',
 }
 
 export interface JobPayloads {
@@ -25,6 +32,10 @@ export interface JobPayloads {
   [JobName.OutboxPurge]: { tenantId: null };
   [JobName.SessionPurge]: { tenantId: null };
   [JobName.NotificationDeliver]: { tenantId: string; deliveryId: string };
+  // status page (issue 14 part B)
+  [JobName.StatusConfirmMail]: { tenantId: null; subscriberId: string };
+  [JobName.StatusFanout]: { tenantId: null; updateId: string };
+  [JobName.StatusDeliver]: { tenantId: null; updateId: string; subscriberId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -35,6 +46,10 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.OutboxPurge]: 'maintenance',
   [JobName.SessionPurge]: 'maintenance',
   [JobName.NotificationDeliver]: 'notifications',
+  // status page (issue 14 part B)
+  [JobName.StatusConfirmMail]: 'notifications',
+  [JobName.StatusFanout]: 'notifications',
+  [JobName.StatusDeliver]: 'notifications',
 };
 
 export interface JobHandler<N extends JobName = JobName> {

@@ -24,6 +24,15 @@ export const RATE_LIMIT_POLICIES = {
   'declare:tenant': { points: 60, durationSeconds: 60, what: 'incident declarations for your organisation' },
   /** Evidence uploads per tenant. */
   'upload:tenant': { points: 30, durationSeconds: 60, what: 'evidence uploads for your organisation' },
+  // status page (issue 14 part B): public routes, no sign-in
+  /** Reads of the public page and feeds per address. */
+  'status-read:ip': { points: 300, durationSeconds: 60, what: 'status-page requests from your address' },
+  /** New subscriptions per address. */
+  'subscribe:ip': { points: 10, durationSeconds: 3600, what: 'subscriptions from your address' },
+  /** Subscriptions of one email address or URL, whoever asks: no mail bombing of a third party. */
+  'subscribe:target': { points: 3, durationSeconds: 86_400, what: 'subscription requests for this address' },
+  /** Confirmation and unsubscribe attempts per address. */
+  'status-token:ip': { points: 30, durationSeconds: 600, what: 'confirmation or unsubscribe attempts from your address' },
 } as const;
 
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_POLICIES;
