@@ -1,5 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
@@ -9,6 +11,7 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { envSchema } from '../apps/portal-api/src/config/config.schema';
+import { freePort, until } from './support/faults';
 
 /**
  * The Helm chart, checked by real Helm (v4, fetched by scripts/fetch-helm.js from the pinned npm package):
@@ -385,4 +388,86 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
     expect(leaves.length).toBeGreaterThan(100);
     expect(leaves.filter((p) => !readme.includes(`\`${p}\``))).toEqual([]);
   });
+
+  it('the rendered configuration starts the built portal: api and worker answer their probes, the Job migrates', async () => {
+    // The control-plane objects as the chart renders them, pointed at this run's database and Redis; the pods'
+    // environment (ConfigMap + env + secretKeyRefs resolved from the rendered Secrets) is given to the real processes.
+    const main = join(root, 'dist/apps/portal-api/src/main.js');
+    expect(readFileSync(main).length).toBeGreaterThan(0); // run `npm run build` first
+    const tmp = mkdtempSync(join(tmpdir(), 'helm-pods-'));
+    const rendered = render(
+      'ci/inline-secrets-values.yaml',
+      [
+        ...['database.url', process.env.PORTAL_TEST_OWNER_URL!, 'database.appPassword', 'portal_app_test_pw'],
+        ...['redis.url', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'secretKey.value', randomBytes(32).toString('base64')],
+        ...['config.queuePrefix', `helm-${randomBytes(4).toString('hex')}`, 'evidence.dir', join(tmp, 'evidence'), 'config.logLevel', 'warn'],
+        ...['sso.extraCaConfigMap', ''],
+      ].flatMap((x, i, all) => (i % 2 === 0 ? ['--set-string', `${x}=${all[i + 1]}`] : [])),
+    );
+    const secrets = new Map(rendered.filter((o) => o.kind === 'Secret').map((o) => [o.metadata.name, o.data as Record<string, string>]));
+    const configMap = rendered.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>;
+    const envFor = (container: any): Record<string, string> => {
+      const env: Record<string, string> = container.envFrom ? { ...configMap } : {};
+      for (const e of container.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        env[e.name] = ref ? Buffer.from(secrets.get(ref.name)![ref.key], 'base64').toString('utf8') : e.value;
+      }
+      return env;
+    };
+    const container = (c: string) => rendered.find((o) => o.kind === 'Deployment' && component(o) === c)!.spec.template.spec.containers[0];
+    const children: ChildProcess[] = [];
+    const start = async (c: string) => {
+      const port = await freePort();
+      const { args } = container(c);
+      const env: Record<string, string> = {
+        ...envFor(container(c)),
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: tmp,
+        TMPDIR: tmp,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      };
+      env.WEB_DIST_DIR = join(root, 'dist/portal-web'); // /app/dist/portal-web in the image
+      const child = spawn(args[0] === 'node' ? process.execPath : args[0], args.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const base = `http://127.0.0.1:${port}`;
+      const probe = container(c).readinessProbe.httpGet.path as string;
+      await until(`${c} ready`, async () => child.exitCode !== null || (await fetch(`${base}${probe}`).catch(() => null))?.status === 200, 40_000, 200).catch(
+        (err: Error) => {
+          throw new Error(`${err.message}\n${out}`);
+        },
+      );
+      if (child.exitCode !== null) throw new Error(`${c} exited with ${child.exitCode}:\n${out}`);
+      return { base, env };
+    };
+    try {
+      const job = rendered.find((o) => o.kind === 'Job')!.spec.template.spec.containers[0];
+      const migrate = spawnSync(process.execPath, job.args.slice(1), {
+        cwd: root,
+        env: { ...envFor(job), PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, TMPDIR: tmp },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect([migrate.status, migrate.stderr]).toEqual([0, '']);
+      expect(migrate.stdout).toMatch(/nothing to apply|applied:/);
+      const [api, worker] = await Promise.all([start('api'), start('worker')]);
+      expect(api.env.NODE_ENV).toBe('production');
+      expect([api.env.PORTAL_ROLE, worker.env.PORTAL_ROLE]).toEqual(['api', 'worker']);
+      for (const { base } of [api, worker]) {
+        for (const path of [container('api').livenessProbe.httpGet.path, container('api').startupProbe.httpGet.path, '/health/ready', '/metrics']) {
+          expect([base, path, (await fetch(`${base}${path}`)).status]).toEqual([base, path, 200]);
+        }
+      }
+      // The api serves the web app and the API; the worker serves only health and metrics.
+      expect((await fetch(`${api.base}/`)).status).toBe(200);
+      expect((await fetch(`${api.base}/api/v1/incidents`)).status).toBe(401);
+      expect((await fetch(`${worker.base}/api/v1/incidents`)).status).toBe(404);
+    } finally {
+      for (const c of children) c.kill('SIGKILL');
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
