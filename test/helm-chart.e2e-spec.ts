@@ -219,9 +219,18 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
     // The credentials reach the pods as secretKeyRefs.
     const api = ofKind(file, 'Deployment').find((d) => component(d) === 'api')!;
     const env = envOf(api.spec.template.spec.containers[0]);
-    for (const n of ['DATABASE_URL', 'APP_DATABASE_PASSWORD', 'SECRET_KEY', 'REDIS_URL', 'SSO_STAFF_PROVIDERS']) {
+    for (const n of ['APP_DATABASE_PASSWORD', 'SECRET_KEY', 'REDIS_URL', 'SSO_STAFF_PROVIDERS']) {
       expect(env[n].valueFrom.secretKeyRef).toEqual({ name: 'portal-incident-portal-secrets', key: n });
     }
+    // The owner's credentials reach only the migrations Job (through its hook Secret, deleted once it succeeds);
+    // the pods' DATABASE_URL names the runtime role without a password.
+    expect(env.DATABASE_URL.valueFrom.secretKeyRef).toEqual({ name: 'portal-incident-portal-secrets', key: 'DATABASE_RUNTIME_URL' });
+    const chartSecret = ofKind(file, 'Secret').find((x) => x.metadata.name === 'portal-incident-portal-secrets')!;
+    expect(Buffer.from(chartSecret.data.DATABASE_RUNTIME_URL, 'base64').toString()).toBe('postgres://portal_app@db.test.example:5432/portal?sslmode=require');
+    expect(JSON.stringify(Object.values(chartSecret.data).map((b) => Buffer.from(b as string, 'base64').toString()))).not.toContain('ci-owner-pw-7f3a');
+    const hookSecret = ofKind(file, 'Secret').find((x) => x.metadata.annotations?.['helm.sh/hook'])!;
+    expect(hookSecret.metadata.annotations['helm.sh/hook-delete-policy']).toContain('hook-succeeded');
+    expect(Buffer.from(hookSecret.data.DATABASE_URL, 'base64').toString()).toContain('ci-owner-pw-7f3a');
   });
 
   it('existingSecret is honoured: the control-plane profile renders no Secret and reads the named ones', () => {
@@ -242,12 +251,21 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
         expect([d.metadata.name, n, env[n]?.valueFrom?.secretKeyRef?.name]).toEqual([d.metadata.name, n, secret]);
     }
     const [job] = ofKind(file, 'Job');
-    expect(envOf(job.spec.template.spec.containers[0]).DATABASE_URL.valueFrom.secretKeyRef.name).toBe('portal-database');
+    expect(envOf(job.spec.template.spec.containers[0]).DATABASE_URL.valueFrom.secretKeyRef).toEqual({ name: 'portal-database', key: 'DATABASE_URL' });
+    for (const d of ofKind(file, 'Deployment')) {
+      expect(envOf(d.spec.template.spec.containers[0]).DATABASE_URL.valueFrom.secretKeyRef.key).toBe('DATABASE_RUNTIME_URL');
+    }
     // The key names inside an existing Secret are configurable too.
-    const custom = render(file, ['--set', 'database.urlKey=owner-url', '--set', 'redis.urlKey=url']);
+    const custom = render(file, ['--set', 'database.urlKey=owner-url', '--set', 'database.runtimeUrlKey=app-url', '--set', 'redis.urlKey=url']);
     const api = custom.find((o) => o.kind === 'Deployment' && component(o) === 'api')!;
-    expect(envOf(api.spec.template.spec.containers[0]).DATABASE_URL.valueFrom.secretKeyRef).toEqual({ name: 'portal-database', key: 'owner-url' });
+    expect(envOf(api.spec.template.spec.containers[0]).DATABASE_URL.valueFrom.secretKeyRef).toEqual({ name: 'portal-database', key: 'app-url' });
     expect(envOf(api.spec.template.spec.containers[0]).REDIS_URL.valueFrom.secretKeyRef).toEqual({ name: 'portal-redis', key: 'url' });
+    const customJob = custom.find((o) => o.kind === 'Job')!;
+    expect(envOf(customJob.spec.template.spec.containers[0]).DATABASE_URL.valueFrom.secretKeyRef).toEqual({ name: 'portal-database', key: 'owner-url' });
+    // An empty runtimeUrlKey gives the pods the owner URL (a Secret with one URL only).
+    const single = render(file, ['--set', 'database.runtimeUrlKey=']);
+    const singleApi = single.find((o) => o.kind === 'Deployment' && component(o) === 'api')!;
+    expect(envOf(singleApi.spec.template.spec.containers[0]).DATABASE_URL.valueFrom.secretKeyRef.key).toBe('DATABASE_URL');
   });
 
   it('control-plane profile: api and worker, the plane link, HPA, PDBs, Ingress with TLS, NetworkPolicies', () => {

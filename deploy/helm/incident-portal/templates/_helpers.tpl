@@ -78,6 +78,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "portal.ssoConfigured" -}}{{ if or .Values.sso.staffProviders .Values.sso.existingSecret }}true{{ end }}{{- end -}}
 {{- define "portal.s3KeysConfigured" -}}{{ if or .Values.evidence.s3.existingSecret (and .Values.evidence.s3.accessKeyId .Values.evidence.s3.secretAccessKey) }}true{{ end }}{{- end -}}
 
+{{/* database.url with the runtime role as its user and no password (the app adds APP_DATABASE_PASSWORD). */}}
+{{- define "portal.runtimeDatabaseUrl" -}}
+{{- $u := urlParse .Values.database.url -}}
+{{- urlJoin (dict "scheme" $u.scheme "host" $u.host "path" $u.path "query" $u.query "userinfo" .Values.config.appDatabaseRole) -}}
+{{- end -}}
+
 {{- define "portal.evidenceClaim" -}}
 {{- default (printf "%s-evidence" (include "portal.fullname" .)) .Values.evidence.persistence.existingClaim -}}
 {{- end -}}
@@ -89,7 +95,7 @@ Refuses a configuration that cannot run, naming the value to set. Rendered by ev
 {{- define "portal.validate" -}}
 {{- $v := .Values -}}
 {{- if not (or $v.database.existingSecret (and $v.database.url $v.database.appPassword)) -}}
-{{- fail "database: set database.existingSecret (a Secret with DATABASE_URL and APP_DATABASE_PASSWORD), or database.url and database.appPassword" -}}
+{{- fail "database: set database.existingSecret (a Secret with DATABASE_URL, DATABASE_RUNTIME_URL and APP_DATABASE_PASSWORD), or database.url and database.appPassword" -}}
 {{- end -}}
 {{- if not (or $v.secretKey.existingSecret $v.secretKey.value) -}}
 {{- fail "secretKey: set secretKey.existingSecret (a Secret with SECRET_KEY: openssl rand -base64 32), or secretKey.value" -}}
@@ -118,7 +124,7 @@ Refuses a configuration that cannot run, naming the value to set. Rendered by ev
   valueFrom:
     secretKeyRef:
       name: {{ include "portal.databaseSecret" . }}
-      key: {{ .Values.database.urlKey }}
+      key: {{ if .Values.database.existingSecret }}{{ default .Values.database.urlKey .Values.database.runtimeUrlKey }}{{ else }}{{ .Values.database.runtimeUrlKey }}{{ end }}
 - name: APP_DATABASE_PASSWORD
   valueFrom:
     secretKeyRef:
