@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -80,6 +80,18 @@ function render(file: string, extra: string[] = []): K8sObject[] {
   return parseAllDocuments(r.stdout)
     .map((d) => d.toJS() as K8sObject | null)
     .filter((o): o is K8sObject => !!o);
+}
+
+/** Files under dir modified after a moment (node_modules, .git and the Helm cache left out). */
+function writtenSince(dir: string, since: number): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (['node_modules', '.git', '.cache'].includes(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...writtenSince(path, since));
+    else if (entry.isFile() && statSync(path).mtimeMs >= since) out.push(path);
+  }
+  return out;
 }
 
 const objs = (file: string) => rendered.get(file)!;
@@ -372,6 +384,24 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
     expect(apiNp.spec.ingress[1]).toEqual({ ports: [{ port: 'plane-link', protocol: 'TCP' }], from: [{ ipBlock: { cidr: '203.0.113.0/24' } }] });
   });
 
+  it('NOTES.txt renders for both roles (helm install --dry-run=client)', () => {
+    const notes = (file: string, release: string) => {
+      const r = runHelm(['install', release, '.', '--namespace', release, '-f', file, '--dry-run=client']);
+      expect(r.status).toBe(0);
+      return r.stdout.slice(r.stdout.indexOf('NOTES:'));
+    };
+    const cp = notes('values-control-plane.yaml', 'portal');
+    expect(cp).toContain('URL:         https://portal.example.com/');
+    expect(cp).toContain('kubectl -n portal get svc portal-incident-portal-plane-link');
+    expect(cp).toContain('Job portal-incident-portal-migrations');
+    expect(cp).not.toContain('BYOC data plane');
+    const dp = notes('values-byoc-data-plane.yaml', 'portal-data-plane');
+    expect(dp).toContain('BYOC data plane for tenant "globex"');
+    expect(dp).toContain('control plane: https://plane.portal.example.com:8443');
+    expect(dp).toContain('S3 bucket globex-incident-evidence');
+    expect(dp).not.toContain('Control plane');
+  });
+
   it('refuses an install that cannot run, naming the value to set', () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /database: set database.existingSecret/],
@@ -434,6 +464,7 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
     };
     const container = (c: string) => rendered.find((o) => o.kind === 'Deployment' && component(o) === c)!.spec.template.spec.containers[0];
     const children: ChildProcess[] = [];
+    const startedAt = Date.now() - 1000;
     const start = async (c: string) => {
       const port = await freePort();
       const { args } = container(c);
@@ -483,6 +514,8 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
       expect((await fetch(`${api.base}/`)).status).toBe(200);
       expect((await fetch(`${api.base}/api/v1/incidents`)).status).toBe(401);
       expect((await fetch(`${worker.base}/api/v1/incidents`)).status).toBe(404);
+      // A read-only root filesystem holds: the processes wrote nothing in the application folder (only under TMPDIR).
+      expect(writtenSince(root, startedAt)).toEqual([]);
     } finally {
       for (const c of children) c.kill('SIGKILL');
       rmSync(tmp, { recursive: true, force: true });
