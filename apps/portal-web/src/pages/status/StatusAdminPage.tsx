@@ -41,7 +41,7 @@ export function StatusAdminPage() {
           </Title>
           <Text size="sm">
             What customers and the public see at{' '}
-            <Anchor component={Link} to="/status">
+            <Anchor underline="always" component={Link} to="/status">
               /status
             </Anchor>
             . A tenant incident stays private unless you link it to a public incident; the link is never shown publicly.
