@@ -4,3 +4,4 @@ export * from './errors';
 export * from './views';
 export * from './domain-events';
 export * from './status-page';
+export * from './credential-health';
