@@ -69,6 +69,11 @@ describe('process roles', () => {
     '/sso',
     // incident communications (issue 14, part A): incidents/:id/notifications, integrations/slack, webhook-endpoints, notification-deliveries
     '/api/v1',
+    // status page and credential-health digest (issue 14 part B)
+    '/api/v1/status',
+    '/api/v1/status-page',
+    '/status',
+    '/api/v1/credential-health',
   ];
   const PLATFORM = ['/health', '/metrics']; // every process has them
   const QUEUES = ['portal-clocks', 'portal-maintenance', 'portal-notifications', 'portal-rendering'];

@@ -650,6 +650,14 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     request: (_w, ids) => ({ method: 'POST', path: `/api/v1/status-page/maintenance/${ids.id}/updates`, json: { status: 'in_progress', body: 'Started.' } }),
     crossTenantByDesign: 'maintenance windows are the vendor’s, not a tenant’s',
   },
+
+  // credential-health digest (issue 14 part B): the caller's own tenant
+  'GET /api/v1/credential-health': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/credential-health' }) },
+  'PUT /api/v1/credential-health/subscription': {
+    names: 'caller',
+    request: () => ({ method: 'PUT', path: '/api/v1/credential-health/subscription', json: { email: 'it@matrix.example' } }),
+  },
+  'DELETE /api/v1/credential-health/subscription': { names: 'caller', request: () => ({ method: 'DELETE', path: '/api/v1/credential-health/subscription' }) },
 };
 
 // ---- status-page fixtures (vendor-wide: made through the service, no tenant involved) ----------------------

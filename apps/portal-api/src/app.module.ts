@@ -24,6 +24,7 @@ import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
 import { NotificationsHttpModule, NotificationsModule, NotificationsWorkerModule } from './notifications/notifications.module';
 // status page (issue 14 part B)
 import { StatusPageHttpModule, StatusPageModule, StatusPageWorkerModule } from './status-page/status-page.module';
+import { CredentialHealthHttpModule, CredentialHealthModule, CredentialHealthWorkerModule } from './credential-health/credential-health.module';
 
 export interface PortalModuleOptions extends PortalRuntimeOptions {
   /** Which parts run in this process; defaults to `config.role`. */
@@ -56,9 +57,9 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
   if (http) httpModules.push(NotificationsHttpModule);
   if (worker) workerModules.push(NotificationsWorkerModule);
   // status page (issue 14 part B)
-  if (role !== 'data-plane') domain.push(StatusPageModule);
-  if (http) httpModules.push(StatusPageHttpModule);
-  if (worker) workerModules.push(StatusPageWorkerModule);
+  if (role !== 'data-plane') domain.push(StatusPageModule, CredentialHealthModule);
+  if (http) httpModules.push(StatusPageHttpModule, CredentialHealthHttpModule);
+  if (worker) workerModules.push(StatusPageWorkerModule, CredentialHealthWorkerModule);
   return { http, worker, domain, httpModules, workerModules };
 }
 

@@ -96,6 +96,11 @@ export interface DomainEventPayloads {
   'status_page.subscription_created': { channel: string; services: string[]; regions: string[] };
   'status_page.subscription_confirmed': { channel: string };
   'status_page.subscription_removed': { channel: string; how: 'one_click' | 'page' };
+  // credential-health digest (issue 14 part B): tenant events (a tenant webhook may forward them)
+  'credentials.digest_subscribed': { email: string };
+  'credentials.digest_unsubscribed': { email: string };
+  'credentials.digest_sent': { email: string; credentials: number; expiring: number; expired: number };
+  'credentials.expiring': { key: string; kind: string; name: string; expiresAt: string; daysLeft: number; thresholdDays: number };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -114,7 +119,8 @@ export type SubjectType =
   | 'idp_config'
   | 'status_component'
   | 'status_post'
-  | 'status_subscriber';
+  | 'status_subscriber'
+  | 'credential_digest';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -170,6 +176,10 @@ export const DOMAIN_EVENTS = {
   'status_page.subscription_created': { subject: 'status_subscriber', label: 'subscribed to the status page' },
   'status_page.subscription_confirmed': { subject: 'status_subscriber', label: 'confirmed a status-page subscription' },
   'status_page.subscription_removed': { subject: 'status_subscriber', label: 'unsubscribed from the status page' },
+  'credentials.digest_subscribed': { subject: 'credential_digest', label: 'subscribed to the credential-health digest' },
+  'credentials.digest_unsubscribed': { subject: 'credential_digest', label: 'unsubscribed from the credential-health digest' },
+  'credentials.digest_sent': { subject: 'credential_digest', label: 'sent the credential-health digest' },
+  'credentials.expiring': { subject: 'credential_digest', label: 'warned that a credential expires soon' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

@@ -5,3 +5,4 @@ export * from './views';
 export * from './domain-events';
 export * from './notifications';
 export * from './status-page';
+export * from './credential-health';

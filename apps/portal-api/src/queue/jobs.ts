@@ -20,6 +20,8 @@ export enum JobName {
   StatusFanout = 'status.fanout',
   /** Delivers one public update to one subscriber (email, Slack, signed webhook); idempotent. */
   StatusDeliver = 'status.deliver',
+  /** Repeatable (daily): credential-health digests (weekly per tenant) and expiry alerts (30, 7, 1 days). */
+  CredentialHealthSweep = 'credentials.sweep',
 }
 
 export interface JobPayloads {
@@ -36,6 +38,7 @@ export interface JobPayloads {
   [JobName.StatusConfirmMail]: { tenantId: null; subscriberId: string };
   [JobName.StatusFanout]: { tenantId: null; updateId: string };
   [JobName.StatusDeliver]: { tenantId: null; updateId: string; subscriberId: string };
+  [JobName.CredentialHealthSweep]: { tenantId: string | null };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -50,6 +53,7 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.StatusConfirmMail]: 'notifications',
   [JobName.StatusFanout]: 'notifications',
   [JobName.StatusDeliver]: 'notifications',
+  [JobName.CredentialHealthSweep]: 'notifications',
 };
 
 export interface JobHandler<N extends JobName = JobName> {

@@ -34,22 +34,15 @@ function feedAnswer(res: Response, type: string, xml: string): string {
 
 const tokenQuery = z.strictObject({ token: statusTokenSchema.shape.token });
 
-/** The public status page: no sign-in, rate-limited per address, vendor-wide data only. */
+/** The public status page's feeds and API: no sign-in, rate-limited per address, vendor-wide data only. */
 @ApiTags('status page')
-@PortalController('')
-export class StatusPagePublicController {
+@PortalController('status')
+export class StatusFeedsController {
   constructor(private readonly status: StatusPageService) {}
 
   @Public()
   @RateLimit('status-read:ip')
-  @Get('api/v1/status')
-  page() {
-    return this.status.page();
-  }
-
-  @Public()
-  @RateLimit('status-read:ip')
-  @Get('status/history.rss')
+  @Get('history.rss')
   @ApiProduces('application/rss+xml')
   async rss(@ZodQuery(statusFeedQuerySchema) q: FeedFilter, @Res({ passthrough: true }) res: Response) {
     return feedAnswer(res, 'application/rss+xml', await this.status.feed('rss', q));
@@ -57,16 +50,29 @@ export class StatusPagePublicController {
 
   @Public()
   @RateLimit('status-read:ip')
-  @Get('status/history.atom')
+  @Get('history.atom')
   @ApiProduces('application/atom+xml')
   async atom(@ZodQuery(statusFeedQuerySchema) q: FeedFilter, @Res({ passthrough: true }) res: Response) {
     return feedAnswer(res, 'application/atom+xml', await this.status.feed('atom', q));
+  }
+}
+
+@ApiTags('status page')
+@PortalController('api/v1/status')
+export class StatusPagePublicController {
+  constructor(private readonly status: StatusPageService) {}
+
+  @Public()
+  @RateLimit('status-read:ip')
+  @Get()
+  page() {
+    return this.status.page();
   }
 
   /** Email (double opt-in), Slack incoming webhook or signed webhook; no account needed. */
   @Public()
   @RateLimit('subscribe:ip')
-  @Post('api/v1/status/subscriptions')
+  @Post('subscriptions')
   @HttpCode(202)
   subscribe(@ZodBody(createStatusSubscriptionSchema, 'CreateStatusSubscription') body: CreateStatusSubscriptionInput) {
     return this.status.subscribe(body);
@@ -74,7 +80,7 @@ export class StatusPagePublicController {
 
   @Public()
   @RateLimit('status-token:ip')
-  @Post('api/v1/status/subscriptions/confirm')
+  @Post('subscriptions/confirm')
   @HttpCode(200)
   confirm(@ZodBody(statusTokenSchema, 'StatusSubscriptionToken') body: { token: string }) {
     return this.status.confirm(body.token);
@@ -83,7 +89,7 @@ export class StatusPagePublicController {
   /** RFC 8058 one-click: the List-Unsubscribe URL, POSTed with `List-Unsubscribe=One-Click` (or `{}` by the page). */
   @Public()
   @RateLimit('status-token:ip')
-  @Post('api/v1/status/subscriptions/unsubscribe')
+  @Post('subscriptions/unsubscribe')
   @HttpCode(200)
   unsubscribe(@ZodQuery(tokenQuery) q: { token: string }, @ZodBody(oneClickUnsubscribeSchema, 'OneClickUnsubscribe') body: { 'List-Unsubscribe'?: string }) {
     return this.status.unsubscribe(q.token, body['List-Unsubscribe'] ? 'one_click' : 'page');

@@ -5,7 +5,7 @@ import { IncidentsModule } from '../incidents/incidents.module';
 import { MailModule } from '../mail/mailer';
 import { StatusConfirmMailJob, StatusDeliverJob, StatusFanoutJob } from './jobs';
 import { StatusDelivery } from './status-delivery';
-import { StatusPagePublicController, StatusPageStaffController } from './status-page.controller';
+import { StatusFeedsController, StatusPagePublicController, StatusPageStaffController } from './status-page.controller';
 import { StatusPageRepository } from './status-page.repository';
 import { StatusPageService } from './status-page.service';
 
@@ -17,10 +17,10 @@ import { StatusPageService } from './status-page.service';
 })
 export class StatusPageModule {}
 
-@Module({ imports: [StatusPageModule], controllers: [StatusPagePublicController, StatusPageStaffController] })
+@Module({ imports: [StatusPageModule], controllers: [StatusFeedsController, StatusPagePublicController, StatusPageStaffController] })
 export class StatusPageHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(StatusPagePublicController, StatusPageStaffController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(StatusFeedsController, StatusPagePublicController, StatusPageStaffController);
   }
 }
 

@@ -46,6 +46,7 @@ import { ME_KEY, useSignedIn } from '../hooks/use-me';
 import { usePageTitle } from '../hooks/use-page-title';
 import { fieldMessage, toFieldMap } from '../lib/forms';
 import { MODE_LABELS, ROLE_LABELS } from '../lib/labels';
+import { CredentialHealth } from './settings/CredentialHealth';
 
 export function SettingsPage() {
   const me = useSignedIn();
@@ -74,6 +75,8 @@ export function SettingsPage() {
         </Paper>
         <Contacts />
         <ApiTokens />
+        {/* credential-health digest (issue 14 part B) */}
+        <CredentialHealth />
       </Stack>
     </Container>
   );

@@ -142,6 +142,42 @@ export class StatusPage1763900000013 implements MigrationInterface {
       grant select, insert, update on status_subscribers to ${app};
       grant select, insert, update on status_deliveries to ${app};
     `);
+
+    // Credential-health digest (tenant data, the usual tenant policies): one subscription per tenant, and the
+    // record of each expiry alert sent, so an alert goes out once per credential, threshold and expiry.
+    await q.query(`
+      create table credential_digest_subscriptions (
+        tenant_id uuid primary key references tenants(id),
+        email text not null,
+        created_at timestamptz not null,
+        created_by text not null,
+        last_digest_at timestamptz
+      );
+      create table credential_alerts (
+        tenant_id uuid not null references tenants(id),
+        credential_key text not null,
+        threshold_days integer not null,
+        expires_at timestamptz not null,
+        sent_at timestamptz not null,
+        primary key (tenant_id, credential_key, threshold_days, expires_at)
+      );
+      alter table credential_alerts add constraint credential_alerts_subscription foreign key (tenant_id) references credential_digest_subscriptions (tenant_id) on delete cascade;
+    `);
+    for (const table of ['credential_digest_subscriptions', 'credential_alerts']) {
+      await q.query(`
+        alter table ${table} enable row level security;
+        alter table ${table} force row level security;
+        create policy ${table}_tenant on ${table}
+          using (tenant_id = any ((select app_tenant_ids())::uuid[]))
+          with check (tenant_id = any ((select app_tenant_ids())::uuid[]));
+      `);
+    }
+    await q.query(`
+      -- The daily sweep lists the subscribed tenants in system scope, then works in each tenant's own context.
+      create policy credential_digest_subscriptions_sweep on credential_digest_subscriptions for select using ((select app_scope()) = 'system');
+      grant select, insert, update, delete on credential_digest_subscriptions to ${app};
+      grant select, insert, delete on credential_alerts to ${app};
+    `);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -149,6 +185,7 @@ export class StatusPage1763900000013 implements MigrationInterface {
       drop policy if exists outbox_vendor_write on outbox;
       delete from outbox where tenant_id is null;
       alter table outbox alter column tenant_id set not null;
+      drop table if exists credential_alerts, credential_digest_subscriptions;
       drop table if exists status_deliveries, status_subscribers, status_post_updates, status_post_components, status_posts,
         status_component_changes, status_components;
     `);

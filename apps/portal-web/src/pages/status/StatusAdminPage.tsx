@@ -1,5 +1,21 @@
 import { useState, type FormEvent } from 'react';
-import { Anchor, Button, Checkbox, Container, Group, NativeSelect, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Box,
+  Button,
+  Checkbox,
+  Container,
+  Group,
+  NativeSelect,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
@@ -41,7 +57,7 @@ export function StatusAdminPage() {
           </Title>
           <Text size="sm">
             What customers and the public see at{' '}
-            <Anchor component={Link} to="/status">
+            <Anchor underline="always" component={Link} to="/status">
               /status
             </Anchor>
             . A tenant incident stays private unless you link it to a public incident; the link is never shown publicly.
@@ -280,7 +296,7 @@ function Components({ page, onDone }: { page: StatusPageView; onDone: () => Prom
         Component states
       </Title>
       {m.isError && <ApiErrorAlert error={m.error} />}
-      <Table.ScrollContainer minWidth={360}>
+      <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label="Component states table">
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -312,7 +328,7 @@ function Components({ page, onDone }: { page: StatusPageView; onDone: () => Prom
             )}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </Box>
     </Paper>
   );
 }

@@ -29,8 +29,18 @@ export function StatusPage() {
               Claresia service status
             </Title>
             <Text size="sm">
-              Feeds: <Anchor href="/status/history.rss">RSS</Anchor> · <Anchor href="/status/history.atom">Atom</Anchor> (add <code>?service=Hub</code> or{' '}
-              <code>?region=eu-south-1</code> to filter) · <Anchor href="#subscribe">Subscribe to updates</Anchor>
+              Feeds:{' '}
+              <Anchor underline="always" href="/status/history.rss">
+                RSS
+              </Anchor>{' '}
+              ·{' '}
+              <Anchor underline="always" href="/status/history.atom">
+                Atom
+              </Anchor>{' '}
+              (add <code>?service=Hub</code> or <code>?region=eu-south-1</code> to filter) ·{' '}
+              <Anchor underline="always" href="#subscribe">
+                Subscribe to updates
+              </Anchor>
             </Text>
           </div>
           {page.isPending && (

@@ -2,13 +2,15 @@ import { Alert, Anchor, Box, Button, Container, Stack, Text, Title } from '@mant
 import { useMutation } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { statusApi } from '../../api/status-page';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { ApiError } from '../../api/client';
 import { usePageTitle } from '../../hooks/use-page-title';
 
 /**
  * The links in status mails. Opening the page changes nothing (mail scanners open links): the button does.
  * `confirm`: double opt-in; `unsubscribe`: the in-body link (mail clients use the one-click header instead).
  */
+const sentence = (m: string) => (m.charAt(0).toUpperCase() + m.slice(1)).replace(/([^.])$/, '$1.');
+
 export function StatusTokenPage({ action }: { action: 'confirm' | 'unsubscribe' }) {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
@@ -33,7 +35,13 @@ export function StatusTokenPage({ action }: { action: 'confirm' | 'unsubscribe' 
               <Text>
                 {action === 'confirm' ? 'Confirm to start receiving status updates at this address.' : 'Stop receiving status updates at this address.'}
               </Text>
-              {m.isError && <ApiErrorAlert error={m.error} />}
+              {m.isError && (
+                <Box role="alert" p="sm" style={{ border: '1px solid #c92a2a', borderRadius: 8 }}>
+                  <Text size="sm" fw={600} c="#8a1111">
+                    {m.error instanceof ApiError ? sentence(m.error.message) : 'Something went wrong; try again.'}
+                  </Text>
+                </Box>
+              )}
               <div>
                 <Button onClick={() => m.mutate()} loading={m.isPending} disabled={!token}>
                   {action === 'confirm' ? 'Confirm subscription' : 'Unsubscribe'}
@@ -41,7 +49,7 @@ export function StatusTokenPage({ action }: { action: 'confirm' | 'unsubscribe' 
               </div>
             </>
           )}
-          <Anchor component={Link} to="/status">
+          <Anchor underline="always" component={Link} to="/status">
             Back to the status page
           </Anchor>
         </Stack>
