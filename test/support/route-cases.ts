@@ -489,4 +489,20 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
   'GET /sso/errors/:code': { names: 'caller', request: () => ({ method: 'GET', path: '/sso/errors/unknown_provider' }) },
   'GET /sso/staff/providers': { names: 'caller', request: () => ({ method: 'GET', path: '/sso/staff/providers' }) },
+
+  // BYOC data plane (issue 16b): where evidence goes / comes from (the portal here; a data plane with a grant in
+  // test/byoc-planes.e2e-spec.ts); health answers about the caller's tenants
+  'POST /api/v1/incidents/:id/attachments/upload-grants': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/attachments/upload-grants') }),
+  },
+  'POST /api/v1/incidents/:id/attachments/:attachmentId/download-grants': {
+    names: 'path',
+    other: 'mixed',
+    fixture: attachmentFixture,
+    variants: childOfOwnParent,
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, `/attachments/${ids.attachmentId}/download-grants`) }),
+  },
+  'GET /api/v1/data-planes': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/data-planes' }) },
 };

@@ -69,11 +69,27 @@ export interface DomainEventPayloads {
     previousIdpId: string | null;
     expiresAt: string | null;
   };
+  // BYOC data plane (issue 16b)
+  /** A short-lived grant to upload to or download from the tenant's data plane (the read itself is `evidence.downloaded`). */
+  'evidence.grant_issued': { operation: 'upload' | 'download'; attachmentId: string; expiresAt: string };
+  /** The tenant's data plane changed health (from its heartbeats over the mTLS link). */
+  'data_plane.health_changed': { from: 'unknown' | 'healthy' | 'failing'; to: 'healthy' | 'failing'; failing: string[]; publicUrl: string | null };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
 
-export type SubjectType = 'incident' | 'status_update' | 'customer_reply' | 'attachment' | 'tenant' | 'staff' | 'user' | 'api_token' | 'idp_config';
+export type SubjectType =
+  | 'incident'
+  | 'status_update'
+  | 'customer_reply'
+  | 'attachment'
+  | 'tenant'
+  | 'staff'
+  | 'user'
+  | 'api_token'
+  | 'idp_config'
+  // BYOC data plane (issue 16b)
+  | 'data_plane';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -113,6 +129,9 @@ export const DOMAIN_EVENTS = {
   'sso.idp_updated': { subject: 'idp_config', label: 'changed an identity provider' },
   'sso.idp_deleted': { subject: 'idp_config', label: 'removed an identity provider' },
   'sso.account_linked': { subject: 'user', label: 'linked an account to an identity provider' },
+  // BYOC data plane (issue 16b)
+  'evidence.grant_issued': { subject: 'attachment', label: 'was granted access to evidence in the data plane' },
+  'data_plane.health_changed': { subject: 'data_plane', label: 'reported a change of data-plane health' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];
