@@ -17,6 +17,8 @@ import { DataPlaneAgent } from './data-plane-agent';
 import { PlaneLinkClient } from './plane-link-client';
 import { PlaneStoreRepository } from './plane-store.repository';
 
+const RELAY_WAIT_MS = 3000;
+
 class GrantKeyUnavailable extends DomainError {
   readonly status = 503;
   readonly code = 'grant_key_unavailable';
@@ -113,7 +115,7 @@ export class DataPlaneEvidence implements OnModuleInit {
         { attachmentId, incidentId: grant.incidentId, kind: file.kind, sizeBytes: file.size, redacted: file.report.total },
         'evidence stored in the data plane',
       );
-      void this.agent.relay().catch(() => undefined);
+      await this.relaySoon();
       return {
         id: attachmentId,
         incidentId: grant.incidentId,
@@ -132,6 +134,21 @@ export class DataPlaneEvidence implements OnModuleInit {
         await this.storage.delete(stored.key).catch(() => this.logger.warn({ attachmentId }, 'could not remove the stored file of a refused upload'));
       throw err;
     }
+  }
+
+  /**
+   * Gives the relay a moment to hand the metadata to the control plane before the browser is answered, so the
+   * portal's list shows the file when the browser refreshes it; a slow or absent control plane only delays that.
+   */
+  private async relaySoon(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.agent.relay().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, RELAY_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   async download(
