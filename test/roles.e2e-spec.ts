@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WorkerHost } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
@@ -10,12 +13,13 @@ import type { PortalRole } from '../apps/portal-api/src/config/portal-config';
 import { appRoleUrl } from '../apps/portal-api/src/database/app-role';
 import { OutboxRelayService } from '../apps/portal-api/src/outbox/outbox-relay.service';
 import { TaskRegistry } from '../apps/portal-api/src/queue/task-registry';
+import { issue, makeCa, writePems } from './support/plane-pki';
 import { testConfig } from './support/test-app';
 
 /** Each PORTAL_ROLE is a composition: which controllers, processors and relay a process of that role has. */
 describe('process roles', () => {
-  async function start(role: PortalRole) {
-    const config = testConfig({ PORTAL_ROLE: role });
+  async function start(role: PortalRole, env: Record<string, string> = {}) {
+    const config = testConfig({ PORTAL_ROLE: role, ...env });
     const moduleRef = await Test.createTestingModule({
       imports: [
         PortalAppModule.forRoot({ config, appDatabaseUrl: appRoleUrl(config.database.url!, config.database.appRole, config.database.appPassword) }),
@@ -74,6 +78,7 @@ describe('process roles', () => {
     '/api/v1/status-page',
     '/status',
     '/api/v1/credential-health',
+    '/api/v1', // BYOC: evidence grants and data-plane health (issue 16b)
   ];
   const PLATFORM = ['/health', '/metrics']; // every process has them
   const QUEUES = ['portal-clocks', 'portal-maintenance', 'portal-notifications', 'portal-rendering'];
@@ -123,10 +128,20 @@ describe('process roles', () => {
     }
   });
 
-  it('data-plane is an explicit, empty composition for now: health and metrics only', async () => {
-    const app = await start('data-plane');
+  it('data-plane (BYOC) serves health, metrics and the grant-checked evidence routes only: no portal API, no queues', async () => {
+    const ca = await makeCa('roles test CA');
+    const client = await issue(ca, { cn: 'data plane', tenant: 'globex' });
+    const f = writePems({ 'ca.pem': ca.certPem, 'dp.pem': client.certPem, 'dp.key': client.keyPem });
+    const app = await start('data-plane', {
+      DATA_PLANE_TENANT: 'globex',
+      CONTROL_PLANE_URL: 'https://127.0.0.1:9',
+      PLANE_TLS_CERT_FILE: f['dp.pem'],
+      PLANE_TLS_KEY_FILE: f['dp.key'],
+      PLANE_TLS_CA_FILE: f['ca.pem'],
+      EVIDENCE_DIR: mkdtempSync(join(tmpdir(), 'roles-dp-')),
+    });
     try {
-      expect(controllers(app)).toEqual(PLATFORM);
+      expect(controllers(app)).toEqual([...PLATFORM, '/data-plane/v1/evidence'].sort());
       expect(processors(app)).toEqual([]);
       expect(hasRelay(app)).toBe(false);
       await request(app.getHttpServer()).get('/api/v1/incidents').expect(404);

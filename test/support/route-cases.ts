@@ -658,6 +658,21 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     request: () => ({ method: 'PUT', path: '/api/v1/credential-health/subscription', json: { email: 'it@matrix.example' } }),
   },
   'DELETE /api/v1/credential-health/subscription': { names: 'caller', request: () => ({ method: 'DELETE', path: '/api/v1/credential-health/subscription' }) },
+  // BYOC data plane (issue 16b): where evidence goes / comes from (the portal here; a data plane with a grant in
+  // test/byoc-planes.e2e-spec.ts); health answers about the caller's tenants
+  'POST /api/v1/incidents/:id/attachments/upload-grants': {
+    names: 'path',
+    fixture: incidentFixture(),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/attachments/upload-grants') }),
+  },
+  'POST /api/v1/incidents/:id/attachments/:attachmentId/download-grants': {
+    names: 'path',
+    other: 'mixed',
+    fixture: attachmentFixture,
+    variants: childOfOwnParent,
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, `/attachments/${ids.attachmentId}/download-grants`) }),
+  },
+  'GET /api/v1/data-planes': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/data-planes' }) },
 };
 
 // ---- status-page fixtures (vendor-wide: made through the service, no tenant involved) ----------------------

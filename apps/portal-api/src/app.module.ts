@@ -7,6 +7,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 import { TenantContext } from '@portal/tenancy';
 import { AuthHttpModule, AuthModule, AuthWorkerModule } from './auth/auth.module';
+import { ByocHttpModule, ByocModule } from './byoc/byoc.module';
+import { DataPlaneModule } from './byoc/data-plane/data-plane.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { ConfigModule, PORTAL_RUNTIME_OPTIONS, PortalRuntimeOptions } from './config/config.module';
 import type { PortalRole } from './config/portal-config';
@@ -43,13 +45,33 @@ export interface PortalModuleAsyncOptions {
   pathPrefix?: string;
 }
 
-/** What each role is made of. `data-plane` is explicit and empty until the BYOC data plane exists. */
+/** What each role is made of. `data-plane` (BYOC) is one Mode C tenant's evidence, its routes and its link to the control plane. */
 export function compositionOf(role: PortalRole, devLogin: boolean) {
   const http = role === 'api' || role === 'all';
   const worker = role === 'worker' || role === 'all';
-  const domain = role === 'data-plane' ? [] : [TenantsModule, AuthModule, IncidentsModule, EvidenceModule, SsoModule];
+  const domain =
+    role === 'data-plane'
+      ? [DataPlaneModule]
+      : [
+          TenantsModule,
+          AuthModule,
+          IncidentsModule,
+          EvidenceModule,
+          SsoModule,
+          // BYOC control plane (issue 16b)
+          ByocModule,
+        ];
   const httpModules = http
-    ? [TenantsHttpModule, AuthHttpModule.forRoot({ devLogin }), IncidentsHttpModule, EvidenceHttpModule, SsoHttpModule, GovernanceHttpModule]
+    ? [
+        TenantsHttpModule,
+        AuthHttpModule.forRoot({ devLogin }),
+        IncidentsHttpModule,
+        EvidenceHttpModule,
+        SsoHttpModule,
+        GovernanceHttpModule,
+        // BYOC control plane (issue 16b)
+        ByocHttpModule,
+      ]
     : [];
   const workerModules = worker ? [QueueWorkerModule, IncidentsWorkerModule, EvidenceWorkerModule, AuthWorkerModule] : [];
   // incident communications (issue 14, part A)

@@ -81,7 +81,8 @@ export const WEB_CSP = [
 function bodyTimeout(config: PortalConfig) {
   const ms = config.http.bodyTimeoutSeconds * 1000;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'POST' && /\/attachments\/?$/.test(req.path)) return next();
+    // evidence uploads (the portal's, and a BYOC data plane's) have the hour of HTTP_UPLOAD_TIMEOUT_MINUTES
+    if (req.method === 'POST' && /\/attachments\/?$|^\/data-plane\/v1\/evidence\/[^/]+\/?$/.test(req.path)) return next();
     if (req.readableEnded || req.headers['content-length'] === '0' || (!req.headers['content-length'] && !req.headers['transfer-encoding'])) return next();
     const timer = setTimeout(() => {
       if (!req.readableEnded) {

@@ -101,6 +101,11 @@ export interface DomainEventPayloads {
   'credentials.digest_unsubscribed': { email: string };
   'credentials.digest_sent': { email: string; credentials: number; expiring: number; expired: number };
   'credentials.expiring': { key: string; kind: string; name: string; expiresAt: string; daysLeft: number; thresholdDays: number };
+  // BYOC data plane (issue 16b)
+  /** A short-lived grant to upload to or download from the tenant's data plane (the read itself is `evidence.downloaded`). */
+  'evidence.grant_issued': { operation: 'upload' | 'download'; attachmentId: string; expiresAt: string };
+  /** The tenant's data plane changed health (from its heartbeats over the mTLS link). */
+  'data_plane.health_changed': { from: 'unknown' | 'healthy' | 'failing'; to: 'healthy' | 'failing'; failing: string[]; publicUrl: string | null };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -120,7 +125,9 @@ export type SubjectType =
   | 'status_component'
   | 'status_post'
   | 'status_subscriber'
-  | 'credential_digest';
+  | 'credential_digest'
+  // BYOC data plane (issue 16b)
+  | 'data_plane';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -180,6 +187,9 @@ export const DOMAIN_EVENTS = {
   'credentials.digest_unsubscribed': { subject: 'credential_digest', label: 'unsubscribed from the credential-health digest' },
   'credentials.digest_sent': { subject: 'credential_digest', label: 'sent the credential-health digest' },
   'credentials.expiring': { subject: 'credential_digest', label: 'warned that a credential expires soon' },
+  // BYOC data plane (issue 16b)
+  'evidence.grant_issued': { subject: 'attachment', label: 'was granted access to evidence in the data plane' },
+  'data_plane.health_changed': { subject: 'data_plane', label: 'reported a change of data-plane health' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

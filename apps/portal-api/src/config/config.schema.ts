@@ -111,6 +111,27 @@ export const envSchema = z.object({
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(16),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20),
+  // BYOC (issue 16, byoc/): evidence storage backend, the data plane and its mTLS link to the control plane.
+  EVIDENCE_STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  DATA_PLANE_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/)
+    .optional(),
+  CONTROL_PLANE_URL: z.url().optional(),
+  PLANE_TLS_CERT_FILE: z.string().optional(),
+  PLANE_TLS_KEY_FILE: z.string().optional(),
+  PLANE_TLS_CA_FILE: z.string().optional(),
+  GRANT_PUBLIC_KEY_FILE: z.string().optional(),
+  GRANT_SIGNING_KEY_FILE: z.string().optional(),
+  HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  PLANE_LINK_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  DATA_PLANE_SILENT_SECONDS: z.coerce.number().int().min(10).max(86400).default(120),
 });
 
 export type Env = z.infer<typeof envSchema>;

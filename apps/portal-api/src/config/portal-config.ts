@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { envSchema } from './config.schema';
 
 export class ConfigInvalid extends Error {}
@@ -76,6 +76,33 @@ export interface PortalConfig {
     maxAttempts: number;
     webhookDisableAfterFailures: number;
   };
+  /** BYOC (issue 16): evidence storage backend and the link between the control plane and a data plane. */
+  byoc: ByocConfig;
+}
+
+export interface ByocConfig {
+  storage: 'local' | 's3';
+  s3: {
+    endpoint: string | null;
+    bucket: string | null;
+    region: string;
+    accessKeyId: string | null;
+    secretAccessKey: string | null;
+    forcePathStyle: boolean;
+  };
+  /** Data plane: the tenant slug it serves and the control plane's plane-link URL. */
+  dataPlaneTenant: string | null;
+  controlPlaneUrl: string | null;
+  /** PEM contents (read once at start-up): this plane's certificate and key, and the CA that issues the other side's. */
+  tls: { certPem: string | null; keyPem: string | null; caPem: string | null };
+  /** Data plane: the control plane's grant verification key (PEM, SPKI); null = fetched over the plane link. */
+  grantPublicKeyPem: string | null;
+  /** Control plane: PKCS#8 PEM of the Ed25519 key that signs grants. */
+  grantSigningKeyPem: string | null;
+  heartbeatSeconds: number;
+  /** Control plane: the mTLS listener for data planes; 0 = off. */
+  linkPort: number;
+  silentSeconds: number;
 }
 
 export type PortalRole = 'all' | 'api' | 'worker' | 'data-plane';
@@ -130,6 +157,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     extraCaPem = readFileSync(e.SSO_EXTRA_CA_FILE, 'utf8');
     if (!extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigInvalid(`SSO_EXTRA_CA_FILE: ${e.SSO_EXTRA_CA_FILE} holds no PEM certificate`);
   }
+  const byoc = loadByocConfig(e);
   const insecureSso = (e.SSO_ALLOW_INSECURE_HTTP || e.SSO_ALLOW_PRIVATE_NETWORK) && e.NODE_ENV === 'production';
   if (insecureSso) throw new ConfigInvalid('SSO_ALLOW_INSECURE_HTTP / SSO_ALLOW_PRIVATE_NETWORK refuse to start with NODE_ENV=production');
   if ((e.EGRESS_ALLOW_INSECURE_HTTP || e.EGRESS_ALLOW_PRIVATE_NETWORK) && e.NODE_ENV === 'production') {
@@ -211,5 +239,76 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
       webhookDisableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
     },
+    byoc,
+  };
+}
+
+/** BYOC settings: every file is read (and checked to hold PEM) once, here; a missing one names its variable. */
+function loadByocConfig(e: ReturnType<typeof envSchema.parse>): ByocConfig {
+  const CERT = /-----BEGIN CERTIFICATE-----/;
+  const KEY = /-----BEGIN (RSA |EC )?PRIVATE KEY-----/;
+  const what = (marker: RegExp) => (marker === CERT ? 'certificate' : marker === KEY ? 'private key' : 'public key');
+  const pem = (name: string, file: string | undefined, marker: RegExp): string | null => {
+    if (!file) return null;
+    if (!existsSync(file)) throw new ConfigInvalid(`${name}: ${file} does not exist`);
+    const text = readFileSync(file, 'utf8');
+    if (!marker.test(text)) throw new ConfigInvalid(`${name}: ${file} holds no PEM ${what(marker)}`);
+    return text;
+  };
+  const tls = {
+    certPem: pem('PLANE_TLS_CERT_FILE', e.PLANE_TLS_CERT_FILE, CERT),
+    keyPem: pem('PLANE_TLS_KEY_FILE', e.PLANE_TLS_KEY_FILE, KEY),
+    caPem: pem('PLANE_TLS_CA_FILE', e.PLANE_TLS_CA_FILE, CERT),
+  };
+  const needTls = (why: string) => {
+    for (const [name, v] of [
+      ['PLANE_TLS_CERT_FILE', tls.certPem],
+      ['PLANE_TLS_KEY_FILE', tls.keyPem],
+      ['PLANE_TLS_CA_FILE', tls.caPem],
+    ] as const)
+      if (!v) throw new ConfigInvalid(`${name}: required ${why}`);
+  };
+  if (e.EVIDENCE_STORAGE === 's3' && !e.S3_BUCKET) throw new ConfigInvalid('S3_BUCKET: required with EVIDENCE_STORAGE=s3');
+  if (e.PORTAL_ROLE === 'data-plane') {
+    if (!e.DATA_PLANE_TENANT) throw new ConfigInvalid('DATA_PLANE_TENANT: required with PORTAL_ROLE=data-plane (the slug of the tenant it serves)');
+    if (!e.CONTROL_PLANE_URL) throw new ConfigInvalid('CONTROL_PLANE_URL: required with PORTAL_ROLE=data-plane');
+    if (!e.CONTROL_PLANE_URL.startsWith('https://')) throw new ConfigInvalid('CONTROL_PLANE_URL: must be an https:// URL (the mutual-TLS plane link)');
+    needTls('with PORTAL_ROLE=data-plane');
+  }
+  let grantSigningKeyPem: string | null = null;
+  if (e.PORTAL_ROLE !== 'data-plane') {
+    if (e.PLANE_LINK_PORT > 0) needTls('when PLANE_LINK_PORT is set');
+    if (e.GRANT_SIGNING_KEY_FILE) grantSigningKeyPem = pem('GRANT_SIGNING_KEY_FILE', e.GRANT_SIGNING_KEY_FILE, KEY);
+    else if (e.NODE_ENV === 'production' && e.PLANE_LINK_PORT > 0)
+      throw new ConfigInvalid('GRANT_SIGNING_KEY_FILE: required in production with PLANE_LINK_PORT');
+    else if (e.PLANE_LINK_PORT > 0 || e.DEMO_MODE) {
+      // Local and demo runs keep a generated Ed25519 key beside the secret key.
+      const file = join(dirname(e.SECRET_KEY_FILE), 'grant-signing.key');
+      if (!existsSync(file)) {
+        mkdirSync(dirname(file), { recursive: true });
+        const { privateKey } = generateKeyPairSync('ed25519');
+        writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      }
+      grantSigningKeyPem = readFileSync(file, 'utf8');
+    }
+  }
+  return {
+    storage: e.EVIDENCE_STORAGE,
+    s3: {
+      endpoint: e.S3_ENDPOINT ?? null,
+      bucket: e.S3_BUCKET ?? null,
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID ?? null,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? null,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    },
+    dataPlaneTenant: e.DATA_PLANE_TENANT ?? null,
+    controlPlaneUrl: e.CONTROL_PLANE_URL ?? null,
+    tls,
+    grantPublicKeyPem: pem('GRANT_PUBLIC_KEY_FILE', e.GRANT_PUBLIC_KEY_FILE, /-----BEGIN PUBLIC KEY-----/),
+    grantSigningKeyPem,
+    heartbeatSeconds: e.HEARTBEAT_SECONDS,
+    linkPort: e.PLANE_LINK_PORT,
+    silentSeconds: e.DATA_PLANE_SILENT_SECONDS,
   };
 }

@@ -15,6 +15,7 @@ import { IdempotencyFingerprint1763900000007 } from './migrations/1763900000007-
 import { Notifications1763900000008 } from './migrations/1763900000008-notifications';
 // status page (issue 14 part B)
 import { StatusPage1763900000013 } from './migrations/1763900000013-status-page';
+import { ByocDataPlane1763900000010 } from './migrations/1763900000010-byoc-data-plane';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -30,6 +31,8 @@ export const MIGRATIONS = [
   Notifications1763900000008,
   // status page (issue 14 part B)
   StatusPage1763900000013,
+  // BYOC data plane (issue 16b)
+  ByocDataPlane1763900000010,
 ];
 
 export interface PreparedDatabase {

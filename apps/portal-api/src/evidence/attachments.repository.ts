@@ -25,9 +25,11 @@ export interface AttachmentRecord {
   uploadedAt: Date;
   deletedAt: Date | null;
   deletionReason: 'deleted' | 'retention' | null;
+  /** `data_plane`: a BYOC tenant's bytes live in its data plane; this row is metadata only. */
+  storedIn: 'portal' | 'data_plane';
 }
 
-export type NewAttachment = Omit<AttachmentRecord, 'id' | 'deletedAt' | 'deletionReason'>;
+export type NewAttachment = Omit<AttachmentRecord, 'id' | 'deletedAt' | 'deletionReason' | 'storedIn'>;
 
 function toRecord(r: Record<string, any>): AttachmentRecord {
   return {
@@ -46,6 +48,7 @@ function toRecord(r: Record<string, any>): AttachmentRecord {
     uploadedAt: r.uploaded_at,
     deletedAt: r.deleted_at,
     deletionReason: r.deletion_reason,
+    storedIn: r.stored_in,
   };
 }
 
@@ -73,6 +76,37 @@ export class AttachmentsRepository {
       ],
     );
     return toRecord(rows[0]);
+  }
+
+  /** BYOC: the metadata of a file its data plane stored, under the id the grant reserved; once per id. */
+  async insertFromDataPlane(em: EntityManager, id: string, a: NewAttachment): Promise<AttachmentRecord | null> {
+    const rows = await sql(
+      em,
+      `insert into attachments (id, tenant_id, incident_id, kind, display_name, storage_key, content_type, size_bytes, sha256, redaction_report, insights, uploaded_by, uploaded_at, stored_in)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'data_plane') on conflict (id) do nothing returning *`,
+      [
+        id,
+        a.tenantId,
+        a.incidentId,
+        a.kind,
+        a.displayName,
+        a.storageKey,
+        a.contentType,
+        a.sizeBytes,
+        a.sha256,
+        JSON.stringify(a.redactionReport),
+        JSON.stringify(a.insights),
+        JSON.stringify(a.uploadedBy),
+        a.uploadedAt,
+      ],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Whether a data plane has linked for this tenant (its heartbeats, written by the byoc module's plane link). */
+  async tenantHasDataPlane(em: EntityManager, tenantId: string): Promise<boolean> {
+    const rows = await sql(em, `select exists (select 1 from data_plane_heartbeats where tenant_id = $1) as linked`, [tenantId]);
+    return rows[0]?.linked === true;
   }
 
   async listLive(em: EntityManager, incidentId: string): Promise<AttachmentRecord[]> {

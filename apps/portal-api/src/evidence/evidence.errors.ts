@@ -93,3 +93,14 @@ export class AttachmentContentMissing extends DomainError {
     super('the file of this attachment is no longer stored');
   }
 }
+
+/** BYOC: the bytes of this tenant's evidence live in its data plane; the browser goes there with a grant. */
+export class EvidenceOnDataPlane extends DomainError {
+  readonly status = 409;
+  readonly code = 'evidence_on_data_plane';
+  constructor(what: 'upload' | 'download') {
+    super(
+      `this tenant keeps its evidence in its own data plane: ask for a ${what} grant (POST /api/v1/incidents/:id/attachments/${what === 'upload' ? 'upload-grants' : ':attachmentId/download-grants'}) and ${what === 'upload' ? 'send the file' : 'fetch it'} there`,
+    );
+  }
+}

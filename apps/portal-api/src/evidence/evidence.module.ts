@@ -9,6 +9,14 @@ import { EvidenceService } from './evidence.service';
 import { EvidenceRetentionJob } from './jobs/evidence-retention.job';
 import { EvidenceStorage } from './storage/evidence-storage';
 import { LocalEvidenceStorage } from './storage/local-evidence-storage';
+import { S3EvidenceStorage } from './storage/s3-evidence-storage';
+
+/** EVIDENCE_STORAGE picks the backend: a directory (a volume) or an S3-compatible bucket. */
+export function evidenceStorageFor(config: PortalConfig): EvidenceStorage {
+  const { storage, s3 } = config.byoc;
+  if (storage === 's3') return new S3EvidenceStorage({ ...s3, bucket: s3.bucket! });
+  return new LocalEvidenceStorage(config.evidence.dir);
+}
 
 /** Evidence uploads (HAR, governance event exports, screenshots): sanitized on the way in, stored, retained. */
 @Module({
@@ -17,7 +25,7 @@ import { LocalEvidenceStorage } from './storage/local-evidence-storage';
     AttachmentsRepository,
     EvidenceService,
     // A host application (or a test) can provide another EvidenceStorage, e.g. an object store.
-    { provide: EvidenceStorage, useFactory: (config: PortalConfig) => new LocalEvidenceStorage(config.evidence.dir), inject: [PORTAL_CONFIG] },
+    { provide: EvidenceStorage, useFactory: evidenceStorageFor, inject: [PORTAL_CONFIG] },
   ],
   exports: [EvidenceService, EvidenceStorage],
 })

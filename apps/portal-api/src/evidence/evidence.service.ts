@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { startSecretRules } from '@portal/har-sanitizer';
 import { TenantContext, type Actor } from '@portal/tenancy';
 import { Clock } from '../common/clock';
@@ -11,35 +12,17 @@ import { DomainEvents } from '../events/domain-events.service';
 import { IncidentsService } from '../incidents/incidents.service';
 import type { EvidenceTarget } from '../incidents/incidents.service';
 import { ActorRef, AttachmentRecord, AttachmentsRepository } from './attachments.repository';
-import { AttachmentContentMissing, AttachmentNotFound, EvidenceRejected } from './evidence.errors';
-import {
-  EVIDENCE_KINDS,
-  EVIDENCE_UPLOADERS,
-  evidenceCaps,
-  formatBytes,
-  isEvidenceKind,
-  KIND_LABELS,
-  mayDelete,
-  mayDownload,
-  type EvidenceKind,
-} from './evidence-policy';
-import { processEvidence, toEvidenceError } from './processing/evidence-pipeline';
+import { AttachmentContentMissing, AttachmentNotFound, EvidenceOnDataPlane, EvidenceRejected } from './evidence.errors';
+import { EVIDENCE_UPLOADERS, evidenceCaps, mayDelete, mayDownload, type EvidenceKind } from './evidence-policy';
 import { EvidenceObjectMissing, EvidenceStorage } from './storage/evidence-storage';
-import { displayNameFor, downloadNameFor, scanDisplayName } from './upload/file-name';
-import { discardBody, receiveSingleFile } from './upload/multipart-upload';
-import { StoredBytesMeter } from './upload/streams';
+import { downloadNameFor } from './upload/file-name';
+import { discardBody } from './upload/multipart-upload';
+import { receiveEvidence } from './upload/receive-evidence';
 
 const DAY_MS = 86_400_000;
-/**
- * What a multipart body may carry besides the file: boundaries, part headers (busboy: at most 16 pairs, 16 KiB per
- * part) and the "kind" field. A declared Content-Length above the kind's cap plus this is refused before reading.
- */
-export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-/** One governance event record at most this big (JSON object, NDJSON line or CSV row). */
-const MAX_GOVERNANCE_RECORD_BYTES = 1024 * 1024;
+export { MULTIPART_OVERHEAD_BYTES } from './upload/receive-evidence';
 const RETENTION_BATCH = 100;
 const RETENTION_ACTOR = { kind: 'system', id: 'evidence-retention', label: 'Evidence retention' };
-const noop = () => undefined;
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const ref = (a: Actor): ActorRef => ({ kind: a.kind, id: a.id, label: a.label });
 
@@ -55,9 +38,28 @@ export interface AttachmentView {
   insights: Record<string, unknown>;
   uploadedBy: ActorRef;
   uploadedAt: string;
-  /** Null when the caller's role may not download (CSM). */
+  /** Null when the caller's role may not download (CSM) or the file lives in the tenant's data plane (then ask for a grant). */
   downloadUrl: string | null;
   canDelete: boolean;
+  storedIn: 'portal' | 'data_plane';
+  canDownload: boolean;
+}
+
+/** What a data plane reports after storing a file (BYOC). */
+export interface DataPlaneStoredFile {
+  tenantId: string;
+  incidentId: string;
+  attachmentId: string;
+  kind: EvidenceKind;
+  displayName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  redactionReport: AttachmentRecord['redactionReport'];
+  insights: Record<string, unknown>;
+  gzip: boolean;
+  actor: ActorRef;
+  storedAt: Date;
 }
 
 export interface EvidenceDownload {
@@ -97,55 +99,14 @@ export class EvidenceService implements OnModuleInit {
     const actor = TenantContext.actor();
     // Row-level security first: another tenant's incident is a 404 before a byte of the body is read.
     const incident = await this.db.tx((em) => this.incidents.evidenceTarget(em, incidentId));
-    const refusal = this.uploadRefusal(incident);
+    const refusal = this.uploadRefusal(incident) ?? (await this.dataPlaneRefusal(incident!.tenantId));
     if (refusal) {
       discardBody(req);
       throw refusal;
     }
-    const caps = evidenceCaps(this.config.evidence);
-    const maxCap = Math.max(...Object.values(caps));
-    const kindMissing = () => new EvidenceRejected('kind_missing', `send the "kind" field (${EVIDENCE_KINDS.join(', ')}) before the file part`, 'kind');
     const stored: { key?: string } = {};
     try {
-      const rules = {
-        maxFileBytes: maxCap,
-        fieldNames: ['kind'],
-        fieldsBeforeFile: ['kind'],
-        missingField: kindMissing,
-        checkDeclaredLength: (declared: number, fields: Readonly<Record<string, string>>) => {
-          const kind = fields.kind !== undefined && isEvidenceKind(fields.kind) ? fields.kind : null;
-          const cap = kind ? caps[kind] : maxCap;
-          if (declared <= cap + MULTIPART_OVERHEAD_BYTES) return null;
-          return new EvidenceRejected(
-            'file_too_large',
-            `the upload is ${formatBytes(declared)} (Content-Length), larger than the ${formatBytes(cap)} limit ${kind ? `for a ${KIND_LABELS[kind]}` : 'of every evidence kind'} (plus ${formatBytes(MULTIPART_OVERHEAD_BYTES)} for the form)`,
-          );
-        },
-      };
-      const file = await receiveSingleFile(req, rules, async (part) => {
-        const kind = part.fields.kind;
-        if (kind === undefined || kind === '') throw kindMissing();
-        if (!isEvidenceKind(kind)) throw new EvidenceRejected('kind_invalid', `kind must be one of ${EVIDENCE_KINDS.join(', ')}`, 'kind');
-        // the display name gets the sanitizer's own scan, then the maintained rule set
-        const displayName = await scanDisplayName(displayNameFor(part.filename, kind), kind);
-        try {
-          const { output, finish } = await processEvidence(part.stream, {
-            kind,
-            maxBytes: caps[kind],
-            maxRecordBytes: MAX_GOVERNANCE_RECORD_BYTES,
-            har: {
-              keepResponseText: this.config.evidence.keepResponseText,
-              sensitiveHeaderNames: this.config.evidence.extraSensitiveHeaders,
-              sensitiveParamNames: this.config.evidence.extraSensitiveParams,
-            },
-          });
-          const meter = new StoredBytesMeter();
-          stored.key = await this.storage.put(pipeline(output, meter, noop));
-          return { kind, displayName, size: meter.bytes, sha256: meter.sha256, ...(await finish()) };
-        } catch (err) {
-          throw toEvidenceError(err, kind);
-        }
-      });
+      const file = await receiveEvidence(req, this.config, this.storage, stored);
 
       const now = this.clock.now();
       const record = await this.db.tx(async (em) => {
@@ -194,6 +155,12 @@ export class EvidenceService implements OnModuleInit {
     }
   }
 
+  /** BYOC: once a tenant's data plane has linked, its evidence bytes never come to the control plane. */
+  private async dataPlaneRefusal(tenantId: string): Promise<Error | null> {
+    const linked = await this.db.tx((em) => this.attachments.tenantHasDataPlane(em, tenantId));
+    return linked ? new EvidenceOnDataPlane('upload') : null;
+  }
+
   private uploadRefusal(incident: EvidenceTarget | null): Error | null {
     if (!incident) return new IncidentNotFound();
     if (incident.status === 'closed') return new InvalidTransition(`INC-${incident.number} is closed; evidence can no longer be added`);
@@ -207,7 +174,10 @@ export class EvidenceService implements OnModuleInit {
       if (!incident) throw new IncidentNotFound();
       const items = await this.attachments.listLive(em, incidentId);
       const days = this.config.evidence.retentionDays;
+      const viaDataPlane = await this.attachments.tenantHasDataPlane(em, incident.tenantId);
       return {
+        /** BYOC: `data_plane` means uploads and downloads go to the tenant's data plane with a grant. */
+        via: viaDataPlane ? ('data_plane' as const) : ('portal' as const),
         items: items.map((a) => this.view(a, role)),
         canUpload: incident.status !== 'closed' && (EVIDENCE_UPLOADERS as string[]).includes(role),
         limits: evidenceCaps(this.config.evidence),
@@ -227,6 +197,7 @@ export class EvidenceService implements OnModuleInit {
       return await this.db.tx(async (em) => {
         const a = await this.attachments.findLive(em, incidentId, attachmentId);
         if (!a) throw new AttachmentNotFound();
+        if (a.storedIn === 'data_plane') throw new EvidenceOnDataPlane('download');
         const opened = await this.storage.get(a.storageKey).catch((err: unknown) => {
           throw err instanceof EvidenceObjectMissing ? new AttachmentContentMissing() : err;
         });
@@ -261,7 +232,7 @@ export class EvidenceService implements OnModuleInit {
         incidentId,
         payload: { reason: 'deleted', kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
       });
-      await this.storage.delete(a.storageKey);
+      if (a.storedIn === 'portal') await this.storage.delete(a.storageKey);
     });
   }
 
@@ -296,7 +267,7 @@ export class EvidenceService implements OnModuleInit {
               sha256: a.sha256,
             },
           });
-          await this.storage.delete(a.storageKey);
+          if (a.storedIn === 'portal') await this.storage.delete(a.storageKey);
         }
         return expired.length;
       });
@@ -318,8 +289,87 @@ export class EvidenceService implements OnModuleInit {
       insights: a.insights,
       uploadedBy: a.uploadedBy,
       uploadedAt: new Date(a.uploadedAt).toISOString(),
-      downloadUrl: mayDownload(role) ? `/api/v1/incidents/${a.incidentId}/attachments/${a.id}/download` : null,
+      downloadUrl: mayDownload(role) && a.storedIn === 'portal' ? `/api/v1/incidents/${a.incidentId}/attachments/${a.id}/download` : null,
       canDelete: mayDelete(role),
+      storedIn: a.storedIn,
+      canDownload: mayDownload(role),
     };
+  }
+
+  // --- BYOC: what the byoc module needs (it holds the grants and the plane link; evidence holds the rows) ---
+
+  /**
+   * BYOC: what deciding where a file goes (or comes from) needs: the incident (it takes evidence, for an upload),
+   * and where the attachment's bytes are (for a download).
+   */
+  async grantTarget(
+    em: EntityManager,
+    incidentId: string,
+    attachmentId: string | null,
+  ): Promise<{ incident: EvidenceTarget; storedIn: 'portal' | 'data_plane' | null }> {
+    const incident = await this.incidents.evidenceTarget(em, incidentId);
+    if (!incident) throw new IncidentNotFound();
+    let storedIn: 'portal' | 'data_plane' | null = null;
+    if (attachmentId === null) {
+      const refusal = this.uploadRefusal(incident);
+      if (refusal) throw refusal;
+    } else {
+      const a = await this.attachments.findLive(em, incidentId, attachmentId);
+      if (!a) throw new AttachmentNotFound();
+      storedIn = a.storedIn;
+    }
+    return { incident, storedIn };
+  }
+
+  /** The data plane stored a file: its metadata (never its bytes) becomes the attachment row and its governance event. */
+  async recordFromDataPlane(em: EntityManager, m: DataPlaneStoredFile): Promise<AttachmentRecord | null> {
+    const incident = await this.incidents.evidenceTarget(em, m.incidentId, { lock: true });
+    if (!incident || incident.tenantId !== m.tenantId) throw new IncidentNotFound();
+    const a = await this.attachments.insertFromDataPlane(em, m.attachmentId, {
+      tenantId: m.tenantId,
+      incidentId: m.incidentId,
+      kind: m.kind,
+      displayName: m.displayName,
+      storageKey: `data-plane:${m.attachmentId}`,
+      contentType: m.contentType,
+      sizeBytes: m.sizeBytes,
+      sha256: m.sha256,
+      redactionReport: m.redactionReport,
+      insights: m.insights,
+      uploadedBy: m.actor,
+      uploadedAt: m.storedAt,
+    });
+    if (!a) return null;
+    await this.events.emit(em, {
+      tenantId: a.tenantId,
+      type: 'evidence.uploaded',
+      subjectId: a.id,
+      incidentId: a.incidentId,
+      actor: m.actor,
+      payload: {
+        kind: a.kind,
+        displayName: a.displayName,
+        sizeBytes: a.sizeBytes,
+        sha256: a.sha256,
+        gzip: m.gzip,
+        redacted: a.redactionReport.total,
+        redactions: a.redactionReport.summary,
+      },
+    });
+    return a;
+  }
+
+  /** The data plane served a download: recorded like a download from the portal. */
+  async recordDataPlaneDownload(em: EntityManager, m: { tenantId: string; incidentId: string; attachmentId: string; actor: ActorRef }): Promise<void> {
+    const a = await this.attachments.findLive(em, m.incidentId, m.attachmentId);
+    if (!a || a.tenantId !== m.tenantId) throw new AttachmentNotFound();
+    await this.events.emit(em, {
+      tenantId: a.tenantId,
+      type: 'evidence.downloaded',
+      subjectId: a.id,
+      incidentId: a.incidentId,
+      actor: m.actor,
+      payload: { kind: a.kind, displayName: a.displayName, sha256: a.sha256 },
+    });
   }
 }

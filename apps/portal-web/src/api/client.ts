@@ -103,13 +103,20 @@ export class UploadCancelled extends Error {
  * multipart/form-data POST through XMLHttpRequest, because fetch cannot report upload progress.
  * `onProgress(sent, total)` follows the bytes on the wire. Same CSRF header and error shape as `request`.
  */
-export function uploadWithProgress<T>(path: string, form: FormData, onProgress: (sent: number, total: number) => void): UploadHandle<T> {
+export function uploadWithProgress<T>(
+  path: string,
+  form: FormData,
+  onProgress: (sent: number, total: number) => void,
+  /** BYOC: a data plane's URL takes the grant instead of the portal's session (no cookie, no CSRF token). */
+  grant?: { authorization: string },
+): UploadHandle<T> {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<T>((resolve, reject) => {
     xhr.open('POST', path);
     xhr.setRequestHeader('accept', 'application/json');
     const csrf = cookie('portal_csrf');
-    if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
+    if (grant) xhr.setRequestHeader('authorization', grant.authorization);
+    else if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded, e.total);
     };

@@ -8,12 +8,14 @@ import type {
   StatusUpdateInput,
   UpdateIncidentInput,
 } from '@portal/contracts';
-import { http, query, uploadWithProgress, type UploadHandle } from './client';
+import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
 import type {
   ApiToken,
   Attachment,
   AttachmentList,
+  DataPlaneHealth,
   EvidenceKind,
+  EvidenceTarget,
   GovernanceEvent,
   Incident,
   IncidentDetail,
@@ -55,7 +57,27 @@ export const api = {
     const form = new FormData();
     form.append('kind', kind);
     form.append('file', file, file.name);
-    return uploadWithProgress<Attachment>(`/api/v1/incidents/${id}/attachments`, form, onProgress);
+    // BYOC: ask the portal where the file goes; a data plane takes it with a grant, the portal directly.
+    let current: UploadHandle<Attachment> | null = null;
+    let aborted = false;
+    const promise = http.post<EvidenceTarget>(`/api/v1/incidents/${id}/attachments/upload-grants`).then((target) => {
+      if (aborted) throw new UploadCancelled();
+      current =
+        target.via === 'data_plane' && target.grant
+          ? uploadWithProgress<Attachment>(target.url, form, onProgress, { authorization: `Bearer ${target.grant}` })
+          : uploadWithProgress<Attachment>(`/api/v1/incidents/${id}/attachments`, form, onProgress);
+      return current.promise;
+    });
+    return {
+      promise,
+      abort: () => {
+        aborted = true;
+        current?.abort();
+      },
+    };
   },
+  /** BYOC: a link to the file in the tenant's data plane, valid for a few minutes. */
+  downloadGrant: (id: string, attachmentId: string) => http.post<EvidenceTarget>(`/api/v1/incidents/${id}/attachments/${attachmentId}/download-grants`),
+  dataPlanes: () => http.get<{ items: DataPlaneHealth[]; silentAfterSeconds: number }>('/api/v1/data-planes'),
   deleteAttachment: (id: string, attachmentId: string) => http.delete<void>(`/api/v1/incidents/${id}/attachments/${attachmentId}`),
 };

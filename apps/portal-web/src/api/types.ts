@@ -68,9 +68,12 @@ interface AttachmentBase {
   redactionReport: RedactionReport;
   uploadedBy: import('@portal/contracts').ActorRef;
   uploadedAt: string;
-  /** Null when this role may not download (Claresia customer success). */
+  /** Null when this role may not download (Claresia customer success), or when the file is in the tenant's data plane. */
   downloadUrl: string | null;
   canDelete: boolean;
+  /** BYOC: `data_plane` files are fetched from the tenant's data plane with a grant (`api.downloadGrant`). */
+  storedIn?: 'portal' | 'data_plane';
+  canDownload?: boolean;
 }
 
 export type Attachment =
@@ -84,4 +87,31 @@ export interface AttachmentList {
   /** Largest accepted file per kind, in bytes (a .gz counts once compressed and once inflated). */
   limits: Record<EvidenceKind, number>;
   retention: { days: number; deletesAt: string | null };
+}
+
+// BYOC data plane (issue 16b)
+/** Where a file goes or comes from: the portal, or the tenant's data plane with a short-lived grant. */
+export interface EvidenceTarget {
+  operation: 'upload' | 'download';
+  via: 'portal' | 'data_plane';
+  url: string;
+  attachmentId: string | null;
+  grant: string | null;
+  expiresAt: string | null;
+}
+
+export interface DataPlaneHealth {
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  status: 'unknown' | 'healthy' | 'failing' | 'silent';
+  signal2: boolean;
+  lastHeartbeatAt: string | null;
+  silentForSeconds: number | null;
+  failing: string[];
+  checks: { name: string; ok: boolean; detail: string }[];
+  certificateNotAfter: string | null;
+  certificateDaysLeft: number | null;
+  ownershipNote: string;
+  prefill: { title: string; severity: 'sev2'; plane: 'data_plane'; symptoms: string } | null;
 }

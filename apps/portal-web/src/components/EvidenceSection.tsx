@@ -255,6 +255,7 @@ function AttachmentItem({ incidentId, a, open }: { incidentId: string; a: Attach
             </Text>
           </Stack>
           <Group gap="xs">
+            {!a.downloadUrl && a.canDownload && a.storedIn === 'data_plane' && <DataPlaneDownload incidentId={a.incidentId} id={a.id} name={a.displayName} />}
             {a.downloadUrl && (
               <Button
                 component="a"
@@ -507,5 +508,27 @@ function ScreenshotDetails({ i }: { i: ScreenshotInsights }) {
         . Download it to view it.
       </Text>
     </Alert>
+  );
+}
+
+/** BYOC: the file is in the tenant's data plane; a fresh grant (a few minutes, this file only) opens it there. */
+function DataPlaneDownload({ incidentId, id, name }: { incidentId: string; id: string; name: string }) {
+  const grant = useMutation({
+    mutationFn: () => api.downloadGrant(incidentId, id),
+    onSuccess: (t) => window.location.assign(t.url),
+  });
+  return (
+    <Button
+      variant="light"
+      size="xs"
+      loading={grant.isPending}
+      onClick={() => grant.mutate()}
+      leftSection={<IconDownload size={14} aria-hidden />}
+      aria-label={`Download the sanitized ${name} from your data plane`}
+      color={grant.isError ? 'red' : undefined}
+      title={grant.isError ? 'The data plane could not be reached for a download link; try again.' : undefined}
+    >
+      Download
+    </Button>
   );
 }

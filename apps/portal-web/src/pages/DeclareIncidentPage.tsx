@@ -8,6 +8,7 @@ import type { DeclareIncidentInput } from '@portal/contracts';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { DataPlaneHealthPanel } from '../components/DataPlaneHealth';
 import { useSignedIn } from '../hooks/use-me';
 import { usePageTitle } from '../hooks/use-page-title';
 import { MODE_LABELS } from '../lib/labels';
@@ -85,6 +86,16 @@ export function DeclareIncidentPage() {
         <Grid gutter="lg">
           <Grid.Col span={wide ? 8 : 12}>
             <Stack gap="lg">
+              {mode === 'C' && (
+                <DataPlaneHealthPanel
+                  onPrefill={(p) => {
+                    form.binding.update('title', p.title, 'title');
+                    form.binding.update('severity', p.severity, 'severity');
+                    form.binding.update('plane', p.plane, 'plane');
+                    form.binding.update('symptoms', p.symptoms, 'symptoms');
+                  }}
+                />
+              )}
               {errorCount > 0 && <ErrorSummary ref={summaryRef} count={errorCount} errors={errors} serverErrors={serverErrors} submitted={submitted} />}
               {declare.error && !(declare.error instanceof ApiError && declare.error.fields.length) && (
                 <ApiErrorAlert error={declare.error} title="The incident was not declared" />

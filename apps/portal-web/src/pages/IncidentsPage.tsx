@@ -1,6 +1,7 @@
 import { Button, Container, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
+import { DataPlaneHealthPanel } from '../components/DataPlaneHealth';
 import { IncidentList } from '../components/IncidentList';
 import { useSignedIn } from '../hooks/use-me';
 import { usePageTitle } from '../hooks/use-page-title';
@@ -29,6 +30,7 @@ export function IncidentsPage() {
             </Button>
           )}
         </Group>
+        {me.tenant?.serviceMode === 'C' && <DataPlaneHealthPanel />}
         <IncidentList regions={me.tenant?.regions} canDeclare={canDeclare} />
       </Stack>
     </Container>

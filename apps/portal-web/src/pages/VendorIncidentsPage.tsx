@@ -1,4 +1,5 @@
 import { Container, Stack, Text, Title } from '@mantine/core';
+import { DataPlaneHealthPanel } from '../components/DataPlaneHealth';
 import { IncidentList } from '../components/IncidentList';
 import { useSignedIn } from '../hooks/use-me';
 import { usePageTitle } from '../hooks/use-page-title';
@@ -21,6 +22,7 @@ export function VendorIncidentsPage() {
             {zoneAbbreviation(viewerZone())} ({viewerZone()})
           </Text>
         </div>
+        <DataPlaneHealthPanel vendor />
         <IncidentList vendor tenants={me.tenants} />
       </Stack>
     </Container>
