@@ -81,6 +81,10 @@ export interface DomainEventPayloads {
   /** A delivery was given up after its last attempt (or its endpoint was disabled). */
   'notification.delivery_failed': { channel: string; eventType: string; attempts: number; error: string };
   'notification.retry_requested': { channel: string; eventType: string; deliveryId: string };
+  /** A step of the vendor's escalation ladder fired (seed 003, 5.1): the incident was still unacknowledged / open. */
+  'incident.escalated': { reference: string; severity: string; step: number; condition: 'unacknowledged' | 'open'; afterMinutes: number; target: string };
+  /** A status update is due soon and none was posted since the last one: the assigned engineer was reminded. */
+  'incident.status_update_reminder': { reference: string; dueAt: string; engineer: string | null; emailed: boolean };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -136,6 +140,8 @@ export const DOMAIN_EVENTS = {
   'webhook.endpoint_disabled': { subject: 'webhook_endpoint', label: 'disabled a failing webhook endpoint' },
   'notification.delivery_failed': { subject: 'notification_delivery', label: 'gave up a notification delivery' },
   'notification.retry_requested': { subject: 'notification_delivery', label: 'retried a notification delivery' },
+  'incident.escalated': { subject: 'incident', label: 'escalated the incident' },
+  'incident.status_update_reminder': { subject: 'incident', label: 'reminded the engineer that a status update is due' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

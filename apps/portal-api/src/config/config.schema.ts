@@ -111,6 +111,9 @@ export const envSchema = z.object({
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(16),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20),
+  /** The escalation ladder (JSON array of {severity, condition, afterMinutes, target, email?}); default: seed 003, 5.1. */
+  ESCALATION_POLICY: z.string().optional(),
+  STATUS_REMINDER_MINUTES: z.coerce.number().int().min(1).max(29).default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;

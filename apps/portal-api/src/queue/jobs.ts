@@ -13,6 +13,10 @@ export enum JobName {
   // incident communications (issue 14, part A)
   /** One attempt of one notification delivery (Slack, email, PagerDuty, a webhook endpoint); retries are new jobs. */
   NotificationDeliver = 'notification.deliver',
+  /** At a step of the escalation ladder: escalates once if the incident is still unacknowledged / open. */
+  EscalationCheck = 'notification.escalation',
+  /** A few minutes before a status update is due: reminds the engineer once if none was posted. */
+  StatusUpdateReminder = 'notification.status_reminder',
 }
 
 export interface JobPayloads {
@@ -25,6 +29,8 @@ export interface JobPayloads {
   [JobName.OutboxPurge]: { tenantId: null };
   [JobName.SessionPurge]: { tenantId: null };
   [JobName.NotificationDeliver]: { tenantId: string; deliveryId: string };
+  [JobName.EscalationCheck]: { tenantId: string; incidentId: string; step: number; severity: string; from: string };
+  [JobName.StatusUpdateReminder]: { tenantId: string; incidentId: string; dueAt: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -35,6 +41,8 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.OutboxPurge]: 'maintenance',
   [JobName.SessionPurge]: 'maintenance',
   [JobName.NotificationDeliver]: 'notifications',
+  [JobName.EscalationCheck]: 'notifications',
+  [JobName.StatusUpdateReminder]: 'notifications',
 };
 
 export interface JobHandler<N extends JobName = JobName> {
