@@ -15,6 +15,8 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SsoErrorPage } from './pages/SsoErrorPage';
 import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
+// incident communications (issue 14, part A)
+import { IntegrationsPage } from './pages/IntegrationsPage';
 
 export function App() {
   return (
@@ -48,6 +50,14 @@ export function App() {
           element={
             <RequireRole roles={['customer_admin']} what="Identity providers">
               <IdentityProvidersPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/settings/integrations"
+          element={
+            <RequireRole roles={['customer_admin']} what="Integrations">
+              <IntegrationsPage />
             </RequireRole>
           }
         />
