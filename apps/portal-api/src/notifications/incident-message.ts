@@ -38,7 +38,7 @@ export function headlineOf(event: DomainEventEnvelope, inc: Incident): { headlin
   const who = event.actor.label;
   switch (event.type as NotifiedEvent | 'incident.escalated' | 'incident.status_update_reminder') {
     case 'incident.declared':
-      return { headline: `${SEV(inc.severity)} declared by ${who}`, detail: inc.title };
+      return { headline: `${SEV(inc.severity)} declared by ${who}`, detail: null };
     case 'incident.acknowledged':
       return { headline: `Acknowledged by ${who} after ${p.responseMinutes} min`, detail: null };
     case 'incident.status_updated':
