@@ -6,12 +6,16 @@ import { ConfigInvalid, loadConfig } from './config/portal-config';
 import { prepareDatabase } from './database/database';
 import { ensureLocalRedis, type LocalRedisHandle } from './queue/local-redis';
 import { seedDemo } from './demo/demo-seed';
+import { startDemoReceivers, type DemoReceivers } from './demo/demo-receivers';
 
 async function bootstrap(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const started = Date.now();
   const say = (m: string) => process.stdout.write(`[portal] ${m}\n`);
-  const config = loadConfig(process.env, demo ? { demo: true } : {});
+  // The demo's loopback Slack, SMTP and PagerDuty (incident communications), for what the environment leaves unset.
+  const receivers: DemoReceivers | null = demo ? await startDemoReceivers(say) : null;
+  const env = receivers ? { ...receivers.env, ...process.env } : process.env;
+  const config = loadConfig(env, demo ? { demo: true } : {});
   const db = await prepareDatabase(config, say);
   // Local and demo runs start Redis like the embedded database when nothing answers and redis-server exists.
   let redis: LocalRedisHandle | null = null;
@@ -32,6 +36,7 @@ async function bootstrap(): Promise<void> {
     await app.close().catch(() => undefined);
     await db.embedded?.stop().catch(() => undefined);
     await redis?.stop().catch(() => undefined);
+    await receivers?.stop().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -45,11 +50,12 @@ async function bootstrap(): Promise<void> {
   server.maxConnections = config.http.maxConnections;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   if (config.demo) {
-    const seeded = await seedDemo(app);
+    const seeded = await seedDemo(app, new Date(), { connectSlack: !!receivers && config.notifications.slackApiUrl === receivers.env.SLACK_API_URL });
     say('demo data ready:');
     for (const t of seeded.tenants) say(`  tenant ${t.slug.padEnd(8)} Mode ${t.serviceMode}  ${t.timezone}`);
     for (const t of seeded.tokens) say(`  API token for ${t.tenant} (${t.role}): ${t.token}`);
     say('  sign in in the browser with the development sign-in: admin@acme.example, admin@globex.example, support@claresia.example, csm@claresia.example');
+    if (receivers) say(`  demo inbox (loopback Slack, email, PagerDuty: what a Sev1 for globex sends): ${receivers.inboxUrl}/`);
     say(`  try: curl -H "Authorization: Bearer ${seeded.tokens.find((t) => t.tenant === 'globex')?.token}" ${url}/api/v1/incidents`);
   }
   say(`portal ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${url}  (API docs: ${url}/api/docs)`);

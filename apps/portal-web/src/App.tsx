@@ -19,6 +19,8 @@ import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
 import { StatusAdminPage } from './pages/status/StatusAdminPage';
 import { StatusPage } from './pages/status/StatusPage';
 import { StatusTokenPage } from './pages/status/StatusTokenPage';
+// incident communications (issue 14, part A)
+import { IntegrationsPage } from './pages/IntegrationsPage';
 
 export function App() {
   return (
@@ -56,6 +58,14 @@ export function App() {
           element={
             <RequireRole roles={['customer_admin']} what="Identity providers">
               <IdentityProvidersPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/settings/integrations"
+          element={
+            <RequireRole roles={['customer_admin']} what="Integrations">
+              <IntegrationsPage />
             </RequireRole>
           }
         />

@@ -106,6 +106,10 @@ export interface DomainEventPayloads {
   'evidence.grant_issued': { operation: 'upload' | 'download'; attachmentId: string; expiresAt: string };
   /** The tenant's data plane changed health (from its heartbeats over the mTLS link). */
   'data_plane.health_changed': { from: 'unknown' | 'healthy' | 'failing'; to: 'healthy' | 'failing'; failing: string[]; publicUrl: string | null };
+  /** A step of the vendor's escalation ladder fired (seed 003, 5.1): the incident was still unacknowledged / open. */
+  'incident.escalated': { reference: string; severity: string; step: number; condition: 'unacknowledged' | 'open'; afterMinutes: number; target: string };
+  /** A status update is due soon and none was posted since the last one: the assigned engineer was reminded. */
+  'incident.status_update_reminder': { reference: string; dueAt: string; engineer: string | null; emailed: boolean };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -190,6 +194,8 @@ export const DOMAIN_EVENTS = {
   // BYOC data plane (issue 16b)
   'evidence.grant_issued': { subject: 'attachment', label: 'was granted access to evidence in the data plane' },
   'data_plane.health_changed': { subject: 'data_plane', label: 'reported a change of data-plane health' },
+  'incident.escalated': { subject: 'incident', label: 'escalated the incident' },
+  'incident.status_update_reminder': { subject: 'incident', label: 'reminded the engineer that a status update is due' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

@@ -132,6 +132,9 @@ export const envSchema = z.object({
   HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   PLANE_LINK_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   DATA_PLANE_SILENT_SECONDS: z.coerce.number().int().min(10).max(86400).default(120),
+  /** The escalation ladder (JSON array of {severity, condition, afterMinutes, target, email?}); default: seed 003, 5.1. */
+  ESCALATION_POLICY: z.string().optional(),
+  STATUS_REMINDER_MINUTES: z.coerce.number().int().min(1).max(29).default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;

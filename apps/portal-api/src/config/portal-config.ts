@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { z } from 'zod';
 import { envSchema } from './config.schema';
 
 export class ConfigInvalid extends Error {}
@@ -75,6 +76,8 @@ export interface PortalConfig {
     retryBaseSeconds: number;
     maxAttempts: number;
     webhookDisableAfterFailures: number;
+    escalation: EscalationStep[];
+    statusReminderMinutes: number;
   };
   /** BYOC (issue 16): evidence storage backend and the link between the control plane and a data plane. */
   byoc: ByocConfig;
@@ -103,6 +106,45 @@ export interface ByocConfig {
   /** Control plane: the mTLS listener for data planes; 0 = off. */
   linkPort: number;
   silentSeconds: number;
+}
+
+/** One step of the vendor's escalation ladder (seed 003, 5.1 "Automatic Escalations"). */
+export interface EscalationStep {
+  severity: 'sev1' | 'sev2' | 'sev3' | 'sev4';
+  /** `unacknowledged`: no engineer acknowledged yet; `open`: not resolved yet. Counted from the declaration (or the raise to this severity). */
+  condition: 'unacknowledged' | 'open';
+  afterMinutes: number;
+  target: string;
+  /** Where the step's email goes; without one the step is recorded in the audit trail only. */
+  email?: string;
+}
+
+export const DEFAULT_ESCALATION: EscalationStep[] = [
+  { severity: 'sev1', condition: 'unacknowledged', afterMinutes: 5, target: 'Backup on-call' },
+  { severity: 'sev1', condition: 'unacknowledged', afterMinutes: 10, target: 'Engineering Manager' },
+  { severity: 'sev1', condition: 'open', afterMinutes: 30, target: 'VP Engineering' },
+  { severity: 'sev2', condition: 'unacknowledged', afterMinutes: 15, target: 'Backup on-call' },
+];
+
+const escalationStepSchema = z.strictObject({
+  severity: z.enum(['sev1', 'sev2', 'sev3', 'sev4']),
+  condition: z.enum(['unacknowledged', 'open']),
+  afterMinutes: z.number().int().min(1).max(10080),
+  target: z.string().min(1).max(100),
+  email: z.email().optional(),
+});
+
+function escalationPolicy(raw: string | undefined): EscalationStep[] {
+  if (raw === undefined) return DEFAULT_ESCALATION;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigInvalid('ESCALATION_POLICY: must be a JSON array');
+  }
+  const r = z.array(escalationStepSchema).max(50).safeParse(parsed);
+  if (!r.success) throw new ConfigInvalid(`ESCALATION_POLICY: ${r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  return r.data;
 }
 
 export type PortalRole = 'all' | 'api' | 'worker' | 'data-plane';
@@ -238,6 +280,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       retryBaseSeconds: e.NOTIFY_RETRY_BASE_SECONDS,
       maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
       webhookDisableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+      escalation: escalationPolicy(e.ESCALATION_POLICY),
+      statusReminderMinutes: e.STATUS_REMINDER_MINUTES,
     },
     byoc,
   };

@@ -8,6 +8,8 @@ import { TenantDirectory } from '../tenants/tenant-directory.service';
 import { Accounts } from '../auth/accounts.service';
 import { ApiTokensService } from '../auth/api-tokens.service';
 import { IncidentsService } from '../incidents/incidents.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { DEMO_SLACK_TOKEN } from './demo-receivers';
 import { DEFAULT_REGIONS, Tenant } from '../tenants/tenant.types';
 
 interface DemoTenant {
@@ -29,7 +31,7 @@ export interface DemoSeedResult {
 }
 
 /** Two tenants (Mode A and Mode C), their users, vendor staff, a few incidents in different states. */
-export async function seedDemo(app: INestApplication, now = new Date()): Promise<DemoSeedResult> {
+export async function seedDemo(app: INestApplication, now = new Date(), opts: { connectSlack?: boolean } = {}): Promise<DemoSeedResult> {
   const directory = app.get(TenantDirectory);
   const onboarding = app.get(TenantOnboardingService);
   const users = app.get(Accounts);
@@ -65,6 +67,15 @@ export async function seedDemo(app: INestApplication, now = new Date()): Promise
     const admin = await users.upsertUser({ tenantId: t.id, email: `admin@${t.slug}.example`, name: `${t.displayName} admin`, role: 'customer_admin' });
     await users.upsertUser({ tenantId: t.id, email: `viewer@${t.slug}.example`, name: `${t.displayName} viewer`, role: 'customer_viewer' });
     admins[t.id] = { kind: 'user', id: admin.id, label: `${admin.name} <${admin.email}>`, role: 'customer_admin', homeTenantId: t.id };
+  }
+
+  // The demo's loopback Slack: globex gets its incident updates threaded in #incidents (see the demo inbox).
+  if (opts.connectSlack) {
+    const notifications = app.get(NotificationsService);
+    const asAdmin = <T>(fn: () => Promise<T>) => TenantContext.runAs(admins[globex.id], [globex.id], fn);
+    if (!(await asAdmin(() => notifications.slackConnection())).connected) {
+      await asAdmin(() => notifications.connectSlack({ botToken: DEMO_SLACK_TOKEN, channelId: 'C0INCIDENTS' }));
+    }
   }
 
   if (created) {

@@ -36,9 +36,9 @@ export function localTime(isoInstant: string, zone: string): string {
 export function headlineOf(event: DomainEventEnvelope, inc: Incident): { headline: string; detail: string | null } {
   const p = event.payload as Record<string, any>;
   const who = event.actor.label;
-  switch (event.type as NotifiedEvent) {
+  switch (event.type as NotifiedEvent | 'incident.escalated' | 'incident.status_update_reminder') {
     case 'incident.declared':
-      return { headline: `${SEV(inc.severity)} declared by ${who}`, detail: inc.title };
+      return { headline: `${SEV(inc.severity)} declared by ${who}`, detail: null };
     case 'incident.acknowledged':
       return { headline: `Acknowledged by ${who} after ${p.responseMinutes} min`, detail: null };
     case 'incident.status_updated':
@@ -61,6 +61,13 @@ export function headlineOf(event: DomainEventEnvelope, inc: Incident): { headlin
       return { headline: `SLA warning: ${p.clock.replace('_', ' ')} due in ${p.minutesLeft} min`, detail: null };
     case 'sla.breached':
       return { headline: `SLA breached: ${p.clock.replace('_', ' ')}${p.informational ? ' (informational)' : ''}`, detail: null };
+    case 'incident.escalated':
+      return {
+        headline: `Escalated to ${p.target}: ${SEV(p.severity)} ${p.condition} for ${p.afterMinutes} min`,
+        detail: `Step ${p.step} of the escalation ladder.`,
+      };
+    case 'incident.status_update_reminder':
+      return { headline: `Reminder: a status update is due ${localTime(p.dueAt, 'UTC')}`, detail: 'No update was posted since the last one.' };
     default:
       return { headline: event.type, detail: null };
   }

@@ -8,7 +8,9 @@ import { EmailChannel } from './channels/email.channel';
 import { PagerDutyChannel } from './channels/pagerduty.channel';
 import { SlackChannel } from './channels/slack.channel';
 import { WebhookChannel } from './channels/webhook.channel';
+import { EscalationCheckJob } from './jobs/escalation-check.job';
 import { NotificationDeliverJob } from './jobs/notification-deliver.job';
+import { StatusUpdateReminderJob } from './jobs/status-update-reminder.job';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
@@ -29,6 +31,6 @@ export class NotificationsHttpModule implements NestModule {
   }
 }
 
-/** The notifications subscriber (who is told) and the delivery job (one attempt each). */
-@Module({ imports: [NotificationsModule], providers: [NotificationsSubscriber, NotificationDeliverJob] })
+/** The notifications subscriber (who is told), the delivery job (one attempt each), the escalation ladder and the reminders. */
+@Module({ imports: [NotificationsModule], providers: [NotificationsSubscriber, NotificationDeliverJob, EscalationCheckJob, StatusUpdateReminderJob] })
 export class NotificationsWorkerModule {}

@@ -257,6 +257,17 @@ export class NotificationsRepository {
     await sql(em, `update webhook_endpoints set ${sets} where id = $1`, [id, ...keys.map((k) => patch[k])]);
   }
 
+  // ---- once-only marks ----
+  /** true the first time a mark is set for the incident, false after. */
+  async mark(em: EntityManager, tenantId: string, incidentId: string, mark: string, at: Date): Promise<boolean> {
+    const rows = await sql(
+      em,
+      `insert into notification_marks (tenant_id, incident_id, mark, created_at) values ($1,$2,$3,$4) on conflict do nothing returning mark`,
+      [tenantId, incidentId, mark, at],
+    );
+    return rows.length > 0;
+  }
+
   // ---- deliveries ----
   /** One row per idempotency key: a redelivered event inserts nothing and returns null. */
   async insertDelivery(

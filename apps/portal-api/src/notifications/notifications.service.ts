@@ -24,7 +24,7 @@ import { DomainEvents } from '../events/domain-events.service';
 import { IncidentsService } from '../incidents/incidents.service';
 import { Mailer } from '../mail/mailer';
 import { OutboxService } from '../outbox/outbox.service';
-import { JobName } from '../queue/jobs';
+import { JobName, JobPayload } from '../queue/jobs';
 import { openSecret, sealSecret } from '../sso/secret-box';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
 import { AttemptResult, failure } from './channels/channel-result';
@@ -39,6 +39,10 @@ import { DeliveryRecord, endpointView, NotificationsRepository } from './notific
 const slackAad = (tenantId: string, id: string) => `notification_connections:${tenantId}:${id}`;
 const webhookAad = (tenantId: string, id: string) => `webhook_endpoints:${tenantId}:${id}`;
 const SYSTEM = { kind: 'system', id: 'notifications', label: 'Notifications' };
+const ESCALATION = { kind: 'system', id: 'escalation', label: 'Escalation ladder' };
+const REMINDER = { kind: 'system', id: 'status-reminder', label: 'Status-update reminder' };
+/** Vendor-internal deliveries (escalations, reminders to engineers): not listed to the tenant's own users. */
+const INTERNAL_EVENTS = new Set(['incident.escalated', 'incident.status_update_reminder']);
 
 export class SlackNotConnected extends NotFound {
   constructor() {
@@ -147,8 +151,141 @@ export class NotificationsService {
         await this.outbox.enqueueJob(em, JobName.NotificationDeliver, { tenantId: event.tenantId, deliveryId: id }, { dedupKey: `notify:${id}:0` });
         recorded++;
       }
+      await this.scheduleFollowUps(em, event, inc);
       return recorded;
     });
+  }
+
+  /**
+   * The ladder and the cadence, as delayed jobs through the outbox: each escalation step of the incident's severity
+   * (from the declaration, or from the raise or reopen), and a reminder a few minutes before the next status update
+   * is due. The jobs check again when they run: an acknowledgement, a resolution or a posted update makes them no-ops.
+   */
+  private async scheduleFollowUps(em: EntityManager, event: DomainEventEnvelope, inc: Incident): Promise<void> {
+    if (inc.status === 'resolved' || inc.status === 'closed') return;
+    const base = { tenantId: event.tenantId, incidentId: inc.id };
+    if (event.type === 'incident.declared' || event.type === 'incident.severity_changed' || event.type === 'incident.reopened') {
+      const from = event.type === 'incident.declared' ? inc.declaredAt : event.occurredAt;
+      const steps = this.config.notifications.escalation;
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i];
+        if (step.severity !== inc.severity || (step.condition === 'unacknowledged' && inc.acknowledgedAt)) continue;
+        await this.outbox.enqueueJob(
+          em,
+          JobName.EscalationCheck,
+          { ...base, step: i, severity: inc.severity, from },
+          { runAt: new Date(Date.parse(from) + step.afterMinutes * 60_000), dedupKey: `escalate:${inc.id}:${i}:${Date.parse(from)}` },
+        );
+      }
+    }
+    const su = inc.sla.clocks.statusUpdate;
+    if (su.state === 'running' && su.dueAt) {
+      const at = Date.parse(su.dueAt) - this.config.notifications.statusReminderMinutes * 60_000;
+      await this.outbox.enqueueJob(
+        em,
+        JobName.StatusUpdateReminder,
+        { ...base, dueAt: su.dueAt },
+        { runAt: new Date(Math.max(at, this.clock.now().getTime())), dedupKey: `remind:${inc.id}:${Date.parse(su.dueAt)}` },
+      );
+    }
+  }
+
+  /** A step of the escalation ladder: fires once, and only while its condition still holds for the same severity. */
+  async escalate(p: { incidentId: string; step: number; severity: string; from: string }): Promise<boolean> {
+    const step = this.config.notifications.escalation[p.step];
+    const inc = await this.incidents.get(p.incidentId).catch(() => null);
+    if (!inc || !step || step.severity !== p.severity || inc.severity !== p.severity) return false;
+    if (inc.status === 'resolved' || inc.status === 'closed') return false;
+    if (step.condition === 'unacknowledged' && inc.acknowledgedAt) return false;
+    const now = this.clock.now();
+    const due = Date.parse(p.from) + step.afterMinutes * 60_000;
+    if (now.getTime() < due) return this.notYet(JobName.EscalationCheck, { tenantId: inc.tenant.id, ...p }, `escalate:${inc.id}:${p.step}`, due, now);
+    return this.db.tx(async (em) => {
+      if (!(await this.repo.mark(em, inc.tenant.id, inc.id, `escalation:${p.step}:${Date.parse(p.from)}`, now))) return false;
+      const payload = {
+        reference: inc.reference,
+        severity: inc.severity,
+        step: p.step + 1,
+        condition: step.condition,
+        afterMinutes: step.afterMinutes,
+        target: step.target,
+      };
+      await this.events.emit(em, { type: 'incident.escalated', tenantId: inc.tenant.id, subjectId: inc.id, incidentId: inc.id, actor: ESCALATION, payload });
+      if (step.email) {
+        await this.internalEmail(em, inc, 'incident.escalated', `escalation:${inc.id}:${p.step}:${Date.parse(p.from)}`, payload, step.email, now);
+      }
+      return true;
+    });
+  }
+
+  /** A few minutes before a status update is due with none posted since: the engineer who acknowledged is reminded, once. */
+  async remindStatusUpdate(p: { incidentId: string; dueAt: string }): Promise<boolean> {
+    const inc = await this.incidents.get(p.incidentId).catch(() => null);
+    if (!inc || inc.status === 'resolved' || inc.status === 'closed') return false;
+    const su = inc.sla.clocks.statusUpdate;
+    // Stale: an update was posted (the due instant moved) or the clock stopped.
+    if (su.state !== 'running' || su.dueAt !== p.dueAt) return false;
+    const now = this.clock.now();
+    const due = Date.parse(p.dueAt) - this.config.notifications.statusReminderMinutes * 60_000;
+    if (now.getTime() < due) return this.notYet(JobName.StatusUpdateReminder, { tenantId: inc.tenant.id, ...p }, `remind:${inc.id}`, due, now);
+    const engineer = inc.acknowledgedBy?.label ?? null;
+    const email = engineer ? (/<([^<>\s]+@[^<>\s]+)>/.exec(engineer)?.[1] ?? null) : null;
+    return this.db.tx(async (em) => {
+      if (!(await this.repo.mark(em, inc.tenant.id, inc.id, `reminder:${Date.parse(p.dueAt)}`, now))) return false;
+      const payload = { reference: inc.reference, dueAt: p.dueAt, engineer, emailed: !!email };
+      await this.events.emit(em, {
+        type: 'incident.status_update_reminder',
+        tenantId: inc.tenant.id,
+        subjectId: inc.id,
+        incidentId: inc.id,
+        actor: REMINDER,
+        payload,
+      });
+      if (email) await this.internalEmail(em, inc, 'incident.status_update_reminder', `reminder:${inc.id}:${Date.parse(p.dueAt)}`, payload, email, now);
+      return true;
+    });
+  }
+
+  /** A timed job that ran early (a clock skew between the queue and the database): scheduled again for its instant. */
+  private async notYet<N extends JobName.EscalationCheck | JobName.StatusUpdateReminder>(
+    job: N,
+    payload: JobPayload<N> & { tenantId: string },
+    key: string,
+    due: number,
+    now: Date,
+  ): Promise<false> {
+    await this.db.tx((em) =>
+      this.outbox.enqueueJob(em, job, payload, { runAt: new Date(due), dedupKey: `${key}:${due}:early:${now.getTime()}:${randomUUID()}` }),
+    );
+    return false;
+  }
+
+  /** An email to vendor staff (an escalation target, the engineer), through the same delivery log and retries. */
+  private async internalEmail(em: EntityManager, inc: Incident, type: string, eventId: string, payload: object, to: string, now: Date): Promise<void> {
+    const envelope = {
+      type,
+      eventId,
+      tenantId: inc.tenant.id,
+      occurredAt: now.toISOString(),
+      subjectId: inc.id,
+      incidentId: inc.id,
+      actor: type === 'incident.escalated' ? ESCALATION : REMINDER,
+      payload,
+    };
+    const id = await this.repo.insertDelivery(em, {
+      tenantId: inc.tenant.id,
+      incidentId: inc.id,
+      endpointId: null,
+      eventId,
+      eventType: type,
+      channel: 'email',
+      target: to,
+      idempotencyKey: `${eventId}:email:`,
+      status: 'pending',
+      payload: { envelope, recipients: [to] },
+      at: now,
+    });
+    if (id) await this.outbox.enqueueJob(em, JobName.NotificationDeliver, { tenantId: inc.tenant.id, deliveryId: id }, { dedupKey: `notify:${id}:0` });
   }
 
   private webhookBody(type: string, event: DomainEventEnvelope, inc: Incident) {
@@ -218,7 +355,8 @@ export class NotificationsService {
       if (d.channel === 'email') {
         const tenant = await this.db.tx((em) => this.tenants.findById(em, d.tenantId));
         const message = incidentMessage(envelope, inc, { publicUrl: this.publicUrl, hotline: this.hotline(inc), timezone: tenant?.timezone ?? 'UTC' });
-        result = await this.email.send({ to: (tenant?.contacts ?? []).map((c) => c.email), message, messageId: `<${d.id}@incident-portal>` });
+        const to = (d.payload.recipients as string[] | undefined) ?? (tenant?.contacts ?? []).map((c) => c.email);
+        result = await this.email.send({ to, message, messageId: `<${d.id}@incident-portal>` });
       } else {
         const action = d.payload.pagerDutyAction as 'trigger' | 'acknowledge' | 'resolve';
         result = await this.pagerDuty.send(
@@ -378,8 +516,9 @@ export class NotificationsService {
 
   async forIncident(incidentId: string): Promise<IncidentNotificationsView> {
     const inc = await this.incidents.get(incidentId);
-    const deliveries = await this.db.tx((em) => this.repo.forIncident(em, inc.id));
-    return { hotline: this.hotline(inc), deliveries };
+    const all = await this.db.tx((em) => this.repo.forIncident(em, inc.id));
+    const vendor = ['support_engineer', 'csm'].includes(TenantContext.actor().role);
+    return { hotline: this.hotline(inc), deliveries: vendor ? all : all.filter((d) => !INTERNAL_EVENTS.has(d.eventType)) };
   }
 
   async retry(deliveryId: string): Promise<NotificationDeliveryView> {

@@ -22,6 +22,10 @@ export enum JobName {
   StatusDeliver = 'status.deliver',
   /** Repeatable (daily): credential-health digests (weekly per tenant) and expiry alerts (30, 7, 1 days). */
   CredentialHealthSweep = 'credentials.sweep',
+  /** At a step of the escalation ladder: escalates once if the incident is still unacknowledged / open. */
+  EscalationCheck = 'notification.escalation',
+  /** A few minutes before a status update is due: reminds the engineer once if none was posted. */
+  StatusUpdateReminder = 'notification.status_reminder',
 }
 
 export interface JobPayloads {
@@ -39,6 +43,8 @@ export interface JobPayloads {
   [JobName.StatusFanout]: { tenantId: null; updateId: string };
   [JobName.StatusDeliver]: { tenantId: null; updateId: string; subscriberId: string };
   [JobName.CredentialHealthSweep]: { tenantId: string | null };
+  [JobName.EscalationCheck]: { tenantId: string; incidentId: string; step: number; severity: string; from: string };
+  [JobName.StatusUpdateReminder]: { tenantId: string; incidentId: string; dueAt: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -54,6 +60,8 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.StatusFanout]: 'notifications',
   [JobName.StatusDeliver]: 'notifications',
   [JobName.CredentialHealthSweep]: 'notifications',
+  [JobName.EscalationCheck]: 'notifications',
+  [JobName.StatusUpdateReminder]: 'notifications',
 };
 
 export interface JobHandler<N extends JobName = JobName> {

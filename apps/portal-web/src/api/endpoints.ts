@@ -10,6 +10,16 @@ import type {
 } from '@portal/contracts';
 import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
 import type {
+  ConnectSlackInput,
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointInput,
+  IncidentNotificationsView,
+  NotificationDeliveryView,
+  SlackConnectionView,
+  UpdateWebhookEndpointInput,
+  WebhookEndpointView,
+} from '@portal/contracts';
+import type {
   ApiToken,
   Attachment,
   AttachmentList,
@@ -80,4 +90,17 @@ export const api = {
   downloadGrant: (id: string, attachmentId: string) => http.post<EvidenceTarget>(`/api/v1/incidents/${id}/attachments/${attachmentId}/download-grants`),
   dataPlanes: () => http.get<{ items: DataPlaneHealth[]; silentAfterSeconds: number }>('/api/v1/data-planes'),
   deleteAttachment: (id: string, attachmentId: string) => http.delete<void>(`/api/v1/incidents/${id}/attachments/${attachmentId}`),
+  // incident communications (issue 14, part A)
+  incidentNotifications: (id: string) => http.get<IncidentNotificationsView>(`/api/v1/incidents/${id}/notifications`),
+  retryDelivery: (id: string) => http.post<NotificationDeliveryView>(`/api/v1/notification-deliveries/${id}/retry`),
+  slack: () => http.get<SlackConnectionView>('/api/v1/integrations/slack'),
+  connectSlack: (body: ConnectSlackInput) => http.put<SlackConnectionView>('/api/v1/integrations/slack', body),
+  disconnectSlack: () => http.delete<void>('/api/v1/integrations/slack'),
+  testSlack: () => http.post<{ ok: boolean; error: string | null }>('/api/v1/integrations/slack/test'),
+  webhookEndpoints: () => http.get<{ items: WebhookEndpointView[] }>('/api/v1/webhook-endpoints'),
+  createWebhookEndpoint: (body: CreateWebhookEndpointInput) => http.post<CreatedWebhookEndpoint>('/api/v1/webhook-endpoints', body),
+  updateWebhookEndpoint: (id: string, body: UpdateWebhookEndpointInput) => http.patch<WebhookEndpointView>(`/api/v1/webhook-endpoints/${id}`, body),
+  deleteWebhookEndpoint: (id: string) => http.delete<void>(`/api/v1/webhook-endpoints/${id}`),
+  webhookDeliveries: (id: string) => http.get<{ items: NotificationDeliveryView[] }>(`/api/v1/webhook-endpoints/${id}/deliveries`),
+  testWebhookEndpoint: (id: string) => http.post<NotificationDeliveryView>(`/api/v1/webhook-endpoints/${id}/test`),
 };

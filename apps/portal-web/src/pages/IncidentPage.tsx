@@ -13,6 +13,7 @@ import { isVendorRole } from '../lib/labels';
 import { AuditTrail } from './incident/AuditTrail';
 import { ReopenForm, ReplyForm } from './incident/CustomerReply';
 import { ImpactedUsers } from './incident/ImpactedUsers';
+import { NotificationsSection } from './incident/Notifications';
 import { IncidentHeader } from './incident/IncidentHeader';
 import { Details, Responsibilities } from './incident/IncidentDetails';
 import { isActive } from './incident/is-active';
@@ -85,6 +86,7 @@ function IncidentView({
   // Evidence uploads (HAR files, screenshots) plug in here: components/EvidenceSection.tsx.
   const evidence = <EvidenceSection incident={i} />;
   const audit = <AuditTrail id={i.id} />;
+  const notified = <NotificationsSection id={i.id} role={role} />;
   const responsibilities = active && !vendor ? <Responsibilities /> : null;
   const impacted = <ImpactedUsers incident={i} canUpdate={active && (role === 'customer_admin' || role === 'support_engineer')} />;
   const details = <Details incident={i} />;
@@ -106,6 +108,7 @@ function IncidentView({
             {details}
             {severityChange}
             {evidence}
+            {notified}
             {audit}
           </Stack>
         ) : (
@@ -125,6 +128,7 @@ function IncidentView({
                 {impacted}
                 {details}
                 {severityChange}
+                {notified}
               </Stack>
             </Grid.Col>
           </Grid>

@@ -73,6 +73,17 @@ export function SettingsPage() {
             Manage identity providers
           </Button>
         </Paper>
+        <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="integrations-title">
+          <Title order={2} size="h3" id="integrations-title">
+            Integrations
+          </Title>
+          <Text size="sm" mt={4} mb="sm">
+            Threaded incident updates in your Slack channel, and signed webhooks to your own systems.
+          </Text>
+          <Button component={Link} to="/settings/integrations" variant="light">
+            Manage integrations
+          </Button>
+        </Paper>
         <Contacts />
         <ApiTokens />
         {/* credential-health digest (issue 14 part B) */}

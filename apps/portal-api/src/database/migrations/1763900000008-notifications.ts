@@ -10,6 +10,7 @@ import { APP_ROLE_PLACEHOLDER } from '../migration-support';
  * - webhook_endpoints: signed webhooks; the signing secret sealed; soft-deleted (deliveries keep pointing at it).
  * - notification_deliveries: one row per (event, channel or endpoint), unique idempotency key; the delivery log.
  * - incident_threads: per incident and chat channel, the parent message the later updates reply to.
+ * - notification_marks: once-only marks (an escalation step fired, a status-update reminder sent).
  */
 export class Notifications1763900000008 implements MigrationInterface {
   name = 'Notifications1763900000008';
@@ -91,6 +92,21 @@ export class Notifications1763900000008 implements MigrationInterface {
         foreign key (incident_id, tenant_id) references incidents (id, tenant_id)
       );
 
+      -- Once-only marks: an escalation step or a status-update reminder fires once per incident, step and instant.
+      create table notification_marks (
+        tenant_id uuid not null references tenants(id),
+        incident_id uuid not null,
+        mark text not null,
+        created_at timestamptz not null,
+        primary key (tenant_id, incident_id, mark),
+        foreign key (incident_id, tenant_id) references incidents (id, tenant_id)
+      );
+
+      alter table notification_marks enable row level security;
+      alter table notification_marks force row level security;
+      create policy notification_marks_tenant on notification_marks
+        using (tenant_id = any ((select app_tenant_ids())::uuid[]))
+        with check (tenant_id = any ((select app_tenant_ids())::uuid[]));
       alter table notification_connections enable row level security;
       alter table notification_connections force row level security;
       create policy notification_connections_tenant on notification_connections
@@ -116,11 +132,13 @@ export class Notifications1763900000008 implements MigrationInterface {
       grant select, insert, update on webhook_endpoints to ${app};
       grant select, insert, update on notification_deliveries to ${app};
       grant select, insert, update on incident_threads to ${app};
+      grant select, insert on notification_marks to ${app};
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      drop table if exists notification_marks;
       drop table if exists incident_threads;
       drop table if exists notification_deliveries;
       drop table if exists webhook_endpoints;

@@ -1,0 +1,292 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { Alert, Anchor, Badge, Button, Code, Container, CopyButton, Group, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { connectSlackSchema, createWebhookEndpointSchema, zodIssuesToFields, type CreatedWebhookEndpoint, type WebhookEndpointView } from '@portal/contracts';
+import { ApiError } from '../api/client';
+import { api } from '../api/endpoints';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { DeliveryList } from '../components/DeliveryList';
+import { usePageTitle } from '../hooks/use-page-title';
+import { fieldMessage, toFieldMap } from '../lib/forms';
+
+/** Settings → Integrations: the tenant's Slack channel (threaded incident updates) and its signed webhooks. */
+export function IntegrationsPage() {
+  usePageTitle('Integrations');
+  return (
+    <Container size="lg">
+      <Stack gap="lg">
+        <div>
+          <Anchor component={Link} to="/settings" size="sm">
+            ← Settings
+          </Anchor>
+          <Title order={1} className="page-title">
+            Integrations
+          </Title>
+          <Text size="sm" c="dimmed">
+            Where the portal tells your team about your incidents, besides email to your incident contacts.
+          </Text>
+        </div>
+        <SlackConnection />
+        <Webhooks />
+      </Stack>
+    </Container>
+  );
+}
+
+function SlackConnection() {
+  const qc = useQueryClient();
+  const slack = useQuery({ queryKey: ['slack'], queryFn: api.slack });
+  const [botToken, setBotToken] = useState('');
+  const [channelId, setChannelId] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const connect = useMutation({
+    mutationFn: () => api.connectSlack({ botToken: botToken.trim(), channelId: channelId.trim() }),
+    onSuccess: (v) => {
+      qc.setQueryData(['slack'], v);
+      setBotToken('');
+      setChannelId('');
+      setSubmitted(false);
+      notifications.show({ color: 'green', message: 'Slack connected' });
+    },
+  });
+  const test = useMutation({ mutationFn: api.testSlack });
+  const disconnect = useMutation({
+    mutationFn: api.disconnectSlack,
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['slack'] });
+      notifications.show({ color: 'green', message: 'Slack disconnected' });
+    },
+  });
+  const parsed = connectSlackSchema.safeParse({ botToken: botToken.trim(), channelId: channelId.trim() });
+  const errors = {
+    ...(submitted && !parsed.success ? toFieldMap(zodIssuesToFields(parsed.error.issues)) : {}),
+    ...(connect.error instanceof ApiError ? connect.error.fieldMap() : {}),
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    if (parsed.success) connect.mutate();
+  };
+  return (
+    <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="slack-title" data-testid="slack">
+      <Title order={2} size="h3" id="slack-title">
+        Slack
+      </Title>
+      <Text size="sm" mt={4} mb="sm">
+        A declaration is posted to your channel; every update, acknowledgement, severity change and resolution is a reply in its thread, and the first message
+        always shows the current state and clocks. Create a Slack app with the <Code>chat:write</Code> scope, invite it to the channel, and paste its bot token
+        here. The token is stored encrypted and never shown again.
+      </Text>
+      {slack.isPending ? (
+        <Loader size="xs" aria-label="Loading the Slack connection" />
+      ) : slack.isError ? (
+        <ApiErrorAlert error={slack.error} />
+      ) : slack.data.connected ? (
+        <Stack gap="xs" mb="md">
+          <Text size="sm">
+            Connected to channel <Code>{slack.data.channelId}</Code> with token {slack.data.tokenHint}.
+          </Text>
+          <Group gap="xs">
+            <Button variant="light" onClick={() => test.mutate()} loading={test.isPending}>
+              Send test message
+            </Button>
+            <Button variant="subtle" color="red" onClick={() => disconnect.mutate()} loading={disconnect.isPending}>
+              Disconnect
+            </Button>
+          </Group>
+          {test.data && (
+            <Alert color={test.data.ok ? 'green' : 'red'} variant="light" role="status" title={test.data.ok ? 'Test message sent' : 'The test message failed'}>
+              {test.data.ok ? 'Check the channel.' : test.data.error}
+            </Alert>
+          )}
+          <ApiErrorAlert error={test.error ?? disconnect.error} />
+        </Stack>
+      ) : (
+        <Text size="sm" mb="md">
+          Not connected.
+        </Text>
+      )}
+      <form onSubmit={onSubmit} noValidate>
+        <Stack gap="sm" maw={520}>
+          <TextInput
+            label="Bot token"
+            type="password"
+            autoComplete="off"
+            placeholder="xoxb-…"
+            value={botToken}
+            onChange={(e) => setBotToken(e.currentTarget.value)}
+            error={errors.botToken ? fieldMessage(errors.botToken) : undefined}
+          />
+          <TextInput
+            label="Channel id"
+            placeholder="C0123456789"
+            value={channelId}
+            onChange={(e) => setChannelId(e.currentTarget.value)}
+            error={errors.channelId ? fieldMessage(errors.channelId) : undefined}
+          />
+          <Group>
+            <Button type="submit" loading={connect.isPending}>
+              {slack.data?.connected ? 'Replace connection' : 'Connect Slack'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+function Webhooks() {
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['webhook-endpoints'], queryFn: api.webhookEndpoints });
+  const [url, setUrl] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [created, setCreated] = useState<CreatedWebhookEndpoint | null>(null);
+  const create = useMutation({
+    mutationFn: () => api.createWebhookEndpoint({ url: url.trim() }),
+    onSuccess: (ep) => {
+      setCreated(ep);
+      setUrl('');
+      setSubmitted(false);
+      void qc.invalidateQueries({ queryKey: ['webhook-endpoints'] });
+    },
+  });
+  const parsed = createWebhookEndpointSchema.safeParse({ url: url.trim() });
+  const errors = {
+    ...(submitted && !parsed.success ? toFieldMap(zodIssuesToFields(parsed.error.issues)) : {}),
+    ...(create.error instanceof ApiError ? create.error.fieldMap() : {}),
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    if (parsed.success) create.mutate();
+  };
+  return (
+    <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="webhooks-title" data-testid="webhooks">
+      <Title order={2} size="h3" id="webhooks-title">
+        Webhooks
+      </Title>
+      <Text size="sm" mt={4} mb="sm">
+        Signed per Standard Webhooks (<Code>webhook-id</Code>, <Code>webhook-timestamp</Code>, <Code>webhook-signature</Code>): events incident.declared,
+        acknowledged, updated, severity_changed, resolved, reopened, sla.warning and sla.breached. Failed deliveries are retried with backoff for more than a
+        day; an endpoint that keeps failing is disabled and your incident contacts are told.
+      </Text>
+      <form onSubmit={onSubmit} noValidate>
+        <Group align="flex-end" gap="sm" wrap="wrap">
+          <TextInput
+            label="Endpoint URL"
+            placeholder="https://hooks.example.com/portal"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            error={errors.url ? fieldMessage(errors.url) : undefined}
+            style={{ flex: '1 1 260px' }}
+          />
+          <Button type="submit" loading={create.isPending}>
+            Add endpoint
+          </Button>
+        </Group>
+      </form>
+      {create.isError && !(create.error instanceof ApiError && create.error.fields.length) && <ApiErrorAlert error={create.error} />}
+      {created && (
+        <Alert color="green" variant="light" mt="md" title="Endpoint added: copy its signing secret now" data-testid="new-secret">
+          <Text size="sm">It is shown only once.</Text>
+          <Group gap="xs" wrap="nowrap" mt={4}>
+            <Code className="break" data-testid="new-secret-value">
+              {created.secret}
+            </Code>
+            <CopyButton value={created.secret}>
+              {({ copied, copy }) => (
+                <Button
+                  size="compact-sm"
+                  variant="light"
+                  onClick={copy}
+                  leftSection={copied ? <IconCheck size={14} aria-hidden /> : <IconCopy size={14} aria-hidden />}
+                >
+                  {copied ? 'Copied' : 'Copy'}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
+        </Alert>
+      )}
+      <Stack gap="md" mt="md">
+        {list.isPending ? (
+          <Loader size="xs" aria-label="Loading the webhook endpoints" />
+        ) : list.isError ? (
+          <ApiErrorAlert error={list.error} />
+        ) : list.data.items.length === 0 ? (
+          <Text size="sm">No endpoints yet.</Text>
+        ) : (
+          list.data.items.map((ep) => <Endpoint key={ep.id} endpoint={ep} />)
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+function Endpoint({ endpoint: ep }: { endpoint: WebhookEndpointView }) {
+  const qc = useQueryClient();
+  const key = ['webhook-endpoints', ep.id, 'deliveries'];
+  const [open, setOpen] = useState(false);
+  const log = useQuery({ queryKey: key, queryFn: () => api.webhookDeliveries(ep.id), enabled: open, refetchInterval: open ? 5_000 : false });
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['webhook-endpoints'] });
+  };
+  const test = useMutation({
+    mutationFn: () => api.testWebhookEndpoint(ep.id),
+    onSuccess: () => {
+      setOpen(true);
+      notifications.show({ color: 'green', message: 'Test event queued' });
+      void qc.invalidateQueries({ queryKey: key });
+    },
+  });
+  const enable = useMutation({ mutationFn: () => api.updateWebhookEndpoint(ep.id, { enabled: true }), onSuccess: refresh });
+  const remove = useMutation({ mutationFn: () => api.deleteWebhookEndpoint(ep.id), onSuccess: refresh });
+  return (
+    <Paper withBorder p="md" radius="sm" data-testid="endpoint-row">
+      <Group justify="space-between" gap="xs" wrap="wrap">
+        <Text size="sm" fw={600} className="break">
+          {ep.url}
+        </Text>
+        <Badge color={ep.enabled ? 'green' : 'red'} variant="light">
+          {ep.enabled ? 'enabled' : 'disabled'}
+        </Badge>
+      </Group>
+      {ep.disabledReason && (
+        <Text size="xs" c="red.8" className="break">
+          {ep.disabledReason}
+        </Text>
+      )}
+      <Group gap="xs" mt="xs" wrap="wrap">
+        <Button size="compact-sm" variant="light" onClick={() => test.mutate()} loading={test.isPending} disabled={!ep.enabled}>
+          Send test event
+        </Button>
+        <Button size="compact-sm" variant="subtle" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+          {open ? 'Hide delivery log' : 'Delivery log'}
+        </Button>
+        {!ep.enabled && (
+          <Button size="compact-sm" variant="light" onClick={() => enable.mutate()} loading={enable.isPending}>
+            Enable again
+          </Button>
+        )}
+        <Button size="compact-sm" variant="subtle" color="red" onClick={() => remove.mutate()} loading={remove.isPending}>
+          Remove
+        </Button>
+      </Group>
+      <ApiErrorAlert error={test.error ?? enable.error ?? remove.error} />
+      {open && (
+        <div style={{ marginTop: 8 }}>
+          {log.isPending ? (
+            <Loader size="xs" aria-label="Loading the delivery log" />
+          ) : log.isError ? (
+            <ApiErrorAlert error={log.error} />
+          ) : (
+            <DeliveryList items={log.data.items} canRetry={ep.enabled} refresh={key} />
+          )}
+        </div>
+      )}
+    </Paper>
+  );
+}
