@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTenant, signIn, tokenFor } from './support/test-app';
 import { Browser } from './sso/browser';
 import { linkAccount, visit } from './sso/flows';
+import { RedisConnections } from '../apps/portal-api/src/queue/redis-connections';
 import { errorRedirect, freePort, governanceEvents, lastEventId, ownerQuery, SsoTestApp, startSsoApp } from './sso/harness';
 import { selfSignedCertificate } from './sso/pki';
 import { TestSamlIdp } from './sso/saml-idp';
@@ -249,26 +250,38 @@ describe('identity-provider configuration (admin API)', () => {
   });
 
   it('rate-limits anonymous sign-in requests per client address: 429 with Retry-After, on the way to the error page', async () => {
+    // The `sso:ip` policy of the portal's rate limits: 120 a minute, scaled here by RATE_LIMIT_FACTOR to 30.
+    const limitedApp = await startSsoApp({ RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_FACTOR: '0.25' });
+    // Until the shared Redis connection is ready the limits are counted in memory; count in Redis from the start.
+    await limitedApp.app.get(RedisConnections).client().ping();
+    try {
+      const tenant = await createTenant(limitedApp.app);
+      const start = `/sso/oidc/${tenant.slug}/00000000-0000-4000-8000-000000000000/start`;
+      const since = await lastEventId();
+      for (let i = 0; i < 30; i++) await limitedApp.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(303);
+      const limited = await limitedApp.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(limited.text).toMatch(new RegExp(`url=/sign-in/error\\?code=rate_limited&amp;cid=[^"&]+&amp;tenant=${tenant.slug}`));
+      await limitedApp.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(429);
+      // Another address is not affected; the ACS and callbacks count too.
+      await limitedApp.http.get(start).set('X-Forwarded-For', '203.0.113.10').expect(303);
+      await limitedApp.http.post(`/sso/saml/${tenant.slug}/x/acs`).set('X-Forwarded-For', '203.0.113.9').type('form').send({ SAMLResponse: 'x' }).expect(429);
+      const rows = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since });
+      expect(rows.map((r) => [r.details.code, r.details.occurrences])).toEqual([
+        ['unknown_provider', 1],
+        ['unknown_provider', 10],
+        ['rate_limited', 1],
+      ]);
+      expect(rows[2].details.reason).toContain('more than 30 sign-in requests');
+      expect((await limitedApp.http.get('/sso/errors/rate_limited').expect(200)).body.title).toMatch(/Too many/);
+    } finally {
+      await limitedApp.close();
+    }
+    // With RATE_LIMITS_ENABLED=false (the other suites' setting) the same address is never refused.
     const tenant = await createTenant(t.app);
     const start = `/sso/oidc/${tenant.slug}/00000000-0000-4000-8000-000000000000/start`;
-    const since = await lastEventId();
-    for (let i = 0; i < 120; i++) await t.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(303);
-    const limited = await t.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(limited.text).toMatch(new RegExp(`url=/sign-in/error\\?code=rate_limited&amp;cid=[^"&]+&amp;tenant=${tenant.slug}`));
-    await t.http.get(start).set('X-Forwarded-For', '203.0.113.9').expect(429);
-    // Another address is not affected; the ACS and callbacks count too.
-    await t.http.get(start).set('X-Forwarded-For', '203.0.113.10').expect(303);
-    await t.http.post(`/sso/saml/${tenant.slug}/x/acs`).set('X-Forwarded-For', '203.0.113.9').type('form').send({ SAMLResponse: 'x' }).expect(429);
-    const rows = await governanceEvents({ tenantId: tenant.id, action: 'auth.sign_in_failed', since });
-    expect(rows.map((r) => [r.details.code, r.details.occurrences])).toEqual([
-      ['unknown_provider', 1],
-      ['unknown_provider', 10],
-      ['unknown_provider', 100],
-      ['rate_limited', 1],
-    ]);
-    expect((await t.http.get('/sso/errors/rate_limited').expect(200)).body.title).toMatch(/Too many/);
+    for (let i = 0; i < 150; i++) await t.http.get(start).set('X-Forwarded-For', '203.0.113.11').expect(303);
   });
 
   describe('under the production URL policy (no plain http, no private addresses)', () => {

@@ -86,6 +86,18 @@ export const envSchema = z.object({
   SSO_ALLOW_PRIVATE_NETWORK: bool.optional(),
   SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(120),
   SSO_FLOW_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
+  // Outbound calls to customer-supplied URLs (webhooks, chat, paging, Hub): egress/guarded-http.ts.
+  EGRESS_ALLOW_INSECURE_HTTP: bool.optional(),
+  EGRESS_ALLOW_PRIVATE_NETWORK: bool.optional(),
+  EGRESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  EGRESS_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
+  /** Outbound email (mail/mailer.ts), e.g. smtp://user:pass@mail.example:587; unset = email off. */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Incident Portal <incidents@portal.invalid>'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -62,6 +62,9 @@ export interface PortalConfig {
     clockSkewSeconds: number;
     flowTtlSeconds: number;
   };
+  /** Outbound calls to customer-supplied URLs: the same SSRF rules as identity-provider calls. */
+  egress: { allowInsecureHttp: boolean; allowPrivateNetwork: boolean; timeoutMs: number; maxResponseBytes: number };
+  mail: { smtpUrl: string | null; from: string };
 }
 
 export type PortalRole = 'all' | 'api' | 'worker' | 'data-plane';
@@ -118,6 +121,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const insecureSso = (e.SSO_ALLOW_INSECURE_HTTP || e.SSO_ALLOW_PRIVATE_NETWORK) && e.NODE_ENV === 'production';
   if (insecureSso) throw new ConfigInvalid('SSO_ALLOW_INSECURE_HTTP / SSO_ALLOW_PRIVATE_NETWORK refuse to start with NODE_ENV=production');
+  if ((e.EGRESS_ALLOW_INSECURE_HTTP || e.EGRESS_ALLOW_PRIVATE_NETWORK) && e.NODE_ENV === 'production') {
+    throw new ConfigInvalid('EGRESS_ALLOW_INSECURE_HTTP / EGRESS_ALLOW_PRIVATE_NETWORK refuse to start with NODE_ENV=production');
+  }
+  if (e.SMTP_URL && !/^smtps?:\/\//.test(e.SMTP_URL)) throw new ConfigInvalid('SMTP_URL: must start with smtp:// or smtps://');
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -177,5 +184,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       clockSkewSeconds: e.SSO_CLOCK_SKEW_SECONDS,
       flowTtlSeconds: e.SSO_FLOW_TTL_SECONDS,
     },
+    egress: {
+      allowInsecureHttp: e.EGRESS_ALLOW_INSECURE_HTTP ?? e.NODE_ENV !== 'production',
+      allowPrivateNetwork: e.EGRESS_ALLOW_PRIVATE_NETWORK ?? e.NODE_ENV !== 'production',
+      timeoutMs: e.EGRESS_TIMEOUT_MS,
+      maxResponseBytes: e.EGRESS_MAX_RESPONSE_BYTES,
+    },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
   };
 }

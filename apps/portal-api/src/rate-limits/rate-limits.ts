@@ -13,8 +13,13 @@ export const RATE_LIMIT_POLICIES = {
   'request:ip': { points: 1200, durationSeconds: 60, what: 'requests from your address' },
   /** Failed token or session authentications per address; spent, the address waits before trying again. */
   'auth-failure:ip': { points: 20, durationSeconds: 300, what: 'failed sign-ins from your address' },
-  /** Development sign-in, SSO start, ACS and callback per address. */
+  /** Development sign-in per address. */
   'sign-in:ip': { points: 30, durationSeconds: 60, what: 'sign-in attempts from your address' },
+  /**
+   * Anonymous SSO requests (start, OIDC/Entra callback, SAML ACS) per address (an IPv6 /64). A browser sign-in
+   * makes two or three; refused, the browser is taken to the SSO error page (`rate_limited`).
+   */
+  'sso:ip': { points: 120, durationSeconds: 60, what: 'sign-in requests from your network' },
   /** Declarations per tenant. */
   'declare:tenant': { points: 60, durationSeconds: 60, what: 'incident declarations for your organisation' },
   /** Evidence uploads per tenant. */
@@ -40,8 +45,8 @@ export class RateLimits {
   private limiter(policy: RateLimitPolicy): RateLimiterRedis {
     let l = this.limiters.get(policy);
     if (!l) {
-      const p = RATE_LIMIT_POLICIES[policy];
-      const points = Math.max(1, Math.round(p.points * this.config.rateLimits.factor));
+      const { points, durationSeconds } = this.budget(policy);
+      const p = { durationSeconds };
       l = new RateLimiterRedis({
         storeClient: this.redis.client(),
         keyPrefix: `${this.redis.keyPrefix}rl:${policy}`,
@@ -56,14 +61,38 @@ export class RateLimits {
     return l;
   }
 
+  /** The budget of `policy` per window, after RATE_LIMIT_FACTOR. */
+  budget(policy: RateLimitPolicy): { points: number; durationSeconds: number } {
+    const p = RATE_LIMIT_POLICIES[policy];
+    return { points: Math.max(1, Math.round(p.points * this.config.rateLimits.factor)), durationSeconds: p.durationSeconds };
+  }
+
   /** Spends one point of `policy` for `key`; throws 429 with Retry-After once the budget is spent. */
   async consume(policy: RateLimitPolicy, key: string): Promise<void> {
-    if (!this.enabled) return;
+    const t = await this.take(policy, key);
+    if (!t.allowed) throw this.refusal(policy, t.retryAfterSeconds);
+  }
+
+  /**
+   * Spends one point and says whether the request may go on, for callers that answer a refusal themselves;
+   * `firstRefusal` is true for the first request over the budget in its window (to record it once).
+   */
+  async take(policy: RateLimitPolicy, key: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number; firstRefusal: boolean }> {
+    if (!this.enabled) return { allowed: true };
+
     try {
       await this.limiter(policy).consume(key);
+      return { allowed: true };
     } catch (err) {
-      if (err instanceof RateLimiterRes) throw this.refusal(policy, err);
+      if (err instanceof RateLimiterRes) {
+        return {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)),
+          firstRefusal: err.consumedPoints === this.budget(policy).points + 1,
+        };
+      }
       this.logger.warn({ policy, err: (err as Error).message }, 'rate limit check failed; request allowed');
+      return { allowed: true };
     }
   }
 
@@ -73,7 +102,7 @@ export class RateLimits {
     const res = await this.limiter(policy)
       .get(key)
       .catch(() => null);
-    if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) throw this.refusal(policy, res);
+    if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) throw this.refusal(policy, Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
   }
 
   /** Spends a point without refusing this request (a failure counted against the next ones). */
@@ -84,8 +113,7 @@ export class RateLimits {
       .catch(() => undefined);
   }
 
-  private refusal(policy: RateLimitPolicy, res: RateLimiterRes): TooManyRequests {
-    const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  private refusal(policy: RateLimitPolicy, seconds: number): TooManyRequests {
     return new TooManyRequests(`too many ${RATE_LIMIT_POLICIES[policy].what}; try again in ${seconds} s`, seconds);
   }
 }

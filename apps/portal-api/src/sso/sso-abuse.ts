@@ -2,10 +2,9 @@ import { isIP } from 'node:net';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { RedisConnections } from '../queue/redis-connections';
+import { RateLimits } from '../rate-limits/rate-limits';
 import { ipv6Groups } from './sso-http';
 
-/** Anonymous sign-in requests (start, OIDC/Entra callback, SAML ACS) per client address and window. */
-export const SSO_RATE_LIMIT = { requests: 120, windowSeconds: 60 } as const;
 /** Refusals with no verified identity are counted per (tenant, provider, code) over this window. */
 export const SSO_FAILURE_WINDOW_SECONDS = 600;
 
@@ -39,7 +38,10 @@ export class SsoAbuseControls {
   private readonly logger = new Logger('SsoAbuse');
   private readonly prefix: string;
 
-  constructor(private readonly connections: RedisConnections) {
+  constructor(
+    private readonly connections: RedisConnections,
+    private readonly rateLimits: RateLimits,
+  ) {
     this.prefix = `${connections.keyPrefix}sso:`;
   }
 
@@ -53,11 +55,16 @@ export class SsoAbuseControls {
     }
   }
 
-  /** Counts this request against its client's allowance. */
-  async admit(req: Request): Promise<Admission> {
-    const c = await this.count(`${this.prefix}rate:${clientKey(req.ip)}`, SSO_RATE_LIMIT.windowSeconds);
-    if (!c || c.n <= SSO_RATE_LIMIT.requests) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(c.ttlMs / 1000)), firstRefusal: c.n === SSO_RATE_LIMIT.requests + 1 };
+  /**
+   * Counts this request against its client's allowance: the `sso:ip` policy of the portal's rate limits (shared by
+   * replicas, scaled by RATE_LIMIT_FACTOR, off with RATE_LIMITS_ENABLED=false, held in memory while Redis is away).
+   */
+  get budget(): { points: number; durationSeconds: number } {
+    return this.rateLimits.budget('sso:ip');
+  }
+
+  admit(req: Request): Promise<Admission> {
+    return this.rateLimits.take('sso:ip', clientKey(req.ip));
   }
 
   /**

@@ -7,7 +7,7 @@ import { IdentityProvidersService } from './identity-providers.service';
 import { OidcSignInService } from './oidc-sign-in.service';
 import { safeReturnPath } from './return-path';
 import { SamlSignInService } from './saml-sign-in.service';
-import { SSO_RATE_LIMIT, SsoAbuseControls } from './sso-abuse';
+import { SsoAbuseControls } from './sso-abuse';
 import { providerErrorFailure, SsoSignInFailed } from './sso-errors';
 import { SsoFlowStore } from './sso-flow.store';
 import { FailureContext, SsoSignInService } from './sso-sign-in.service';
@@ -63,7 +63,7 @@ export class SsoFlowsService {
         res,
         new SsoSignInFailed(
           'rate_limited',
-          `more than ${SSO_RATE_LIMIT.requests} sign-in requests from one client address within ${SSO_RATE_LIMIT.windowSeconds} s`,
+          `more than ${this.abuse.budget.points} sign-in requests from one client address within ${this.abuse.budget.durationSeconds} s`,
         ),
         ctx,
       );
