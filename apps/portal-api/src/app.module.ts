@@ -17,6 +17,7 @@ import { GovernanceHttpModule } from './governance/governance.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { IncidentsHttpModule, IncidentsModule, IncidentsWorkerModule } from './incidents/incidents.module';
+import { PirHttpModule, PirModule, PirWorkerModule } from './pir/pir.module';
 import { QueueWorkerModule } from './queue/queue-worker.module';
 import { SsoHttpModule, SsoModule } from './sso/sso.module';
 import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
@@ -47,6 +48,10 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
     ? [TenantsHttpModule, AuthHttpModule.forRoot({ devLogin }), IncidentsHttpModule, EvidenceHttpModule, SsoHttpModule, GovernanceHttpModule]
     : [];
   const workerModules = worker ? [QueueWorkerModule, IncidentsWorkerModule, EvidenceWorkerModule, AuthWorkerModule] : [];
+  // post-incident reviews (issue 15)
+  if (role !== 'data-plane') domain.push(PirModule);
+  if (http) httpModules.push(PirHttpModule);
+  if (worker) workerModules.push(PirWorkerModule);
   return { http, worker, domain, httpModules, workerModules };
 }
 

@@ -69,11 +69,21 @@ export interface DomainEventPayloads {
     previousIdpId: string | null;
     expiresAt: string | null;
   };
+  // post-incident reviews (issue 15)
+  'pir.created': { reference: string; version: number; prefilled: { timeline: number; actionItems: number } };
+  'pir.updated': { reference: string; version: number; sections: string[]; actionItems: number };
+  'pir.submitted': { reference: string; version: number };
+  'pir.returned_to_draft': { reference: string; version: number; reason?: string };
+  'pir.published': { reference: string; version: number; deliveredAt: string; onTime: boolean | null };
+  'pir.waived': { reference: string; version: number; reason: string };
+  'pir.action_item_updated': { reference: string; version: number; actionItemId: string; from: string; to: string };
+  'pir.rendered': { reference: string; version: number; sha256: string; sizeBytes: number; pages: number | null };
+  'pir.downloaded': { reference: string; version: number; sha256: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
 
-export type SubjectType = 'incident' | 'status_update' | 'customer_reply' | 'attachment' | 'tenant' | 'staff' | 'user' | 'api_token' | 'idp_config';
+export type SubjectType = 'incident' | 'status_update' | 'customer_reply' | 'attachment' | 'tenant' | 'staff' | 'user' | 'api_token' | 'idp_config' | 'pir';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -113,6 +123,16 @@ export const DOMAIN_EVENTS = {
   'sso.idp_updated': { subject: 'idp_config', label: 'changed an identity provider' },
   'sso.idp_deleted': { subject: 'idp_config', label: 'removed an identity provider' },
   'sso.account_linked': { subject: 'user', label: 'linked an account to an identity provider' },
+  // post-incident reviews (issue 15)
+  'pir.created': { subject: 'pir', label: 'started the post-incident review' },
+  'pir.updated': { subject: 'pir', label: 'edited the post-incident review' },
+  'pir.submitted': { subject: 'pir', label: 'sent the post-incident review for review' },
+  'pir.returned_to_draft': { subject: 'pir', label: 'returned the post-incident review to draft' },
+  'pir.published': { subject: 'pir', label: 'published the post-incident review' },
+  'pir.waived': { subject: 'pir', label: 'waived the post-incident review' },
+  'pir.action_item_updated': { subject: 'pir', label: 'updated a PIR action item' },
+  'pir.rendered': { subject: 'pir', label: 'rendered the post-incident review PDF' },
+  'pir.downloaded': { subject: 'pir', label: 'downloaded the post-incident review PDF' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

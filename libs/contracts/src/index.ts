@@ -3,3 +3,4 @@ export * from './tenant';
 export * from './errors';
 export * from './views';
 export * from './domain-events';
+export * from './pir';

@@ -111,11 +111,16 @@ export class PirPdfRenderer {
 
   /** The PIR as a PDF (Buffer) with title, author and subject set. */
   async render(model: PirDocumentModel, options: PirRenderOptions = {}): Promise<Buffer> {
+    return (await this.renderDocument(model, options)).pdf;
+  }
+
+  /** The PIR as a PDF, with its page count. */
+  renderDocument(model: PirDocumentModel, options: PirRenderOptions = {}): Promise<{ pdf: Buffer; pages: number }> {
     return this.renderHtml(renderPirHtml(model, options), options.producedAt);
   }
 
   /** A prepared document (see renderPirHtml) as a PDF. */
-  async renderHtml(doc: PirHtml, producedAt?: Date): Promise<Buffer> {
+  async renderHtml(doc: PirHtml, producedAt?: Date): Promise<{ pdf: Buffer; pages: number }> {
     if (this.closed) throw new PirRendererClosed();
     await this.acquire();
     try {
@@ -217,7 +222,7 @@ export class PirPdfRenderer {
     }
   }
 
-  private async withMetadata(pdf: Uint8Array, doc: PirHtml, producedAt: Date): Promise<Buffer> {
+  private async withMetadata(pdf: Uint8Array, doc: PirHtml, producedAt: Date): Promise<{ pdf: Buffer; pages: number }> {
     const out = await PDFDocument.load(pdf, { updateMetadata: false });
     out.setTitle(doc.meta.title, { showInWindowTitleBar: true });
     out.setAuthor(doc.meta.author);
@@ -227,7 +232,7 @@ export class PirPdfRenderer {
     out.setProducer('Chromium + pdf-lib');
     out.setCreationDate(producedAt);
     out.setModificationDate(producedAt);
-    return Buffer.from(await out.save());
+    return { pdf: Buffer.from(await out.save()), pages: out.getPageCount() };
   }
 
   private async currentBrowser(): Promise<Browser> {

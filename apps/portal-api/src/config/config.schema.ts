@@ -98,6 +98,11 @@ export const envSchema = z.object({
   /** Outbound email (mail/mailer.ts), e.g. smtp://user:pass@mail.example:587; unset = email off. */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Incident Portal <incidents@portal.invalid>'),
+  // Post-incident review PDFs (pir/, libs/pir-pdf): the Chromium binary and the renderer's bounds.
+  PUPPETEER_EXECUTABLE_PATH: z.string().default('/usr/bin/chromium'),
+  PIR_PDF_POOL_SIZE: z.coerce.number().int().min(1).max(8).default(2),
+  PIR_PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300000).default(60000),
+  PIR_PDF_RESTART_AFTER: z.coerce.number().int().min(1).default(200),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -65,6 +65,8 @@ export interface PortalConfig {
   /** Outbound calls to customer-supplied URLs: the same SSRF rules as identity-provider calls. */
   egress: { allowInsecureHttp: boolean; allowPrivateNetwork: boolean; timeoutMs: number; maxResponseBytes: number };
   mail: { smtpUrl: string | null; from: string };
+  /** Post-incident review PDFs: Chromium binary, pages rendering at once, timeout per render, browser restart. */
+  pirPdf: { executablePath: string; poolSize: number; timeoutMs: number; restartAfterRenders: number };
 }
 
 export type PortalRole = 'all' | 'api' | 'worker' | 'data-plane';
@@ -191,5 +193,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxResponseBytes: e.EGRESS_MAX_RESPONSE_BYTES,
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    pirPdf: {
+      executablePath: e.PUPPETEER_EXECUTABLE_PATH,
+      poolSize: e.PIR_PDF_POOL_SIZE,
+      timeoutMs: e.PIR_PDF_TIMEOUT_MS,
+      restartAfterRenders: e.PIR_PDF_RESTART_AFTER,
+    },
   };
 }

@@ -11,6 +11,7 @@ import { DefenceInDepth1763900000004 } from './migrations/1763900000004-defence-
 import { SlaHistory1763900000005 } from './migrations/1763900000005-sla-history';
 import { SsoBinding1763900000006 } from './migrations/1763900000006-sso-binding';
 import { IdempotencyFingerprint1763900000007 } from './migrations/1763900000007-idempotency-fingerprint';
+import { Pir1763900000009 } from './migrations/1763900000009-pir';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -22,6 +23,8 @@ export const MIGRATIONS = [
   SlaHistory1763900000005,
   SsoBinding1763900000006,
   IdempotencyFingerprint1763900000007,
+  // post-incident reviews (issue 15)
+  Pir1763900000009,
 ];
 
 export interface PreparedDatabase {

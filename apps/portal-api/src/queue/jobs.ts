@@ -10,6 +10,9 @@ export enum JobName {
   OutboxPurge = 'outbox.purge',
   /** Repeatable (hourly): deletes sessions ended or expired more than SESSION_RETENTION_DAYS ago. */
   SessionPurge = 'sessions.purge',
+  // post-incident reviews (issue 15)
+  /** A published review's PDF (Chromium): rendered once per content (hash), stored with the evidence. */
+  PirRender = 'pir.render',
 }
 
 export interface JobPayloads {
@@ -21,6 +24,8 @@ export interface JobPayloads {
   [JobName.EvidenceRetention]: { tenantId: string | null };
   [JobName.OutboxPurge]: { tenantId: null };
   [JobName.SessionPurge]: { tenantId: null };
+  // post-incident reviews (issue 15)
+  [JobName.PirRender]: { tenantId: string; pirId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -30,6 +35,8 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.EvidenceRetention]: 'maintenance',
   [JobName.OutboxPurge]: 'maintenance',
   [JobName.SessionPurge]: 'maintenance',
+  // post-incident reviews (issue 15)
+  [JobName.PirRender]: 'rendering',
 };
 
 export interface JobHandler<N extends JobName = JobName> {
