@@ -106,7 +106,7 @@ export function renderPirHtml(model: PirDocumentModel, options: PirRenderOptions
     tenant: model.tenant,
     incident: model.incident,
     review: model.review,
-    toc: blocks.map((b) => ({ id: b.id, title: `${b.number}. ${b.title}` })),
+    toc: blocks.map((b) => ({ id: b.id, title: b.title })),
     blocks,
   });
   return {

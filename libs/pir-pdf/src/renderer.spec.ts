@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { PDFDocument } from 'pdf-lib';
 import { PirRenderFailed, PirRenderTimeout } from './errors';
 import { PirPdfRenderer, pirContentHash } from './renderer';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { pdfPageOnePng } from './testing/page-one';
 import { pdfText } from './testing/pdf-text';
 import { samplePirModel } from './testing/sample-model';
 
@@ -44,6 +47,10 @@ describe('PirPdfRenderer (real Chromium)', () => {
     expect(doc.getSubject()).toContain('Sev1 incident INC-2026-0142 for Acme Corporation');
     expect(doc.getCreationDate()?.toISOString()).toBe('2026-11-04T15:20:00.000Z');
     const { width, height } = doc.getPage(0).getSize();
+    // Page 1 as a PNG beside the test output, for a reviewer to look at (docs/screenshots/pir-page1.png is one of these).
+    const artifacts = path.join(__dirname, '..', '..', '..', 'test-artifacts', 'screenshots');
+    mkdirSync(artifacts, { recursive: true });
+    await pdfPageOnePng(pdf, path.join(artifacts, 'pir-page1.png'));
     expect(Math.abs(width - 595.28)).toBeLessThan(1);
     expect(Math.abs(height - 841.89)).toBeLessThan(1);
   });
