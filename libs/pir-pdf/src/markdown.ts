@@ -3,19 +3,27 @@ import sanitizeHtml from 'sanitize-html';
 import type { Marked as MarkedClass, Tokens } from 'marked';
 
 /*
- * marked ships ESM as its package entry; its UMD build is loaded by path so the library works under CommonJS
- * (Nest's build and Jest) without a loader flag. `package.json` is an exported subpath, so the resolution is stable.
+ * marked ships ES modules only. Node (≥ 20.19) loads them through require(); Jest's CommonJS sandbox cannot, so
+ * there the package's UMD build is loaded by path (`package.json` is an exported subpath, so the path is stable).
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const markedUmd = require(path.join(path.dirname(require.resolve('marked/package.json')), 'lib', 'marked.umd.js')) as {
-  Marked: typeof MarkedClass;
-};
+function loadMarked(): { Marked: typeof MarkedClass } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require('marked') as { Marked?: typeof MarkedClass };
+    if (typeof m.Marked === 'function') return m as { Marked: typeof MarkedClass };
+  } catch {
+    // fall through to the UMD build
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(path.dirname(require.resolve('marked/package.json')), 'lib', 'marked.umd.js')) as { Marked: typeof MarkedClass };
+}
+const markedModule = loadMarked();
 
 function escapeText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-const markdown = new markedUmd.Marked({
+const markdown = new markedModule.Marked({
   gfm: true,
   breaks: false,
   async: false,
