@@ -7,6 +7,11 @@ import type {
   ResolveIncidentInput,
   StatusUpdateInput,
   UpdateIncidentInput,
+  // post-incident reviews (issue 15)
+  PirTransitionInput,
+  PirView,
+  UpdateActionItemInput,
+  UpdatePirInput,
 } from '@portal/contracts';
 import { http, query, uploadWithProgress, type UploadHandle } from './client';
 import type {
@@ -58,4 +63,13 @@ export const api = {
     return uploadWithProgress<Attachment>(`/api/v1/incidents/${id}/attachments`, form, onProgress);
   },
   deleteAttachment: (id: string, attachmentId: string) => http.delete<void>(`/api/v1/incidents/${id}/attachments/${attachmentId}`),
+
+  // post-incident reviews (issue 15)
+  pir: (id: string) => http.get<PirView>(`/api/v1/incidents/${id}/pir`),
+  startPir: (id: string) => http.post<PirView>(`/api/v1/incidents/${id}/pir`),
+  savePir: (id: string, body: UpdatePirInput) => http.put<PirView>(`/api/v1/incidents/${id}/pir`, body),
+  movePir: (id: string, body: PirTransitionInput) => http.post<PirView>(`/api/v1/incidents/${id}/pir/transitions`, body),
+  updatePirActionItem: (id: string, itemId: string, body: UpdateActionItemInput) =>
+    http.patch<PirView>(`/api/v1/incidents/${id}/pir/action-items/${itemId}`, body),
+  pirPdfUrl: (id: string) => `/api/v1/incidents/${id}/pir.pdf`,
 };

@@ -19,6 +19,8 @@ import { isActive } from './incident/is-active';
 import { SeverityChange } from './incident/SeverityChange';
 import { SupportActions } from './incident/SupportActions';
 import { TimelineSection } from './incident/Timeline';
+// post-incident reviews (issue 15)
+import { PirSection } from './incident/PirSection';
 
 export function IncidentPage() {
   const { id = '' } = useParams();
@@ -85,6 +87,8 @@ function IncidentView({
   // Evidence uploads (HAR files, screenshots) plug in here: components/EvidenceSection.tsx.
   const evidence = <EvidenceSection incident={i} />;
   const audit = <AuditTrail id={i.id} />;
+  // post-incident reviews (issue 15): after the resolution.
+  const pir = i.status === 'resolved' || i.status === 'closed' ? <PirSection incident={i} role={role} /> : null;
   const responsibilities = active && !vendor ? <Responsibilities /> : null;
   const impacted = <ImpactedUsers incident={i} canUpdate={active && (role === 'customer_admin' || role === 'support_engineer')} />;
   const details = <Details incident={i} />;
@@ -99,6 +103,7 @@ function IncidentView({
           // One column on phones, in the order someone in an outage needs: what to do, what happened, then the rest.
           <Stack gap="lg">
             {actions}
+            {pir}
             {timeline}
             {responsibilities}
             {impacted}
@@ -113,6 +118,7 @@ function IncidentView({
             <Grid.Col span={8}>
               <Stack gap="lg">
                 {actions}
+                {pir}
                 {timeline}
                 {reply}
                 {evidence}
