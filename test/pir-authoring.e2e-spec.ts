@@ -248,6 +248,36 @@ describe('post-incident reviews', () => {
     expect(refused.body.message).toContain('only a Sev 2 PIR can be waived');
   });
 
+  it('searches published reviews with highlighted snippets and filters, each tenant its own', async () => {
+    const inc = await resolvedIncident({ services: ['Hub'] });
+    await sup.post(pirPath(inc.id)).expect(201);
+    await sup.put(pirPath(inc.id), { version: 1, sections: { root_cause: 'A stale **quokka** cache entry poisoned the router.' } }).expect(200);
+    const search = (auth: string, q: Record<string, string>) => t.http.get('/api/v1/pirs').query(q).set('Authorization', auth);
+    // Drafts are not in the archive.
+    expect((await search(admin, { q: 'quokka' }).expect(200)).body.items).toEqual([]);
+    await sup.post(pirPath(inc.id, '/transitions'), { to: 'in_review' }).expect(200);
+    await sup.post(pirPath(inc.id, '/transitions'), { to: 'published' }).expect(200);
+    const hits = (await search(admin, { q: 'quokka router' }).expect(200)).body.items;
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ incidentId: inc.id, reference: inc.reference, severity: 'sev1', services: ['Hub'], tenant: { slug: acme.slug } });
+    expect(hits[0].snippet).toContain('\u0001quokka\u0002');
+    expect((await search(viewer, { q: 'quokka', service: 'Hub', severity: 'sev1' }).expect(200)).body.items).toHaveLength(1);
+    expect((await search(viewer, { q: 'quokka', service: 'Identity' }).expect(200)).body.items).toEqual([]);
+    expect((await search(viewer, { q: 'quokka', severity: 'sev2' }).expect(200)).body.items).toEqual([]);
+    const day = t.clock.now().toISOString().slice(0, 10);
+    expect((await search(viewer, { q: 'quokka', from: day, to: day }).expect(200)).body.items).toHaveLength(1);
+    expect((await search(viewer, { q: 'quokka', from: '2099-01-01' }).expect(200)).body.items).toEqual([]);
+    // Another tenant's users find nothing of acme; vendor staff find it; the CSM of acme too.
+    expect((await search(otherAdmin, { q: 'quokka' }).expect(200)).body.items).toEqual([]);
+    expect((await support.agent.get('/api/v1/pirs').query({ q: 'quokka' }).expect(200)).body.items).toHaveLength(1);
+    expect((await csm.agent.get('/api/v1/pirs').query({ q: 'quokka' }).expect(200)).body.items).toHaveLength(1);
+    // Bad input names the field.
+    expect((await search(admin, { from: '2026-12-02', to: '2026-12-01' }).expect(400)).body.fields).toEqual([
+      { field: 'to', message: 'must not be before from' },
+    ]);
+    expect((await search(admin, { severity: 'sev9' }).expect(400)).body.fields[0].field).toBe('severity');
+  });
+
   it("seeds the demo with acme's resolved Sev 1 and its published review", async () => {
     const { tokens } = await seedDemo(t.app, t.clock.now());
     const acmeToken = `Bearer ${tokens.find((x) => x.tenant === 'acme')!.token}`;
@@ -271,12 +301,17 @@ describe('post-incident reviews', () => {
     const inc = await resolvedIncident();
     const pir = (await sup.post(pirPath(inc.id)).expect(201)).body;
     await sup.post(pirPath(inc.id, '/transitions'), { to: 'in_review' }).expect(200);
+    // The app's own worker must not render this one first: the rendering queue waits while this test runs the job.
+    const rendering = t.app.get(WorkloadQueues).get('rendering');
+    await rendering.pause();
     await sup.post(pirPath(inc.id, '/transitions'), { to: 'published' }).expect(200);
     const renderer = new PirPdfRenderer({ poolSize: 1 });
     try {
       await renderer.start();
       const job = new PirRenderJob(t.app.get(PirService), renderer, { registerJob: () => undefined } as never);
       const attempt = job.handle({ tenantId: acme.id, pirId: pir.id });
+      // Mid-render: once the job holds a page of the browser.
+      while (renderer.stats().rendering === 0) await new Promise((r) => setImmediate(r));
       process.kill(renderer.stats().browserPid!, 'SIGKILL');
       await expect(attempt).rejects.toThrow(/PDF render failed/);
       expect((await t.http.get(pirPath(inc.id)).set('Authorization', admin).expect(200)).body.pdf.ready).toBe(false);
@@ -284,6 +319,7 @@ describe('post-incident reviews', () => {
       expect((await t.http.get(pirPath(inc.id)).set('Authorization', admin).expect(200)).body.pdf.ready).toBe(true);
     } finally {
       await renderer.close();
+      await rendering.resume();
     }
   });
 });

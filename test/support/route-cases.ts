@@ -552,6 +552,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     variants: (own, other) => ({ other: { id: own.id, itemId: other.itemId }, random: { id: own.id, itemId: randomUUID() } }),
     request: (_w, ids) => ({ method: 'PATCH', path: inc(ids, `/pir/action-items/${ids.itemId}`), json: { status: 'in_progress' } }),
   },
+  'GET /api/v1/pirs': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/pirs', query: { limit: '100' } }) },
   'GET /api/v1/incidents/:id/pir.pdf': {
     names: 'path',
     fixture: async (w, tenant) => ({ id: (await w.pir(tenant, 'rendered')).id }),

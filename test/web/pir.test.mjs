@@ -50,6 +50,30 @@ describe('post-incident review', { timeout: 240_000 }, () => {
     });
   }
 
+  for (const width of [1280, 390]) {
+    test(`the archive finds the review by a word of its root cause, highlighted (${width} px)`, async () => {
+      const page = await newPage(browser, { width, height: 900 });
+      await signInCustomer(page, { tenant: 'acme', email: 'admin@acme.example' });
+      await page.goto(`${BASE}/reviews`);
+      await page.getByRole('heading', { name: 'Post-incident reviews', level: 1 }).waitFor();
+      await page
+        .getByRole('searchbox')
+        .or(page.getByLabel('Search', { exact: true }))
+        .first()
+        .fill('intermediate');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      const results = page.getByTestId('pir-results');
+      const hit = results.getByRole('article').filter({ hasText: 'Agent console unavailable' });
+      await hit.waitFor();
+      assert.ok((await hit.locator('mark').count()) > 0, 'the matching word is highlighted');
+      await settle(page);
+      if (width === 390) await expectNoHorizontalOverflow(page, 'the review archive');
+      await expectAccessible(page, `review archive ${width}px`);
+      await screenshot(page, `pir-archive-${width}`);
+      await page.close();
+    });
+  }
+
   test('the support engineer tracks an action item after publication', async () => {
     const page = await newPage(browser, { width: 1280, height: 900 });
     await signInStaff(page, { email: 'support@claresia.example' });

@@ -15,6 +15,7 @@ import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { SsoErrorPage } from './pages/SsoErrorPage';
 import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
+import { PirArchivePage } from './pages/PirArchivePage';
 
 export function App() {
   return (
@@ -59,6 +60,8 @@ export function App() {
             </RequireRole>
           }
         />
+        {/* post-incident reviews (issue 15) */}
+        <Route path="/reviews" element={<PirArchivePage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Severity } from './incident';
+import { SERVICES, SEVERITIES, type Severity } from './incident';
 
 /**
  * Post-incident reviews (seed 000: Summary, Timeline, Root Cause, Impact, Remediation, Lessons; 003/004: what
@@ -121,4 +121,29 @@ export interface PirHubRecord {
   actionItems: PirActionItem[];
   slaOutcomes: PirSlaOutcome[];
   links: { pir: string; pdf: string; incident: string };
+}
+
+/** The archive of published reviews: full-text search over every section and action item, with filters. */
+export const searchPirsQuerySchema = z.strictObject({
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  service: z.enum(SERVICES).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  from: DATE.optional(),
+  to: DATE.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+export type SearchPirsQuery = z.infer<typeof searchPirsQuerySchema>;
+
+export interface PirSearchHit {
+  pirId: string;
+  incidentId: string;
+  reference: string;
+  title: string;
+  severity: Severity;
+  services: string[];
+  tenant: { slug: string; name: string };
+  publishedAt: string;
+  /** Matching words are wrapped in \u0001 … \u0002 (never HTML). */
+  snippet: string;
+  rank: number;
 }

@@ -31,6 +31,8 @@ export interface PirRendererStats {
   browserLaunches: number;
   blockedRequests: number;
   browserPid: number | null;
+  /** Renders holding a page now. */
+  rendering: number;
 }
 
 /** The document is served to the page by request interception under a reserved name; nothing else is answered. */
@@ -101,7 +103,7 @@ export class PirPdfRenderer {
   }
 
   stats(): PirRendererStats {
-    return { ...this.counters, browserPid: this.browser?.process()?.pid ?? null };
+    return { ...this.counters, browserPid: this.browser?.process()?.pid ?? null, rendering: this.active };
   }
 
   /** Starts the browser ahead of the first render (optional: render starts it when needed). */

@@ -1,6 +1,8 @@
 import { Get, HttpCode, Param, Patch, Post, Put, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
+  searchPirsQuerySchema,
+  type SearchPirsQuery,
   pirTransitionSchema,
   updateActionItemSchema,
   updatePirSchema,
@@ -11,7 +13,7 @@ import {
 import type { Response } from 'express';
 import { ALL_ROLES, PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
-import { API_ERROR_SCHEMA, NoBody, ZodBody } from '../common/zod-body.pipe';
+import { API_ERROR_SCHEMA, NoBody, ZodBody, ZodQuery } from '../common/zod-body.pipe';
 import { PirService } from './pir.service';
 
 const IncidentId = () => Param('id', new UuidOr404Pipe('incident'));
@@ -65,5 +67,19 @@ export class PirController {
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('Digest', `sha-256=${Buffer.from(d.sha256, 'hex').toString('base64')}`);
     return new StreamableFile(d.stream, { type: 'application/pdf', length: d.size, disposition: `attachment; filename="${d.filename}"` });
+  }
+}
+
+/** The archive of published reviews (the tenant's own; vendor staff across the tenants they reach). */
+@ApiTags('post-incident reviews')
+@ApiBearerAuth()
+@PortalController('api/v1/pirs')
+export class PirArchiveController {
+  constructor(private readonly pirs: PirService) {}
+
+  @Roles(...ALL_ROLES)
+  @Get()
+  search(@ZodQuery(searchPirsQuerySchema) q: SearchPirsQuery) {
+    return this.pirs.search(q);
   }
 }

@@ -5,7 +5,7 @@ import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { EvidenceModule } from '../evidence/evidence.module';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { PirRenderJob } from './jobs/pir-render.job';
-import { PirController } from './pir.controller';
+import { PirArchiveController, PirController } from './pir.controller';
 import { PirRepository } from './pir.repository';
 import { PirService } from './pir.service';
 
@@ -17,10 +17,10 @@ import { PirService } from './pir.service';
 })
 export class PirModule {}
 
-@Module({ imports: [PirModule], controllers: [PirController] })
+@Module({ imports: [PirModule], controllers: [PirController, PirArchiveController] })
 export class PirHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(PirController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(PirController, PirArchiveController);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PirActionItem, PirHubRecord, PirSectionKey, PirSlaOutcome, PirStatus, PirTimelineEntry } from '@portal/contracts';
+import type { PirSearchHit, SearchPirsQuery, PirActionItem, PirHubRecord, PirSectionKey, PirSlaOutcome, PirStatus, PirTimelineEntry } from '@portal/contracts';
 import type { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
 
@@ -158,6 +158,46 @@ export class PirRepository {
   async versions(em: EntityManager, pirId: string): Promise<{ version: number; status: PirStatus; recordedAt: Date; recordedBy: ActorRef }[]> {
     const rows = await sql(em, `select version, status, recorded_at, recorded_by from pir_versions where pir_id = $1 order by version`, [pirId]);
     return rows.map((r) => ({ version: r.version, status: r.status, recordedAt: r.recorded_at, recordedBy: r.recorded_by }));
+  }
+
+  /**
+   * Published reviews matching a web-search style query (websearch_to_tsquery over the GIN-indexed `search` column),
+   * best match first, with a highlighted snippet (ts_headline). Row-level security limits the tenants.
+   */
+  async search(em: EntityManager, q: SearchPirsQuery): Promise<PirSearchHit[]> {
+    const rows = await sql(
+      em,
+      `with query as (select case when $1::text is null or $1 = '' then null else websearch_to_tsquery('english', $1) end as q)
+       select p.id, p.incident_id, p.published_at, i.number, i.title, i.severity, i.services, t.slug, t.display_name,
+              ts_headline('english', (select string_agg(v, ' ') from jsonb_each_text(p.sections) as s(k, v)), coalesce(query.q, to_tsquery('english', '')),
+                'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet,
+              case when query.q is null then 0 else ts_rank(p.search, query.q) end as rank
+       from pirs p
+       join incidents i on i.id = p.incident_id and i.tenant_id = p.tenant_id
+       join tenants t on t.id = p.tenant_id
+       cross join query
+       where p.status = 'published'
+         and (query.q is null or p.search @@ query.q)
+         and ($2::text is null or $2 = any (i.services))
+         and ($3::text is null or i.severity = $3)
+         and ($4::date is null or p.published_at >= $4::date)
+         and ($5::date is null or p.published_at < $5::date + 1)
+       order by rank desc, p.published_at desc, p.id
+       limit $6`,
+      [q.q ?? null, q.service ?? null, q.severity ?? null, q.from ?? null, q.to ?? null, q.limit ?? 25],
+    );
+    return rows.map((r) => ({
+      pirId: r.id,
+      incidentId: r.incident_id,
+      reference: `INC-${r.number}`,
+      title: r.title,
+      severity: r.severity,
+      services: r.services,
+      tenant: { slug: r.slug, name: r.display_name },
+      publishedAt: new Date(r.published_at).toISOString(),
+      snippet: r.snippet ?? '',
+      rank: Number(r.rank),
+    }));
   }
 
   private async snapshot(em: EntityManager, p: PirRecord, by: ActorRef, at: Date): Promise<void> {

@@ -5,7 +5,9 @@ import {
   PIR_SECTION_KEYS,
   type IncidentDetail,
   type PirActionItem,
+  type PirSearchHit,
   type PirSectionKey,
+  type SearchPirsQuery,
   type PirTransitionInput,
   type PirView,
   type UpdateActionItemInput,
@@ -64,6 +66,12 @@ export class PirService {
     const inc = await this.incidents.get(incidentId);
     const pir = await this.db.tx((em) => this.pirs.findByIncident(em, incidentId));
     return this.view(this.visible(pir), inc);
+  }
+
+  /** The archive: published reviews of the tenants the caller sees (RLS), searched and filtered. */
+  async search(q: SearchPirsQuery): Promise<{ items: PirSearchHit[] }> {
+    if (q.from && q.to && q.from > q.to) throw new ValidationFailed([{ field: 'to', message: 'must not be before from' }]);
+    return { items: await this.db.tx((em) => this.pirs.search(em, q)) };
   }
 
   /** Starts the review of a resolved incident, prefilled from the incident record. */

@@ -8,7 +8,9 @@ import type {
   StatusUpdateInput,
   UpdateIncidentInput,
   // post-incident reviews (issue 15)
+  PirSearchHit,
   PirTransitionInput,
+  SearchPirsQuery,
   PirView,
   UpdateActionItemInput,
   UpdatePirInput,
@@ -72,4 +74,5 @@ export const api = {
   updatePirActionItem: (id: string, itemId: string, body: UpdateActionItemInput) =>
     http.patch<PirView>(`/api/v1/incidents/${id}/pir/action-items/${itemId}`, body),
   pirPdfUrl: (id: string) => `/api/v1/incidents/${id}/pir.pdf`,
+  searchPirs: (q: SearchPirsQuery) => http.get<{ items: PirSearchHit[] }>(`/api/v1/pirs${query({ ...q })}`),
 };

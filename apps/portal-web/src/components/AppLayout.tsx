@@ -1,7 +1,7 @@
 import { type ReactNode } from 'react';
 import { Anchor, AppShell, Badge, Box, Burger, Button, Container, Group, Menu, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuildingSkyscraper, IconChevronDown, IconListDetails, IconLogout, IconPlus, IconSettings } from '@tabler/icons-react';
+import { IconBuildingSkyscraper, IconChevronDown, IconFileSearch, IconListDetails, IconLogout, IconPlus, IconSettings } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { api } from '../api/endpoints';
@@ -18,8 +18,10 @@ interface NavItem {
 
 export function navItems(me: Me): NavItem[] {
   const role = me.principal.role;
-  if (isVendorRole(role)) return [{ to: '/vendor', label: 'All incidents', icon: <IconBuildingSkyscraper size={18} aria-hidden /> }];
-  const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }];
+  // post-incident reviews (issue 15): the archive, for every role.
+  const reviews: NavItem = { to: '/reviews', label: 'Reviews', icon: <IconFileSearch size={18} aria-hidden /> };
+  if (isVendorRole(role)) return [{ to: '/vendor', label: 'All incidents', icon: <IconBuildingSkyscraper size={18} aria-hidden /> }, reviews];
+  const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }, reviews];
   if (role === 'customer_admin') items.push({ to: '/settings', label: 'Settings', icon: <IconSettings size={18} aria-hidden /> });
   return items;
 }
