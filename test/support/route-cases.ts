@@ -15,6 +15,10 @@ import { TestApp, tokenFor, validIntake } from './test-app';
 import { Db } from '../../apps/portal-api/src/database/db.service';
 import { sql } from '../../apps/portal-api/src/database/sql';
 import { StatusPageService } from '../../apps/portal-api/src/status-page/status-page.service';
+// post-incident reviews (issue 15)
+import { PirPdfRenderer } from '@portal/pir-pdf';
+import { TenantContext } from '@portal/tenancy';
+import { PirService } from '../../apps/portal-api/src/pir/pir.service';
 
 // ---- the router ---------------------------------------------------------------------------------------
 
@@ -241,6 +245,34 @@ export class MatrixWorld {
     const key = `key-${randomBytes(8).toString('hex')}`;
     await this.incident(tenant, { idempotencyKey: key, body: validIntake() });
     return this.remember(tenant, key);
+  }
+
+  // post-incident reviews (issue 15)
+  /** A resolved incident with a review (draft with one action item; published; published with its PDF rendered). */
+  async pir(tenant: Tenant, stage: 'draft' | 'published' | 'rendered'): Promise<{ id: string; pirId: string; itemId: string }> {
+    const id = await this.incident(tenant, { resolved: true });
+    const pirPath = `/api/v1/incidents/${id}/pir`;
+    const created = await this.expect('start review', await this.t.http.post(pirPath).set(this.support.changeHeaders), [201]);
+    const saved = await this.expect(
+      'save review',
+      await this.t.http
+        .put(pirPath)
+        .set(this.support.changeHeaders)
+        .send({ version: 1, actionItems: [{ action: `Action for ${tenant.slug}`, owner: 'SRE', priority: 'high' }] }),
+      [200],
+    );
+    if (stage !== 'draft') {
+      for (const to of ['in_review', 'published']) {
+        await this.expect(`review ${to}`, await this.t.http.post(`${pirPath}/transitions`).set(this.support.changeHeaders).send({ to }), [200]);
+      }
+    }
+    if (stage === 'rendered') {
+      const pirs = this.t.app.get(PirService);
+      await TenantContext.runAs({ kind: 'system', id: 'matrix', label: 'matrix', role: 'system', homeTenantId: tenant.id }, [tenant.id], () =>
+        pirs.renderPdf(created.id as string, this.t.app.get(PirPdfRenderer)),
+      );
+    }
+    return { id, pirId: this.remember(tenant, created.id as string), itemId: this.remember(tenant, saved.actionItems[0].id as string) };
   }
 }
 
@@ -673,6 +705,43 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     request: (_w, ids) => ({ method: 'POST', path: inc(ids, `/attachments/${ids.attachmentId}/download-grants`) }),
   },
   'GET /api/v1/data-planes': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/data-planes' }) },
+  // post-incident reviews (issue 15)
+  'GET /api/v1/incidents/:id/pir': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.pir(tenant, 'published')).id }),
+    request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/pir') }),
+  },
+  'POST /api/v1/incidents/:id/pir': {
+    names: 'path',
+    fixture: incidentFixture({ resolved: true }),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/pir') }),
+  },
+  'PUT /api/v1/incidents/:id/pir': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.pir(tenant, 'draft')).id }),
+    request: (_w, ids) => ({ method: 'PUT', path: inc(ids, '/pir'), json: { version: 2, sections: { lessons: 'Check the whole chain.' } } }),
+  },
+  'POST /api/v1/incidents/:id/pir/transitions': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.pir(tenant, 'draft')).id }),
+    request: (_w, ids) => ({ method: 'POST', path: inc(ids, '/pir/transitions'), json: { to: 'in_review' } }),
+  },
+  'PATCH /api/v1/incidents/:id/pir/action-items/:itemId': {
+    names: 'path',
+    other: 'mixed',
+    fixture: async (w, tenant) => {
+      const p = await w.pir(tenant, 'draft');
+      return { id: p.id, itemId: p.itemId };
+    },
+    variants: (own, other) => ({ other: { id: own.id, itemId: other.itemId }, random: { id: own.id, itemId: randomUUID() } }),
+    request: (_w, ids) => ({ method: 'PATCH', path: inc(ids, `/pir/action-items/${ids.itemId}`), json: { status: 'in_progress' } }),
+  },
+  'GET /api/v1/pirs': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/pirs', query: { limit: '100' } }) },
+  'GET /api/v1/incidents/:id/pir.pdf': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.pir(tenant, 'rendered')).id }),
+    request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/pir.pdf') }),
+  },
 };
 
 // ---- status-page fixtures (vendor-wide: made through the service, no tenant involved) ----------------------

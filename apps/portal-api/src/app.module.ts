@@ -19,6 +19,7 @@ import { GovernanceHttpModule } from './governance/governance.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { IncidentsHttpModule, IncidentsModule, IncidentsWorkerModule } from './incidents/incidents.module';
+import { PirHttpModule, PirModule, PirWorkerModule } from './pir/pir.module';
 import { QueueWorkerModule } from './queue/queue-worker.module';
 import { SsoHttpModule, SsoModule } from './sso/sso.module';
 import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
@@ -82,6 +83,10 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
   if (role !== 'data-plane') domain.push(StatusPageModule, CredentialHealthModule);
   if (http) httpModules.push(StatusPageHttpModule, CredentialHealthHttpModule);
   if (worker) workerModules.push(StatusPageWorkerModule, CredentialHealthWorkerModule);
+  // post-incident reviews (issue 15)
+  if (role !== 'data-plane') domain.push(PirModule);
+  if (http) httpModules.push(PirHttpModule);
+  if (worker) workerModules.push(PirWorkerModule);
   return { http, worker, domain, httpModules, workerModules };
 }
 

@@ -21,6 +21,7 @@ import { StatusPage } from './pages/status/StatusPage';
 import { StatusTokenPage } from './pages/status/StatusTokenPage';
 // incident communications (issue 14, part A)
 import { IntegrationsPage } from './pages/IntegrationsPage';
+import { PirArchivePage } from './pages/PirArchivePage';
 
 export function App() {
   return (
@@ -86,6 +87,8 @@ export function App() {
             </RequireRole>
           }
         />
+        {/* post-incident reviews (issue 15) */}
+        <Route path="/reviews" element={<PirArchivePage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -110,6 +110,16 @@ export interface DomainEventPayloads {
   'incident.escalated': { reference: string; severity: string; step: number; condition: 'unacknowledged' | 'open'; afterMinutes: number; target: string };
   /** A status update is due soon and none was posted since the last one: the assigned engineer was reminded. */
   'incident.status_update_reminder': { reference: string; dueAt: string; engineer: string | null; emailed: boolean };
+  // post-incident reviews (issue 15)
+  'pir.created': { reference: string; version: number; prefilled: { timeline: number; actionItems: number } };
+  'pir.updated': { reference: string; version: number; sections: string[]; actionItems: number };
+  'pir.submitted': { reference: string; version: number };
+  'pir.returned_to_draft': { reference: string; version: number; reason?: string };
+  'pir.published': { reference: string; version: number; deliveredAt: string; onTime: boolean | null };
+  'pir.waived': { reference: string; version: number; reason: string };
+  'pir.action_item_updated': { reference: string; version: number; actionItemId: string; from: string; to: string };
+  'pir.rendered': { reference: string; version: number; sha256: string; sizeBytes: number; pages: number | null };
+  'pir.downloaded': { reference: string; version: number; sha256: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -131,7 +141,9 @@ export type SubjectType =
   | 'status_subscriber'
   | 'credential_digest'
   // BYOC data plane (issue 16b)
-  | 'data_plane';
+  | 'data_plane'
+  // post-incident reviews (issue 15)
+  | 'pir';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -196,6 +208,16 @@ export const DOMAIN_EVENTS = {
   'data_plane.health_changed': { subject: 'data_plane', label: 'reported a change of data-plane health' },
   'incident.escalated': { subject: 'incident', label: 'escalated the incident' },
   'incident.status_update_reminder': { subject: 'incident', label: 'reminded the engineer that a status update is due' },
+  // post-incident reviews (issue 15)
+  'pir.created': { subject: 'pir', label: 'started the post-incident review' },
+  'pir.updated': { subject: 'pir', label: 'edited the post-incident review' },
+  'pir.submitted': { subject: 'pir', label: 'sent the post-incident review for review' },
+  'pir.returned_to_draft': { subject: 'pir', label: 'returned the post-incident review to draft' },
+  'pir.published': { subject: 'pir', label: 'published the post-incident review' },
+  'pir.waived': { subject: 'pir', label: 'waived the post-incident review' },
+  'pir.action_item_updated': { subject: 'pir', label: 'updated a PIR action item' },
+  'pir.rendered': { subject: 'pir', label: 'rendered the post-incident review PDF' },
+  'pir.downloaded': { subject: 'pir', label: 'downloaded the post-incident review PDF' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

@@ -6,3 +6,4 @@ export * from './domain-events';
 export * from './notifications';
 export * from './status-page';
 export * from './credential-health';
+export * from './pir';

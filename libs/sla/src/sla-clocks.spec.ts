@@ -386,6 +386,16 @@ describe('PIR due (5 business days after resolution, sev1 and sev2)', () => {
     expect(sla.clocks.pirDue.dueAt).toBe('2026-12-04T16:00:00.000Z');
   });
 
+  it('ends as not applicable when a support engineer waives the PIR after the resolution', () => {
+    const waived = computeSla(resolved({ severity: 'sev2', pirWaivedAt: t('2026-11-25T09:00:00Z') }), t('2026-12-10T00:00:00Z')).clocks.pirDue;
+    expect(waived).toMatchObject({ state: 'not_applicable', dueAt: null, stoppedAt: '2026-11-25T09:00:00.000Z', overdueMs: null });
+    // A waiver from an earlier resolution (before this one) does not apply; a delivered PIR keeps its outcome.
+    expect(computeSla(resolved({ pirWaivedAt: t('2026-11-24T12:00:00Z') }), t('2026-11-25T10:00:00Z')).clocks.pirDue.state).toBe('running');
+    const delivered = resolved({ pirDeliveredAt: t('2026-11-30T10:00:00Z'), pirWaivedAt: t('2026-12-01T10:00:00Z') });
+    expect(computeSla(delivered, t('2026-12-10T00:00:00Z')).clocks.pirDue.state).toBe('met');
+    expect(() => computeSla(resolved({ pirWaivedAt: new Date('nope') }), t('2026-12-10T00:00:00Z'))).toThrow(InvalidSlaInput);
+  });
+
   it('does not apply before resolution', () => {
     expect(computeSla(incident(), t('2026-11-24T12:00:00Z')).clocks.pirDue).toMatchObject({
       state: 'not_applicable',

@@ -128,6 +128,7 @@ function assertInput(input: SlaInput, now: Date): void {
   for (const name of ['acknowledgedAt', 'resolvedAt', 'lastStatusUpdateAt', 'pirDeliveredAt'] as const) {
     if (input[name] !== null) assertDate(input[name], name);
   }
+  if (input.pirWaivedAt !== undefined && input.pirWaivedAt !== null) assertDate(input.pirWaivedAt, 'pirWaivedAt');
   input.pauses.forEach((p, i) => {
     assertDate(p.from, `pauses[${i}].from`);
     if (p.to !== null) {
@@ -348,8 +349,12 @@ function evaluate(input: SlaInput, now: Date): Evaluation {
     pirRuns.push(toRun('pir_due', run, c, outcome, delivered ? 'stop' : 'reopen', delivered ?? p.to));
   }
   let pirDue: SlaClock;
+  const pirDelivered = !!(resolvedAt && input.pirDeliveredAt && input.pirDeliveredAt >= resolvedAt);
   if (policy.pirDue.kind === 'none' || !resolvedAt) {
     pirDue = notApplicable('pir_due', policy.pirDue, owned, input.severity);
+  } else if (input.pirWaivedAt && input.pirWaivedAt >= resolvedAt && !pirDelivered) {
+    // Waived: no outcome (a breach recorded before the waiver stays recorded as a breach row).
+    pirDue = { ...notApplicable('pir_due', policy.pirDue, owned, input.severity), stoppedAt: input.pirWaivedAt.toISOString() };
   } else {
     pirDue = measure(
       f,

@@ -81,6 +81,11 @@ export interface SlaInput {
   pauses: SlaPause[];
   lastStatusUpdateAt: Date | null;
   pirDeliveredAt: Date | null;
+  /**
+   * A support engineer decided this incident gets no PIR ("most Sev 2"): from this instant the PIR clock of the
+   * current resolution is not applicable. A waiver before the resolution, or after a delivery, changes nothing.
+   */
+  pirWaivedAt?: Date | null;
   /** The calendar in force when the incident was declared (a later edit of the tenant calendar does not apply). */
   calendar: BusinessCalendar;
   /** Severity changes in order; `severity` is the last one's `to`. Omitted or empty: `severity` since declaredAt. */

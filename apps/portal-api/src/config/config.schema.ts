@@ -135,6 +135,11 @@ export const envSchema = z.object({
   /** The escalation ladder (JSON array of {severity, condition, afterMinutes, target, email?}); default: seed 003, 5.1. */
   ESCALATION_POLICY: z.string().optional(),
   STATUS_REMINDER_MINUTES: z.coerce.number().int().min(1).max(29).default(5),
+  // Post-incident review PDFs (pir/, libs/pir-pdf): the Chromium binary and the renderer's bounds.
+  PUPPETEER_EXECUTABLE_PATH: z.string().default('/usr/bin/chromium'),
+  PIR_PDF_POOL_SIZE: z.coerce.number().int().min(1).max(8).default(2),
+  PIR_PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300000).default(60000),
+  PIR_PDF_RESTART_AFTER: z.coerce.number().int().min(1).default(200),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -66,6 +66,8 @@ export interface PortalConfig {
   /** Outbound calls to customer-supplied URLs: the same SSRF rules as identity-provider calls. */
   egress: { allowInsecureHttp: boolean; allowPrivateNetwork: boolean; timeoutMs: number; maxResponseBytes: number };
   mail: { smtpUrl: string | null; from: string };
+  /** Post-incident review PDFs: Chromium binary, pages rendering at once, timeout per render, browser restart. */
+  pirPdf: { executablePath: string; poolSize: number; timeoutMs: number; restartAfterRenders: number };
   /** Incident communications (issue 14, part A). */
   notifications: {
     hotline: string | null;
@@ -272,6 +274,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxResponseBytes: e.EGRESS_MAX_RESPONSE_BYTES,
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    pirPdf: {
+      executablePath: e.PUPPETEER_EXECUTABLE_PATH,
+      poolSize: e.PIR_PDF_POOL_SIZE,
+      timeoutMs: e.PIR_PDF_TIMEOUT_MS,
+      restartAfterRenders: e.PIR_PDF_RESTART_AFTER,
+    },
     notifications: {
       hotline: e.HOTLINE_NUMBER ?? null,
       slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,

@@ -16,6 +16,7 @@ import { Notifications1763900000008 } from './migrations/1763900000008-notificat
 // status page (issue 14 part B)
 import { StatusPage1763900000013 } from './migrations/1763900000013-status-page';
 import { ByocDataPlane1763900000010 } from './migrations/1763900000010-byoc-data-plane';
+import { Pir1763900000009 } from './migrations/1763900000009-pir';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -33,6 +34,8 @@ export const MIGRATIONS = [
   StatusPage1763900000013,
   // BYOC data plane (issue 16b)
   ByocDataPlane1763900000010,
+  // post-incident reviews (issue 15)
+  Pir1763900000009,
 ];
 
 export interface PreparedDatabase {

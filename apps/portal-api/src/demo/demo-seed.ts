@@ -10,6 +10,7 @@ import { ApiTokensService } from '../auth/api-tokens.service';
 import { IncidentsService } from '../incidents/incidents.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { DEMO_SLACK_TOKEN } from './demo-receivers';
+import { PirService } from '../pir/pir.service';
 import { DEFAULT_REGIONS, Tenant } from '../tenants/tenant.types';
 
 interface DemoTenant {
@@ -150,6 +151,49 @@ export async function seedDemo(app: INestApplication, now = new Date(), opts: { 
       symptoms: 'Skills reading Snowflake time out after 30 s.',
       plane: 'data_plane',
     });
+
+    // post-incident reviews (issue 15): a resolved acme Sev 1 with its review published (the worker renders the PDF).
+    const a3 = await declare(acme, {
+      ...base,
+      title: 'Agent console unavailable: expired intermediate certificate on the EU ingress',
+      severity: 'sev1',
+      services: ['Identity'],
+      regions: ['eu-south-1'],
+      impactedUsers: 1250,
+      firstNoticedTimezone: 'Europe/Rome',
+      symptoms: 'Agents cannot open the console; browsers report an untrusted certificate chain.',
+      errorCodes: ['NET::ERR_CERT_DATE_INVALID'],
+    });
+    await asSupport(acme, () => incidents.acknowledge(a3.id));
+    await asSupport(acme, () =>
+      incidents.postStatusUpdate(a3.id, {
+        state: 'identified',
+        body: 'An intermediate certificate on the EU ingress load balancer expired. Rotating the full chain now.',
+      }),
+    );
+    await asSupport(acme, () => incidents.resolve(a3.id, { summary: 'Full certificate chain rotated on the EU ingress; error rate back to baseline.' }));
+    const pirs = app.get(PirService);
+    await asSupport(acme, async () => {
+      const draft = await pirs.create(a3.id);
+      await pirs.update(a3.id, {
+        version: draft.version,
+        sections: {
+          root_cause:
+            'The certificate bundle deployed in March held an intermediate that expired today. The renewal job renewed the **leaf only**, ' +
+            'and the expiry monitor checked the leaf only, so nothing warned before clients that validate the full chain refused it.',
+          lessons: 'Monitor what clients validate (the whole served chain), not only what we deploy.',
+          went_well: '- Acknowledged within minutes.\n- The cause was identified from the first customer report.\n- Status updates on time.',
+          could_improve: '- Expiry monitoring of intermediate certificates.\n- Staging used a different chain than production.',
+        },
+        actionItems: [
+          { action: 'Monitor expiry of every certificate in the served chain', owner: 'SRE team', priority: 'high', dueDate: isoDate(now, 14) },
+          { action: 'Renew full chains, not leaves only', owner: 'Platform team', priority: 'high', dueDate: isoDate(now, 21) },
+          { action: 'Use production certificate chains in staging', owner: 'Platform team', priority: 'medium', dueDate: isoDate(now, 35) },
+        ],
+      });
+      await pirs.transition(a3.id, { to: 'in_review' });
+      await pirs.transition(a3.id, { to: 'published' });
+    });
   }
 
   const out: DemoSeedResult['tokens'] = [];
@@ -158,4 +202,9 @@ export async function seedDemo(app: INestApplication, now = new Date(), opts: { 
     out.push({ tenant: t.slug, role: 'customer_admin', token });
   }
   return { tenants, tokens: out };
+}
+
+/** `days` after `from`, as YYYY-MM-DD. */
+function isoDate(from: Date, days: number): string {
+  return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }

@@ -46,6 +46,8 @@ export interface IncidentRecord {
   /** Append-only: earlier resolutions that were reopened (each pauses restoration). */
   resolvedPeriods: { from: string; to: string }[];
   pirDeliveredAt: Date | null;
+  /** A Sev 2 PIR waived by a support engineer (the PIR clock ends as not applicable). */
+  pirWaivedAt: Date | null;
   intakeRedactions: { field: string; rule: string; count: number }[];
 }
 
@@ -81,6 +83,7 @@ export type NewIncident = Omit<
   | 'severityChanges'
   | 'resolvedPeriods'
   | 'pirDeliveredAt'
+  | 'pirWaivedAt'
 >;
 
 export interface IncidentFilter {
@@ -133,6 +136,7 @@ function toRecord(r: Record<string, any>): IncidentRecord {
     severityChanges: r.severity_changes,
     resolvedPeriods: r.resolved_periods,
     pirDeliveredAt: r.pir_delivered_at,
+    pirWaivedAt: r.pir_waived_at ?? null,
     intakeRedactions: r.intake_redactions,
   };
 }
@@ -238,6 +242,8 @@ export class IncidentsRepository {
       slaPauses: { from: string; to: string | null }[];
       severityChanges: SeverityChangeEntry[];
       resolvedPeriods: { from: string; to: string }[];
+      pirDeliveredAt: Date;
+      pirWaivedAt: Date;
     }>,
   ): Promise<void> {
     const cols: Record<string, [string, (v: any) => unknown]> = {
@@ -253,6 +259,8 @@ export class IncidentsRepository {
       slaPauses: ['sla_pauses', (v) => JSON.stringify(v)],
       severityChanges: ['severity_changes', (v) => JSON.stringify(v)],
       resolvedPeriods: ['resolved_periods', (v) => JSON.stringify(v)],
+      pirDeliveredAt: ['pir_delivered_at', (v) => v],
+      pirWaivedAt: ['pir_waived_at', (v) => v],
     };
     const sets: string[] = [];
     const params: unknown[] = [id];

@@ -498,6 +498,31 @@ export class IncidentsService {
     return breached;
   }
 
+  /**
+   * For PIRs, in the PIR's transaction: the review was delivered (published) at `at`, which stops the PIR clock.
+   * Only a resolved or closed incident has a PIR clock to stop.
+   */
+  async recordPirDelivered(em: EntityManager, incidentId: string, at: Date): Promise<void> {
+    const inc = await this.incidents.findById(em, incidentId, { lock: true });
+    if (!inc) throw new IncidentNotFound();
+    if (isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; a PIR is published after the resolution`);
+    await this.recordBreaches(em, inc, at);
+    await this.incidents.update(em, incidentId, { pirDeliveredAt: at });
+  }
+
+  /**
+   * For PIRs: a support engineer decided this Sev 2 gets no PIR ("most Sev 2"). A breach already due is recorded
+   * first (it stays); the PIR clock then ends as not applicable.
+   */
+  async recordPirWaived(em: EntityManager, incidentId: string, at: Date): Promise<void> {
+    const inc = await this.incidents.findById(em, incidentId, { lock: true });
+    if (!inc) throw new IncidentNotFound();
+    if (inc.severity !== 'sev2') throw new InvalidTransition(`INC-${inc.number} is ${inc.severity}; only a Sev 2 PIR can be waived`);
+    if (isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; a PIR is waived after the resolution`);
+    await this.recordBreaches(em, inc, at);
+    await this.incidents.update(em, incidentId, { pirWaivedAt: at });
+  }
+
   /** For evidence: the incident an attachment belongs to, locked FOR SHARE when asked (uploads vs closing). */
   async evidenceTarget(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<EvidenceTarget | null> {
     return this.incidents.evidenceTarget(em, incidentId, opts);
@@ -525,6 +550,7 @@ export class IncidentsService {
       pauses: inc.slaPauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
       lastStatusUpdateAt: inc.lastStatusUpdateAt ? new Date(inc.lastStatusUpdateAt) : null,
       pirDeliveredAt: inc.pirDeliveredAt ? new Date(inc.pirDeliveredAt) : null,
+      pirWaivedAt: inc.pirWaivedAt ? new Date(inc.pirWaivedAt) : null,
       calendar: inc.calendar,
       severityChanges: inc.severityChanges.map((c) => ({ at: new Date(c.at), from: c.from, to: c.to })),
       resolvedPeriods: inc.resolvedPeriods.map((p) => ({ from: new Date(p.from), to: new Date(p.to) })),

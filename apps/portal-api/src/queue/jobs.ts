@@ -26,6 +26,9 @@ export enum JobName {
   EscalationCheck = 'notification.escalation',
   /** A few minutes before a status update is due: reminds the engineer once if none was posted. */
   StatusUpdateReminder = 'notification.status_reminder',
+  // post-incident reviews (issue 15)
+  /** A published review's PDF (Chromium): rendered once per content (hash), stored with the evidence. */
+  PirRender = 'pir.render',
 }
 
 export interface JobPayloads {
@@ -45,6 +48,8 @@ export interface JobPayloads {
   [JobName.CredentialHealthSweep]: { tenantId: string | null };
   [JobName.EscalationCheck]: { tenantId: string; incidentId: string; step: number; severity: string; from: string };
   [JobName.StatusUpdateReminder]: { tenantId: string; incidentId: string; dueAt: string };
+  // post-incident reviews (issue 15)
+  [JobName.PirRender]: { tenantId: string; pirId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -62,6 +67,8 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.CredentialHealthSweep]: 'notifications',
   [JobName.EscalationCheck]: 'notifications',
   [JobName.StatusUpdateReminder]: 'notifications',
+  // post-incident reviews (issue 15)
+  [JobName.PirRender]: 'rendering',
 };
 
 export interface JobHandler<N extends JobName = JobName> {

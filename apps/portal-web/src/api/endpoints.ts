@@ -7,6 +7,13 @@ import type {
   ResolveIncidentInput,
   StatusUpdateInput,
   UpdateIncidentInput,
+  // post-incident reviews (issue 15)
+  PirSearchHit,
+  PirTransitionInput,
+  SearchPirsQuery,
+  PirView,
+  UpdateActionItemInput,
+  UpdatePirInput,
 } from '@portal/contracts';
 import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
 import type {
@@ -103,4 +110,14 @@ export const api = {
   deleteWebhookEndpoint: (id: string) => http.delete<void>(`/api/v1/webhook-endpoints/${id}`),
   webhookDeliveries: (id: string) => http.get<{ items: NotificationDeliveryView[] }>(`/api/v1/webhook-endpoints/${id}/deliveries`),
   testWebhookEndpoint: (id: string) => http.post<NotificationDeliveryView>(`/api/v1/webhook-endpoints/${id}/test`),
+
+  // post-incident reviews (issue 15)
+  pir: (id: string) => http.get<PirView>(`/api/v1/incidents/${id}/pir`),
+  startPir: (id: string) => http.post<PirView>(`/api/v1/incidents/${id}/pir`),
+  savePir: (id: string, body: UpdatePirInput) => http.put<PirView>(`/api/v1/incidents/${id}/pir`, body),
+  movePir: (id: string, body: PirTransitionInput) => http.post<PirView>(`/api/v1/incidents/${id}/pir/transitions`, body),
+  updatePirActionItem: (id: string, itemId: string, body: UpdateActionItemInput) =>
+    http.patch<PirView>(`/api/v1/incidents/${id}/pir/action-items/${itemId}`, body),
+  pirPdfUrl: (id: string) => `/api/v1/incidents/${id}/pir.pdf`,
+  searchPirs: (q: SearchPirsQuery) => http.get<{ items: PirSearchHit[] }>(`/api/v1/pirs${query({ ...q })}`),
 };

@@ -1,7 +1,16 @@
 import { type ReactNode } from 'react';
 import { Anchor, AppShell, Badge, Box, Burger, Button, Container, Group, Menu, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBroadcast, IconBuildingSkyscraper, IconChevronDown, IconListDetails, IconLogout, IconPlus, IconSettings } from '@tabler/icons-react';
+import {
+  IconBroadcast,
+  IconBuildingSkyscraper,
+  IconChevronDown,
+  IconFileSearch,
+  IconListDetails,
+  IconLogout,
+  IconPlus,
+  IconSettings,
+} from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { api } from '../api/endpoints';
@@ -18,13 +27,15 @@ interface NavItem {
 
 export function navItems(me: Me): NavItem[] {
   const role = me.principal.role;
+  // post-incident reviews (issue 15): the archive, for every role.
+  const reviews: NavItem = { to: '/reviews', label: 'Reviews', icon: <IconFileSearch size={18} aria-hidden /> };
   if (isVendorRole(role)) {
-    const vendor: NavItem[] = [{ to: '/vendor', label: 'All incidents', icon: <IconBuildingSkyscraper size={18} aria-hidden /> }];
+    const vendor: NavItem[] = [{ to: '/vendor', label: 'All incidents', icon: <IconBuildingSkyscraper size={18} aria-hidden /> }, reviews];
     // status page (issue 14 part B)
     if (role === 'support_engineer') vendor.push({ to: '/vendor/status', label: 'Status page', icon: <IconBroadcast size={18} aria-hidden /> });
     return vendor;
   }
-  const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }];
+  const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }, reviews];
   if (role === 'customer_admin') items.push({ to: '/settings', label: 'Settings', icon: <IconSettings size={18} aria-hidden /> });
   return items;
 }

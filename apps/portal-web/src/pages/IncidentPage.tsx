@@ -20,6 +20,8 @@ import { isActive } from './incident/is-active';
 import { SeverityChange } from './incident/SeverityChange';
 import { SupportActions } from './incident/SupportActions';
 import { TimelineSection } from './incident/Timeline';
+// post-incident reviews (issue 15)
+import { PirSection } from './incident/PirSection';
 
 export function IncidentPage() {
   const { id = '' } = useParams();
@@ -87,6 +89,8 @@ function IncidentView({
   const evidence = <EvidenceSection incident={i} />;
   const audit = <AuditTrail id={i.id} />;
   const notified = <NotificationsSection id={i.id} role={role} />;
+  // post-incident reviews (issue 15): after the resolution.
+  const pir = i.status === 'resolved' || i.status === 'closed' ? <PirSection incident={i} role={role} /> : null;
   const responsibilities = active && !vendor ? <Responsibilities /> : null;
   const impacted = <ImpactedUsers incident={i} canUpdate={active && (role === 'customer_admin' || role === 'support_engineer')} />;
   const details = <Details incident={i} />;
@@ -101,6 +105,7 @@ function IncidentView({
           // One column on phones, in the order someone in an outage needs: what to do, what happened, then the rest.
           <Stack gap="lg">
             {actions}
+            {pir}
             {timeline}
             {responsibilities}
             {impacted}
@@ -116,6 +121,7 @@ function IncidentView({
             <Grid.Col span={8}>
               <Stack gap="lg">
                 {actions}
+                {pir}
                 {timeline}
                 {reply}
                 {evidence}

@@ -1,0 +1,368 @@
+import { createHash } from 'node:crypto';
+import { PDFDocument } from 'pdf-lib';
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
+import { PirRenderFailed, PirRendererClosed, PirRenderError, PirRenderTimeout } from './errors';
+import { renderPirHtml, type PirHtml } from './html';
+import type { PirDocumentModel, PirRenderOptions } from './model';
+
+export interface PirPdfRendererOptions {
+  /** Chromium binary; default `PUPPETEER_EXECUTABLE_PATH`, then /usr/bin/chromium. */
+  executablePath?: string;
+  /** Pages rendering at once (each a tab of the one warm browser); further renders queue. Default 2. */
+  poolSize?: number;
+  /** Whole render budget, queueing excluded. Default 30 s. */
+  renderTimeoutMs?: number;
+  /** The browser is replaced after this many renders (bounds leaks in a long-lived process). Default 500. */
+  restartAfterRenders?: number;
+  /** Renders waiting for a page beyond this are refused at once. Default 100. */
+  maxQueue?: number;
+  /**
+   * Chromium's own sandbox. Default: on, except when the process runs as root, where Chromium refuses to start
+   * with it (run the renderer as a non-root user to keep it).
+   */
+  sandbox?: boolean;
+  /** Extra Chromium flags. */
+  extraArgs?: string[];
+}
+
+export interface PirRendererStats {
+  renders: number;
+  failures: number;
+  browserLaunches: number;
+  blockedRequests: number;
+  browserPid: number | null;
+  /** Renders holding a page now. */
+  rendering: number;
+}
+
+/** The document is served to the page by request interception under a reserved name; nothing else is answered. */
+const DOCUMENT_URL = 'https://pir-document.invalid/';
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";
+
+interface PooledPage {
+  page: Page;
+  browser: Browser;
+  html: string | null;
+}
+
+/** Order-independent JSON of a value (object keys sorted), for content hashes. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Hash of what a render depends on: the same model and options render the same document. */
+export function pirContentHash(model: PirDocumentModel, options: PirRenderOptions = {}): string {
+  const { producedAt: _ignored, ...rest } = options;
+  void _ignored;
+  return createHash('sha256')
+    .update(canonical({ model, options: rest, layout: 1 }))
+    .digest('hex');
+}
+
+/**
+ * One warm Chromium shared by every render, a bounded pool of pages, a timeout per render, a fresh browser after
+ * a crash or every N renders. Pages run with JavaScript disabled and every network request refused.
+ * Usable as a Nest provider (`onModuleDestroy` closes the browser) without depending on Nest.
+ */
+export class PirPdfRenderer {
+  private readonly executablePath: string;
+  private readonly poolSize: number;
+  private readonly timeoutMs: number;
+  private readonly restartAfter: number;
+  private readonly maxQueue: number;
+  private readonly extraArgs: string[];
+
+  private browser: Browser | null = null;
+  private launching: Promise<Browser> | null = null;
+  private rendersOnBrowser = 0;
+  private readonly idle: PooledPage[] = [];
+  private readonly inFlight = new Map<Browser, number>();
+  private readonly retired = new Set<Browser>();
+  private active = 0;
+  private readonly waiters: Array<() => void> = [];
+  private closed = false;
+  private readonly counters = { renders: 0, failures: 0, browserLaunches: 0, blockedRequests: 0 };
+
+  constructor(options: PirPdfRendererOptions = {}) {
+    this.executablePath = options.executablePath ?? process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+    this.poolSize = Math.max(1, options.poolSize ?? 2);
+    this.timeoutMs = options.renderTimeoutMs ?? 30_000;
+    this.restartAfter = Math.max(1, options.restartAfterRenders ?? 500);
+    this.maxQueue = options.maxQueue ?? 100;
+    const sandbox = options.sandbox ?? process.getuid?.() !== 0;
+    this.extraArgs = [...(sandbox ? [] : ['--no-sandbox']), ...(options.extraArgs ?? [])];
+  }
+
+  stats(): PirRendererStats {
+    return { ...this.counters, browserPid: this.browser?.process()?.pid ?? null, rendering: this.active };
+  }
+
+  /** Starts the browser ahead of the first render (optional: render starts it when needed). */
+  async start(): Promise<void> {
+    await this.currentBrowser();
+  }
+
+  /** The PIR as a PDF (Buffer) with title, author and subject set. */
+  async render(model: PirDocumentModel, options: PirRenderOptions = {}): Promise<Buffer> {
+    return (await this.renderDocument(model, options)).pdf;
+  }
+
+  /** The PIR as a PDF, with its page count. */
+  renderDocument(model: PirDocumentModel, options: PirRenderOptions = {}): Promise<{ pdf: Buffer; pages: number }> {
+    return this.renderHtml(renderPirHtml(model, options), options.producedAt);
+  }
+
+  /** A prepared document (see renderPirHtml) as a PDF. */
+  async renderHtml(doc: PirHtml, producedAt?: Date): Promise<{ pdf: Buffer; pages: number }> {
+    if (this.closed) throw new PirRendererClosed();
+    await this.acquire();
+    try {
+      const pdf = await this.withTimeout(doc);
+      this.counters.renders++;
+      return await this.withMetadata(pdf, doc, producedAt ?? new Date());
+    } catch (err) {
+      this.counters.failures++;
+      throw err;
+    } finally {
+      this.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const browsers = new Set<Browser>([...this.retired, ...this.inFlight.keys()]);
+    if (this.browser) browsers.add(this.browser);
+    this.browser = null;
+    this.idle.length = 0;
+    await Promise.all([...browsers].map((b) => b.close().catch(() => undefined)));
+    while (this.waiters.length) this.waiters.shift()?.();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+
+  private acquire(): Promise<void> {
+    if (this.active < this.poolSize) {
+      this.active++;
+      return Promise.resolve();
+    }
+    if (this.waiters.length >= this.maxQueue) {
+      return Promise.reject(new PirRenderFailed('too many renders waiting'));
+    }
+    return new Promise((resolve) => this.waiters.push(() => resolve()));
+  }
+
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  private async withTimeout(doc: PirHtml): Promise<Uint8Array> {
+    const deadline = Date.now() + this.timeoutMs;
+    let pooled: PooledPage | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const work = (async () => {
+      const taken = await this.takePage();
+      if (timedOut) {
+        await this.discardPage(taken);
+        throw new PirRenderTimeout(this.timeoutMs);
+      }
+      pooled = taken;
+      return this.print(pooled, doc, deadline);
+    })();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new PirRenderTimeout(this.timeoutMs));
+      }, this.timeoutMs);
+    });
+    try {
+      const pdf = await Promise.race([work, timeout]);
+      this.givePageBack(pooled!);
+      return pdf;
+    } catch (err) {
+      work.catch(() => undefined);
+      const p = pooled as PooledPage | null;
+      if (p) await this.discardPage(p);
+      if (err instanceof PirRenderError) throw err;
+      throw new PirRenderFailed(err instanceof Error ? err.message : String(err));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async print(pooled: PooledPage, doc: PirHtml, deadline: number): Promise<Uint8Array> {
+    pooled.html = doc.html;
+    const remaining = () => Math.max(1, deadline - Date.now());
+    try {
+      await pooled.page.goto(DOCUMENT_URL, { waitUntil: 'load', timeout: remaining() });
+      return await pooled.page.pdf({
+        format: doc.meta.format,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: doc.headerTemplate,
+        footerTemplate: doc.footerTemplate,
+        margin: { top: '22mm', bottom: '20mm', left: '16mm', right: '16mm' },
+        // Tagged output triples the object count and the metadata pass; the outline needs tags.
+        tagged: false,
+        timeout: remaining(),
+      });
+    } finally {
+      pooled.html = null;
+    }
+  }
+
+  private async withMetadata(pdf: Uint8Array, doc: PirHtml, producedAt: Date): Promise<{ pdf: Buffer; pages: number }> {
+    const out = await PDFDocument.load(pdf, { updateMetadata: false });
+    out.setTitle(doc.meta.title, { showInWindowTitleBar: true });
+    out.setAuthor(doc.meta.author);
+    out.setSubject(doc.meta.subject);
+    out.setKeywords(doc.meta.keywords);
+    out.setCreator('Portal post-incident review renderer');
+    out.setProducer('Chromium + pdf-lib');
+    out.setCreationDate(producedAt);
+    out.setModificationDate(producedAt);
+    return { pdf: Buffer.from(await out.save()), pages: out.getPageCount() };
+  }
+
+  private async currentBrowser(): Promise<Browser> {
+    if (this.closed) throw new PirRendererClosed();
+    if (this.browser?.connected) return this.browser;
+    if (!this.launching) {
+      this.launching = this.launch().finally(() => {
+        this.launching = null;
+      });
+    }
+    return this.launching;
+  }
+
+  private async launch(): Promise<Browser> {
+    const browser = await puppeteer.launch({
+      executablePath: this.executablePath,
+      headless: true,
+      pipe: true,
+      args: [
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-extensions',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-default-apps',
+        '--disable-sync',
+        '--no-first-run',
+        '--no-default-browser-check',
+        '--mute-audio',
+        '--hide-scrollbars',
+        ...this.extraArgs,
+      ],
+    });
+    this.counters.browserLaunches++;
+    browser.on('disconnected', () => {
+      if (this.browser === browser) this.browser = null;
+      this.retired.delete(browser);
+      this.inFlight.delete(browser);
+      for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i].browser === browser) this.idle.splice(i, 1);
+    });
+    if (this.closed) {
+      await browser.close().catch(() => undefined);
+      throw new PirRendererClosed();
+    }
+    this.browser = browser;
+    this.rendersOnBrowser = 0;
+    return browser;
+  }
+
+  private async takePage(): Promise<PooledPage> {
+    const browser = await this.currentBrowser();
+    this.inFlight.set(browser, (this.inFlight.get(browser) ?? 0) + 1);
+    const reusable = this.idle.findIndex((p) => p.browser === browser && !p.page.isClosed());
+    if (reusable >= 0) return this.idle.splice(reusable, 1)[0];
+    let page: Page;
+    try {
+      page = await browser.newPage();
+    } catch (err) {
+      this.leave(browser);
+      throw err;
+    }
+    const pooled: PooledPage = { page, browser, html: null };
+    page.on('request', (req: HTTPRequest) => this.answer(pooled, req));
+    try {
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+    } catch (err) {
+      await this.discardPage(pooled);
+      throw err;
+    }
+    return pooled;
+  }
+
+  private answer(pooled: PooledPage, req: HTTPRequest): void {
+    if (req.isInterceptResolutionHandled()) return;
+    const url = req.url();
+    if (url === DOCUMENT_URL && pooled.html !== null && req.isNavigationRequest()) {
+      void req
+        .respond({
+          status: 200,
+          contentType: 'text/html; charset=utf-8',
+          headers: { 'content-security-policy': CSP, 'cache-control': 'no-store' },
+          body: pooled.html,
+        })
+        .catch(() => undefined);
+      return;
+    }
+    if (url.startsWith('data:')) {
+      void req.continue().catch(() => undefined);
+      return;
+    }
+    this.counters.blockedRequests++;
+    void req.abort('blockedbyclient').catch(() => undefined);
+  }
+
+  private givePageBack(pooled: PooledPage): void {
+    this.leave(pooled.browser);
+    this.rendersOnBrowser += pooled.browser === this.browser ? 1 : 0;
+    if (pooled.browser === this.browser && this.rendersOnBrowser >= this.restartAfter) {
+      // Retire: new renders start a fresh browser; this one closes once its last render is done.
+      this.browser = null;
+      this.retired.add(pooled.browser);
+      for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i].browser === pooled.browser) this.idle.splice(i, 1);
+    }
+    if (pooled.browser === this.browser && pooled.browser.connected && !pooled.page.isClosed()) {
+      this.idle.push(pooled);
+    } else {
+      void pooled.page.close().catch(() => undefined);
+    }
+    this.closeIfRetired(pooled.browser);
+  }
+
+  private async discardPage(pooled: PooledPage): Promise<void> {
+    this.leave(pooled.browser);
+    await pooled.page.close().catch(() => undefined);
+    this.closeIfRetired(pooled.browser);
+  }
+
+  private leave(browser: Browser): void {
+    const n = (this.inFlight.get(browser) ?? 1) - 1;
+    if (n <= 0) this.inFlight.delete(browser);
+    else this.inFlight.set(browser, n);
+  }
+
+  private closeIfRetired(browser: Browser): void {
+    if (this.retired.has(browser) && !this.inFlight.has(browser)) {
+      this.retired.delete(browser);
+      void browser.close().catch(() => undefined);
+    }
+  }
+}
