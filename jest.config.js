@@ -21,6 +21,8 @@ const moduleNameMapper = {
 module.exports = {
   // Global: Jest ignores testTimeout inside a project. Real databases, Redis and IdPs under CI load need room.
   testTimeout: 60000,
+  // The generated suites (fuzzer, isolation matrix) flood the shared e2e database: they run last.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
       displayName: 'unit',

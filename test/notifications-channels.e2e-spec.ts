@@ -97,7 +97,7 @@ describe('notifications: channels against real receivers', () => {
     expect(parents()[0].blocks).toContain('+39 02 0000 1111');
 
     expect((await deliveries(admin, inc.id)).hotline).toBe('+39 02 0000 1111');
-    const mails = smtp.messages.filter((m) => m.mail.subject?.includes(inc.reference));
+    const mails = smtp.messages.filter((m) => m.mail.subject?.startsWith(`[${tenant.displayName}] ${inc.reference} `));
     expect(mails).toHaveLength(1);
     expect(mails[0].rcpt.sort()).toEqual(['cio@customer.test', 'ops@customer.test']);
     expect(mails[0].mail.subject).toBe(`[${tenant.displayName}] ${inc.reference} Sev1: Sev1 declared by API token "test customer_admin"`);

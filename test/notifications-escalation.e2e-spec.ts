@@ -49,7 +49,7 @@ describe('notifications: escalation ladder and status-update reminders', () => {
     (await events(admin, incidentId)).filter((e) => e.action === 'incident.escalated').map((e) => e.details.target as string);
 
   it('an unacknowledged Sev1 climbs the ladder at 5, 10 and 30 minutes, each step once, each a governance event and an email', async () => {
-    const { admin, inc } = await declare();
+    const { tenant, admin, inc } = await declare();
     await advance(4 * MIN);
     expect(await escalations(admin, inc.id)).toEqual([]);
     await advance(1 * MIN);
@@ -60,7 +60,7 @@ describe('notifications: escalation ladder and status-update reminders', () => {
     expect(await escalations(admin, inc.id)).toEqual(['Backup on-call', 'Engineering Manager', 'VP Engineering']);
     await advance(30 * MIN);
     expect(await escalations(admin, inc.id)).toHaveLength(3);
-    const mails = smtp.messages.filter((m) => m.mail.subject?.includes(inc.reference) && m.mail.subject?.includes('Escalated'));
+    const mails = smtp.messages.filter((m) => m.mail.subject?.startsWith(`[${tenant.displayName}] ${inc.reference} `) && m.mail.subject?.includes('Escalated'));
     expect(mails.map((m) => m.rcpt[0])).toEqual(['backup@vendor.test', 'em@vendor.test', 'vp@vendor.test']);
     expect(mails[0].mail.subject).toContain('Escalated to Backup on-call: Sev1 unacknowledged for 5 min');
     // internal deliveries are the vendor's: listed to staff, not to the customer
@@ -98,7 +98,7 @@ describe('notifications: escalation ladder and status-update reminders', () => {
   });
 
   it('reminds the engineer 5 minutes before a status update is due with none posted, once; a posted update moves the reminder', async () => {
-    const { admin, inc } = await declare('sev2');
+    const { tenant, admin, inc } = await declare('sev2');
     await support.agent.post(`/api/v1/incidents/${inc.id}/acknowledge`).set('x-csrf-token', support.csrf).expect(200);
     await drainNotifications(t);
     const view = (await t.http.get(`/api/v1/incidents/${inc.id}`).set(admin).expect(200)).body;
@@ -112,7 +112,9 @@ describe('notifications: escalation ladder and status-update reminders', () => {
     ]);
     await advance(1 * MIN);
     expect(await reminders()).toHaveLength(1);
-    const mail = smtp.messages.filter((m) => m.rcpt.includes('sam.engineer@vendor.test') && m.mail.subject?.includes(inc.reference));
+    const mail = smtp.messages.filter(
+      (m) => m.rcpt.includes('sam.engineer@vendor.test') && m.mail.subject?.startsWith(`[${tenant.displayName}] ${inc.reference} `),
+    );
     expect(mail).toHaveLength(1);
     expect(mail[0].mail.subject).toContain('Reminder: a status update is due');
 
