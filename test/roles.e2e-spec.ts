@@ -79,6 +79,9 @@ describe('process roles', () => {
     '/status',
     '/api/v1/credential-health',
     '/api/v1', // BYOC: evidence grants and data-plane health (issue 16b)
+    // post-incident reviews (issue 15): incidents/:id/pir…, the archive
+    '/api/v1/incidents/:id',
+    '/api/v1/pirs',
   ];
   const PLATFORM = ['/health', '/metrics']; // every process has them
   const QUEUES = ['portal-clocks', 'portal-maintenance', 'portal-notifications', 'portal-rendering'];
@@ -139,12 +142,15 @@ describe('process roles', () => {
       PLANE_TLS_KEY_FILE: f['dp.key'],
       PLANE_TLS_CA_FILE: f['ca.pem'],
       EVIDENCE_DIR: mkdtempSync(join(tmpdir(), 'roles-dp-')),
+      // The customer's cloud need not run Redis: nothing answers here, and the data plane is ready all the same.
+      REDIS_URL: 'redis://127.0.0.1:9',
     });
     try {
       expect(controllers(app)).toEqual([...PLATFORM, '/data-plane/v1/evidence'].sort());
       expect(processors(app)).toEqual([]);
       expect(hasRelay(app)).toBe(false);
       await request(app.getHttpServer()).get('/api/v1/incidents').expect(404);
+      expect((await request(app.getHttpServer()).get('/health/ready').expect(200)).body).toEqual({ status: 'ok', checks: { database: 'up' } });
     } finally {
       await app.close();
     }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException } from '@nestjs/common';
+import { Controller, Get, HttpException, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../auth/route-access';
 import { PORTAL_DATA_SOURCE } from '../database/db.service';
 import { RedisConnections } from '../queue/redis-connections';
+import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 
 type Check = 'database' | 'redis';
 
@@ -22,6 +23,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly redis: RedisConnections,
     @InjectDataSource(PORTAL_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
   ) {}
 
   @Public()
@@ -34,14 +36,16 @@ export class HealthController {
   @Get('ready')
   async ready() {
     try {
+      // A BYOC data plane uses no Redis (its outbox is relayed from its own database): only the database counts.
+      const usesRedis = this.config.role !== 'data-plane';
       const result = await this.health.check([
         () => this.typeorm.pingCheck('database', { connection: this.dataSource, timeout: 1000 }),
-        () => this.pingRedis(),
+        ...(usesRedis ? [() => this.pingRedis()] : []),
       ]);
-      return { status: 'ok', checks: statuses(result.details) };
+      return { status: 'ok', checks: statuses(result.details, usesRedis) };
     } catch (err) {
       const details = (err as { response?: { details?: Record<string, { status: string }> } }).response?.details ?? {};
-      const checks = statuses(details);
+      const checks = statuses(details, this.config.role !== 'data-plane');
       throw new HttpException({ error: 'unavailable', message: `not ready: ${JSON.stringify(checks)}`, status: 'unavailable', checks }, 503);
     }
   }
@@ -59,6 +63,6 @@ export class HealthController {
   }
 }
 
-function statuses(details: Record<string, { status: string }>): Record<Check, string> {
-  return { database: details.database?.status ?? 'down', redis: details.redis?.status ?? 'down' };
+function statuses(details: Record<string, { status: string }>, usesRedis: boolean): Partial<Record<Check, string>> {
+  return { database: details.database?.status ?? 'down', ...(usesRedis ? { redis: details.redis?.status ?? 'down' } : {}) };
 }
