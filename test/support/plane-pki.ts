@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509's container (tsyringe) needs it, whichever suite loads this first
 import { webcrypto } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
