@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { PortalAppModule } from './app.module';
@@ -56,6 +57,11 @@ async function bootstrap(): Promise<void> {
     for (const t of seeded.tokens) say(`  API token for ${t.tenant} (${t.role}): ${t.token}`);
     say('  sign in in the browser with the development sign-in: admin@acme.example, admin@globex.example, support@claresia.example, csm@claresia.example');
     if (receivers) say(`  demo inbox (loopback Slack, email, PagerDuty: what a Sev1 for globex sends): ${receivers.inboxUrl}/`);
+    if (!existsSync(config.pirPdf.executablePath)) {
+      say(
+        `  review PDFs need Chromium at ${config.pirPdf.executablePath} (PUPPETEER_EXECUTABLE_PATH): install it (Debian: apt-get install chromium); until then they stay "being rendered"`,
+      );
+    }
     say(`  try: curl -H "Authorization: Bearer ${seeded.tokens.find((t) => t.tenant === 'globex')?.token}" ${url}/api/v1/incidents`);
   }
   say(`portal ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${url}  (API docs: ${url}/api/docs)`);
