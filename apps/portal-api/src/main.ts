@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { PortalAppModule } from './app.module';
 import { configureApp } from './app.setup';
