@@ -28,9 +28,13 @@ describe('CSM vendor view', { timeout: 120_000 }, () => {
     await page.getByRole('textbox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'All', exact: true }).click();
     const rows = page.getByTestId('incident-row');
-    await rows.first().waitFor();
-    const texts = await rows.allTextContents();
-    assert.ok(texts.length > 0);
+    // Choosing "All" refetches the list: rows of the previous filter may vanish while it loads, so read them once
+    // they are there again.
+    let texts = [];
+    while (texts.length === 0) {
+      await rows.first().waitFor();
+      texts = await rows.allTextContents();
+    }
     assert.ok(
       texts.every((t) => /Acme Manufacturing/.test(t)),
       `only Acme (the CSM's tenant): ${texts.join(' | ')}`,
