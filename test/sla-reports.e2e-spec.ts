@@ -145,7 +145,7 @@ describe('SLA reports', () => {
   });
 
   it('refuses a bad month naming the field', async () => {
-    for (const month of ['2026-13', '2026-1', 'november', '']) {
+    for (const month of ['2026-13', '2026-1', 'november', '', '0000-01', '9999-12', '2026-11-01']) {
       const res = await t.http.get('/api/v1/reports/sla').query({ month }).set('Authorization', admin).expect(400);
       expect(res.body.fields.map((f: { field: string }) => f.field)).toEqual(['month']);
     }
