@@ -82,6 +82,8 @@ describe('process roles', () => {
     // post-incident reviews (issue 15): incidents/:id/pir…, the archive
     '/api/v1/incidents/:id',
     '/api/v1/pirs',
+    // SLA reports (issue 15b)
+    '/api/v1/reports',
   ];
   const PLATFORM = ['/health', '/metrics']; // every process has them
   const QUEUES = ['portal-clocks', 'portal-maintenance', 'portal-notifications', 'portal-rendering'];

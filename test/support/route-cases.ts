@@ -742,7 +742,27 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     fixture: async (w, tenant) => ({ id: (await w.pir(tenant, 'rendered')).id }),
     request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/pir.pdf') }),
   },
+  // SLA reports (issue 15b): the month of the matrix clock, with an incident of the tenant in it
+  'GET /api/v1/reports/sla': {
+    names: 'query',
+    fixture: async (w, tenant) => {
+      await w.incident(tenant);
+      return { tenantId: tenant.id };
+    },
+    request: (w, ids) => ({ method: 'GET', path: '/api/v1/reports/sla', query: { month: reportMonth(w), tenantId: ids.tenantId } }),
+  },
+  'GET /api/v1/reports/sla.csv': {
+    names: 'query',
+    fixture: async (w, tenant) => {
+      await w.incident(tenant);
+      return { tenantId: tenant.id };
+    },
+    request: (w, ids) => ({ method: 'GET', path: '/api/v1/reports/sla.csv', query: { month: reportMonth(w), tenantId: ids.tenantId } }),
+  },
 };
+
+/** SLA reports (issue 15b): the calendar month the matrix clock is in (UTC; fixtures are declared mid-month). */
+const reportMonth = (w: MatrixWorld) => w.t.clock.now().toISOString().slice(0, 7);
 
 // ---- status-page fixtures (vendor-wide: made through the service, no tenant involved) ----------------------
 

@@ -20,6 +20,8 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { IncidentsHttpModule, IncidentsModule, IncidentsWorkerModule } from './incidents/incidents.module';
 import { PirHttpModule, PirModule, PirWorkerModule } from './pir/pir.module';
+// SLA reports (issue 15b)
+import { ReportsHttpModule, ReportsModule } from './reports/reports.module';
 import { QueueWorkerModule } from './queue/queue-worker.module';
 import { SsoHttpModule, SsoModule } from './sso/sso.module';
 import { TenantsHttpModule, TenantsModule } from './tenants/tenants.module';
@@ -87,6 +89,9 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
   if (role !== 'data-plane') domain.push(PirModule);
   if (http) httpModules.push(PirHttpModule);
   if (worker) workerModules.push(PirWorkerModule);
+  // SLA reports (issue 15b)
+  if (role !== 'data-plane') domain.push(ReportsModule);
+  if (http) httpModules.push(ReportsHttpModule);
   return { http, worker, domain, httpModules, workerModules };
 }
 

@@ -22,6 +22,8 @@ import { StatusTokenPage } from './pages/status/StatusTokenPage';
 // incident communications (issue 14, part A)
 import { IntegrationsPage } from './pages/IntegrationsPage';
 import { PirArchivePage } from './pages/PirArchivePage';
+// SLA reports (issue 15b)
+import { ReportsPage } from './pages/ReportsPage';
 
 export function App() {
   return (
@@ -89,6 +91,8 @@ export function App() {
         />
         {/* post-incident reviews (issue 15) */}
         <Route path="/reviews" element={<PirArchivePage />} />
+        {/* SLA reports (issue 15b) */}
+        <Route path="/reports" element={<ReportsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -7,3 +7,5 @@ export * from './notifications';
 export * from './status-page';
 export * from './credential-health';
 export * from './pir';
+// SLA reports (issue 15b)
+export * from './reports';

@@ -25,3 +25,14 @@ export { SLA_POLICY, requiredChannels, responseTarget } from './sla-policy';
 export type { SeverityModePolicy, SlaPolicy } from './sla-policy';
 export { ASSISTING_NOTE, clockHistory, computeSla, targetDueAt } from './sla-clocks';
 export { InvalidBusinessCalendar, InvalidSlaInput } from './sla.errors';
+export { clockOutcome, csvField, monthWindow, pirOutcome, quantile, slaReport, slaReportCsv } from './sla-report';
+export type {
+  Attainment,
+  DurationFigures,
+  IncidentClockOutcome,
+  IncidentPirOutcome,
+  SlaReport,
+  SlaReportIncident,
+  SlaReportInput,
+  SlaReportRow,
+} from './sla-report';

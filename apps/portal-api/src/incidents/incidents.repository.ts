@@ -338,6 +338,29 @@ export class IncidentsRepository {
     );
     return rows.length > 0;
   }
+  /** For SLA reports: a tenant's incidents declared in [from, to), oldest first. */
+  async declaredBetween(em: EntityManager, tenantId: string, from: Date, to: Date): Promise<IncidentRecord[]> {
+    const rows = await sql(em, `${SELECT} where i.tenant_id = $1 and i.declared_at >= $2 and i.declared_at < $3 order by i.declared_at, i.id`, [
+      tenantId,
+      from,
+      to,
+    ]);
+    return rows.map(toRecord);
+  }
+
+  /** For SLA reports: the clocks with an owned breach recorded, per incident. */
+  async ownedBreachClocks(em: EntityManager, incidentIds: string[]): Promise<Map<string, ClockKind[]>> {
+    const out = new Map<string, ClockKind[]>();
+    if (incidentIds.length === 0) return out;
+    const rows = await sql<{ incident_id: string; clock: ClockKind }>(
+      em,
+      `select distinct incident_id, clock from sla_breaches where owned and incident_id = any($1::uuid[]) order by incident_id, clock`,
+      [incidentIds],
+    );
+    for (const r of rows) out.set(r.incident_id, [...(out.get(r.incident_id) ?? []), r.clock]);
+    return out;
+  }
+
   async breaches(em: EntityManager, incidentId: string): Promise<BreachRow[]> {
     const rows = await sql(
       em,

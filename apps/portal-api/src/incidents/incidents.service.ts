@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput } from '@portal/sla';
+import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
 import type {
   DeclareIncidentInput,
@@ -521,6 +521,39 @@ export class IncidentsService {
     if (isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; a PIR is waived after the resolution`);
     await this.recordBreaches(em, inc, at);
     await this.incidents.update(em, incidentId, { pirWaivedAt: at });
+  }
+
+  /**
+   * For SLA reports: the facts of a tenant's incidents declared in [from, to), as the report function reads them
+   * (every clock run, the owned breaches recorded, the PIR clock), in the caller's row-level-security scope.
+   */
+  async slaReportFacts(tenantId: string, from: Date, to: Date): Promise<SlaReportIncident[]> {
+    const now = this.clock.now();
+    return this.db.tx(async (em) => {
+      const records = await this.incidents.declaredBetween(em, tenantId, from, to);
+      const breaches = await this.incidents.ownedBreachClocks(
+        em,
+        records.map((r) => r.id),
+      );
+      return records.map((inc) => {
+        const pirDue = this.sla(inc, now).clocks.pirDue;
+        return {
+          reference: `INC-${inc.number}`,
+          severity: inc.severity,
+          firstNoticedAt: new Date(inc.firstNoticedAt),
+          declaredAt: new Date(inc.declaredAt),
+          acknowledgedAt: inc.acknowledgedAt ? new Date(inc.acknowledgedAt) : null,
+          resolvedAt: inc.resolvedAt ? new Date(inc.resolvedAt) : null,
+          runs: clockHistory(this.slaInput(inc), now).runs,
+          recordedBreaches: breaches.get(inc.id) ?? [],
+          pir: {
+            dueAt: pirDue.dueAt ? new Date(pirDue.dueAt) : null,
+            deliveredAt: inc.pirDeliveredAt ? new Date(inc.pirDeliveredAt) : null,
+            waivedAt: inc.pirWaivedAt ? new Date(inc.pirWaivedAt) : null,
+          },
+        };
+      });
+    });
   }
 
   /** For evidence: the incident an attachment belongs to, locked FOR SHARE when asked (uploads vs closing). */

@@ -11,10 +11,12 @@ import type {
   PirSearchHit,
   PirTransitionInput,
   SearchPirsQuery,
+  SlaReportQuery,
   PirView,
   UpdateActionItemInput,
   UpdatePirInput,
 } from '@portal/contracts';
+import type { SlaReport } from '@portal/sla';
 import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
 import type {
   ConnectSlackInput,
@@ -120,4 +122,7 @@ export const api = {
     http.patch<PirView>(`/api/v1/incidents/${id}/pir/action-items/${itemId}`, body),
   pirPdfUrl: (id: string) => `/api/v1/incidents/${id}/pir.pdf`,
   searchPirs: (q: SearchPirsQuery) => http.get<{ items: PirSearchHit[] }>(`/api/v1/pirs${query({ ...q })}`),
+  // SLA reports (issue 15b)
+  slaReport: (q: SlaReportQuery) =>
+    http.get<SlaReport & { tenant: { id: string; slug: string; displayName: string } }>(`/api/v1/reports/sla${query({ ...q })}`),
 };

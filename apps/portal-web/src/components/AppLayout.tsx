@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconBroadcast,
   IconBuildingSkyscraper,
+  IconChartBar,
   IconChevronDown,
   IconFileSearch,
   IconListDetails,
@@ -29,13 +30,15 @@ export function navItems(me: Me): NavItem[] {
   const role = me.principal.role;
   // post-incident reviews (issue 15): the archive, for every role.
   const reviews: NavItem = { to: '/reviews', label: 'Reviews', icon: <IconFileSearch size={18} aria-hidden /> };
+  // SLA reports (issue 15b): every role, each for the tenants it sees.
+  const reports: NavItem = { to: '/reports', label: 'Reports', icon: <IconChartBar size={18} aria-hidden /> };
   if (isVendorRole(role)) {
-    const vendor: NavItem[] = [{ to: '/vendor', label: 'All incidents', icon: <IconBuildingSkyscraper size={18} aria-hidden /> }, reviews];
+    const vendor: NavItem[] = [{ to: '/vendor', label: 'All incidents', icon: <IconBuildingSkyscraper size={18} aria-hidden /> }, reviews, reports];
     // status page (issue 14 part B)
     if (role === 'support_engineer') vendor.push({ to: '/vendor/status', label: 'Status page', icon: <IconBroadcast size={18} aria-hidden /> });
     return vendor;
   }
-  const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }, reviews];
+  const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }, reviews, reports];
   if (role === 'customer_admin') items.push({ to: '/settings', label: 'Settings', icon: <IconSettings size={18} aria-hidden /> });
   return items;
 }
