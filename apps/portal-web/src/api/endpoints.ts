@@ -15,6 +15,7 @@ import type {
   UpdateActionItemInput,
   UpdatePirInput,
 } from '@portal/contracts';
+import type { ConnectTeamsInput, TeamsConnectionView } from '@portal/contracts';
 import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
 import type {
   ConnectSlackInput,
@@ -120,4 +121,9 @@ export const api = {
     http.patch<PirView>(`/api/v1/incidents/${id}/pir/action-items/${itemId}`, body),
   pirPdfUrl: (id: string) => `/api/v1/incidents/${id}/pir.pdf`,
   searchPirs: (q: SearchPirsQuery) => http.get<{ items: PirSearchHit[] }>(`/api/v1/pirs${query({ ...q })}`),
+  // Microsoft Teams (issue 14 part C)
+  teams: () => http.get<TeamsConnectionView>('/api/v1/integrations/teams'),
+  connectTeams: (body: ConnectTeamsInput) => http.put<TeamsConnectionView>('/api/v1/integrations/teams', body),
+  disconnectTeams: () => http.delete<void>('/api/v1/integrations/teams'),
+  testTeams: () => http.post<{ ok: boolean; error: string | null }>('/api/v1/integrations/teams/test'),
 };
