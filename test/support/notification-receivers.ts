@@ -145,3 +145,67 @@ export async function promoteDelayed(t: TestApp): Promise<number> {
   for (const j of jobs) await j.promote().catch(() => undefined);
   return jobs.length;
 }
+
+// ---- Microsoft Teams (issue 14 part C): an Entra token endpoint and Microsoft Graph's channel-message calls ----
+
+export interface GraphCall {
+  kind: 'message' | 'reply';
+  teamId: string;
+  channelId: string;
+  /** The created message's id. */
+  id: string;
+  /** For a reply: the parent message's id. */
+  parentId: string | null;
+  content: string;
+  contentType: string;
+}
+
+/**
+ * One loopback server for both sides: `POST /{directory}/oauth2/v2.0/token` (client credentials: checks the client
+ * id and secret and the Graph scope, issues a bearer token) and Graph's `POST /v1.0/teams/{team}/channels/{channel}/
+ * messages[/{id}/replies]` (checks the bearer token, records the call, answers 201 with the message like Graph).
+ */
+export async function startTeamsFake(app: { directoryId: string; clientId: string; clientSecret: string }) {
+  const calls: GraphCall[] = [];
+  const tokens: string[] = [];
+  const refusedGraphCalls: string[] = [];
+  let seq = 1_700_000_000_000;
+  const receiver = await startHttpReceiver((r) => {
+    const token = r.path.match(/^\/([^/]+)\/oauth2\/v2\.0\/token(\?.*)?$/);
+    if (token && r.method === 'POST') {
+      const form = Object.fromEntries(new URLSearchParams(r.body));
+      if (token[1] !== app.directoryId || form.client_id !== app.clientId || form.client_secret !== app.clientSecret) {
+        return {
+          status: 401,
+          body: JSON.stringify({ error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] }),
+        };
+      }
+      if (form.grant_type !== 'client_credentials' || form.scope !== 'https://graph.microsoft.com/.default') {
+        return { status: 400, body: JSON.stringify({ error: 'invalid_request', error_description: `unexpected grant ${form.grant_type} / ${form.scope}` }) };
+      }
+      const access = `graph-token-${tokens.length + 1}-${Math.random().toString(36).slice(2)}`;
+      tokens.push(access);
+      return { status: 200, body: JSON.stringify({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access }) };
+    }
+    const graph = r.path.match(/^\/v1\.0\/teams\/([^/]+)\/channels\/([^/]+)\/messages(?:\/([^/]+)\/replies)?$/);
+    if (!graph || r.method !== 'POST') return { status: 404, body: JSON.stringify({ error: { code: 'NotFound', message: r.path } }) };
+    const bearer = (r.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!tokens.includes(bearer)) {
+      refusedGraphCalls.push(r.path);
+      return { status: 401, body: JSON.stringify({ error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } }) };
+    }
+    const body = JSON.parse(r.body) as { body?: { content?: string; contentType?: string } };
+    const id = String(seq++);
+    calls.push({
+      kind: graph[3] ? 'reply' : 'message',
+      teamId: decodeURIComponent(graph[1]),
+      channelId: decodeURIComponent(graph[2]),
+      id,
+      parentId: graph[3] ? decodeURIComponent(graph[3]) : null,
+      content: body.body?.content ?? '',
+      contentType: body.body?.contentType ?? '',
+    });
+    return { status: 201, body: JSON.stringify({ id, replyToId: graph[3] ?? null, messageType: 'message', body: body.body }) };
+  });
+  return { ...receiver, authorityHost: receiver.url, graphBaseUrl: `${receiver.url}/v1.0`, calls, tokens, refusedGraphCalls };
+}

@@ -67,6 +67,15 @@ export function discoverRoutes(app: INestApplication): DiscoveredRoute[] {
   return routes.sort((a, b) => a.key.localeCompare(b.key));
 }
 
+/** A Teams connection for the matrix (issue 14 part C): the test message goes nowhere reachable. */
+const MATRIX_TEAMS = {
+  directoryId: '00000000-0000-4000-8000-00000000d1d1',
+  clientId: '00000000-0000-4000-8000-00000000c1c1',
+  clientSecret: 'matrix-secret-0000',
+  teamId: '00000000-0000-4000-8000-000000007e7e',
+  channelId: '19:matrix0000@thread.tacv2',
+};
+
 /** "GET /api/v1/incidents/:id" → "GET /api/v1/incidents/{id}" (the OpenAPI document's spelling). */
 export const openApiKey = (key: string) => key.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
@@ -758,6 +767,31 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
       return { tenantId: tenant.id };
     },
     request: (w, ids) => ({ method: 'GET', path: '/api/v1/reports/sla.csv', query: { month: reportMonth(w), tenantId: ids.tenantId } }),
+  },
+  // Microsoft Teams (issue 14 part C): the caller's own tenant's connection
+  'GET /api/v1/integrations/teams': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/integrations/teams' }) },
+  'PUT /api/v1/integrations/teams': {
+    names: 'caller',
+    request: () => ({ method: 'PUT', path: '/api/v1/integrations/teams', json: MATRIX_TEAMS }),
+  },
+  'DELETE /api/v1/integrations/teams': {
+    names: 'caller',
+    // connects first, so each request has a connection to remove
+    fixture: async (w, tenant) => {
+      const res = await w.t.http.put('/api/v1/integrations/teams').set(w.admin(w.own).changeHeaders).send(MATRIX_TEAMS);
+      if (res.status !== 200) throw new Error(`fixture connect Teams: ${res.status}`);
+      return { tenant: tenant.id };
+    },
+    request: () => ({ method: 'DELETE', path: '/api/v1/integrations/teams' }),
+  },
+  'POST /api/v1/integrations/teams/test': {
+    names: 'caller',
+    fixture: async (w, tenant) => {
+      const res = await w.t.http.put('/api/v1/integrations/teams').set(w.admin(w.own).changeHeaders).send(MATRIX_TEAMS);
+      if (res.status !== 200) throw new Error(`fixture connect Teams: ${res.status}`);
+      return { tenant: tenant.id };
+    },
+    request: () => ({ method: 'POST', path: '/api/v1/integrations/teams/test' }),
   },
 };
 

@@ -78,6 +78,10 @@ export interface DomainEventPayloads {
   'webhook.endpoint_deleted': { url: string };
   /** The portal disabled an endpoint after `failures` failed deliveries in a row; its owners were told. */
   'webhook.endpoint_disabled': { url: string; failures: number; notified: number };
+  // ---- Microsoft Teams (issue 14, part C) ----
+  /** A customer admin connected (or replaced) the tenant's Teams app; the client secret is never in the event. */
+  'notification.teams_connected': { teamId: string; channelId: string; clientId: string; replaced: boolean };
+  'notification.teams_disconnected': { teamId: string; channelId: string };
   /** A delivery was given up after its last attempt (or its endpoint was disabled). */
   'notification.delivery_failed': { channel: string; eventType: string; attempts: number; error: string };
   'notification.retry_requested': { channel: string; eventType: string; deliveryId: string };
@@ -192,6 +196,9 @@ export const DOMAIN_EVENTS = {
   'webhook.endpoint_disabled': { subject: 'webhook_endpoint', label: 'disabled a failing webhook endpoint' },
   'notification.delivery_failed': { subject: 'notification_delivery', label: 'gave up a notification delivery' },
   'notification.retry_requested': { subject: 'notification_delivery', label: 'retried a notification delivery' },
+  // Microsoft Teams (issue 14, part C)
+  'notification.teams_connected': { subject: 'notification_connection', label: 'connected Microsoft Teams' },
+  'notification.teams_disconnected': { subject: 'notification_connection', label: 'disconnected Microsoft Teams' },
   // status page (issue 14 part B)
   'status_page.component_changed': { subject: 'status_component', label: 'changed a status-page component' },
   'status_page.incident_posted': { subject: 'status_post', label: 'posted on the public status page' },

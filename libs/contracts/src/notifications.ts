@@ -17,7 +17,7 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-export const NOTIFICATION_CHANNELS = ['slack', 'email', 'pagerduty', 'webhook'] as const;
+export const NOTIFICATION_CHANNELS = ['slack', 'email', 'pagerduty', 'webhook', 'teams'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'skipped'] as const;
@@ -103,4 +103,35 @@ export interface IncidentNotificationsView {
   /** Mode B/C Sev1: the phone hotline the customer may call (null otherwise or when none is configured). */
   hotline: string | null;
   deliveries: NotificationDeliveryView[];
+}
+
+// ---- Microsoft Teams (issue 14, part C) ----
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const connectTeamsSchema = z.strictObject({
+  /** The Entra directory (tenant) id that owns the app registration. */
+  directoryId: z.string().trim().regex(GUID, 'must be a directory (tenant) id, a GUID'),
+  /** The app registration's application (client) id; it needs a Graph application permission to post channel messages. */
+  clientId: z.string().trim().regex(GUID, 'must be an application (client) id, a GUID'),
+  /** The app registration's client secret; stored sealed, never shown again. */
+  clientSecret: z.string().min(8, 'at least 8 characters').max(512, 'at most 512 characters'),
+  /** The team's id (a GUID, the group id of the team). */
+  teamId: z.string().trim().regex(GUID, 'must be a team id, a GUID'),
+  /** The channel's id, e.g. 19:abc…@thread.tacv2. */
+  channelId: z
+    .string()
+    .trim()
+    .regex(/^19:[A-Za-z0-9_.-]{1,200}@thread\.(tacv2|skype)$/, 'must be a Teams channel id such as 19:abc@thread.tacv2'),
+});
+export type ConnectTeamsInput = z.infer<typeof connectTeamsSchema>;
+
+export interface TeamsConnectionView {
+  connected: boolean;
+  directoryId: string | null;
+  clientId: string | null;
+  teamId: string | null;
+  channelId: string | null;
+  /** The secret's last four characters, to recognise it; the secret itself is never returned. */
+  secretHint: string | null;
+  updatedAt: string | null;
 }

@@ -140,6 +140,9 @@ export const envSchema = z.object({
   PIR_PDF_POOL_SIZE: z.coerce.number().int().min(1).max(8).default(2),
   PIR_PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300000).default(60000),
   PIR_PDF_RESTART_AFTER: z.coerce.number().int().min(1).default(200),
+  // Microsoft Teams (issue 14, part C): the Entra authority host for client credentials and Microsoft Graph's base URL.
+  TEAMS_AUTHORITY_HOST: z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com'),
+  GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://graph.microsoft.com/v1.0'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -83,6 +83,8 @@ export interface PortalConfig {
   };
   /** BYOC (issue 16): evidence storage backend and the link between the control plane and a data plane. */
   byoc: ByocConfig;
+  /** Microsoft Teams (issue 14, part C): Entra authority host (no trailing slash) and Graph base URL (no trailing slash). */
+  teams: { authorityHost: string; graphBaseUrl: string };
 }
 
 export interface ByocConfig {
@@ -292,6 +294,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       statusReminderMinutes: e.STATUS_REMINDER_MINUTES,
     },
     byoc,
+    teams: { authorityHost: e.TEAMS_AUTHORITY_HOST.replace(/\/+$/, ''), graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, '') },
   };
 }
 

@@ -15,6 +15,14 @@ const base: PlanInput = {
 const channels = (over: Partial<PlanInput>) => planDeliveries({ ...base, ...over }).map((d) => d.pagerDutyAction ?? d.endpointId ?? d.channel);
 
 describe('planDeliveries', () => {
+  it('threads to Microsoft Teams beside Slack when both are connected, and keeps an existing Teams thread after a downgrade', () => {
+    expect(channels({ teamsConnected: true })).toEqual(['slack', 'teams', 'email', 'trigger']);
+    expect(channels({ slackConnected: false, teamsConnected: true, severity: 'sev2' })).toEqual(['teams', 'trigger']);
+    expect(channels({ slackConnected: false, teamsConnected: true, severity: 'sev3', eventType: 'incident.status_updated', teamsThreadExists: true })).toEqual([
+      'teams',
+    ]);
+    expect(channels({ slackConnected: false, teamsConnected: true, severity: 'sev3', eventType: 'incident.status_updated' })).toEqual([]);
+  });
   it('tells a Mode B Sev1 declaration to Slack, email and PagerDuty (the policy channels plus the on-call)', () => {
     expect(channels({})).toEqual(['slack', 'email', 'trigger']);
   });

@@ -27,6 +27,9 @@ export interface PlanInput {
   slackThreadExists: boolean;
   /** The contacts were emailed about this incident before: they hear how it ends whatever its severity now. */
   emailedBefore: boolean;
+  /** Microsoft Teams (issue 14, part C): connected, and a thread already started for this incident. */
+  teamsConnected?: boolean;
+  teamsThreadExists?: boolean;
   pagerDutyConfigured: boolean;
   pagerDutySeverities: readonly string[];
   /** PagerDuty was triggered for this incident before (acknowledge/resolve only follow a trigger). */
@@ -65,6 +68,7 @@ export function planDeliveries(p: PlanInput): PlannedDelivery[] {
   const policy = requiredChannels(p.severity, p.mode);
   const out: PlannedDelivery[] = [];
   if (p.slackConnected && (policy.includes('slack_teams_connect') || p.slackThreadExists)) out.push({ channel: 'slack' });
+  if (p.teamsConnected && (policy.includes('slack_teams_connect') || p.teamsThreadExists)) out.push({ channel: 'teams' });
   const emailPolicy =
     policy.includes('email') || p.emailedBefore || (p.previousSeverity !== undefined && requiredChannels(p.previousSeverity, p.mode).includes('email'));
   if (emailPolicy && EMAIL_EVENTS.has(p.eventType)) out.push({ channel: 'email' });

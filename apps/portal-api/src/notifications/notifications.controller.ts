@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   ConnectSlackInput,
   connectSlackSchema,
+  ConnectTeamsInput,
+  connectTeamsSchema,
   CreateWebhookEndpointInput,
   createWebhookEndpointSchema,
   UpdateWebhookEndpointInput,
@@ -60,6 +62,32 @@ export class NotificationsController {
   @HttpCode(200)
   testSlack(@NoBody() _body: unknown) {
     return this.notifications.testSlack();
+  }
+
+  @Roles('customer_admin')
+  @Get('integrations/teams')
+  teams() {
+    return this.notifications.teamsConnection();
+  }
+
+  @Roles('customer_admin')
+  @Put('integrations/teams')
+  connectTeams(@ZodBody(connectTeamsSchema, 'ConnectTeams') body: ConnectTeamsInput) {
+    return this.notifications.connectTeams(body);
+  }
+
+  @Roles('customer_admin')
+  @Delete('integrations/teams')
+  @HttpCode(204)
+  disconnectTeams(@NoBody() _body: unknown) {
+    return this.notifications.disconnectTeams();
+  }
+
+  @Roles('customer_admin')
+  @Post('integrations/teams/test')
+  @HttpCode(200)
+  testTeams(@NoBody() _body: unknown) {
+    return this.notifications.testTeams();
   }
 
   @Roles('customer_admin')

@@ -7,6 +7,7 @@ import { TenantsModule } from '../tenants/tenants.module';
 import { EmailChannel } from './channels/email.channel';
 import { PagerDutyChannel } from './channels/pagerduty.channel';
 import { SlackChannel } from './channels/slack.channel';
+import { TeamsChannel } from './channels/teams.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 import { EscalationCheckJob } from './jobs/escalation-check.job';
 import { NotificationDeliverJob } from './jobs/notification-deliver.job';
@@ -19,7 +20,7 @@ import { NotificationsSubscriber } from './subscribers/notifications.subscriber'
 /** Incident communications (issue 14, part A): channels, deliveries, the tenant's integrations. */
 @Module({
   imports: [IncidentsModule, TenantsModule, EgressModule, MailModule],
-  providers: [NotificationsRepository, NotificationsService, SlackChannel, EmailChannel, PagerDutyChannel, WebhookChannel],
+  providers: [NotificationsRepository, NotificationsService, SlackChannel, EmailChannel, PagerDutyChannel, WebhookChannel, TeamsChannel],
   exports: [NotificationsService],
 })
 export class NotificationsModule {}

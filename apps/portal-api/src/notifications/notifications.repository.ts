@@ -7,7 +7,8 @@ export interface ConnectionRecord {
   id: string;
   tenantId: string;
   kind: 'slack' | 'teams';
-  settings: { channelId: string };
+  /** Slack: the channel; Teams: the channel, its team and the app registration (directory, client id). */
+  settings: { channelId: string; teamId?: string; directoryId?: string; clientId?: string };
   secretCiphertext: string;
   secretKeyId: string;
   tokenHint: string;
@@ -133,7 +134,7 @@ export class NotificationsRepository {
 
   async upsertConnection(
     em: EntityManager,
-    c: { id: string; tenantId: string; kind: 'slack'; settings: object; secretCiphertext: string; secretKeyId: string; tokenHint: string; at: Date },
+    c: { id: string; tenantId: string; kind: 'slack' | 'teams'; settings: object; secretCiphertext: string; secretKeyId: string; tokenHint: string; at: Date },
   ): Promise<void> {
     await sql(
       em,
@@ -145,7 +146,7 @@ export class NotificationsRepository {
     );
   }
 
-  async deleteConnection(em: EntityManager, tenantId: string, kind: 'slack'): Promise<ConnectionRecord | null> {
+  async deleteConnection(em: EntityManager, tenantId: string, kind: 'slack' | 'teams'): Promise<ConnectionRecord | null> {
     const [r] = await sql(em, `delete from notification_connections where tenant_id = $1 and kind = $2 returning *`, [tenantId, kind]);
     return r ? connection(r) : null;
   }
@@ -156,7 +157,7 @@ export class NotificationsRepository {
     em: EntityManager,
     tenantId: string,
     incidentId: string,
-    channel: 'slack',
+    channel: 'slack' | 'teams',
     target: string,
     at: Date,
   ): Promise<{ threadRef: string | null; target: string }> {
@@ -175,7 +176,15 @@ export class NotificationsRepository {
     return { threadRef: r.thread_ref, target: r.target };
   }
 
-  async setThread(em: EntityManager, tenantId: string, incidentId: string, channel: 'slack', target: string, threadRef: string, at: Date): Promise<void> {
+  async setThread(
+    em: EntityManager,
+    tenantId: string,
+    incidentId: string,
+    channel: 'slack' | 'teams',
+    target: string,
+    threadRef: string,
+    at: Date,
+  ): Promise<void> {
     await sql(em, `update incident_threads set thread_ref = $4, target = $5, updated_at = $6 where tenant_id = $1 and incident_id = $2 and channel = $3`, [
       tenantId,
       incidentId,
@@ -186,7 +195,7 @@ export class NotificationsRepository {
     ]);
   }
 
-  async threadExists(em: EntityManager, tenantId: string, incidentId: string, channel: 'slack'): Promise<boolean> {
+  async threadExists(em: EntityManager, tenantId: string, incidentId: string, channel: 'slack' | 'teams'): Promise<boolean> {
     const rows = await sql(em, `select 1 from incident_threads where tenant_id = $1 and incident_id = $2 and channel = $3 and thread_ref is not null`, [
       tenantId,
       incidentId,

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type {
   ConnectSlackInput,
+  ConnectTeamsInput,
   CreatedWebhookEndpoint,
   CreateWebhookEndpointInput,
   DomainEventEnvelope,
@@ -10,6 +11,7 @@ import type {
   IncidentNotificationsView,
   NotificationDeliveryView,
   SlackConnectionView,
+  TeamsConnectionView,
   UpdateWebhookEndpointInput,
   WebhookEndpointView,
 } from '@portal/contracts';
@@ -31,10 +33,13 @@ import { AttemptResult, failure } from './channels/channel-result';
 import { EmailChannel } from './channels/email.channel';
 import { PagerDutyChannel } from './channels/pagerduty.channel';
 import { SlackCallFailed, SlackChannel } from './channels/slack.channel';
+import { TeamsCallFailed, TeamsChannel, TeamsTarget } from './channels/teams.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 import { incidentMessage } from './incident-message';
 import { hotlineFor, NotifiedEvent, planDeliveries, retryDelayMs, webhookEventType } from './notification-plan';
-import { DeliveryRecord, endpointView, NotificationsRepository } from './notifications.repository';
+import { ConnectionRecord, DeliveryRecord, endpointView, NotificationsRepository } from './notifications.repository';
+
+type ConnectionSettings = ConnectionRecord['settings'];
 
 const slackAad = (tenantId: string, id: string) => `notification_connections:${tenantId}:${id}`;
 const webhookAad = (tenantId: string, id: string) => `webhook_endpoints:${tenantId}:${id}`;
@@ -47,6 +52,12 @@ const INTERNAL_EVENTS = new Set(['incident.escalated', 'incident.status_update_r
 export class SlackNotConnected extends NotFound {
   constructor() {
     super('Slack is not connected for this tenant');
+  }
+}
+
+export class TeamsNotConnected extends NotFound {
+  constructor() {
+    super('Microsoft Teams is not connected for this tenant');
   }
 }
 
@@ -78,6 +89,7 @@ export class NotificationsService {
     private readonly http: GuardedHttp,
     private readonly mailer: Mailer,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+    private readonly teams: TeamsChannel,
   ) {
     this.keys = new Map([[config.secretKeyId, config.secretKey]]);
   }
@@ -104,6 +116,7 @@ export class NotificationsService {
       const tenant = await this.tenants.findById(em, event.tenantId);
       if (!tenant) return 0;
       const slack = await this.repo.connection(em, event.tenantId, 'slack');
+      const teams = await this.repo.connection(em, event.tenantId, 'teams');
       const endpoints = (await this.repo.endpoints(em, event.tenantId)).filter((e) => e.enabled);
       const type = event.type as NotifiedEvent;
       const planned = planDeliveries({
@@ -113,6 +126,8 @@ export class NotificationsService {
         previousSeverity: type === 'incident.severity_changed' ? (event.payload as { from: Incident['severity'] }).from : undefined,
         slackConnected: !!slack,
         slackThreadExists: await this.repo.threadExists(em, event.tenantId, inc.id, 'slack'),
+        teamsConnected: !!teams,
+        teamsThreadExists: await this.repo.threadExists(em, event.tenantId, inc.id, 'teams'),
         emailedBefore: await this.repo.hasDelivery(em, event.tenantId, inc.id, 'email'),
         pagerDutyConfigured: this.pagerDuty.configured,
         pagerDutySeverities: this.config.notifications.pagerDuty.severities,
@@ -125,11 +140,13 @@ export class NotificationsService {
         const target =
           d.channel === 'slack'
             ? slack!.settings.channelId
-            : d.channel === 'email'
-              ? tenant.contacts.map((c) => c.email).join(', ')
-              : d.channel === 'pagerduty'
-                ? 'vendor on-call'
-                : (ep?.url ?? '');
+            : d.channel === 'teams'
+              ? teams!.settings.channelId
+              : d.channel === 'email'
+                ? tenant.contacts.map((c) => c.email).join(', ')
+                : d.channel === 'pagerduty'
+                  ? 'vendor on-call'
+                  : (ep?.url ?? '');
         const payload =
           d.channel === 'webhook'
             ? this.webhookBody(webhookEventType(type), event, inc)
@@ -320,6 +337,7 @@ export class NotificationsService {
     if (!d || d.status === 'delivered' || d.status === 'failed' || d.status === 'skipped') return;
     const timeoutMs = this.config.notifications.timeoutMs;
     if (d.channel === 'slack') return this.deliverToSlack(d, timeoutMs);
+    if (d.channel === 'teams') return this.deliverToTeams(d, timeoutMs);
     let result: AttemptResult;
     if (d.channel === 'webhook') {
       const ep = await this.db.tx((em) => this.repo.endpointById(em, d.endpointId!));
@@ -419,6 +437,60 @@ export class NotificationsService {
       }
     });
     await this.finish(d, result);
+  }
+
+  /**
+   * Microsoft Teams, one poster per incident thread like Slack: the first event posts the channel message, every
+   * later one a reply to it. The declaration is the parent: arriving after another event started the thread, it
+   * has nothing left to say (Graph lets no application edit the parent), so it is delivered as the thread itself.
+   */
+  private async deliverToTeams(d: DeliveryRecord, timeoutMs: number): Promise<void> {
+    const inc = d.incidentId ? await this.incidents.get(d.incidentId).catch(() => null) : null;
+    if (!inc) return this.finish(d, failure('the incident is no longer visible', false));
+    const result = await this.db.tx(async (em): Promise<AttemptResult> => {
+      const conn = await this.repo.connection(em, d.tenantId, 'teams');
+      if (!conn) return failure('Microsoft Teams is no longer connected', false);
+      const target = this.teamsTarget(conn);
+      const tenant = await this.tenants.findById(em, d.tenantId);
+      const message = incidentMessage(d.payload.envelope as DomainEventEnvelope, inc, {
+        publicUrl: this.publicUrl,
+        hotline: this.hotline(inc),
+        timezone: tenant?.timezone ?? 'UTC',
+      });
+      const now = this.clock.now();
+      const threadKey = `${target.teamId}/${target.channelId}`;
+      const thread = await this.repo.lockThread(em, d.tenantId, inc.id, 'teams', threadKey, now);
+      const started = Date.now();
+      try {
+        let parentId: string;
+        if (!thread.threadRef) {
+          parentId = await this.teams.postParent(target, message, timeoutMs);
+          await this.repo.setThread(em, d.tenantId, inc.id, 'teams', threadKey, parentId, now);
+          if (d.eventType !== 'incident.declared') await this.teams.postReply(target, parentId, message, timeoutMs);
+        } else {
+          parentId = thread.threadRef;
+          // The thread lives in the channel it was started in, even if the tenant moved the connection since.
+          const [teamId, channelId] = thread.target.split('/');
+          if (d.eventType !== 'incident.declared') await this.teams.postReply({ ...target, teamId, channelId }, parentId, message, timeoutMs);
+        }
+        return { ok: true, retryable: false, responseStatus: 201, responseExcerpt: `thread ${parentId}`, latencyMs: Date.now() - started, error: null };
+      } catch (err) {
+        const retryable = err instanceof TeamsCallFailed ? err.retryable : true;
+        return { ...failure(err, retryable), latencyMs: Date.now() - started };
+      }
+    });
+    await this.finish(d, result);
+  }
+
+  private teamsTarget(conn: { id: string; tenantId: string; settings: ConnectionSettings; secretCiphertext: string; secretKeyId: string }): TeamsTarget {
+    return {
+      connectionId: conn.id,
+      directoryId: conn.settings.directoryId ?? '',
+      clientId: conn.settings.clientId ?? '',
+      clientSecret: openSecret({ ciphertext: conn.secretCiphertext, keyId: conn.secretKeyId }, this.keys, slackAad(conn.tenantId, conn.id)),
+      teamId: conn.settings.teamId ?? '',
+      channelId: conn.settings.channelId,
+    };
   }
 
   /** Records an attempt; schedules the next one (backoff + jitter) or gives up and says so in the audit trail. */
@@ -619,6 +691,80 @@ export class NotificationsService {
     const token = openSecret({ ciphertext: conn.secretCiphertext, keyId: conn.secretKeyId }, this.keys, slackAad(conn.tenantId, conn.id));
     try {
       await this.slack.postTest(token, conn.settings.channelId, tenantName, this.config.notifications.timeoutMs);
+      return { ok: true, error: null };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
+  // ---- Microsoft Teams connection (tenant settings, issue 14 part C) ----
+
+  async teamsConnection(): Promise<TeamsConnectionView> {
+    const tenantId = this.tenantOf();
+    const c = await this.db.tx((em) => this.repo.connection(em, tenantId, 'teams'));
+    return {
+      connected: !!c,
+      directoryId: c?.settings.directoryId ?? null,
+      clientId: c?.settings.clientId ?? null,
+      teamId: c?.settings.teamId ?? null,
+      channelId: c?.settings.channelId ?? null,
+      secretHint: c ? `…${c.tokenHint}` : null,
+      updatedAt: c ? new Date(c.updatedAt).toISOString() : null,
+    };
+  }
+
+  async connectTeams(input: ConnectTeamsInput): Promise<TeamsConnectionView> {
+    const tenantId = this.tenantOf();
+    await this.db.tx(async (em) => {
+      const existing = await this.repo.connection(em, tenantId, 'teams');
+      const id = randomUUID();
+      // The same additional data as the Slack token: the row's table, tenant and id (a sealed value cannot be moved).
+      const sealed = sealSecret(input.clientSecret, this.config.secretKey, this.config.secretKeyId, slackAad(tenantId, id));
+      await this.repo.upsertConnection(em, {
+        id,
+        tenantId,
+        kind: 'teams',
+        settings: { directoryId: input.directoryId, clientId: input.clientId, teamId: input.teamId, channelId: input.channelId },
+        secretCiphertext: sealed.ciphertext,
+        secretKeyId: sealed.keyId,
+        tokenHint: input.clientSecret.slice(-4),
+        at: this.clock.now(),
+      });
+      await this.events.emit(em, {
+        type: 'notification.teams_connected',
+        tenantId,
+        subjectId: id,
+        payload: { teamId: input.teamId, channelId: input.channelId, clientId: input.clientId, replaced: !!existing },
+      });
+      if (existing) this.teams.forget(existing.id);
+    });
+    return this.teamsConnection();
+  }
+
+  async disconnectTeams(): Promise<void> {
+    const tenantId = this.tenantOf();
+    await this.db.tx(async (em) => {
+      const c = await this.repo.deleteConnection(em, tenantId, 'teams');
+      if (!c) throw new TeamsNotConnected();
+      await this.events.emit(em, {
+        type: 'notification.teams_disconnected',
+        tenantId,
+        subjectId: c.id,
+        payload: { teamId: c.settings.teamId ?? '', channelId: c.settings.channelId },
+      });
+      this.teams.forget(c.id);
+    });
+  }
+
+  async testTeams(): Promise<{ ok: boolean; error: string | null }> {
+    const tenantId = this.tenantOf();
+    const { conn, tenantName } = await this.db.tx(async (em) => ({
+      conn: await this.repo.connection(em, tenantId, 'teams'),
+      tenantName: (await this.tenants.findById(em, tenantId))?.displayName ?? '',
+    }));
+    if (!conn) throw new TeamsNotConnected();
+    try {
+      await this.teams.postTest(this.teamsTarget(conn), tenantName, this.config.notifications.timeoutMs);
       return { ok: true, error: null };
     } catch (err) {
       return { ok: false, error: (err as Error).message };

@@ -17,6 +17,7 @@ import type {
   UpdatePirInput,
 } from '@portal/contracts';
 import type { SlaReport } from '@portal/sla';
+import type { ConnectTeamsInput, TeamsConnectionView } from '@portal/contracts';
 import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
 import type {
   ConnectSlackInput,
@@ -125,4 +126,9 @@ export const api = {
   // SLA reports (issue 15b)
   slaReport: (q: SlaReportQuery) =>
     http.get<SlaReport & { tenant: { id: string; slug: string; displayName: string } }>(`/api/v1/reports/sla${query({ ...q })}`),
+  // Microsoft Teams (issue 14 part C)
+  teams: () => http.get<TeamsConnectionView>('/api/v1/integrations/teams'),
+  connectTeams: (body: ConnectTeamsInput) => http.put<TeamsConnectionView>('/api/v1/integrations/teams', body),
+  disconnectTeams: () => http.delete<void>('/api/v1/integrations/teams'),
+  testTeams: () => http.post<{ ok: boolean; error: string | null }>('/api/v1/integrations/teams/test'),
 };

@@ -4,7 +4,14 @@ import { Alert, Anchor, Badge, Button, Code, Container, CopyButton, Group, Loade
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { connectSlackSchema, createWebhookEndpointSchema, zodIssuesToFields, type CreatedWebhookEndpoint, type WebhookEndpointView } from '@portal/contracts';
+import {
+  connectSlackSchema,
+  connectTeamsSchema,
+  createWebhookEndpointSchema,
+  zodIssuesToFields,
+  type CreatedWebhookEndpoint,
+  type WebhookEndpointView,
+} from '@portal/contracts';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -12,7 +19,7 @@ import { DeliveryList } from '../components/DeliveryList';
 import { usePageTitle } from '../hooks/use-page-title';
 import { fieldMessage, toFieldMap } from '../lib/forms';
 
-/** Settings → Integrations: the tenant's Slack channel (threaded incident updates) and its signed webhooks. */
+/** Settings → Integrations: the tenant's Slack and Teams channels (threaded incident updates) and its signed webhooks. */
 export function IntegrationsPage() {
   usePageTitle('Integrations');
   return (
@@ -30,6 +37,7 @@ export function IntegrationsPage() {
           </Text>
         </div>
         <SlackConnection />
+        <TeamsConnection />
         <Webhooks />
       </Stack>
     </Container>
@@ -130,6 +138,118 @@ function SlackConnection() {
           <Group>
             <Button type="submit" loading={connect.isPending}>
               {slack.data?.connected ? 'Replace connection' : 'Connect Slack'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+const TEAMS_FIELDS = [
+  { name: 'directoryId', label: 'Directory (tenant) id', placeholder: '00000000-0000-0000-0000-000000000000', secret: false },
+  { name: 'clientId', label: 'Application (client) id', placeholder: '00000000-0000-0000-0000-000000000000', secret: false },
+  { name: 'clientSecret', label: 'Client secret', placeholder: 'the secret value', secret: true },
+  { name: 'teamId', label: 'Team id', placeholder: '00000000-0000-0000-0000-000000000000', secret: false },
+  { name: 'channelId', label: 'Channel id', placeholder: '19:…@thread.tacv2', secret: false },
+] as const;
+type TeamsField = (typeof TEAMS_FIELDS)[number]['name'];
+const NO_TEAMS: Record<TeamsField, string> = { directoryId: '', clientId: '', clientSecret: '', teamId: '', channelId: '' };
+
+/** Microsoft Teams through Graph: the tenant's own app registration (client credentials), the team and the channel. */
+function TeamsConnection() {
+  const qc = useQueryClient();
+  const teams = useQuery({ queryKey: ['teams'], queryFn: api.teams });
+  const [form, setForm] = useState(NO_TEAMS);
+  const [submitted, setSubmitted] = useState(false);
+  const input = { ...form, directoryId: form.directoryId.trim(), clientId: form.clientId.trim(), teamId: form.teamId.trim(), channelId: form.channelId.trim() };
+  const connect = useMutation({
+    mutationFn: () => api.connectTeams(input),
+    onSuccess: (v) => {
+      qc.setQueryData(['teams'], v);
+      setForm(NO_TEAMS);
+      setSubmitted(false);
+      notifications.show({ color: 'green', message: 'Microsoft Teams connected' });
+    },
+  });
+  const test = useMutation({ mutationFn: api.testTeams });
+  const disconnect = useMutation({
+    mutationFn: api.disconnectTeams,
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['teams'] });
+      notifications.show({ color: 'green', message: 'Microsoft Teams disconnected' });
+    },
+  });
+  const parsed = connectTeamsSchema.safeParse(input);
+  const errors: Record<string, string> = {
+    ...(submitted && !parsed.success ? toFieldMap(zodIssuesToFields(parsed.error.issues)) : {}),
+    ...(connect.error instanceof ApiError ? connect.error.fieldMap() : {}),
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    if (parsed.success) connect.mutate();
+  };
+  return (
+    <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="teams-title" data-testid="teams">
+      <Title order={2} size="h3" id="teams-title">
+        Microsoft Teams
+      </Title>
+      <Text size="sm" mt={4} mb="sm">
+        A declaration is posted to your channel and every update, acknowledgement, severity change and resolution is a reply to it, with the current state and
+        clocks. Register an app in Microsoft Entra ID with the Microsoft Graph application permission to post channel messages, add a client secret, and enter
+        its ids with the team and channel. The secret is stored encrypted and never shown again.
+      </Text>
+      {teams.isPending ? (
+        <Loader size="xs" aria-label="Loading the Teams connection" />
+      ) : teams.isError ? (
+        <ApiErrorAlert error={teams.error} />
+      ) : teams.data.connected ? (
+        <Stack gap="xs" mb="md">
+          <Text size="sm" className="break">
+            Connected to channel <Code>{teams.data.channelId}</Code> of team <Code>{teams.data.teamId}</Code> as application <Code>{teams.data.clientId}</Code>{' '}
+            with secret {teams.data.secretHint}.
+          </Text>
+          <Group gap="xs">
+            <Button variant="light" onClick={() => test.mutate()} loading={test.isPending}>
+              Send test message
+            </Button>
+            <Button variant="subtle" color="red" onClick={() => disconnect.mutate()} loading={disconnect.isPending}>
+              Disconnect
+            </Button>
+          </Group>
+          {test.data && (
+            <Alert color={test.data.ok ? 'green' : 'red'} variant="light" role="status" title={test.data.ok ? 'Test message sent' : 'The test message failed'}>
+              {test.data.ok ? 'Check the channel.' : test.data.error}
+            </Alert>
+          )}
+          <ApiErrorAlert error={test.error ?? disconnect.error} />
+        </Stack>
+      ) : (
+        <Text size="sm" mb="md">
+          Not connected.
+        </Text>
+      )}
+      <form onSubmit={onSubmit} noValidate>
+        <Stack gap="sm" maw={520}>
+          {TEAMS_FIELDS.map((f) => (
+            <TextInput
+              key={f.name}
+              label={f.label}
+              type={f.secret ? 'password' : 'text'}
+              autoComplete="off"
+              placeholder={f.placeholder}
+              value={form[f.name]}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                setForm((prev) => ({ ...prev, [f.name]: value }));
+              }}
+              error={errors[f.name] ? fieldMessage(errors[f.name]) : undefined}
+            />
+          ))}
+          <Group>
+            <Button type="submit" loading={connect.isPending}>
+              {teams.data?.connected ? 'Replace connection' : 'Connect Teams'}
             </Button>
           </Group>
         </Stack>
