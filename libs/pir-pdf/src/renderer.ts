@@ -197,6 +197,8 @@ export class PirPdfRenderer {
       const p = pooled as PooledPage | null;
       if (p) await this.discardPage(p);
       if (err instanceof PirRenderError) throw err;
+      // Puppeteer's own deadline (the same instant, given to goto/pdf) may fire a moment before ours.
+      if (Date.now() >= deadline || (err instanceof Error && err.name === 'TimeoutError')) throw new PirRenderTimeout(this.timeoutMs);
       throw new PirRenderFailed(err instanceof Error ? err.message : String(err));
     } finally {
       clearTimeout(timer);
