@@ -123,7 +123,7 @@ describe('evidence section in the browser', () => {
       return v > 5 && v < 60;
     });
     await section.getByTestId('upload-progress').screenshot({ path: join(ROOT, 'test-artifacts', 'screenshots', 'evidence-upload-progress.png') });
-    expect(await section.getByTestId('upload-progress-text').textContent()).toMatch(/^[\d.]+ (KB|MB) of [\d.]+ MB sent \(\d+%\)$/);
+    expect(await section.getByTestId('upload-progress-text').textContent()).toMatch(/^[\d.]+ (KiB|MiB) of [\d.]+ MiB sent \(\d+%\)$/);
     await section.getByRole('button', { name: 'Cancel upload' }).click();
     await page.getByText('Upload cancelled. Nothing was stored.').waitFor();
     await bar.waitFor({ state: 'detached' });

@@ -5,10 +5,13 @@ import { WorkloadQueues } from '../../apps/portal-api/src/queue/workload-queues'
 import { queueNameOf, WORKLOADS } from '../../apps/portal-api/src/queue/workloads';
 import type { TestApp } from './test-app';
 
-/** Relays everything pending to the queues, as the worker's relay does, until nothing is left. */
+/**
+ * Relays everything pending to the queues, as the worker's relay does, until nothing is left. The e2e database is
+ * shared by every suite of a run, so "everything" includes what earlier suites' apps left pending: larger batches.
+ */
 export async function relayAll(t: TestApp): Promise<number> {
   let relayed = 0;
-  for (let n = -1; n !== 0; relayed += n) n = Math.max(0, await t.app.get(OutboxRelayService).relayOnce({ ignoreBackoff: true }));
+  for (let n = -1; n !== 0; relayed += n) n = Math.max(0, await t.app.get(OutboxRelayService).relayOnce({ ignoreBackoff: true, batch: 500 }));
   return relayed;
 }
 

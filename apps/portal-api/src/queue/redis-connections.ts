@@ -56,3 +56,18 @@ export class RedisConnections implements OnApplicationShutdown {
     this.shared = null;
   }
 }
+
+/**
+ * True when a BullMQ connection is up. BullMQ's `client` promise resolves only once the connection has been made,
+ * so a connection that never reached Redis would keep a caller waiting: it counts as not up after `waitMs`.
+ */
+export async function connectionIsUp(client: Promise<{ status: string }>, waitMs = 250): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+  try {
+    const c = await Promise.race([client.catch(() => null), late]);
+    return c !== null && c.status === 'ready';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { connectionIsUp } from './redis-connections';
 import { queueNameOf, Workload } from './workloads';
 
 /** The producer side of the four workload queues (used by the outbox relay and the schedules). */
@@ -31,8 +32,7 @@ export class WorkloadQueues implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(
       Object.values(this.byWorkload).map(async (q) => {
-        const c = await q.client;
-        if (c.status !== 'ready') await (q as unknown as { connection: { close(force: boolean): Promise<void> } }).connection.close(true);
+        if (!(await connectionIsUp(q.client))) await (q as unknown as { connection: { close(force: boolean): Promise<void> } }).connection.close(true);
       }),
     );
   }

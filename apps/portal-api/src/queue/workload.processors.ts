@@ -2,6 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
+import { connectionIsUp } from './redis-connections';
 import { TaskRegistry } from './task-registry';
 import { queueNameOf, Workload, workloadPolicy } from './workloads';
 
@@ -27,7 +28,7 @@ abstract class WorkloadProcessor extends WorkerHost implements OnApplicationBoot
    * A job it was running is not lost: its lock expires and BullMQ hands it to another worker (at least once).
    */
   async beforeApplicationShutdown(): Promise<void> {
-    if ((await this.worker.client).status !== 'ready') await this.worker.close(true);
+    if (!(await connectionIsUp(this.worker.client))) await this.worker.close(true);
   }
 
   private lastWarnedAt = 0;
