@@ -6,7 +6,7 @@ import { renderPirHtml, type PirHtml } from './html';
 import type { PirDocumentModel, PirRenderOptions } from './model';
 
 export interface PirPdfRendererOptions {
-  /** Chromium binary; default `PUPPETEER_EXECUTABLE_PATH`, then /usr/bin/chromium. */
+  /** Chromium binary (the host passes its configuration, e.g. the portal's PUPPETEER_EXECUTABLE_PATH); default /usr/bin/chromium. */
   executablePath?: string;
   /** Pages rendering at once (each a tab of the one warm browser); further renders queue. Default 2. */
   poolSize?: number;
@@ -93,7 +93,7 @@ export class PirPdfRenderer {
   private readonly counters = { renders: 0, failures: 0, browserLaunches: 0, blockedRequests: 0 };
 
   constructor(options: PirPdfRendererOptions = {}) {
-    this.executablePath = options.executablePath ?? process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+    this.executablePath = options.executablePath ?? '/usr/bin/chromium';
     this.poolSize = Math.max(1, options.poolSize ?? 2);
     this.timeoutMs = options.renderTimeoutMs ?? 30_000;
     this.restartAfter = Math.max(1, options.restartAfterRenders ?? 500);

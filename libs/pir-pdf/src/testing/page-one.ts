@@ -8,7 +8,7 @@ import puppeteer from 'puppeteer-core';
  * at. The viewer draws in its own process without a completion signal a page can observe, so this waits for the
  * first paint to settle before the screenshot.
  */
-export async function pdfPageOnePng(pdf: Buffer, out: string, executablePath = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium'): Promise<void> {
+export async function pdfPageOnePng(pdf: Buffer, out: string, executablePath = '/usr/bin/chromium'): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pir-page-one-'));
   const file = path.join(dir, 'review.pdf');
   writeFileSync(file, pdf);
