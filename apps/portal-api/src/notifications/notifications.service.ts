@@ -15,7 +15,7 @@ import type {
   UpdateWebhookEndpointInput,
   WebhookEndpointView,
 } from '@portal/contracts';
-import { WEBHOOK_EVENT_TYPES } from '@portal/contracts';
+import { DomainEventPayloads, WEBHOOK_EVENT_TYPES } from '@portal/contracts';
 import { TenantContext } from '@portal/tenancy';
 import { Clock } from '../common/clock';
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed } from '../common/domain-errors';
@@ -38,6 +38,8 @@ import { WebhookChannel } from './channels/webhook.channel';
 import { incidentMessage } from './incident-message';
 import { hotlineFor, NotifiedEvent, planDeliveries, retryDelayMs, webhookEventType } from './notification-plan';
 import { ConnectionRecord, DeliveryRecord, endpointView, NotificationsRepository } from './notifications.repository';
+
+type ChatKind = 'slack' | 'teams';
 
 type ConnectionSettings = ConnectionRecord['settings'];
 
@@ -647,50 +649,80 @@ export class NotificationsService {
   }
 
   async connectSlack(input: ConnectSlackInput): Promise<SlackConnectionView> {
-    const tenantId = this.tenantOf();
-    await this.db.tx(async (em) => {
-      const existing = await this.repo.connection(em, tenantId, 'slack');
-      const id = randomUUID();
-      const sealed = sealSecret(input.botToken, this.config.secretKey, this.config.secretKeyId, slackAad(tenantId, id));
-      await this.repo.upsertConnection(em, {
-        id,
-        tenantId,
-        kind: 'slack',
-        settings: { channelId: input.channelId },
-        secretCiphertext: sealed.ciphertext,
-        secretKeyId: sealed.keyId,
-        tokenHint: input.botToken.slice(-4),
-        at: this.clock.now(),
-      });
-      await this.events.emit(em, {
-        type: 'notification.slack_connected',
-        tenantId,
-        subjectId: id,
-        payload: { channelId: input.channelId, replaced: !!existing },
-      });
-    });
+    await this.storeChatConnection('slack', input.botToken, { channelId: input.channelId }, 'notification.slack_connected', (replaced) => ({
+      channelId: input.channelId,
+      replaced,
+    }));
     return this.slackConnection();
   }
 
   async disconnectSlack(): Promise<void> {
-    const tenantId = this.tenantOf();
-    await this.db.tx(async (em) => {
-      const c = await this.repo.deleteConnection(em, tenantId, 'slack');
-      if (!c) throw new SlackNotConnected();
-      await this.events.emit(em, { type: 'notification.slack_disconnected', tenantId, subjectId: c.id, payload: { channelId: c.settings.channelId } });
-    });
+    await this.removeChatConnection('slack', 'notification.slack_disconnected', (c) => ({ channelId: c.settings.channelId }));
   }
 
   async testSlack(): Promise<{ ok: boolean; error: string | null }> {
+    return this.testChat('slack', (conn, tenantName, timeoutMs) => {
+      const token = openSecret({ ciphertext: conn.secretCiphertext, keyId: conn.secretKeyId }, this.keys, slackAad(conn.tenantId, conn.id));
+      return this.slack.postTest(token, conn.settings.channelId, tenantName, timeoutMs);
+    });
+  }
+
+  // ---- one path for storing, removing and testing a chat connection (Slack or Teams) ----
+
+  /** Seals the connection's secret (bound to its table, tenant and id: a sealed value cannot be moved) and records the change. */
+  private async storeChatConnection<T extends 'notification.slack_connected' | 'notification.teams_connected'>(
+    kind: ChatKind,
+    secret: string,
+    settings: ConnectionRecord['settings'],
+    type: T,
+    payload: (replaced: boolean) => DomainEventPayloads[T],
+  ): Promise<void> {
+    const tenantId = this.tenantOf();
+    await this.db.tx(async (em) => {
+      const existing = await this.repo.connection(em, tenantId, kind);
+      const id = randomUUID();
+      const sealed = sealSecret(secret, this.config.secretKey, this.config.secretKeyId, slackAad(tenantId, id));
+      await this.repo.upsertConnection(em, {
+        id,
+        tenantId,
+        kind,
+        settings,
+        secretCiphertext: sealed.ciphertext,
+        secretKeyId: sealed.keyId,
+        tokenHint: secret.slice(-4),
+        at: this.clock.now(),
+      });
+      await this.events.emit(em, { type, tenantId, subjectId: id, payload: payload(!!existing) });
+      if (existing && kind === 'teams') this.teams.forget(existing.id);
+    });
+  }
+
+  private async removeChatConnection<T extends 'notification.slack_disconnected' | 'notification.teams_disconnected'>(
+    kind: ChatKind,
+    type: T,
+    payload: (c: ConnectionRecord) => DomainEventPayloads[T],
+  ): Promise<void> {
+    const tenantId = this.tenantOf();
+    await this.db.tx(async (em) => {
+      const c = await this.repo.deleteConnection(em, tenantId, kind);
+      if (!c) throw kind === 'slack' ? new SlackNotConnected() : new TeamsNotConnected();
+      await this.events.emit(em, { type, tenantId, subjectId: c.id, payload: payload(c) });
+      if (kind === 'teams') this.teams.forget(c.id);
+    });
+  }
+
+  private async testChat(
+    kind: ChatKind,
+    post: (conn: ConnectionRecord, tenantName: string, timeoutMs: number) => Promise<unknown>,
+  ): Promise<{ ok: boolean; error: string | null }> {
     const tenantId = this.tenantOf();
     const { conn, tenantName } = await this.db.tx(async (em) => ({
-      conn: await this.repo.connection(em, tenantId, 'slack'),
+      conn: await this.repo.connection(em, tenantId, kind),
       tenantName: (await this.tenants.findById(em, tenantId))?.displayName ?? '',
     }));
-    if (!conn) throw new SlackNotConnected();
-    const token = openSecret({ ciphertext: conn.secretCiphertext, keyId: conn.secretKeyId }, this.keys, slackAad(conn.tenantId, conn.id));
+    if (!conn) throw kind === 'slack' ? new SlackNotConnected() : new TeamsNotConnected();
     try {
-      await this.slack.postTest(token, conn.settings.channelId, tenantName, this.config.notifications.timeoutMs);
+      await post(conn, tenantName, this.config.notifications.timeoutMs);
       return { ok: true, error: null };
     } catch (err) {
       return { ok: false, error: (err as Error).message };
@@ -714,61 +746,25 @@ export class NotificationsService {
   }
 
   async connectTeams(input: ConnectTeamsInput): Promise<TeamsConnectionView> {
-    const tenantId = this.tenantOf();
-    await this.db.tx(async (em) => {
-      const existing = await this.repo.connection(em, tenantId, 'teams');
-      const id = randomUUID();
-      // The same additional data as the Slack token: the row's table, tenant and id (a sealed value cannot be moved).
-      const sealed = sealSecret(input.clientSecret, this.config.secretKey, this.config.secretKeyId, slackAad(tenantId, id));
-      await this.repo.upsertConnection(em, {
-        id,
-        tenantId,
-        kind: 'teams',
-        settings: { directoryId: input.directoryId, clientId: input.clientId, teamId: input.teamId, channelId: input.channelId },
-        secretCiphertext: sealed.ciphertext,
-        secretKeyId: sealed.keyId,
-        tokenHint: input.clientSecret.slice(-4),
-        at: this.clock.now(),
-      });
-      await this.events.emit(em, {
-        type: 'notification.teams_connected',
-        tenantId,
-        subjectId: id,
-        payload: { teamId: input.teamId, channelId: input.channelId, clientId: input.clientId, replaced: !!existing },
-      });
-      if (existing) this.teams.forget(existing.id);
-    });
+    const settings = { directoryId: input.directoryId, clientId: input.clientId, teamId: input.teamId, channelId: input.channelId };
+    await this.storeChatConnection('teams', input.clientSecret, settings, 'notification.teams_connected', (replaced) => ({
+      teamId: input.teamId,
+      channelId: input.channelId,
+      clientId: input.clientId,
+      replaced,
+    }));
     return this.teamsConnection();
   }
 
   async disconnectTeams(): Promise<void> {
-    const tenantId = this.tenantOf();
-    await this.db.tx(async (em) => {
-      const c = await this.repo.deleteConnection(em, tenantId, 'teams');
-      if (!c) throw new TeamsNotConnected();
-      await this.events.emit(em, {
-        type: 'notification.teams_disconnected',
-        tenantId,
-        subjectId: c.id,
-        payload: { teamId: c.settings.teamId ?? '', channelId: c.settings.channelId },
-      });
-      this.teams.forget(c.id);
-    });
+    await this.removeChatConnection('teams', 'notification.teams_disconnected', (c) => ({
+      teamId: c.settings.teamId ?? '',
+      channelId: c.settings.channelId,
+    }));
   }
 
   async testTeams(): Promise<{ ok: boolean; error: string | null }> {
-    const tenantId = this.tenantOf();
-    const { conn, tenantName } = await this.db.tx(async (em) => ({
-      conn: await this.repo.connection(em, tenantId, 'teams'),
-      tenantName: (await this.tenants.findById(em, tenantId))?.displayName ?? '',
-    }));
-    if (!conn) throw new TeamsNotConnected();
-    try {
-      await this.teams.postTest(this.teamsTarget(conn), tenantName, this.config.notifications.timeoutMs);
-      return { ok: true, error: null };
-    } catch (err) {
-      return { ok: false, error: (err as Error).message };
-    }
+    return this.testChat('teams', (conn, tenantName, timeoutMs) => this.teams.postTest(this.teamsTarget(conn), tenantName, timeoutMs));
   }
 
   // ---- webhook endpoints (tenant settings) ----
