@@ -66,8 +66,22 @@ child.stdout.on('data', async (d) => {
     const web = await fetch(`${base}/`);
     if (web.status !== 200 || !/<div id="root">/.test(await web.text())) return fail('the web app is not served at /');
     if (!/script-src 'self'/.test(web.headers.get('content-security-policy') ?? '')) return fail('the web app has no Content-Security-Policy');
+    // Issue 14's "done when": within seconds the demo inbox shows the Slack and Teams threads, the email and the page.
+    const inboxUrl = /demo inbox \([^)]*\): (\S+)/.exec(out)?.[1];
+    if (!inboxUrl) return fail('the demo printed no inbox URL');
+    let inbox = '';
+    const deadline = Date.now() + 60_000;
+    const sections = () => inbox.split(/<h2>/).slice(1);
+    const told = () => sections().length === 4 && sections().every((sec) => sec.includes(body.reference));
+    while (Date.now() < deadline && !told()) {
+      inbox = await (await fetch(inboxUrl)).text();
+      if (!told()) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!told()) return fail(`the demo inbox does not show ${body.reference} in Slack, Teams, email and PagerDuty within 60 s:\n${inbox}`);
     if (redisInstalled && !/starting redis-server on 127\.0\.0\.1:\d+/.test(out)) return fail('the demo did not start its own Redis');
-    console.log(`[smoke] ok: ${body.reference} sev1 Mode C, response due ${c.initialResponse.dueAt}, restoration due ${c.restoration.dueAt}`);
+    console.log(
+      `[smoke] ok: ${body.reference} sev1 Mode C, response due ${c.initialResponse.dueAt}, restoration due ${c.restoration.dueAt}; in the demo inbox's Slack, Teams, email and PagerDuty`,
+    );
     console.log('1 passed, 0 failed');
     child.kill('SIGTERM');
   } catch (e) {

@@ -652,6 +652,24 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     crossTenantByDesign: 'status-page subscriptions belong to no tenant: the token alone names the subscriber',
   },
   'GET /api/v1/status-page/posts': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/status-page/posts' }) },
+  // --- vendor notification settings (lead): vendor-wide, support engineers only ---
+  'GET /api/v1/vendor/notification-settings': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/vendor/notification-settings' }) },
+  'PUT /api/v1/vendor/notification-settings': {
+    names: 'caller',
+    request: () => ({
+      method: 'PUT',
+      path: '/api/v1/vendor/notification-settings',
+      json: {
+        escalation: [{ severity: 'sev1', condition: 'unacknowledged', afterMinutes: 5, target: 'Backup on-call' }],
+        pagerDutySeverities: ['sev1', 'sev2'],
+      },
+    }),
+  },
+  'DELETE /api/v1/vendor/notification-settings': {
+    names: 'caller',
+    request: () => ({ method: 'DELETE', path: '/api/v1/vendor/notification-settings' }),
+  },
+  // --- end vendor notification settings ---
   'PUT /api/v1/status-page/components/:id': {
     names: 'path',
     fixture: async (w) => ({ id: (await w.t.http.get('/api/v1/status')).body.services[6].components[0].id as string }),

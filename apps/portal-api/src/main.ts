@@ -56,7 +56,7 @@ async function bootstrap(): Promise<void> {
     for (const t of seeded.tenants) say(`  tenant ${t.slug.padEnd(8)} Mode ${t.serviceMode}  ${t.timezone}`);
     for (const t of seeded.tokens) say(`  API token for ${t.tenant} (${t.role}): ${t.token}`);
     say('  sign in in the browser with the development sign-in: admin@acme.example, admin@globex.example, support@claresia.example, csm@claresia.example');
-    if (receivers) say(`  demo inbox (loopback Slack, email, PagerDuty: what a Sev1 for globex sends): ${receivers.inboxUrl}/`);
+    if (receivers) say(`  demo inbox (loopback Slack, Teams, email, PagerDuty: what a Sev1 for globex sends): ${receivers.inboxUrl}/`);
     if (!existsSync(config.pirPdf.executablePath)) {
       say(
         `  review PDFs need Chromium at ${config.pirPdf.executablePath} (PUPPETEER_EXECUTABLE_PATH): install it (Debian: apt-get install chromium); until then they stay "being rendered"`,

@@ -24,6 +24,8 @@ import { IntegrationsPage } from './pages/IntegrationsPage';
 import { PirArchivePage } from './pages/PirArchivePage';
 // SLA reports (issue 15b)
 import { ReportsPage } from './pages/ReportsPage';
+// --- vendor notification settings (lead) ---
+import { EscalationSettingsPage } from './pages/vendor/EscalationSettingsPage';
 
 export function App() {
   return (
@@ -86,6 +88,15 @@ export function App() {
           element={
             <RequireRole roles={['support_engineer']} what="Posting on the status page">
               <StatusAdminPage />
+            </RequireRole>
+          }
+        />
+        {/* --- vendor notification settings (lead) --- */}
+        <Route
+          path="/vendor/escalation"
+          element={
+            <RequireRole roles={['support_engineer']} what="The escalation and paging settings">
+              <EscalationSettingsPage />
             </RequireRole>
           }
         />

@@ -82,6 +82,14 @@ export interface DomainEventPayloads {
   /** A customer admin connected (or replaced) the tenant's Teams app; the client secret is never in the event. */
   'notification.teams_connected': { teamId: string; channelId: string; clientId: string; replaced: boolean };
   'notification.teams_disconnected': { teamId: string; channelId: string };
+  // --- vendor notification settings (lead) ---
+  'notification.vendor_settings_changed': {
+    escalationSteps: number;
+    pagerDutySeverities: string[];
+    pagerDutyKey: 'unchanged' | 'set' | 'removed';
+  };
+  'notification.vendor_settings_reset': Record<string, never>;
+  // --- end vendor notification settings ---
   /** A delivery was given up after its last attempt (or its endpoint was disabled). */
   'notification.delivery_failed': { channel: string; eventType: string; attempts: number; error: string };
   'notification.retry_requested': { channel: string; eventType: string; deliveryId: string };
@@ -129,7 +137,7 @@ export interface DomainEventPayloads {
 export type DomainEventType = keyof DomainEventPayloads;
 
 /** Subjects of the incident-communications events (issue 14, part A). */
-export type NotificationSubjectType = 'notification_connection' | 'webhook_endpoint' | 'notification_delivery';
+export type NotificationSubjectType = 'notification_connection' | 'webhook_endpoint' | 'notification_delivery' | 'vendor_notification_settings';
 export type SubjectType =
   | 'incident'
   | 'status_update'
@@ -199,6 +207,13 @@ export const DOMAIN_EVENTS = {
   // Microsoft Teams (issue 14, part C)
   'notification.teams_connected': { subject: 'notification_connection', label: 'connected Microsoft Teams' },
   'notification.teams_disconnected': { subject: 'notification_connection', label: 'disconnected Microsoft Teams' },
+  // --- vendor notification settings (lead) ---
+  'notification.vendor_settings_changed': { subject: 'vendor_notification_settings', label: 'changed the escalation and paging settings' },
+  'notification.vendor_settings_reset': {
+    subject: 'vendor_notification_settings',
+    label: 'reset the escalation and paging settings to the deployment defaults',
+  },
+  // --- end vendor notification settings ---
   // status page (issue 14 part B)
   'status_page.component_changed': { subject: 'status_component', label: 'changed a status-page component' },
   'status_page.incident_posted': { subject: 'status_post', label: 'posted on the public status page' },

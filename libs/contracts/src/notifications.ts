@@ -135,3 +135,51 @@ export interface TeamsConnectionView {
   secretHint: string | null;
   updatedAt: string | null;
 }
+
+// --- vendor notification settings (lead) ---
+
+export const SEVERITIES_FOR_PAGING = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
+
+/** One step of the vendor's escalation ladder (seed 003, 5.1 "Automatic Escalations"). */
+export const escalationStepSchema = z.strictObject({
+  severity: z.enum(SEVERITIES_FOR_PAGING),
+  /** `unacknowledged`: no engineer acknowledged yet; `open`: not resolved yet. Counted from the declaration (or the raise to this severity). */
+  condition: z.enum(['unacknowledged', 'open']),
+  afterMinutes: z.number().int().min(1).max(10080),
+  target: z.string().trim().min(1).max(100),
+  /** Where the step's email goes; without one the step is recorded in the audit trail only. */
+  email: z.email().max(254).optional(),
+});
+export type EscalationStep = z.infer<typeof escalationStepSchema>;
+export const escalationPolicySchema = z.array(escalationStepSchema).max(50);
+
+/**
+ * Settings → Escalation and paging (vendor staff). `pagerDutyRoutingKey`: a string replaces the stored key (sealed,
+ * never shown again), `null` removes it, absent keeps it.
+ */
+export const updateVendorNotificationSettingsSchema = z.strictObject({
+  escalation: escalationPolicySchema,
+  pagerDutySeverities: z
+    .array(z.enum(SEVERITIES_FOR_PAGING))
+    .max(4)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a severity'),
+  pagerDutyRoutingKey: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{8,64}$/, 'must be a PagerDuty integration (routing) key: 8 to 64 letters and digits')
+    .nullable()
+    .optional(),
+});
+export type UpdateVendorNotificationSettingsInput = z.infer<typeof updateVendorNotificationSettingsSchema>;
+
+export interface VendorNotificationSettingsView {
+  escalation: EscalationStep[];
+  pagerDutySeverities: string[];
+  /** The last four characters of the stored key, or null when paging is off. */
+  pagerDutyKeyHint: string | null;
+  /** `settings`: changed in the portal; `deployment`: the configuration's defaults (ESCALATION_POLICY, PAGERDUTY_*). */
+  source: 'settings' | 'deployment';
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+// --- end vendor notification settings ---

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { envSchema } from './config.schema';
+import { EscalationStep, escalationPolicySchema } from '@portal/contracts';
 
 export class ConfigInvalid extends Error {}
 
@@ -112,16 +112,7 @@ export interface ByocConfig {
   silentSeconds: number;
 }
 
-/** One step of the vendor's escalation ladder (seed 003, 5.1 "Automatic Escalations"). */
-export interface EscalationStep {
-  severity: 'sev1' | 'sev2' | 'sev3' | 'sev4';
-  /** `unacknowledged`: no engineer acknowledged yet; `open`: not resolved yet. Counted from the declaration (or the raise to this severity). */
-  condition: 'unacknowledged' | 'open';
-  afterMinutes: number;
-  target: string;
-  /** Where the step's email goes; without one the step is recorded in the audit trail only. */
-  email?: string;
-}
+export type { EscalationStep };
 
 export const DEFAULT_ESCALATION: EscalationStep[] = [
   { severity: 'sev1', condition: 'unacknowledged', afterMinutes: 5, target: 'Backup on-call' },
@@ -129,14 +120,6 @@ export const DEFAULT_ESCALATION: EscalationStep[] = [
   { severity: 'sev1', condition: 'open', afterMinutes: 30, target: 'VP Engineering' },
   { severity: 'sev2', condition: 'unacknowledged', afterMinutes: 15, target: 'Backup on-call' },
 ];
-
-const escalationStepSchema = z.strictObject({
-  severity: z.enum(['sev1', 'sev2', 'sev3', 'sev4']),
-  condition: z.enum(['unacknowledged', 'open']),
-  afterMinutes: z.number().int().min(1).max(10080),
-  target: z.string().min(1).max(100),
-  email: z.email().optional(),
-});
 
 function escalationPolicy(raw: string | undefined): EscalationStep[] {
   if (raw === undefined) return DEFAULT_ESCALATION;
@@ -146,7 +129,7 @@ function escalationPolicy(raw: string | undefined): EscalationStep[] {
   } catch {
     throw new ConfigInvalid('ESCALATION_POLICY: must be a JSON array');
   }
-  const r = z.array(escalationStepSchema).max(50).safeParse(parsed);
+  const r = escalationPolicySchema.safeParse(parsed);
   if (!r.success) throw new ConfigInvalid(`ESCALATION_POLICY: ${r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return r.data;
 }

@@ -9,7 +9,7 @@ import { Accounts } from '../auth/accounts.service';
 import { ApiTokensService } from '../auth/api-tokens.service';
 import { IncidentsService } from '../incidents/incidents.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { DEMO_SLACK_TOKEN } from './demo-receivers';
+import { DEMO_SLACK_TOKEN, DEMO_TEAMS } from './demo-receivers';
 import { PirService } from '../pir/pir.service';
 import { DEFAULT_REGIONS, Tenant } from '../tenants/tenant.types';
 
@@ -70,12 +70,15 @@ export async function seedDemo(app: INestApplication, now = new Date(), opts: { 
     admins[t.id] = { kind: 'user', id: admin.id, label: `${admin.name} <${admin.email}>`, role: 'customer_admin', homeTenantId: t.id };
   }
 
-  // The demo's loopback Slack: globex gets its incident updates threaded in #incidents (see the demo inbox).
+  // The demo's loopback Slack and Teams: globex gets its incident updates threaded in both (see the demo inbox).
   if (opts.connectSlack) {
     const notifications = app.get(NotificationsService);
     const asAdmin = <T>(fn: () => Promise<T>) => TenantContext.runAs(admins[globex.id], [globex.id], fn);
     if (!(await asAdmin(() => notifications.slackConnection())).connected) {
       await asAdmin(() => notifications.connectSlack({ botToken: DEMO_SLACK_TOKEN, channelId: 'C0INCIDENTS' }));
+    }
+    if (!(await asAdmin(() => notifications.teamsConnection())).connected) {
+      await asAdmin(() => notifications.connectTeams({ ...DEMO_TEAMS }));
     }
   }
 

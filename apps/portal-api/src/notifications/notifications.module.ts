@@ -16,19 +16,32 @@ import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { NotificationsSubscriber } from './subscribers/notifications.subscriber';
+import { VendorNotificationSettingsController } from './vendor-notification-settings.controller';
+import { VendorNotificationSettingsRepository } from './vendor-notification-settings.repository';
+import { VendorNotificationSettingsService } from './vendor-notification-settings.service';
 
 /** Incident communications (issue 14, part A): channels, deliveries, the tenant's integrations. */
 @Module({
   imports: [IncidentsModule, TenantsModule, EgressModule, MailModule],
-  providers: [NotificationsRepository, NotificationsService, SlackChannel, EmailChannel, PagerDutyChannel, WebhookChannel, TeamsChannel],
-  exports: [NotificationsService],
+  providers: [
+    NotificationsRepository,
+    NotificationsService,
+    SlackChannel,
+    EmailChannel,
+    PagerDutyChannel,
+    WebhookChannel,
+    TeamsChannel,
+    VendorNotificationSettingsRepository,
+    VendorNotificationSettingsService,
+  ],
+  exports: [NotificationsService, VendorNotificationSettingsService],
 })
 export class NotificationsModule {}
 
-@Module({ imports: [NotificationsModule], controllers: [NotificationsController] })
+@Module({ imports: [NotificationsModule], controllers: [NotificationsController, VendorNotificationSettingsController] })
 export class NotificationsHttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(NotificationsController);
+    consumer.apply(...PORTAL_ROUTE_MIDDLEWARE).forRoutes(NotificationsController, VendorNotificationSettingsController);
   }
 }
 

@@ -15,7 +15,7 @@ import type {
   UpdateWebhookEndpointInput,
   WebhookEndpointView,
 } from '@portal/contracts';
-import { DomainEventPayloads, WEBHOOK_EVENT_TYPES } from '@portal/contracts';
+import { DomainEventPayloads, EscalationStep, WEBHOOK_EVENT_TYPES } from '@portal/contracts';
 import { TenantContext } from '@portal/tenancy';
 import { Clock } from '../common/clock';
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed } from '../common/domain-errors';
@@ -38,6 +38,7 @@ import { WebhookChannel } from './channels/webhook.channel';
 import { incidentMessage } from './incident-message';
 import { hotlineFor, NotifiedEvent, planDeliveries, retryDelayMs, webhookEventType } from './notification-plan';
 import { ConnectionRecord, DeliveryRecord, endpointView, NotificationsRepository } from './notifications.repository';
+import { VendorNotificationSettingsService } from './vendor-notification-settings.service';
 
 type ChatKind = 'slack' | 'teams';
 
@@ -92,6 +93,7 @@ export class NotificationsService {
     private readonly mailer: Mailer,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
     private readonly teams: TeamsChannel,
+    private readonly vendorSettings: VendorNotificationSettingsService,
   ) {
     this.keys = new Map([[config.secretKeyId, config.secretKey]]);
   }
@@ -114,6 +116,7 @@ export class NotificationsService {
     const inc = await this.incidents.get(event.incidentId).catch(() => null);
     if (!inc) return 0;
     const now = this.clock.now();
+    const settings = await this.vendorSettings.effective();
     return this.db.tx(async (em) => {
       const tenant = await this.tenants.findById(em, event.tenantId);
       if (!tenant) return 0;
@@ -131,8 +134,8 @@ export class NotificationsService {
         teamsConnected: !!teams,
         teamsThreadExists: await this.repo.threadExists(em, event.tenantId, inc.id, 'teams'),
         emailedBefore: await this.repo.hasDelivery(em, event.tenantId, inc.id, 'email'),
-        pagerDutyConfigured: this.pagerDuty.configured,
-        pagerDutySeverities: this.config.notifications.pagerDuty.severities,
+        pagerDutyConfigured: !!settings.pagerDuty.routingKey,
+        pagerDutySeverities: settings.pagerDuty.severities,
         pagedBefore: await this.repo.hasDelivery(em, event.tenantId, inc.id, 'pagerduty'),
         webhookEndpoints: endpoints,
       });
@@ -170,7 +173,7 @@ export class NotificationsService {
         await this.outbox.enqueueJob(em, JobName.NotificationDeliver, { tenantId: event.tenantId, deliveryId: id }, { dedupKey: `notify:${id}:0` });
         recorded++;
       }
-      await this.scheduleFollowUps(em, event, inc);
+      await this.scheduleFollowUps(em, event, inc, settings.escalation);
       return recorded;
     });
   }
@@ -180,12 +183,11 @@ export class NotificationsService {
    * (from the declaration, or from the raise or reopen), and a reminder a few minutes before the next status update
    * is due. The jobs check again when they run: an acknowledgement, a resolution or a posted update makes them no-ops.
    */
-  private async scheduleFollowUps(em: EntityManager, event: DomainEventEnvelope, inc: Incident): Promise<void> {
+  private async scheduleFollowUps(em: EntityManager, event: DomainEventEnvelope, inc: Incident, steps: readonly EscalationStep[]): Promise<void> {
     if (inc.status === 'resolved' || inc.status === 'closed') return;
     const base = { tenantId: event.tenantId, incidentId: inc.id };
     if (event.type === 'incident.declared' || event.type === 'incident.severity_changed' || event.type === 'incident.reopened') {
       const from = event.type === 'incident.declared' ? inc.declaredAt : event.occurredAt;
-      const steps = this.config.notifications.escalation;
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i];
         if (step.severity !== inc.severity || (step.condition === 'unacknowledged' && inc.acknowledgedAt)) continue;
@@ -211,7 +213,8 @@ export class NotificationsService {
 
   /** A step of the escalation ladder: fires once, and only while its condition still holds for the same severity. */
   async escalate(p: { incidentId: string; step: number; severity: string; from: string }): Promise<boolean> {
-    const step = this.config.notifications.escalation[p.step];
+    // The ladder as it is now: a step changed in the settings after it was scheduled applies as changed.
+    const step = (await this.vendorSettings.effective()).escalation[p.step];
     const inc = await this.incidents.get(p.incidentId).catch(() => null);
     if (!inc || !step || step.severity !== p.severity || inc.severity !== p.severity) return false;
     if (inc.status === 'resolved' || inc.status === 'closed') return false;

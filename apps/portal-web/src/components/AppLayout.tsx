@@ -2,6 +2,7 @@ import { type ReactNode } from 'react';
 import { Anchor, AppShell, Badge, Box, Burger, Button, Container, Group, Menu, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconAlarm,
   IconBroadcast,
   IconBuildingSkyscraper,
   IconChartBar,
@@ -36,6 +37,8 @@ export function navItems(me: Me): NavItem[] {
     const vendor: NavItem[] = [{ to: '/vendor', label: 'All incidents', icon: <IconBuildingSkyscraper size={18} aria-hidden /> }, reviews, reports];
     // status page (issue 14 part B)
     if (role === 'support_engineer') vendor.push({ to: '/vendor/status', label: 'Status page', icon: <IconBroadcast size={18} aria-hidden /> });
+    // vendor notification settings (lead)
+    if (role === 'support_engineer') vendor.push({ to: '/vendor/escalation', label: 'Escalation', icon: <IconAlarm size={18} aria-hidden /> });
     return vendor;
   }
   const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }, reviews, reports];

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PORTAL_CONFIG, PortalConfig } from '../../config/portal-config';
 import { EgressRefused, GuardedHttp } from '../../egress/guarded-http';
+import { VendorNotificationSettingsService } from '../vendor-notification-settings.service';
 import { AttemptResult, excerpt, failure } from './channel-result';
 
 export interface PagerDutyEvent {
@@ -20,15 +21,14 @@ export class PagerDutyChannel {
   constructor(
     private readonly http: GuardedHttp,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+    private readonly settings: VendorNotificationSettingsService,
   ) {}
 
-  get configured(): boolean {
-    return !!this.config.notifications.pagerDuty.routingKey;
-  }
-
   async send(e: PagerDutyEvent, timeoutMs: number): Promise<AttemptResult> {
-    const { routingKey, eventsUrl } = this.config.notifications.pagerDuty;
-    if (!routingKey) return failure('PAGERDUTY_ROUTING_KEY is not set', false);
+    const { eventsUrl } = this.config.notifications.pagerDuty;
+    // The routing key of the vendor's settings (or the deployment's PAGERDUTY_ROUTING_KEY until they are changed).
+    const { routingKey } = (await this.settings.effective()).pagerDuty;
+    if (!routingKey) return failure('no PagerDuty routing key is set (Vendor settings → Escalation and paging)', false);
     const body =
       e.action === 'trigger'
         ? {
