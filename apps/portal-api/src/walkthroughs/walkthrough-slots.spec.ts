@@ -34,7 +34,10 @@ describe('walkthrough slots', () => {
   });
 
   it('leaves out busy ranges (any overlap)', () => {
-    const busy = [{ startsAt: at('2026-11-26T09:00:00Z'), endsAt: at('2026-11-26T09:30:00Z') }, { startsAt: at('2026-11-26T10:15:00Z'), endsAt: at('2026-11-26T10:45:00Z') }];
+    const busy = [
+      { startsAt: at('2026-11-26T09:00:00Z'), endsAt: at('2026-11-26T09:30:00Z') },
+      { startsAt: at('2026-11-26T10:15:00Z'), endsAt: at('2026-11-26T10:45:00Z') },
+    ];
     // Wednesday evening: nothing left today; Thursday 26 is the next business day.
     const slots = offeredSlots(london, { now: at('2026-11-25T18:00:00Z'), businessDays: 2 }, busy).map((s) => iso(s.startsAt).slice(11, 16));
     expect(slots.slice(0, 3)).toEqual(['09:30', '11:00', '11:30']);
@@ -85,7 +88,7 @@ describe('walkthrough invite', () => {
     expect(ev.uid).toBe(base.uid);
     expect(Number(ev.sequence)).toBe(0);
     expect(ev.start.toISOString()).toBe('2026-11-26T10:00:00.000Z');
-    expect(ev.end.toISOString()).toBe('2026-11-26T10:30:00.000Z');
+    expect(ev.end?.toISOString()).toBe('2026-11-26T10:30:00.000Z');
     expect(JSON.stringify(ev.organizer)).toMatch(/mailto:csm@vendor\.example/i);
     const attendees = ([] as unknown[]).concat(ev.attendee).map((a) => JSON.stringify(a));
     expect(attendees.join()).toMatch(/mailto:ada@acme\.example/i);

@@ -73,10 +73,17 @@ const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 export function describeHours(h: WorkingHoursInput): string {
   const days = [...h.workingDays].sort((a, b) => a - b);
   const runs: string[] = [];
-  for (let i = 0; i < days.length; ) {
+  for (let i = 0; i < days.length;) {
     let j = i;
     while (j + 1 < days.length && days[j + 1] === days[j] + 1) j++;
-    runs.push(j - i >= 2 ? `${DAY_NAMES[days[i] - 1]}–${DAY_NAMES[days[j] - 1]}` : days.slice(i, j + 1).map((d) => DAY_NAMES[d - 1]).join(', '));
+    runs.push(
+      j - i >= 2
+        ? `${DAY_NAMES[days[i] - 1]}–${DAY_NAMES[days[j] - 1]}`
+        : days
+            .slice(i, j + 1)
+            .map((d) => DAY_NAMES[d - 1])
+            .join(', '),
+    );
     i = j + 1;
   }
   return `${runs.join(', ')} ${h.dayStart}–${h.dayEnd} ${h.timeZone}`;
