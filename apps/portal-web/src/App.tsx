@@ -24,6 +24,8 @@ import { IntegrationsPage } from './pages/IntegrationsPage';
 import { PirArchivePage } from './pages/PirArchivePage';
 // SLA reports (issue 15b)
 import { ReportsPage } from './pages/ReportsPage';
+// CSM walkthroughs (issue 15, h2a-walkthroughs)
+import { WorkingHoursPage } from './pages/WorkingHoursPage';
 
 export function App() {
   return (
@@ -93,6 +95,15 @@ export function App() {
         <Route path="/reviews" element={<PirArchivePage />} />
         {/* SLA reports (issue 15b) */}
         <Route path="/reports" element={<ReportsPage />} />
+        {/* CSM walkthroughs (issue 15, h2a-walkthroughs) */}
+        <Route
+          path="/working-hours"
+          element={
+            <RequireRole roles={['csm']} what="Working hours">
+              <WorkingHoursPage />
+            </RequireRole>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
