@@ -304,7 +304,13 @@ export class MatrixWorld {
     }
   }
 
-  /** A published review whose tenant has a CSM (one fixture CSM for both tenants), and a customer user to invite; `booked`: with a walkthrough. */
+  private readonly walkthroughReviews = new Map<string, Promise<{ id: string; attendee: string }>>();
+
+  /**
+   * The tenant's published review for the walkthrough cases (one per tenant, made once: the cases book, move and cancel
+   * on it), with a CSM (one fixture CSM for both tenants) and a customer user to invite; `booked`: with a walkthrough
+   * booked now, or none.
+   */
   async walkthrough(tenant: Tenant, booked: boolean): Promise<{ id: string; attendee: string }> {
     this.walkthroughCsm ??= (async () => {
       const email = `walkthrough-csm-${randomUUID().slice(0, 8)}@matrix.example`;
@@ -313,17 +319,27 @@ export class MatrixWorld {
       for (const x of [this.own, this.other]) await accounts.assignCsm(email, x.slug, true);
     })();
     await this.walkthroughCsm;
-    const attendee = `attendee@${tenant.slug}.example`;
-    await this.t.app.get(Accounts).upsertUser({ tenantId: tenant.id, email: attendee, name: 'Attendee', role: 'customer_admin' });
-    const { id } = await this.pir(tenant, 'published');
-    if (booked) {
-      const res = await this.t.http
-        .post(`/api/v1/incidents/${id}/walkthrough`)
-        .set(this.admin(tenant).changeHeaders)
-        .send({ startsAt: this.nextWalkthroughSlot(), attendeeEmail: attendee });
-      this.remember(tenant, (await this.expect('book walkthrough', res, [201])).id as string);
+    if (!this.walkthroughReviews.has(tenant.id)) {
+      this.walkthroughReviews.set(
+        tenant.id,
+        (async () => {
+          const attendee = `attendee@${tenant.slug}.example`;
+          await this.t.app.get(Accounts).upsertUser({ tenantId: tenant.id, email: attendee, name: 'Attendee', role: 'customer_admin' });
+          return { id: (await this.pir(tenant, 'published')).id, attendee };
+        })(),
+      );
     }
-    return { id, attendee };
+    const review = await this.walkthroughReviews.get(tenant.id)!;
+    const path = `/api/v1/incidents/${review.id}/walkthrough`;
+    const headers = this.admin(tenant).changeHeaders;
+    const state = await this.expect('walkthrough state', await this.t.http.get(path).set(headers), [200]);
+    if (booked && !state.walkthrough) {
+      const res = await this.t.http.post(path).set(headers).send({ startsAt: this.nextWalkthroughSlot(), attendeeEmail: review.attendee });
+      this.remember(tenant, (await this.expect('book walkthrough', res, [201])).id as string);
+    } else if (!booked && state.walkthrough) {
+      await this.expect('cancel walkthrough', await this.t.http.delete(path).set(headers), [200]);
+    }
+    return review;
   }
 }
 
