@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { TenantContext } from '@portal/tenancy';
 import { Mailer } from '../../mail/mailer';
 import { JobHandler, JobName, JobPayload } from '../../queue/jobs';
@@ -14,6 +14,7 @@ import { WalkthroughsService } from '../walkthroughs.service';
 @Injectable()
 export class WalkthroughInviteJob implements JobHandler<JobName.WalkthroughInvite>, OnModuleInit {
   readonly job = JobName.WalkthroughInvite;
+  private readonly logger = new Logger(WalkthroughInviteJob.name);
   constructor(
     private readonly walkthroughs: WalkthroughsService,
     private readonly mailer: Mailer,
@@ -23,6 +24,11 @@ export class WalkthroughInviteJob implements JobHandler<JobName.WalkthroughInvit
     this.registry.registerJob(this);
   }
   async handle(p: JobPayload<JobName.WalkthroughInvite>): Promise<void> {
+    // A deployment without SMTP_URL sends no email: retrying would not change that (the booking stands).
+    if (!this.mailer.configured) {
+      this.logger.warn({ walkthroughId: p.walkthroughId, sequence: p.sequence }, 'walkthrough invite not sent: email is not configured (SMTP_URL)');
+      return;
+    }
     const actor = { kind: 'system' as const, id: 'walkthrough-invite', label: 'walkthrough invites', role: 'system', homeTenantId: p.tenantId };
     await TenantContext.runAs(actor, [p.tenantId], async () => {
       const mail = await this.walkthroughs.inviteMail(p.walkthroughId, p.sequence, p.recipient);
