@@ -1,6 +1,8 @@
 import type { ParsedMail } from 'mailparser';
 import * as nodeIcal from 'node-ical';
 import { Accounts } from '../apps/portal-api/src/auth/accounts.service';
+import { Db } from '../apps/portal-api/src/database/db.service';
+import { sql } from '../apps/portal-api/src/database/sql';
 import type { Tenant } from '../apps/portal-api/src/tenants/tenant.types';
 import { drainNotifications, promoteDelayed, startSmtpCatcher } from './support/notification-receivers';
 import { createTenant, createTestApp, signIn, TestApp, tokenFor, validIntake } from './support/test-app';
@@ -319,6 +321,34 @@ describe('CSM walkthroughs', () => {
     expect((await as(csm).get('/api/v1/me/working-hours').expect(200)).body.timeZone).toBe('Europe/London');
     await as(admin).get('/api/v1/me/working-hours').expect(403);
     await as(support).put('/api/v1/me/working-hours', ok).expect(403);
+  });
+
+  it('keeps bookings behind the tenant wall (forced RLS with USING and WITH CHECK, composite foreign keys)', async () => {
+    const id = await reviewed(adminToken);
+    const booked = (await as(admin).post(path(id), { startsAt: '2026-12-01T13:00:00Z' }).expect(201)).body;
+    const db = t.app.get(Db);
+    const seen = (tenants: string[]) => db.forTenants(tenants, (em) => sql<{ id: string }>(em, 'select id from walkthroughs where id = $1', [booked.id]));
+    expect(await seen([acme.id])).toHaveLength(1);
+    expect(await seen([other.id])).toHaveLength(0);
+    expect(await seen([])).toHaveLength(0);
+    // Another tenant cannot move the row, nor insert one naming this tenant's incident (WITH CHECK, then the composite key).
+    const moved = await db.forTenants([other.id], (em) => sql(em, `update walkthroughs set starts_at = starts_at where id = $1 returning id`, [booked.id]));
+    expect(moved).toHaveLength(0);
+    const row = (await db.forTenants([acme.id], (em) => sql(em, 'select * from walkthroughs where id = $1', [booked.id])))[0];
+    const insertAs = (tenant: string) =>
+      db.forTenants([tenant], (em) =>
+        sql(
+          em,
+          `insert into walkthroughs (tenant_id, incident_id, pir_id, csm_staff_id, csm_name, csm_email, csm_time_zone, attendee_name, attendee_email,
+             starts_at, ends_at, status, uid, booked_by, booked_at, updated_by, updated_at)
+           values ($1, $2, $3, $4, 'x', 'x@x', 'UTC', 'y', 'y@y', '2026-12-02T13:00:00Z', '2026-12-02T13:30:00Z', 'booked', gen_random_uuid()::text, '{}', now(), '{}', now())`,
+          [other.id, row.incident_id, row.pir_id, row.csm_staff_id],
+        ),
+      );
+    await expect(insertAs(acme.id)).rejects.toThrow(/row-level security/);
+    await expect(insertAs(other.id)).rejects.toThrow(/foreign key/);
+    await as(admin).del(path(id)).expect(200);
+    await drainNotifications(t);
   });
 
   it('loses no invite while SMTP is down: the job retries until the server is back', async () => {
