@@ -205,6 +205,8 @@ describe('API fuzzing from the OpenAPI document', () => {
       return v;
     }
     if (path.includes('{attachmentId}')) Object.assign(v, await w.attachment(lane.tenant));
+    // CSM walkthroughs (issue 15, h2a-walkthroughs): a published review with a booking, so changes reach past the 404
+    else if (path.startsWith('/api/v1/incidents/{id}/walkthrough')) v.id = (await w.walkthrough(lane.tenant, true)).id;
     else if (path.startsWith('/api/v1/incidents/{id}')) v.id = await w.incident(lane.tenant, { resolved: /\/(reopen|close)$/.test(path) });
     else if (path.startsWith('/api/v1/identity-providers/{id}')) v.id = await w.idp(lane.tenant, 'oidc');
     else if (path.startsWith('/api/v1/api-tokens/{id}')) v.id = await w.apiToken(lane.tenant);

@@ -89,8 +89,8 @@ export async function startSlackFake(token: string) {
   return { ...receiver, apiUrl: `${receiver.url}/api/`, calls };
 }
 
-/** A real SMTP server; every message parsed with mailparser. */
-export async function startSmtpCatcher() {
+/** A real SMTP server; every message parsed with mailparser. `port`: listen there again (a test that takes SMTP down and back up). */
+export async function startSmtpCatcher(port = 0) {
   const messages: { rcpt: string[]; mail: ParsedMail }[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -101,9 +101,9 @@ export async function startSmtpCatcher() {
         .then(() => cb(), cb);
     },
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const bound = (server.server.address() as AddressInfo).port;
+  return { url: `smtp://127.0.0.1:${bound}`, port: bound, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 /**

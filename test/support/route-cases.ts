@@ -283,6 +283,64 @@ export class MatrixWorld {
     }
     return { id, pirId: this.remember(tenant, created.id as string), itemId: this.remember(tenant, saved.actionItems[0].id as string) };
   }
+
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  private walkthroughCsm: Promise<void> | null = null;
+  private walkthroughSlots = 0;
+
+  /**
+   * A different walkthrough slot each call, from tomorrow in the default working hours (Mon–Fri 09:00–17:00 UTC, no CSM
+   * of the matrix sets theirs), so fixtures and requests never compete for one slot of a CSM.
+   */
+  nextWalkthroughSlot(): string {
+    let n = this.walkthroughSlots++;
+    const day = new Date(this.t.clock.now());
+    day.setUTCHours(0, 0, 0, 0);
+    for (;;) {
+      day.setUTCDate(day.getUTCDate() + 1);
+      if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+      if (n < 16) return new Date(day.getTime() + (9 * 60 + 30 * n) * 60_000).toISOString();
+      n -= 16;
+    }
+  }
+
+  private readonly walkthroughReviews = new Map<string, Promise<{ id: string; attendee: string }>>();
+
+  /**
+   * The tenant's published review for the walkthrough cases (one per tenant, made once: the cases book, move and cancel
+   * on it), with a CSM (one fixture CSM for both tenants) and a customer user to invite; `booked`: with a walkthrough
+   * booked now, or none.
+   */
+  async walkthrough(tenant: Tenant, booked: boolean): Promise<{ id: string; attendee: string }> {
+    this.walkthroughCsm ??= (async () => {
+      const email = `walkthrough-csm-${randomUUID().slice(0, 8)}@matrix.example`;
+      const accounts = this.t.app.get(Accounts);
+      await accounts.upsertStaff({ email, name: 'Matrix CSM', role: 'csm' });
+      for (const x of [this.own, this.other]) await accounts.assignCsm(email, x.slug, true);
+    })();
+    await this.walkthroughCsm;
+    if (!this.walkthroughReviews.has(tenant.id)) {
+      this.walkthroughReviews.set(
+        tenant.id,
+        (async () => {
+          const attendee = `attendee@${tenant.slug}.example`;
+          await this.t.app.get(Accounts).upsertUser({ tenantId: tenant.id, email: attendee, name: 'Attendee', role: 'customer_admin' });
+          return { id: (await this.pir(tenant, 'published')).id, attendee };
+        })(),
+      );
+    }
+    const review = await this.walkthroughReviews.get(tenant.id)!;
+    const path = `/api/v1/incidents/${review.id}/walkthrough`;
+    const headers = this.admin(tenant).changeHeaders;
+    const state = await this.expect('walkthrough state', await this.t.http.get(path).set(headers), [200]);
+    if (booked && !state.walkthrough) {
+      const res = await this.t.http.post(path).set(headers).send({ startsAt: this.nextWalkthroughSlot(), attendeeEmail: review.attendee });
+      this.remember(tenant, (await this.expect('book walkthrough', res, [201])).id as string);
+    } else if (!booked && state.walkthrough) {
+      await this.expect('cancel walkthrough', await this.t.http.delete(path).set(headers), [200]);
+    }
+    return review;
+  }
 }
 
 // ---- the cases -------------------------------------------------------------------------------------------
@@ -768,6 +826,44 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     names: 'path',
     fixture: async (w, tenant) => ({ id: (await w.pir(tenant, 'rendered')).id }),
     request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/pir.pdf') }),
+  },
+  // CSM walkthroughs (issue 15, h2a-walkthroughs): the review's booking; slots, book, reschedule, cancel; a CSM's own hours
+  'GET /api/v1/incidents/:id/walkthrough': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.walkthrough(tenant, true)).id }),
+    request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/walkthrough') }),
+  },
+  'GET /api/v1/incidents/:id/walkthrough/slots': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.walkthrough(tenant, false)).id }),
+    request: (_w, ids) => ({ method: 'GET', path: inc(ids, '/walkthrough/slots'), query: { days: '2' } }),
+  },
+  'POST /api/v1/incidents/:id/walkthrough': {
+    names: 'path',
+    fixture: async (w, tenant) => w.walkthrough(tenant, false),
+    // the attendee is a valid address in every variant: only the incident differs
+    variants: (own, other) => ({ other, random: { id: randomUUID(), attendee: own.attendee } }),
+    request: (w, ids) => ({ method: 'POST', path: inc(ids, '/walkthrough'), json: { startsAt: w.nextWalkthroughSlot(), attendeeEmail: ids.attendee } }),
+  },
+  'PATCH /api/v1/incidents/:id/walkthrough': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.walkthrough(tenant, true)).id }),
+    request: (w, ids) => ({ method: 'PATCH', path: inc(ids, '/walkthrough'), json: { startsAt: w.nextWalkthroughSlot() } }),
+  },
+  'DELETE /api/v1/incidents/:id/walkthrough': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: (await w.walkthrough(tenant, true)).id }),
+    request: (_w, ids) => ({ method: 'DELETE', path: inc(ids, '/walkthrough') }),
+  },
+  'GET /api/v1/me/working-hours': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/me/working-hours' }) },
+  'PUT /api/v1/me/working-hours': {
+    names: 'caller',
+    // the default hours, so the matrix CSM's slots stay what nextWalkthroughSlot() assumes
+    request: () => ({
+      method: 'PUT',
+      path: '/api/v1/me/working-hours',
+      json: { timeZone: 'UTC', workingDays: [1, 2, 3, 4, 5], dayStart: '09:00', dayEnd: '17:00' },
+    }),
   },
   // SLA reports (issue 15b): the month of the matrix clock, with an incident of the tenant in it
   'GET /api/v1/reports/sla': {

@@ -20,6 +20,8 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
 import { IncidentsHttpModule, IncidentsModule, IncidentsWorkerModule } from './incidents/incidents.module';
 import { PirHttpModule, PirModule, PirWorkerModule } from './pir/pir.module';
+// CSM walkthroughs (issue 15, h2a-walkthroughs)
+import { WalkthroughsHttpModule, WalkthroughsModule, WalkthroughsWorkerModule } from './walkthroughs/walkthroughs.module';
 // SLA reports (issue 15b)
 import { ReportsHttpModule, ReportsModule } from './reports/reports.module';
 import { QueueWorkerModule } from './queue/queue-worker.module';
@@ -89,6 +91,10 @@ export function compositionOf(role: PortalRole, devLogin: boolean) {
   if (role !== 'data-plane') domain.push(PirModule);
   if (http) httpModules.push(PirHttpModule);
   if (worker) workerModules.push(PirWorkerModule);
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  if (role !== 'data-plane') domain.push(WalkthroughsModule);
+  if (http) httpModules.push(WalkthroughsHttpModule);
+  if (worker) workerModules.push(WalkthroughsWorkerModule);
   // SLA reports (issue 15b)
   if (role !== 'data-plane') domain.push(ReportsModule);
   if (http) httpModules.push(ReportsHttpModule);

@@ -26,6 +26,8 @@ import { PirArchivePage } from './pages/PirArchivePage';
 import { ReportsPage } from './pages/ReportsPage';
 // --- vendor notification settings (lead) ---
 import { EscalationSettingsPage } from './pages/vendor/EscalationSettingsPage';
+// CSM walkthroughs (issue 15, h2a-walkthroughs)
+import { WorkingHoursPage } from './pages/WorkingHoursPage';
 
 export function App() {
   return (
@@ -104,6 +106,15 @@ export function App() {
         <Route path="/reviews" element={<PirArchivePage />} />
         {/* SLA reports (issue 15b) */}
         <Route path="/reports" element={<ReportsPage />} />
+        {/* CSM walkthroughs (issue 15, h2a-walkthroughs) */}
+        <Route
+          path="/working-hours"
+          element={
+            <RequireRole roles={['csm']} what="Working hours">
+              <WorkingHoursPage />
+            </RequireRole>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

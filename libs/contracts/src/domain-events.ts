@@ -132,6 +132,13 @@ export interface DomainEventPayloads {
   'pir.action_item_updated': { reference: string; version: number; actionItemId: string; from: string; to: string };
   'pir.rendered': { reference: string; version: number; sha256: string; sizeBytes: number; pages: number | null };
   'pir.downloaded': { reference: string; version: number; sha256: string };
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  'walkthrough.booked': { reference: string; startsAt: string; endsAt: string; csm: string; attendee: string; uid: string; sequence: number };
+  'walkthrough.rescheduled': { reference: string; from: string; startsAt: string; endsAt: string; uid: string; sequence: number };
+  'walkthrough.cancelled': { reference: string; startsAt: string; uid: string; sequence: number };
+  'walkthrough.invite_sent': { reference: string; method: 'REQUEST' | 'CANCEL'; uid: string; sequence: number; to: string };
+  /** A CSM changed the hours they take walkthroughs in (no tenant: the CSM's own setting). */
+  'walkthrough.working_hours_updated': { timeZone: string; workingDays: number[]; dayStart: string; dayEnd: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -155,7 +162,9 @@ export type SubjectType =
   // BYOC data plane (issue 16b)
   | 'data_plane'
   // post-incident reviews (issue 15)
-  | 'pir';
+  | 'pir'
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  | 'walkthrough';
 
 interface CatalogueEntry {
   /** What the event is about; the governance row's subject type. */
@@ -240,6 +249,12 @@ export const DOMAIN_EVENTS = {
   'pir.action_item_updated': { subject: 'pir', label: 'updated a PIR action item' },
   'pir.rendered': { subject: 'pir', label: 'rendered the post-incident review PDF' },
   'pir.downloaded': { subject: 'pir', label: 'downloaded the post-incident review PDF' },
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  'walkthrough.booked': { subject: 'walkthrough', label: 'booked a PIR walkthrough with the CSM' },
+  'walkthrough.rescheduled': { subject: 'walkthrough', label: 'rescheduled the PIR walkthrough' },
+  'walkthrough.cancelled': { subject: 'walkthrough', label: 'cancelled the PIR walkthrough' },
+  'walkthrough.invite_sent': { subject: 'walkthrough', label: 'sent the walkthrough calendar invite' },
+  'walkthrough.working_hours_updated': { subject: 'staff', label: 'changed their walkthrough working hours' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

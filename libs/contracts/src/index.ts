@@ -9,3 +9,5 @@ export * from './credential-health';
 export * from './pir';
 // SLA reports (issue 15b)
 export * from './reports';
+// CSM walkthroughs (issue 15, h2a-walkthroughs)
+export * from './walkthrough';

@@ -42,6 +42,19 @@ export class Accounts {
     return this.db.scoped('directory', (em) => this.users.upsertStaff(em, s, this.clock.now()));
   }
 
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  /** The customer success managers assigned to a tenant (first by email when there are several). */
+  tenantCsms(tenantId: string): Promise<StaffRow[]> {
+    return this.db.scoped('directory', (em) => this.users.tenantCsms(em, tenantId));
+  }
+
+  /** A user of the tenant, by id or by email; null when the tenant has no such user. */
+  tenantUser(tenantId: string, by: { id: string } | { email: string }): Promise<UserRow | null> {
+    return this.db.forTenants([tenantId], (em) =>
+      'id' in by ? this.users.findUserById(em, tenantId, by.id) : this.users.findUserByEmail(em, tenantId, by.email),
+    );
+  }
+
   /** Gives a CSM (by email) a tenant they look after, or takes it back; a support engineer sees every tenant anyway. */
   async assignCsm(email: string, tenantSlug: string, assigned: boolean): Promise<void> {
     const tenant = await this.tenants.findBySlug(tenantSlug);

@@ -186,6 +186,15 @@ export class UsersRepository {
     const rows = await sql<StaffRow>(em, `select id, email, name, role from staff where email = lower($1)`, [email]);
     return rows[0] ?? null;
   }
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  /** The CSMs assigned to a tenant, by email. */
+  async tenantCsms(em: EntityManager, tenantId: string): Promise<StaffRow[]> {
+    return sql<StaffRow>(
+      em,
+      `select s.id, s.email, s.name, s.role from csm_assignments a join staff s on s.id = a.staff_id where a.tenant_id = $1 and s.role = 'csm' order by s.email`,
+      [tenantId],
+    );
+  }
   async setCsmAssignment(em: EntityManager, staffId: string, tenantId: string, assigned: boolean): Promise<void> {
     if (assigned) await sql(em, `insert into csm_assignments (staff_id, tenant_id) values ($1,$2) on conflict do nothing`, [staffId, tenantId]);
     else await sql(em, `delete from csm_assignments where staff_id = $1 and tenant_id = $2`, [staffId, tenantId]);

@@ -140,6 +140,19 @@ export const envSchema = z.object({
   PIR_PDF_POOL_SIZE: z.coerce.number().int().min(1).max(8).default(2),
   PIR_PDF_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300000).default(60000),
   PIR_PDF_RESTART_AFTER: z.coerce.number().int().min(1).default(200),
+  // CSM walkthroughs (issue 15, h2a-walkthroughs): how far ahead slots are offered, and the zone of a CSM who set no hours.
+  WALKTHROUGH_BOOKING_DAYS: z.coerce.number().int().min(1).max(30).default(10),
+  WALKTHROUGH_DEFAULT_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/London')
+    .default('UTC'),
   // Microsoft Teams (issue 14, part C): the Entra authority host for client credentials and Microsoft Graph's base URL.
   TEAMS_AUTHORITY_HOST: z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com'),
   GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://graph.microsoft.com/v1.0'),

@@ -68,6 +68,8 @@ export interface PortalConfig {
   mail: { smtpUrl: string | null; from: string };
   /** Post-incident review PDFs: Chromium binary, pages rendering at once, timeout per render, browser restart. */
   pirPdf: { executablePath: string; poolSize: number; timeoutMs: number; restartAfterRenders: number };
+  /** CSM walkthroughs (issue 15, h2a-walkthroughs): business days of slots offered; the zone of a CSM without working hours. */
+  walkthroughs: { bookingDays: number; defaultTimeZone: string };
   /** Incident communications (issue 14, part A). */
   notifications: {
     hotline: string | null;
@@ -265,6 +267,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutMs: e.PIR_PDF_TIMEOUT_MS,
       restartAfterRenders: e.PIR_PDF_RESTART_AFTER,
     },
+    walkthroughs: { bookingDays: e.WALKTHROUGH_BOOKING_DAYS, defaultTimeZone: e.WALKTHROUGH_DEFAULT_TIMEZONE },
     notifications: {
       hotline: e.HOTLINE_NUMBER ?? null,
       slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,

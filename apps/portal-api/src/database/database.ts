@@ -19,6 +19,8 @@ import { ByocDataPlane1763900000010 } from './migrations/1763900000010-byoc-data
 import { Pir1763900000009 } from './migrations/1763900000009-pir';
 // --- vendor notification settings (lead) ---
 import { VendorNotificationSettings1763900000020 } from './migrations/1763900000020-vendor-notification-settings';
+// CSM walkthroughs (issue 15, h2a-walkthroughs)
+import { Walkthroughs1763900000014 } from './migrations/1763900000014-walkthroughs';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -40,6 +42,8 @@ export const MIGRATIONS = [
   Pir1763900000009,
   // --- vendor notification settings (lead) ---
   VendorNotificationSettings1763900000020,
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  Walkthroughs1763900000014,
 ];
 
 export interface PreparedDatabase {

@@ -50,10 +50,19 @@ interface TeamsMessage {
   content: string;
 }
 
+/** A mail the demo's SMTP catcher received; `calendar`: the method of its iCalendar invite (walkthroughs), if any. */
+interface DemoMail {
+  at: string;
+  to: string[];
+  subject: string;
+  text: string;
+  calendar: string | null;
+}
+
 export async function startDemoReceivers(say: (m: string) => void): Promise<DemoReceivers> {
   const slack: SlackMessage[] = [];
   const pagerDuty: { at: string; action: string; dedupKey: string; summary: string }[] = [];
-  const mail: { at: string; to: string[]; subject: string; text: string }[] = [];
+  const mail: DemoMail[] = [];
   const teams: TeamsMessage[] = [];
   const graphTokens = new Set<string>();
   let seq = 0;
@@ -132,9 +141,17 @@ export async function startDemoReceivers(say: (m: string) => void): Promise<Demo
       disabledCommands: ['STARTTLS'],
       onData(stream, session, cb) {
         simpleParser(stream)
-          .then((m) =>
-            mail.push({ at: new Date().toISOString(), to: session.envelope.rcptTo.map((r) => r.address), subject: m.subject ?? '', text: m.text ?? '' }),
-          )
+          .then((m) => {
+            const ics = m.attachments.find((a) => a.contentType === 'text/calendar');
+            const calendar = ics ? (/^METHOD:(\w+)/m.exec(ics.content.toString('utf8'))?.[1] ?? 'PUBLISH') : null;
+            mail.push({
+              at: new Date().toISOString(),
+              to: session.envelope.rcptTo.map((r) => r.address),
+              subject: m.subject ?? '',
+              text: m.text ?? '',
+              calendar,
+            });
+          })
           .then(() => cb(), cb);
       },
     });
@@ -158,7 +175,7 @@ export async function startDemoReceivers(say: (m: string) => void): Promise<Demo
 function inbox(
   slack: SlackMessage[],
   teams: TeamsMessage[],
-  mail: { at: string; to: string[]; subject: string; text: string }[],
+  mail: DemoMail[],
   pd: { at: string; action: string; dedupKey: string; summary: string }[],
 ): string {
   const threads = slack
@@ -186,7 +203,10 @@ function inbox(
     .join('');
   const mails = [...mail]
     .reverse()
-    .map((m) => `<li><strong>${esc(m.subject)}</strong><br>to ${esc(m.to.join(', '))} · ${esc(m.at)}<pre>${esc(m.text)}</pre></li>`)
+    .map(
+      (m) =>
+        `<li><strong>${esc(m.subject)}</strong><br>to ${esc(m.to.join(', '))} · ${esc(m.at)}${m.calendar ? ` · calendar invite (METHOD:${esc(m.calendar)}, walkthrough.ics attached)` : ''}<pre>${esc(m.text)}</pre></li>`,
+    )
     .join('');
   const pages = [...pd]
     .reverse()

@@ -11,6 +11,7 @@ import { IncidentsService } from '../incidents/incidents.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { DEMO_SLACK_TOKEN, DEMO_TEAMS } from './demo-receivers';
 import { PirService } from '../pir/pir.service';
+import { WalkthroughsService } from '../walkthroughs/walkthroughs.service';
 import { DEFAULT_REGIONS, Tenant } from '../tenants/tenant.types';
 
 interface DemoTenant {
@@ -60,8 +61,16 @@ export async function seedDemo(app: INestApplication, now = new Date(), opts: { 
   }
   const [acme, globex] = tenants;
   const support = await users.upsertStaff({ email: 'support@claresia.example', name: 'Sam Support', role: 'support_engineer' });
-  await users.upsertStaff({ email: 'csm@claresia.example', name: 'Casey CSM', role: 'csm' });
+  const casey = await users.upsertStaff({ email: 'csm@claresia.example', name: 'Casey CSM', role: 'csm' });
   if (created) await users.assignCsm('csm@claresia.example', acme.slug, true);
+  // CSM walkthroughs (issue 15, h2a-walkthroughs): Casey works from London (acme is in Rome), so the slots name both zones.
+  const caseyActor: Actor = { kind: 'staff', id: casey.id, label: `${casey.name} <${casey.email}>`, role: 'csm', homeTenantId: null };
+  await TenantContext.runAs(caseyActor, [acme.id], async () => {
+    const walkthroughs = app.get(WalkthroughsService);
+    if (!(await walkthroughs.myWorkingHours()).customised) {
+      await walkthroughs.setMyWorkingHours({ timeZone: 'Europe/London', workingDays: [1, 2, 3, 4, 5], dayStart: '09:00', dayEnd: '17:00' });
+    }
+  });
 
   const admins: Record<string, Actor> = {};
   for (const t of tenants) {

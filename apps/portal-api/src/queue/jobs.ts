@@ -29,6 +29,9 @@ export enum JobName {
   // post-incident reviews (issue 15)
   /** A published review's PDF (Chromium): rendered once per content (hash), stored with the evidence. */
   PirRender = 'pir.render',
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  /** Mails one side (customer or CSM) the iCalendar invite of one version (SEQUENCE) of a walkthrough; skipped once superseded. */
+  WalkthroughInvite = 'walkthrough.invite',
 }
 
 export interface JobPayloads {
@@ -50,6 +53,8 @@ export interface JobPayloads {
   [JobName.StatusUpdateReminder]: { tenantId: string; incidentId: string; dueAt: string };
   // post-incident reviews (issue 15)
   [JobName.PirRender]: { tenantId: string; pirId: string };
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  [JobName.WalkthroughInvite]: { tenantId: string; walkthroughId: string; sequence: number; recipient: 'customer' | 'csm' };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -69,6 +74,8 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.StatusUpdateReminder]: 'notifications',
   // post-incident reviews (issue 15)
   [JobName.PirRender]: 'rendering',
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  [JobName.WalkthroughInvite]: 'notifications',
 };
 
 export interface JobHandler<N extends JobName = JobName> {

@@ -18,6 +18,16 @@ import type {
 } from '@portal/contracts';
 import type { SlaReport } from '@portal/sla';
 import type { ConnectTeamsInput, TeamsConnectionView } from '@portal/contracts';
+// CSM walkthroughs (issue 15, h2a-walkthroughs)
+import type {
+  BookWalkthroughInput,
+  RescheduleWalkthroughInput,
+  WalkthroughSlots,
+  WalkthroughState,
+  WalkthroughView,
+  WorkingHoursInput,
+  WorkingHoursView,
+} from '@portal/contracts';
 import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
 import type {
   ConnectSlackInput,
@@ -122,6 +132,14 @@ export const api = {
   updatePirActionItem: (id: string, itemId: string, body: UpdateActionItemInput) =>
     http.patch<PirView>(`/api/v1/incidents/${id}/pir/action-items/${itemId}`, body),
   pirPdfUrl: (id: string) => `/api/v1/incidents/${id}/pir.pdf`,
+  // CSM walkthroughs (issue 15, h2a-walkthroughs)
+  walkthrough: (id: string) => http.get<WalkthroughState>(`/api/v1/incidents/${id}/walkthrough`),
+  walkthroughSlots: (id: string) => http.get<WalkthroughSlots>(`/api/v1/incidents/${id}/walkthrough/slots`),
+  bookWalkthrough: (id: string, body: BookWalkthroughInput) => http.post<WalkthroughView>(`/api/v1/incidents/${id}/walkthrough`, body),
+  rescheduleWalkthrough: (id: string, body: RescheduleWalkthroughInput) => http.patch<WalkthroughView>(`/api/v1/incidents/${id}/walkthrough`, body),
+  cancelWalkthrough: (id: string) => http.delete<WalkthroughView>(`/api/v1/incidents/${id}/walkthrough`),
+  workingHours: () => http.get<WorkingHoursView>('/api/v1/me/working-hours'),
+  saveWorkingHours: (body: WorkingHoursInput) => http.put<WorkingHoursView>('/api/v1/me/working-hours', body),
   searchPirs: (q: SearchPirsQuery) => http.get<{ items: PirSearchHit[] }>(`/api/v1/pirs${query({ ...q })}`),
   // SLA reports (issue 15b)
   slaReport: (q: SlaReportQuery) =>

@@ -7,6 +7,7 @@ import {
   IconBuildingSkyscraper,
   IconChartBar,
   IconChevronDown,
+  IconClock,
   IconFileSearch,
   IconListDetails,
   IconLogout,
@@ -39,6 +40,8 @@ export function navItems(me: Me): NavItem[] {
     if (role === 'support_engineer') vendor.push({ to: '/vendor/status', label: 'Status page', icon: <IconBroadcast size={18} aria-hidden /> });
     // vendor notification settings (lead)
     if (role === 'support_engineer') vendor.push({ to: '/vendor/escalation', label: 'Escalation', icon: <IconAlarm size={18} aria-hidden /> });
+    // CSM walkthroughs (issue 15, h2a-walkthroughs): the hours a CSM takes PIR walkthroughs in
+    if (role === 'csm') vendor.push({ to: '/working-hours', label: 'Working hours', icon: <IconClock size={18} aria-hidden /> });
     return vendor;
   }
   const items: NavItem[] = [{ to: '/incidents', label: 'Incidents', icon: <IconListDetails size={18} aria-hidden /> }, reviews, reports];

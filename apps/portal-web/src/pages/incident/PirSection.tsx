@@ -19,6 +19,7 @@ import { api } from '../../api/endpoints';
 import type { IncidentDetail } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Card } from './Card';
+import { WalkthroughSection } from './WalkthroughSection';
 
 const STATUS_LABELS: Record<PirView['status'], string> = { draft: 'Draft', in_review: 'In review', published: 'Published', waived: 'Waived' };
 const ITEM_STATUS_LABELS: Record<ActionItemStatus, string> = { open: 'Open', in_progress: 'In progress', done: 'Done', wont_do: "Won't do" };
@@ -69,7 +70,13 @@ export function PirSection({ incident: i, role }: { incident: IncidentDetail; ro
       </Card>
     );
   }
-  return <PirView_ incident={i} pir={pir.data} writer={writer} onSaved={onSaved} />;
+  return (
+    <>
+      <PirView_ incident={i} pir={pir.data} writer={writer} onSaved={onSaved} />
+      {/* CSM walkthroughs (issue 15, h2a-walkthroughs): once the review is published */}
+      {pir.data.status === 'published' && <WalkthroughSection incidentId={i.id} role={role} />}
+    </>
+  );
 }
 
 function PirView_({ incident: i, pir, writer, onSaved }: { incident: IncidentDetail; pir: PirView; writer: boolean; onSaved: (p: PirView) => void }) {
