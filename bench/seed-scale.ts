@@ -16,8 +16,9 @@
  * The mix, per incident: severities 5/15/40/40 % (sev1..sev4); ~80 % resolved or closed, the active ones among each
  * tenant's newest quarter; 1-4 status updates; the impacted-user count at the declaration (a second count for 30 %);
  * one governance event per state change; outbox rows (relayed) for what happened in the last 72 h, as the purge
- * leaves them; breaches for the running clocks already past due, and `bench_sla_clocks`: one row per running
- * clock of each active incident (the shape a sweep reads; due instants approximated as calendar hours).
+ * leaves them; `bench_sla_clocks`: one row per clock of each active incident (the shape a sweep reads; due
+ * instants approximated as calendar hours), 98 % of those past due already breached (state `breached`, with their
+ * sla_breaches row), the rest `running` past due: what a sweep must find.
  */
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
@@ -407,8 +408,9 @@ export async function seedScale(o: ScaleSeedOptions): Promise<ScaleSeedResult> {
           running.push(['restoration', declaredAt + (severity === 'sev1' ? 4 : 24) * HOUR]);
         if (severity === 'sev1' || severity === 'sev2') running.push(['status_update', (lastUpdateAt ?? declaredAt) + 30 * MINUTE]);
         for (const [clock, due] of running) {
-          clocks.row([t.id, id, clock, 'running', iso(due)]);
-          if (due < now && rnd() < 0.98) breaches.row([randomUUID(), t.id, id, clock, iso(due), iso(due + 2000), 't', severity]);
+          const caught = due < now && rnd() < 0.98;
+          clocks.row([t.id, id, clock, caught ? 'breached' : 'running', iso(due)]);
+          if (caught) breaches.row([randomUUID(), t.id, id, clock, iso(due), iso(due + 2000), 't', severity]);
         }
       }
 
