@@ -153,7 +153,7 @@ for (const s of summaries) {
     rows.push([
       f.name,
       fmt(f.value, f.unit),
-      `${fmt(f.baseline, f.unit)} (${f.baselineName})`,
+      f.baseline === undefined ? '—' : `${fmt(f.baseline, f.unit)} (${f.baselineName})`,
       ratio === null ? '' : `${ratio}x ${good}`,
       last ? fmt(last.value, last.unit) : '—',
     ]);
