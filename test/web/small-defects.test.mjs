@@ -85,6 +85,14 @@ for (const width of [1280, 390]) {
       await page.getByText('Cannot be negative').first().waitFor();
     });
 
+    test('the error summary of a refused declaration is axe-clean (contrast, link styling, target sizes)', async () => {
+      await page.locator('form').getByRole('button', { name: 'Declare incident' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Please check' }).waitFor();
+      await settle(page);
+      await expectAccessible(page, `declare form with its error summary (${width} px)`);
+      await expectNoClippedText(page, `declare form with its error summary (${width} px)`);
+    });
+
     test('a negative count is refused on the incident page, and the count stays', async () => {
       await page.goto(`/incidents/${incident.id}`);
       await page.getByTestId('impacted-count').waitFor();

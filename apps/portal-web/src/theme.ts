@@ -48,7 +48,7 @@ export const cssVariablesResolver: CSSVariablesResolver = () => {
   const dark: Record<string, string> = {
     '--mantine-color-dimmed': '#a9afb9',
     '--mantine-color-error': '#ff8a80',
-    '--mantine-color-placeholder': '#8f96a1',
+    '--mantine-color-placeholder': '#a0a7b2',
     '--mantine-color-anchor': 'var(--mantine-color-brand-2)',
     '--mantine-color-body': '#242424',
     '--mantine-color-text': '#e3e6eb',
