@@ -31,7 +31,7 @@ async function pagesOf(page, role) {
 async function open(page, path) {
   await page.goto(path);
   await page.locator('main h1, h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('.mantine-Loader-root'), null, { timeout: 15_000 }).catch(() => {});
+  await page.waitForFunction(() => !document.querySelector('.mantine-Loader-root'), null, { timeout: 5_000 }).catch(() => {});
   await settle(page);
 }
 

@@ -29,7 +29,15 @@ export const theme = createTheme({
 });
 
 // Text colours darkened so every pairing passes WCAG AA (4.5:1) on white and on the light tints.
-const DARK_TEXT: Record<string, string> = { yellow: '#6b4c00', orange: '#8a3700', lime: '#3d5a00', green: '#1f6b30', teal: '#0b5f55', cyan: '#0b5868' };
+const DARK_TEXT: Record<string, string> = {
+  red: '#a51d1d',
+  yellow: '#6b4c00',
+  orange: '#8a3700',
+  lime: '#3d5a00',
+  green: '#1f6b30',
+  teal: '#0b5f55',
+  cyan: '#0b5868',
+};
 
 export const cssVariablesResolver: CSSVariablesResolver = () => {
   const light: Record<string, string> = {

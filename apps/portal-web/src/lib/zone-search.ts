@@ -31,7 +31,7 @@ const ZONE_ABBREVIATIONS: Record<string, string[]> = {
   IST: ['Asia/Kolkata', 'Asia/Calcutta', 'Europe/Dublin', 'Asia/Jerusalem'],
   GST: ['Asia/Dubai'],
   PKT: ['Asia/Karachi'],
-  ICT: ['Asia/Bangkok', 'Asia/Ho_Chi_Minh'],
+  ICT: ['Asia/Bangkok', 'Asia/Ho_Chi_Minh', 'Asia/Saigon'],
   WIB: ['Asia/Jakarta'],
   SGT: ['Asia/Singapore'],
   HKT: ['Asia/Hong_Kong'],
@@ -77,6 +77,18 @@ const SAME_AS: Record<string, string> = {
   ADT: 'AST',
 };
 
+/** Zones Chromium still lists under their older names, findable by the current city name too. */
+const CURRENT_NAMES: Record<string, string> = {
+  'Asia/Calcutta': 'Kolkata',
+  'Europe/Kiev': 'Kyiv',
+  'Asia/Saigon': 'Ho Chi Minh',
+  'Asia/Katmandu': 'Kathmandu',
+  'Asia/Rangoon': 'Yangon',
+  'America/Godthab': 'Nuuk',
+  'Atlantic/Faeroe': 'Faroe',
+  'America/Buenos_Aires': 'Argentina Buenos Aires',
+};
+
 /** "America/New_York" and "new york" both read "america new york". */
 const words = (s: string) =>
   s
@@ -94,7 +106,7 @@ export function zonesForAbbreviation(search: string): string[] {
 /** Whether a zone matches what was typed: any part of its name, spaces and underscores alike ("New York", "new_york", "york"). */
 export function zoneMatches(zone: string, search: string): boolean {
   const typed = words(search);
-  return typed === '' || words(zone).includes(typed);
+  return typed === '' || words(zone).includes(typed) || words(CURRENT_NAMES[zone] ?? '').includes(typed);
 }
 
 /** Zones matching the search, those an abbreviation names first, in list order otherwise. */
