@@ -19,6 +19,8 @@ export const theme = createTheme({
     Checkbox: { defaultProps: { radius: 'sm' } },
     Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } },
     Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    // A dialog's title bar is not the page's banner landmark (axe: landmark-no-duplicate-banner).
+    ModalHeader: { defaultProps: { component: 'div' } },
     Alert: { defaultProps: { closeButtonLabel: 'Dismiss' } },
     // Links are told apart from text by more than colour (WCAG 1.4.1): underlined unless a component says otherwise.
     Anchor: { defaultProps: { underline: 'always' } },

@@ -27,7 +27,7 @@ export function SignInPage() {
 
   return (
     <Box className="sign-in-bg">
-      <Container size={480} component="main" id="main">
+      <Container size={480} px={{ base: 0, xs: 'md' }} component="main" id="main">
         <Box mb="lg">
           <Logo />
         </Box>
