@@ -20,7 +20,9 @@ import { api } from '../api/endpoints';
 import type { Me } from '../api/types';
 import { lastTenant } from '../hooks/use-me';
 import { isVendorRole, MODE_LABELS, ROLE_LABELS } from '../lib/labels';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
+import { personName } from '../lib/people';
 
 interface NavItem {
   to: string;
@@ -58,7 +60,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   const qc = useQueryClient();
   const items = navItems(me);
   const canDeclare = me.principal.role === 'customer_admin';
-  const name = me.principal.label.replace(/\s*<.*>$/, '');
+  const name = personName(me.principal.label);
 
   const signOut = async () => {
     await api.logout().catch(() => undefined);
@@ -87,6 +89,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
                     component={Link}
                     to={i.to}
                     className="top-nav-link"
+                    underline="never"
                     data-active={isCurrent(location.pathname, i.to) || undefined}
                     aria-current={isCurrent(location.pathname, i.to) ? 'page' : undefined}
                   >
@@ -101,6 +104,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
                   Declare incident
                 </Button>
               )}
+              <ColorSchemeToggle />
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>
                   <UnstyledButton className="user-button" aria-label={`Account: ${name}, ${ROLE_LABELS[me.principal.role]}`}>

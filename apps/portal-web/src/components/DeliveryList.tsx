@@ -30,7 +30,7 @@ export function DeliveryList({ items, canRetry, refresh }: { items: Notification
     <Box component="ul" m={0} p={0} style={{ listStyle: 'none' }} data-testid="deliveries">
       {retry.isError && <ApiErrorAlert error={retry.error} title="The retry could not be scheduled" />}
       {items.map((d) => (
-        <Box component="li" key={d.id} py={8} style={{ borderBottom: '1px solid #eceff3' }} data-testid="delivery-row">
+        <Box component="li" key={d.id} py={8} style={{ borderBottom: '1px solid var(--portal-divider)' }} data-testid="delivery-row">
           <Group justify="space-between" gap="xs" wrap="wrap" align="baseline">
             <Text size="sm" className="break">
               <strong>{CHANNEL_LABELS[d.channel] ?? d.channel}</strong> · {eventLabel(d.eventType)}
@@ -60,7 +60,7 @@ export function DeliveryList({ items, canRetry, refresh }: { items: Notification
             ) : null}
           </Text>
           {d.lastError && (
-            <Text size="xs" c="red.8" className="break">
+            <Text size="xs" c="var(--mantine-color-red-text)" className="break">
               {d.lastError}
             </Text>
           )}

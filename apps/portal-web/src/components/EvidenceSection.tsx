@@ -10,6 +10,7 @@ import { incidentKey } from '../hooks/use-incidents';
 import { useSignedIn } from '../hooks/use-me';
 import { ApiErrorAlert } from './ApiErrorAlert';
 import { Time } from './Time';
+import { personName } from '../lib/people';
 
 const KINDS: { value: EvidenceKind; label: string; accept: string; help: string }[] = [
   {
@@ -238,7 +239,7 @@ function AttachmentItem({ incidentId, a, open }: { incidentId: string; a: Attach
   const detailsId = `evidence-${a.id}-details`;
 
   return (
-    <Box component="li" py="sm" style={{ borderBottom: '1px solid #eceff3' }} data-testid="evidence-item">
+    <Box component="li" py="sm" style={{ borderBottom: '1px solid var(--portal-divider)' }} data-testid="evidence-item">
       <Stack gap={6}>
         <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
           <Stack gap={2} style={{ minWidth: 0, flex: 1 }}>
@@ -251,7 +252,7 @@ function AttachmentItem({ incidentId, a, open }: { incidentId: string; a: Attach
               </Text>
             </Group>
             <Text size="xs" c="dimmed">
-              {formatBytes(a.sizeBytes)} sanitized · <Time iso={a.uploadedAt} /> · {a.uploadedBy.label}
+              {formatBytes(a.sizeBytes)} sanitized · <Time iso={a.uploadedAt} /> · {personName(a.uploadedBy.label)}
             </Text>
           </Stack>
           <Group gap="xs">
@@ -303,7 +304,7 @@ function AttachmentItem({ incidentId, a, open }: { incidentId: string; a: Attach
         <UnstyledButton onClick={() => setExpanded((e) => !e)} aria-expanded={expanded} aria-controls={detailsId}>
           <Group gap={4}>
             {expanded ? <IconChevronDown size={14} aria-hidden /> : <IconChevronRight size={14} aria-hidden />}
-            <Text size="sm" c="blue.8">
+            <Text size="sm" c="var(--mantine-color-blue-text)">
               {expanded ? 'Hide details' : 'Show details'}
             </Text>
           </Group>
@@ -360,7 +361,7 @@ const requestLine = (r: { method: string; host: string; path: string; status: nu
 
 function InsightsDetails({ a }: { a: Attachment }) {
   return (
-    <Stack gap="sm" pl="md" style={{ borderLeft: '2px solid #eceff3' }}>
+    <Stack gap="sm" pl="md" style={{ borderLeft: '2px solid var(--portal-divider)' }}>
       {a.kind === 'har' && <HarDetails i={a.insights} />}
       {a.kind === 'governance-events' && <GovernanceDetails i={a.insights} />}
       {a.kind === 'screenshot' && <ScreenshotDetails i={a.insights} />}

@@ -196,7 +196,7 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
   const now = useNow();
   return (
     <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover={false} data-testid="incident-list">
-      <Table.Thead bg="#f0f3f9">
+      <Table.Thead bg="var(--portal-surface-muted)">
         <Table.Tr>
           <Table.Th scope="col">Incident</Table.Th>
           {vendor && <Table.Th scope="col">Tenant</Table.Th>}

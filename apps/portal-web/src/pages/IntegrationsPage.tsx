@@ -375,7 +375,7 @@ function Endpoint({ endpoint: ep }: { endpoint: WebhookEndpointView }) {
         </Badge>
       </Group>
       {ep.disabledReason && (
-        <Text size="xs" c="red.8" className="break">
+        <Text size="xs" c="var(--mantine-color-red-text)" className="break">
           {ep.disabledReason}
         </Text>
       )}

@@ -47,6 +47,7 @@ import { usePageTitle } from '../hooks/use-page-title';
 import { fieldMessage, toFieldMap } from '../lib/forms';
 import { MODE_LABELS, ROLE_LABELS } from '../lib/labels';
 import { CredentialHealth } from './settings/CredentialHealth';
+import { personName } from '../lib/people';
 
 export function SettingsPage() {
   const me = useSignedIn();
@@ -180,7 +181,7 @@ function Contacts() {
             </Alert>
           )}
           {rows.map((r, n) => (
-            <Paper key={r.key} p="sm" bg="#f9fafc" data-testid="contact-row">
+            <Paper key={r.key} p="sm" bg="var(--portal-surface-subtle)" data-testid="contact-row">
               <Grid gutter="sm" align="flex-start">
                 <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
                   <TextInput
@@ -428,7 +429,7 @@ function ApiTokens() {
                     {ROLE_LABELS[t.role]} · expires {t.expiresAt ? <Time iso={t.expiresAt} /> : 'never'}
                   </Text>
                 </Box>
-                <Button size="xs" variant="outline" color="red" onClick={() => setRevoking(t)}>
+                <Button size="xs" variant="outline" color="red" onClick={() => setRevoking(t)} style={{ flexShrink: 0 }} aria-label={`Revoke token ${t.name}`}>
                   Revoke
                 </Button>
               </Group>
@@ -458,7 +459,7 @@ function ApiTokens() {
                     {t.name}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    by {t.createdBy}
+                    by {personName(t.createdBy)}
                   </Text>
                 </Table.Td>
                 <Table.Td>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { WRAPPING_BUTTON } from '../theme';
 import { Alert, Anchor, Box, Button, Container, Divider, Group, Loader, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconInfoCircle, IconLock, IconUserShield } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -26,7 +27,7 @@ export function SignInPage() {
 
   return (
     <Box className="sign-in-bg">
-      <Container size={480} component="main" id="main">
+      <Container size={480} px={{ base: 0, xs: 'md' }} component="main" id="main">
         <Box mb="lg">
           <Logo />
         </Box>
@@ -145,7 +146,15 @@ function TenantSignIn({ slug, next }: { slug: string; next: string | null }) {
       {o.providers.length > 0 && (
         <Stack gap="xs" aria-label="Single sign-on">
           {o.providers.map((p) => (
-            <Button key={p.id} component="a" href={withReturn(p.startUrl, next)} variant="default" size="md" leftSection={<IconLock size={18} aria-hidden />}>
+            <Button
+              key={p.id}
+              component="a"
+              href={withReturn(p.startUrl, next)}
+              variant="default"
+              size="md"
+              styles={WRAPPING_BUTTON}
+              leftSection={<IconLock size={18} aria-hidden />}
+            >
               Sign in with {p.displayName}
             </Button>
           ))}
@@ -210,7 +219,15 @@ function StaffProviders({ next }: { next: string | null }) {
   return (
     <Stack gap="xs" aria-label="Staff single sign-on">
       {providers.map((p) => (
-        <Button key={p.id} component="a" href={withReturn(p.startUrl, next)} variant="default" size="md" leftSection={<IconLock size={18} aria-hidden />}>
+        <Button
+          key={p.id}
+          component="a"
+          href={withReturn(p.startUrl, next)}
+          variant="default"
+          size="md"
+          styles={WRAPPING_BUTTON}
+          leftSection={<IconLock size={18} aria-hidden />}
+        >
           Sign in with {p.displayName}
         </Button>
       ))}

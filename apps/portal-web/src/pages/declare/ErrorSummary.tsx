@@ -28,12 +28,15 @@ export function ErrorSummary({
       title={`Please check ${count} field${count === 1 ? '' : 's'}`}
       role="alert"
     >
-      <List size="sm" spacing={2}>
+      {/* Each link a 24 px target (WCAG 2.5.8), the list spaced so they do not touch. */}
+      <List size="sm" spacing={4}>
         {FIELD_ORDER.filter((k) => serverErrors[k] ?? (submitted ? errors[k] : undefined)).map((k) => (
           <List.Item key={k}>
             <Anchor
               href={`#${fieldId(k)}`}
               size="sm"
+              display="inline-block"
+              lh="24px"
               onClick={(e) => {
                 e.preventDefault();
                 focusField(k);

@@ -6,6 +6,7 @@ import { ASSISTING_NOTE } from '@portal/sla';
 import type { Region } from '../../api/types';
 import { PLANE_LABELS, RECENT_CHANGE_LABELS } from '../../lib/labels';
 import { allTimeZones, formatTime, fromLocalInput, viewerZone } from '../../lib/time';
+import { zoneFilter } from '../../lib/zone-search';
 import { fieldId } from './draft';
 import { SeverityField } from './SeverityField';
 import type { DraftBinding } from './use-draft-form';
@@ -95,9 +96,9 @@ export function ImpactSection({ form: { draft, update, blur, shown }, regions }:
         onBlur={blur('impactedUsers')}
         error={shown('impactedUsers')}
         min={0}
+        clampBehavior="none"
         max={10_000_000}
         allowDecimal={false}
-        allowNegative={false}
         thousandSeparator=","
         maw={260}
         required
@@ -145,9 +146,10 @@ export function WhenSection({ form: { draft, update, blur, shown } }: { form: Dr
           onChange={(v) => update('firstNoticedTimezone', v ?? '', 'firstNoticedTimezone')}
           error={shown('firstNoticedTimezone')}
           searchable
+          filter={zoneFilter}
           limit={60}
           allowDeselect={false}
-          nothingFoundMessage="No such time zone"
+          nothingFoundMessage="No such time zone: try a city (New York) or an abbreviation (CET)"
           miw={220}
           required
         />

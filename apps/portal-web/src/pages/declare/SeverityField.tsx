@@ -16,7 +16,7 @@ export function SeverityField(props: { value: Severity | null; onChange: (s: Sev
   const suggestion = suggestSeverity(impactAnswer, title, symptoms);
   return (
     <Stack gap="sm">
-      <Paper p="sm" bg="#f6f8fc" withBorder={false} component="section" aria-labelledby="severity-helper">
+      <Paper p="sm" bg="var(--portal-surface-subtle)" withBorder={false} component="section" aria-labelledby="severity-helper">
         <Group gap={6} mb={6}>
           <IconBulb size={18} aria-hidden />
           <Text id="severity-helper" size="sm" fw={600}>

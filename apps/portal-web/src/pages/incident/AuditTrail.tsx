@@ -6,6 +6,7 @@ import { Time } from '../../components/Time';
 import { useIncidentEvents } from '../../hooks/use-incidents';
 import { Card } from './Card';
 import { describeEventDetails } from './event-details';
+import { personName } from '../../lib/people';
 
 /** Every recorded action on the incident, newest first, in the wording of the contracts' event catalogue. */
 export function AuditTrail({ id }: { id: string }) {
@@ -35,10 +36,10 @@ export function AuditTrail({ id }: { id: string }) {
 function EventRow({ event: e }: { event: GovernanceEvent }) {
   const { parts, reason } = describeEventDetails(e);
   return (
-    <Box component="li" py={8} style={{ borderBottom: '1px solid #eceff3' }}>
+    <Box component="li" py={8} style={{ borderBottom: '1px solid var(--portal-divider)' }}>
       <Group justify="space-between" gap="xs" wrap="wrap" align="baseline">
         <Text size="sm" className="break">
-          <strong>{e.actor.label}</strong> {governanceActionLabel(e.action)}
+          <strong title={e.actor.label}>{personName(e.actor.label)}</strong> {governanceActionLabel(e.action)}
         </Text>
         <Text size="xs" c="dimmed">
           <Time iso={e.occurredAt} />

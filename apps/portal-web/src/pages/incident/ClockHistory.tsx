@@ -5,6 +5,7 @@ import { Time } from '../../components/Time';
 import { CLOCK_LABELS, describeRun } from '../../lib/clocks';
 import { SEVERITY_SHORT } from '../../lib/labels';
 import { formatTime } from '../../lib/time';
+import { personName } from '../../lib/people';
 
 type Entry = { at: string; order: number; key: string; title: string; detail: ReactNode; badge?: ReactNode };
 
@@ -21,7 +22,7 @@ export function ClockHistory({ incident: i }: { incident: IncidentDetail }) {
       order: 0,
       key: `change-${n}`,
       title: `Severity changed: ${SEVERITY_SHORT[c.from]} to ${SEVERITY_SHORT[c.to]}`,
-      detail: `By ${c.by.label}. Reason: ${c.reason}`,
+      detail: `By ${personName(c.by.label)}. Reason: ${c.reason}`,
     }),
   );
   i.clockHistory.runs.forEach((run, n) => {
@@ -82,7 +83,7 @@ export function ClockHistory({ incident: i }: { incident: IncidentDetail }) {
       </Text>
       <Box component="ol" m={0} mt={6} p={0} style={{ listStyle: 'none' }} aria-label="Clock history">
         {entries.map((e) => (
-          <Box component="li" key={e.key} py={6} style={{ borderBottom: '1px solid #eceff3' }} data-testid="clock-history-entry">
+          <Box component="li" key={e.key} py={6} style={{ borderBottom: '1px solid var(--portal-divider)' }} data-testid="clock-history-entry">
             <Stack gap={2}>
               <Group gap="xs" justify="space-between" wrap="wrap" align="baseline">
                 <Group gap={6} wrap="wrap">

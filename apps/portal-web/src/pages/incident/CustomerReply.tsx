@@ -87,7 +87,7 @@ export function ReopenForm({ incident: i }: { incident: IncidentDetail }) {
           />
           {m.error && !serverError && <ApiErrorAlert error={m.error} />}
           <Group justify="flex-end">
-            <Button type="submit" variant="outline" color="red.9" loading={m.isPending}>
+            <Button type="submit" variant="outline" color="red" loading={m.isPending}>
               Reopen incident
             </Button>
           </Group>

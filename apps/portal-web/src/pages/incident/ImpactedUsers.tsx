@@ -10,6 +10,7 @@ import { Time } from '../../components/Time';
 import { useIncidentMutation } from '../../hooks/use-incidents';
 import { fieldMessage } from '../../lib/forms';
 import { Card } from './Card';
+import { personName } from '../../lib/people';
 
 /** The impacted-user count, its history and, for those allowed, the form to update it. */
 export function ImpactedUsers({ incident: i, canUpdate }: { incident: IncidentDetail; canUpdate: boolean }) {
@@ -18,7 +19,9 @@ export function ImpactedUsers({ incident: i, canUpdate }: { incident: IncidentDe
   const m = useIncidentMutation(i.id, (n: number) => api.updateIncident(i.id, { impactedUsers: n }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (count === '' || !Number.isInteger(count) || count < 0) return setError('Enter a whole number, 0 or more');
+    if (count === '' || !Number.isInteger(count)) return setError('Enter a whole number, 0 or more');
+    // A negative count is refused, not quietly made positive (issue 18).
+    if (count < 0) return setError('The count cannot be negative: enter 0 or more');
     if (count === i.impactedUsers) return setError(`The count is already ${count.toLocaleString('en-US')}`);
     setError(null);
     m.mutate(count, {
@@ -45,7 +48,7 @@ export function ImpactedUsers({ incident: i, canUpdate }: { incident: IncidentDe
           {[...i.impactedUserHistory].reverse().map((h, n) => (
             <li key={n}>
               <Text size="sm">
-                <strong>{h.count.toLocaleString('en-US')}</strong> · <Time iso={h.recordedAt} /> · {h.recordedBy}
+                <strong>{h.count.toLocaleString('en-US')}</strong> · <Time iso={h.recordedAt} /> · {personName(h.recordedBy)}
               </Text>
             </li>
           ))}
@@ -62,8 +65,8 @@ export function ImpactedUsers({ incident: i, canUpdate }: { incident: IncidentDe
                 setError(null);
               }}
               min={0}
+              clampBehavior="none"
               allowDecimal={false}
-              allowNegative={false}
               thousandSeparator=","
               error={error ?? (serverError ? fieldMessage(serverError) : undefined)}
               style={{ flex: 1 }}

@@ -10,6 +10,7 @@ import { Time } from '../../components/Time';
 import { humanize, isVendorRole, MODE_LABELS, SEVERITY_SHORT } from '../../lib/labels';
 import { ClockHistory } from './ClockHistory';
 import { isActive } from './is-active';
+import { personName } from '../../lib/people';
 
 /** The top of the incident page: reference, badges, title, who declared it, the SLA clocks, their history and the notices. */
 export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { incident: IncidentDetail; receivedAt: number; role: Role; backTo: string }) {
@@ -39,11 +40,11 @@ export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { inci
         {i.title}
       </Title>
       <Text size="sm" c="dimmed">
-        Declared <Time iso={i.declaredAt} /> by {i.declaredBy.label}
+        Declared <Time iso={i.declaredAt} /> by {personName(i.declaredBy.label)}
         {i.acknowledgedAt && (
           <>
             {' · '}acknowledged <Time iso={i.acknowledgedAt} />
-            {i.acknowledgedBy ? ` by ${i.acknowledgedBy.label}` : ''}
+            {i.acknowledgedBy ? ` by ${personName(i.acknowledgedBy.label)}` : ''}
           </>
         )}
         {i.resolvedAt && !active && (

@@ -6,19 +6,25 @@ import { Time } from '../../components/Time';
 import { UPDATE_STATE_LABELS } from '../../lib/labels';
 import { Card } from './Card';
 import { isActive } from './is-active';
+import { personName } from '../../lib/people';
 
 type Entry = { at: string; key: string; node: ReactNode; dot: string };
 
 /** What happened, newest first: declaration, acknowledgement, status updates, customer replies, resolution, closure. */
 export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
   const entries: Entry[] = [];
-  entries.push({ at: i.declaredAt, key: 'declared', dot: '#b3261e', node: <Moment title="Incident declared" who={i.declaredBy.label} at={i.declaredAt} /> });
+  entries.push({
+    at: i.declaredAt,
+    key: 'declared',
+    dot: '#b3261e',
+    node: <Moment title="Incident declared" who={personName(i.declaredBy.label)} at={i.declaredAt} />,
+  });
   if (i.acknowledgedAt)
     entries.push({
       at: i.acknowledgedAt,
       key: 'ack',
       dot: '#314ea3',
-      node: <Moment title="Acknowledged by Claresia" who={i.acknowledgedBy?.label} at={i.acknowledgedAt} />,
+      node: <Moment title="Acknowledged by Claresia" who={personName(i.acknowledgedBy?.label)} at={i.acknowledgedAt} />,
     });
   for (const u of i.statusUpdates) {
     entries.push({
@@ -26,7 +32,12 @@ export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
       key: `u-${u.id}`,
       dot: u.state === 'resolved' ? '#1f6b30' : '#314ea3',
       node: (
-        <Moment title={`Status update: ${UPDATE_STATE_LABELS[u.state]}`} who={u.author} at={u.createdAt} badge={<StatusBadge status={u.state} size="sm" />}>
+        <Moment
+          title={`Status update: ${UPDATE_STATE_LABELS[u.state]}`}
+          who={personName(u.author)}
+          at={u.createdAt}
+          badge={<StatusBadge status={u.state} size="sm" />}
+        >
           <Text size="sm" className="prewrap">
             {u.body}
           </Text>
@@ -40,7 +51,7 @@ export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
       key: `r-${r.id}`,
       dot: '#8a3700',
       node: (
-        <Moment title="Customer reply" who={r.author} at={r.createdAt}>
+        <Moment title="Customer reply" who={personName(r.author)} at={r.createdAt}>
           <Text size="sm" className="prewrap">
             {r.body}
           </Text>

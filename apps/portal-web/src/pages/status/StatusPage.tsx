@@ -137,7 +137,7 @@ function Posts({ title, posts, id }: { title: string; posts: PublicIncidentView[
               {p.endsAt ? ` · window ${utc(p.startsAt)} – ${utc(p.endsAt)}` : ''}
             </Text>
             {p.updates.map((u) => (
-              <Box key={u.id} mt={6} pl="sm" style={{ borderLeft: '3px solid #ced4da' }}>
+              <Box key={u.id} mt={6} pl="sm" style={{ borderLeft: '3px solid var(--portal-border)' }}>
                 <Text size="sm" fw={600}>
                   {statusLabel(u.status)} · {utc(u.postedAt)}
                 </Text>

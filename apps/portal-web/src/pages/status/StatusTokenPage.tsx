@@ -37,7 +37,7 @@ export function StatusTokenPage({ action }: { action: 'confirm' | 'unsubscribe' 
               </Text>
               {m.isError && (
                 <Box role="alert" p="sm" style={{ border: '1px solid #c92a2a', borderRadius: 8 }}>
-                  <Text size="sm" fw={600} c="#8a1111">
+                  <Text size="sm" fw={600} c="var(--portal-danger-text)">
                     {m.error instanceof ApiError ? sentence(m.error.message) : 'Something went wrong; try again.'}
                   </Text>
                 </Box>
