@@ -368,7 +368,7 @@ export class IncidentsRepository {
     return rows[0].id;
   }
   async questions(em: EntityManager, incidentId: string): Promise<QuestionRow[]> {
-    const rows = await sql(em, `select * from customer_questions where incident_id = $1 order by asked_at, id`, [incidentId]);
+    const rows = await sql(em, `select * from customer_questions where incident_id = $1 order by asked_at, coalesce(closed_at, 'infinity'), id`, [incidentId]);
     return rows.map((r) => ({
       id: r.id as string,
       body: r.body as string,
