@@ -207,7 +207,7 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     assert.ok(!(await audit.textContent()).includes(reference), 'the reference is not repeated in the audit trail');
     assert.equal(await customer.getByTestId('clock-restoration').getAttribute('data-tone'), 'paused');
     assert.match(await customer.getByTestId('clock-restoration').textContent(), /paused/);
-    await customer.getByLabel('Your answer').fill('HAR file shared in the Slack Connect channel at 10:12.');
+    await customer.getByRole('textbox', { name: 'Your answer' }).fill('HAR file shared in the Slack Connect channel at 10:12.');
     await customer.getByRole('button', { name: 'Send answer' }).click();
     await customer.locator('[data-testid="incident-status"][data-status="investigating"]').waitFor();
     await customer.getByTestId('timeline').getByText('HAR file shared in the Slack Connect channel', { exact: false }).waitFor();

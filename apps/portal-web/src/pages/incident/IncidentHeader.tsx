@@ -85,7 +85,7 @@ export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { inci
           <Text size="sm">
             The restoration clock is paused until you reply.{' '}
             {role === 'customer_admin' ? (
-              <Anchor href="#reply" size="sm">
+              <Anchor href="#reply" size="sm" underline="always">
                 Answer here
               </Anchor>
             ) : (
