@@ -30,7 +30,7 @@ describe('incidents API', () => {
   describe('declare', () => {
     it('declares a sev1 for a Mode C tenant with a 15-minute response and a 4-hour restoration clock', async () => {
       const res = await declare(adminC, validIntake({ plane: 'control_plane' })).expect(201);
-      expect(res.body.reference).toMatch(/^INC-\d+$/);
+      expect(res.body.reference).toMatch(/^[A-Z][A-Z0-9]{0,11}-\d+$/);
       expect(res.body.status).toBe('declared');
       const { initialResponse, restoration, statusUpdate } = res.body.sla.clocks;
       expect(initialResponse.target).toMatchObject({ kind: 'wall_clock', minutes: 15 });
@@ -294,7 +294,7 @@ describe('incidents API', () => {
       const paused = await support.agent
         .patch(`/api/v1/incidents/${inc.id}`)
         .set('x-csrf-token', support.csrf)
-        .send({ status: 'waiting_on_customer' })
+        .send({ status: 'waiting_on_customer', reason: 'Please send a HAR of a failed sign-in.' })
         .expect(200);
       expect(paused.body.sla.clocks.restoration.state).toBe('paused');
       expect(paused.body.sla.clocks.restoration.remainingMs).toBe(180 * MIN);

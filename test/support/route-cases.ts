@@ -464,6 +464,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     fixture: async (w, tenant) => ({ tenant: tenant.slug, incident: await w.incident(tenant) }),
     request: (_w, ids) => ({ method: 'GET', path: '/api/v1/incidents', query: { tenant: ids.tenant, limit: '100' } }),
   },
+  // h7a-web-list (issue 18): the list as CSV with the list's filters
+  'GET /api/v1/incidents/export.csv': {
+    names: 'query',
+    fixture: async (w, tenant) => ({ tenant: tenant.slug, incident: await w.incident(tenant) }),
+    request: (_w, ids) => ({ method: 'GET', path: '/api/v1/incidents/export.csv', query: { tenant: ids.tenant } }),
+  },
   'GET /api/v1/incidents/:id': { names: 'path', fixture: incidentFixture(), request: (_w, ids) => ({ method: 'GET', path: inc(ids) }) },
   'PATCH /api/v1/incidents/:id': {
     names: 'path',

@@ -89,7 +89,7 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     await customer.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
     incidentPath = new URL(customer.url()).pathname;
     reference = (await customer.getByTestId('incident-reference').textContent()).trim();
-    assert.match(reference, /^INC-\d+$/);
+    assert.match(reference, /^[A-Z][A-Z0-9]*-\d+$/, 'a tenant-qualified reference');
     await customer.getByRole('heading', { name: TITLE, level: 1 }).waitFor();
   });
 
@@ -198,6 +198,8 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
 
     await customer.goto(incidentPath);
     await customer.getByText('Claresia is waiting on your answer').waitFor();
+    // The question is in the banner, not only in the audit trail (issue 18).
+    assert.match(await customer.getByTestId('open-question').textContent(), /Please send the HAR file of one failed save\./);
     // The audit trail says what changed and why, in words, and does not repeat the incident's reference.
     const audit = customer.getByTestId('audit-trail');
     await audit.getByText('→ Waiting on customer', { exact: false }).waitFor();
@@ -205,8 +207,8 @@ describe('incident flow: declare a Sev 1, acknowledge, update, resolve', { timeo
     assert.ok(!(await audit.textContent()).includes(reference), 'the reference is not repeated in the audit trail');
     assert.equal(await customer.getByTestId('clock-restoration').getAttribute('data-tone'), 'paused');
     assert.match(await customer.getByTestId('clock-restoration').textContent(), /paused/);
-    await customer.getByLabel('Your message').fill('HAR file shared in the Slack Connect channel at 10:12.');
-    await customer.getByRole('button', { name: 'Send reply' }).click();
+    await customer.getByRole('textbox', { name: 'Your answer' }).fill('HAR file shared in the Slack Connect channel at 10:12.');
+    await customer.getByRole('button', { name: 'Send answer' }).click();
     await customer.locator('[data-testid="incident-status"][data-status="investigating"]').waitFor();
     await customer.getByTestId('timeline').getByText('HAR file shared in the Slack Connect channel', { exact: false }).waitFor();
     assert.equal(await customer.getByTestId('clock-restoration').getAttribute('data-tone'), 'running');

@@ -40,7 +40,7 @@ describe('post-incident review', { timeout: 240_000 }, () => {
       for await (const c of await file.createReadStream()) chunks.push(c);
       const pdf = Buffer.concat(chunks);
       assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
-      assert.match(file.suggestedFilename(), /^PIR-INC-\d+-v\d+\.pdf$/);
+      assert.match(file.suggestedFilename(), /^PIR-[A-Z][A-Z0-9]*-\d+-v\d+\.pdf$/);
       await settle(page);
       if (width === 390) await expectNoHorizontalOverflow(page, 'the incident page with its review');
       await expectAccessible(page, `post-incident review ${width}px`);

@@ -19,11 +19,12 @@ export interface DomainEventPayloads {
   /** A status update was posted to the customer (the seed's 30-minute cadence). */
   'incident.status_updated': { reference: string; state: StatusUpdateState; from: IncidentStatus; statusUpdateId: string };
   /** The status moved without a posted update (e.g. waiting on the customer). `reason` is what the vendor needs. */
-  'incident.status_changed': { reference: string; from: IncidentStatus; to: IncidentStatus; reason?: string };
+  'incident.status_changed': { reference: string; from: IncidentStatus; to: IncidentStatus; reason?: string; questionId?: string };
   /** `reason` is required since the SLA history (older rows may lack it); `restarted`: clocks that started a new run at the change. */
   'incident.severity_changed': { reference: string; from: Severity; to: Severity; reason?: string; restarted?: string[] };
   'incident.impact_changed': { reference: string; from: number; to: number; reason?: string };
-  'incident.customer_replied': { reference: string; replyId: string; resumed: boolean; redactions: { rule: string; count: number }[] };
+  /** `questionId`: the vendor's question this reply answers (issue 18), when it answers one. */
+  'incident.customer_replied': { reference: string; replyId: string; resumed: boolean; redactions: { rule: string; count: number }[]; questionId?: string };
   'incident.resolved': { reference: string; from: IncidentStatus };
   'incident.reopened': { reference: string; reason: string; previouslyResolvedAt: string | null };
   'incident.closed': { reference: string };

@@ -100,6 +100,11 @@ export const updateIncidentSchema = z
   .refine((v) => v.severity === undefined || !!v.reason, {
     message: 'is required to change the severity: say why, it is recorded in the audit trail and the clock history',
     path: ['reason'],
+  })
+  // Waiting on the customer asks them something: the question is shown in their banner and timeline (issue 18).
+  .refine((v) => v.status !== 'waiting_on_customer' || !!v.reason, {
+    message: 'is required to wait on the customer: say what you need from them, it is shown to them as your question',
+    path: ['reason'],
   });
 export type UpdateIncidentInput = z.infer<typeof updateIncidentSchema>;
 
@@ -120,10 +125,16 @@ export const listIncidentsQuerySchema = z.strictObject({
   service: z.enum(SERVICES).optional(),
   region: REGION_CODE.optional(),
   tenant: z.string().max(63).optional(),
+  /** Search: words over title, symptoms and error codes (prefix match), or a reference (`ACME-8`, `INC-8`). */
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
+
+/** The CSV export takes the list's filters (no paging: it streams every match). */
+export const exportIncidentsQuerySchema = listIncidentsQuerySchema.omit({ cursor: true, limit: true });
+export type ExportIncidentsQuery = z.infer<typeof exportIncidentsQuerySchema>;
 
 /** Status-update templates offered to support engineers (seed 000: updates every 30 minutes). */
 export const STATUS_UPDATE_TEMPLATES: Record<StatusUpdateState, string> = {
@@ -170,7 +181,10 @@ export const PLANE_OWNERSHIP_NOTE =
 
 export const customerReplySchema = z.strictObject({
   body: text(8000),
+  /** The vendor's question this answers; without it, a reply answers the open question if there is one. */
+  questionId: z.uuid('must be the id of a question on this incident').optional(),
 });
+export type CustomerReplyInput = z.infer<typeof customerReplySchema>;
 
 export const reopenIncidentSchema = z.strictObject({
   reason: text(2000),

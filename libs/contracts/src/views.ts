@@ -113,6 +113,19 @@ export interface CustomerReply {
   body: string;
   author: string;
   createdAt: string;
+  /** The vendor's question this reply answers, if any. */
+  questionId: string | null;
+}
+
+/** What the vendor needs from the customer, asked when it starts waiting on them (issue 18). */
+export interface CustomerQuestion {
+  id: string;
+  body: string;
+  askedBy: string;
+  askedAt: string;
+  /** open: the vendor waits on the answer; answered: a reply answered it; withdrawn: the vendor moved on without one. */
+  state: 'open' | 'answered' | 'withdrawn';
+  closedAt: string | null;
 }
 
 export interface ImpactedCount {
@@ -147,6 +160,7 @@ export interface IncidentDetail extends Incident {
   statusUpdates: StatusUpdate[];
   impactedUserHistory: ImpactedCount[];
   customerReplies: CustomerReply[];
+  customerQuestions: CustomerQuestion[];
   /** Every run of the committed clocks (a severity change that changes a target starts a new run) and the pauses. */
   clockHistory: ClockHistory;
   severityChanges: SeverityChangeRecord[];

@@ -293,7 +293,7 @@ describe('restoration (sev1 Mode B: 4 h from 09:00Z → 13:00Z before pauses)', 
   });
 });
 
-describe('status update cadence (every 30 min while active)', () => {
+describe('status update cadence (every 30 min while a sev1/sev2 is active)', () => {
   it.each<[string, Partial<SlaInput>, string, string, ClockState, number, number | null]>([
     ['no update yet at 09:20: due 09:30 (declaration + 30 min)', {}, '2026-11-24T09:20:00Z', '2026-11-24T09:30:00.000Z', 'running', 10 * MIN, null],
     ['no update yet at 09:45: breached by 15 min', {}, '2026-11-24T09:45:00Z', '2026-11-24T09:30:00.000Z', 'breached', 0, 15 * MIN],
@@ -315,7 +315,7 @@ describe('status update cadence (every 30 min while active)', () => {
       10 * MIN,
       null,
     ],
-    ['sev4 too', { severity: 'sev4' }, '2026-11-24T09:20:00Z', '2026-11-24T09:30:00.000Z', 'running', 10 * MIN, null],
+    ['sev2 too', { severity: 'sev2' }, '2026-11-24T09:20:00Z', '2026-11-24T09:30:00.000Z', 'running', 10 * MIN, null],
     [
       'an update stamped before the declaration counts from the declaration',
       { lastStatusUpdateAt: t('2026-11-24T08:00:00Z') },
@@ -334,6 +334,27 @@ describe('status update cadence (every 30 min while active)', () => {
       overdueMs,
       stoppedAt: null,
     });
+  });
+
+  it.each(['sev3', 'sev4'] as const)('does not apply to %s, in any mode (no cadence in the policy)', (severity) => {
+    for (const mode of ['A', 'B', 'C'] as const) {
+      const clock = computeSla(incident({ severity, mode }), t('2026-11-24T12:00:00Z')).clocks.statusUpdate;
+      expect(clock).toMatchObject({ state: 'not_applicable', target: { kind: 'none' }, dueAt: null, overdueMs: null });
+    }
+  });
+
+  it('starts at an escalation from sev3 to sev1: the first update is due 30 minutes after it, not after the declaration', () => {
+    const escalated = incident({ severity: 'sev1', severityChanges: [{ at: t('2026-11-24T11:00:00Z'), from: 'sev3', to: 'sev1' }] });
+    expect(computeSla(escalated, t('2026-11-24T11:10:00Z')).clocks.statusUpdate).toMatchObject({
+      state: 'running',
+      startedAt: '2026-11-24T11:00:00.000Z',
+      dueAt: '2026-11-24T11:30:00.000Z',
+    });
+  });
+
+  it('keeps running through a change between sev1 and sev2 (both have the cadence)', () => {
+    const changed = incident({ severity: 'sev2', severityChanges: [{ at: t('2026-11-24T09:20:00Z'), from: 'sev1', to: 'sev2' }] });
+    expect(computeSla(changed, t('2026-11-24T09:25:00Z')).clocks.statusUpdate).toMatchObject({ dueAt: '2026-11-24T09:30:00.000Z' });
   });
 
   it.each(['resolved', 'closed'] as const)('does not apply once %s', (status) => {

@@ -314,12 +314,15 @@ function evaluate(input: SlaInput, now: Date): Evaluation {
   const restorationPauses: SlaPause[] = [...input.pauses, ...periods.map((p) => ({ from: p.from, to: p.to }))];
   const restoration = committedClock(f, 'restoration', resolvedAt, restorationPauses);
 
-  // Status updates: every 30 minutes from the latest update, the declaration or the last reopen, while active.
+  // Status updates (sev1/sev2): every 30 minutes from the latest update, the declaration, the last reopen or the
+  // escalation from sev3/sev4, while active.
   let statusUpdate: SlaClock;
   if (resolvedAt || policy.statusUpdate.kind === 'none') {
     statusUpdate = notApplicable('status_update', policy.statusUpdate, owned, input.severity);
   } else {
-    const candidates = [declaredAt, input.lastStatusUpdateAt, periods[periods.length - 1]?.to ?? null].filter((d): d is Date => d !== null);
+    // A change from a severity without a cadence (sev3/sev4) starts one: the first update is due 30 minutes after it.
+    const cadenceStart = [...(input.severityChanges ?? [])].reverse().find((c) => SLA_POLICY[c.from][input.mode].statusUpdate.kind === 'none')?.at ?? null;
+    const candidates = [declaredAt, input.lastStatusUpdateAt, periods[periods.length - 1]?.to ?? null, cadenceStart].filter((d): d is Date => d !== null);
     const last = new Date(Math.max(...candidates.map((d) => d.getTime())));
     statusUpdate = settle(
       {

@@ -66,9 +66,12 @@ describe('requiredChannels', () => {
 });
 
 describe('SLA_POLICY', () => {
-  it('updates status every 30 minutes for every severity and mode', () => {
-    for (const byMode of Object.values(SLA_POLICY)) {
-      for (const p of Object.values(byMode)) expect(p.statusUpdate).toEqual({ kind: 'wall_clock', minutes: 30, label: '30 minutes' });
+  it('updates status every 30 minutes for sev1 and sev2 in every mode, and has no cadence for sev3 and sev4', () => {
+    for (const [severity, byMode] of Object.entries(SLA_POLICY)) {
+      for (const p of Object.values(byMode)) {
+        if (severity === 'sev1' || severity === 'sev2') expect(p.statusUpdate).toEqual({ kind: 'wall_clock', minutes: 30, label: '30 minutes' });
+        else expect(p.statusUpdate).toEqual({ kind: 'none', label: `no status-update cadence for ${severity}` });
+      }
     }
   });
 

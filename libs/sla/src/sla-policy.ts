@@ -21,8 +21,12 @@ const businessDays = (n: number): ClockTarget => Object.freeze({ kind: 'business
 const BEST_EFFORT: ClockTarget = Object.freeze({ kind: 'best_effort', label: 'best effort' });
 const none = (label: string): ClockTarget => Object.freeze({ kind: 'none', label });
 
-// Seed 000, "During an active incident: status updates ... every 30 minutes".
+// Seed 000, "During an active incident: status updates posted to status.claresia.com every 30 minutes ... Slack/Teams
+// Connect channel gets the same update, threaded". The incidents that channel serves are Sev 1 and Sev 2 (the seed's
+// "How to declare" table); Sev 3 (cosmetic) and Sev 4 (a question) are declared by email or the feedback button and
+// get no 30-minute cadence: updates are posted when something changes (issue 18, item 7).
 const STATUS_EVERY_30 = minutes(30);
+const NO_CADENCE = (severity: string) => none(`no status-update cadence for ${severity}`);
 // Seed 000, "For every Sev 1 and most Sev 2: within 5 business days of resolution ... a PIR report".
 // Sev 2 always gets the clock here; skipping a PIR is a decision people record, not a default.
 const PIR_5_BD = businessDays(5);
@@ -32,8 +36,14 @@ const EMAIL: Channel = 'email';
 const PHONE: Channel = 'phone_hotline';
 const HUB: Channel = 'hub_browser_feedback';
 
-function row(initialResponse: ClockTarget, restoration: ClockTarget, channels: Channel[], pirDue: ClockTarget): SeverityModePolicy {
-  return Object.freeze({ initialResponse, restoration, statusUpdate: STATUS_EVERY_30, pirDue, channels: Object.freeze(channels) });
+function row(
+  initialResponse: ClockTarget,
+  restoration: ClockTarget,
+  channels: Channel[],
+  pirDue: ClockTarget,
+  statusUpdate = STATUS_EVERY_30,
+): SeverityModePolicy {
+  return Object.freeze({ initialResponse, restoration, statusUpdate, pirDue, channels: Object.freeze(channels) });
 }
 
 /**
@@ -52,14 +62,14 @@ export const SLA_POLICY: SlaPolicy = Object.freeze({
     C: row(hours(1), hours(24), [SLACK], PIR_5_BD),
   }),
   sev3: Object.freeze({
-    A: row(businessDays(1), none('no restoration target stated for sev3'), [EMAIL, HUB], none('no PIR for sev3')),
-    B: row(businessDays(1), none('no restoration target stated for sev3'), [EMAIL, HUB], none('no PIR for sev3')),
-    C: row(businessDays(1), none('no restoration target stated for sev3'), [EMAIL, HUB], none('no PIR for sev3')),
+    A: row(businessDays(1), none('no restoration target stated for sev3'), [EMAIL, HUB], none('no PIR for sev3'), NO_CADENCE('sev3')),
+    B: row(businessDays(1), none('no restoration target stated for sev3'), [EMAIL, HUB], none('no PIR for sev3'), NO_CADENCE('sev3')),
+    C: row(businessDays(1), none('no restoration target stated for sev3'), [EMAIL, HUB], none('no PIR for sev3'), NO_CADENCE('sev3')),
   }),
   sev4: Object.freeze({
-    A: row(businessDays(3), none('no restoration target stated for sev4'), [EMAIL], none('no PIR for sev4')),
-    B: row(businessDays(1), none('no restoration target stated for sev4'), [EMAIL], none('no PIR for sev4')),
-    C: row(businessDays(1), none('no restoration target stated for sev4'), [EMAIL], none('no PIR for sev4')),
+    A: row(businessDays(3), none('no restoration target stated for sev4'), [EMAIL], none('no PIR for sev4'), NO_CADENCE('sev4')),
+    B: row(businessDays(1), none('no restoration target stated for sev4'), [EMAIL], none('no PIR for sev4'), NO_CADENCE('sev4')),
+    C: row(businessDays(1), none('no restoration target stated for sev4'), [EMAIL], none('no PIR for sev4'), NO_CADENCE('sev4')),
   }),
 });
 

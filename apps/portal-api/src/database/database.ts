@@ -21,6 +21,8 @@ import { Pir1763900000009 } from './migrations/1763900000009-pir';
 import { VendorNotificationSettings1763900000020 } from './migrations/1763900000020-vendor-notification-settings';
 // CSM walkthroughs (issue 15, h2a-walkthroughs)
 import { Walkthroughs1763900000014 } from './migrations/1763900000014-walkthroughs';
+// h7a-web-list: tenant-qualified references, customer questions, incident search (issue 18)
+import { WebList1763900000019 } from './migrations/1763900000019-web-list';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -44,6 +46,8 @@ export const MIGRATIONS = [
   VendorNotificationSettings1763900000020,
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
   Walkthroughs1763900000014,
+  // h7a-web-list (issue 18)
+  WebList1763900000019,
 ];
 
 export interface PreparedDatabase {

@@ -163,7 +163,7 @@ export class EvidenceService implements OnModuleInit {
 
   private uploadRefusal(incident: EvidenceTarget | null): Error | null {
     if (!incident) return new IncidentNotFound();
-    if (incident.status === 'closed') return new InvalidTransition(`INC-${incident.number} is closed; evidence can no longer be added`);
+    if (incident.status === 'closed') return new InvalidTransition(`${incident.reference} is closed; evidence can no longer be added`);
     return null;
   }
 

@@ -2,11 +2,14 @@ import { RateLimit } from '../rate-limits/rate-limit.guard';
 import { Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ValidationFailed } from '../common/domain-errors';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { once } from 'node:events';
 import {
   declareIncidentSchema,
   DeclareIncidentInput,
   listIncidentsQuerySchema,
+  exportIncidentsQuerySchema,
+  ExportIncidentsQuery,
   ListIncidentsQuery,
   resolveIncidentSchema,
   ResolveIncidentInput,
@@ -15,6 +18,7 @@ import {
   updateIncidentSchema,
   UpdateIncidentInput,
   customerReplySchema,
+  CustomerReplyInput,
   reopenIncidentSchema,
   ReopenIncidentInput,
 } from '@portal/contracts';
@@ -53,6 +57,29 @@ export class IncidentsController {
     return this.incidents.list(q);
   }
 
+  /** The list with the same filters as CSV, streamed (formula-safe cells). Declared before `:id`. */
+  @Roles(...ALL_ROLES)
+  @Get('export.csv')
+  @ApiProduces('text/csv')
+  async exportCsv(@ZodQuery(exportIncidentsQuerySchema) q: ExportIncidentsQuery, @Res() res: Response): Promise<void> {
+    const chunks = this.incidents.exportCsv(q);
+    // The first page is read before anything is sent: a failure there is an ordinary error response.
+    const first = await chunks.next();
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="incidents-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    try {
+      if (!first.done) await write(res, first.value);
+      for await (const chunk of chunks) await write(res, chunk);
+      res.end();
+    } catch {
+      // Mid-stream the status is sent: cut the response so the client sees an incomplete download, not a short file.
+      res.destroy();
+    }
+  }
+
   @Roles(...ALL_ROLES)
   @Get(':id')
   get(@Id() id: string) {
@@ -80,8 +107,8 @@ export class IncidentsController {
 
   @Roles('customer_admin')
   @Post(':id/replies')
-  reply(@Id() id: string, @ZodBody(customerReplySchema, 'CustomerReply') body: { body: string }) {
-    return this.incidents.reply(id, body.body);
+  reply(@Id() id: string, @ZodBody(customerReplySchema, 'CustomerReply') body: CustomerReplyInput) {
+    return this.incidents.reply(id, body);
   }
 
   @Roles('support_engineer')
@@ -110,4 +137,9 @@ export class IncidentsController {
   events(@Id() id: string) {
     return this.incidents.events(id);
   }
+}
+
+/** Writes with backpressure: waits for the socket to drain instead of buffering the whole export. */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain');
 }

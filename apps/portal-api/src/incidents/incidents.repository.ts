@@ -15,6 +15,8 @@ export interface IncidentRecord {
   tenantId: string;
   tenantSlug: string;
   tenantName: string;
+  /** The tenant's reference key: references read `${tenantKey}-${number}` (e.g. ACME-8). */
+  tenantKey: string;
   calendar: BusinessCalendar;
   number: number;
   title: string;
@@ -59,6 +61,16 @@ export interface SeverityChangeEntry {
   by: ActorRef;
 }
 
+export interface QuestionRow {
+  id: string;
+  body: string;
+  askedBy: ActorRef;
+  askedAt: string;
+  outcome: 'answered' | 'withdrawn' | null;
+  closedAt: string | null;
+  closedBy: ActorRef | null;
+}
+
 export interface BreachRow {
   clock: ClockKind;
   dueAt: string;
@@ -72,6 +84,7 @@ export type NewIncident = Omit<
   | 'id'
   | 'tenantSlug'
   | 'tenantName'
+  | 'tenantKey'
   | 'number'
   | 'acknowledgedAt'
   | 'acknowledgedBy'
@@ -92,13 +105,22 @@ export interface IncidentFilter {
   service?: string;
   region?: string;
   tenantSlug?: string;
+  /** Words (prefix-matched over title, symptoms, error codes) or a reference (`ACME-8`, `INC-8`, `8`). */
+  search?: IncidentSearch;
   after?: { declaredAt: string; id: string };
   limit: number;
 }
 
+export interface IncidentSearch {
+  /** The words as typed: the database turns them into prefix lexemes (`incident_search_query`). */
+  terms: string | null;
+  /** The reference the text reads as, if any: a number and an optional tenant key (`INC` matches any tenant). */
+  reference: { key: string | null; number: number } | null;
+}
+
 // The calendar is the incident's own (the tenant's as it was at the declaration); the join is for slug and name.
 const SELECT = `
-  select i.*, t.slug as tenant_slug, t.display_name as tenant_name
+  select i.*, t.slug as tenant_slug, t.display_name as tenant_name, t.reference_key as tenant_key
   from incidents i join tenants t on t.id = i.tenant_id`;
 
 function toRecord(r: Record<string, any>): IncidentRecord {
@@ -107,6 +129,7 @@ function toRecord(r: Record<string, any>): IncidentRecord {
     tenantId: r.tenant_id,
     tenantSlug: r.tenant_slug,
     tenantName: r.tenant_name,
+    tenantKey: r.tenant_key,
     calendar: r.calendar,
     number: r.number,
     title: r.title,
@@ -217,6 +240,13 @@ export class IncidentsRepository {
     if (f.service) where.push(`${p(f.service)} = any(i.services)`);
     if (f.region) where.push(`${p(f.region)} = any(i.regions)`);
     if (f.tenantSlug) where.push(`t.slug = ${p(f.tenantSlug)}`);
+    if (f.search) {
+      const any: string[] = [];
+      if (f.search.terms) any.push(`i.search @@ incident_search_query(${p(f.search.terms)})`);
+      const r = f.search.reference;
+      if (r) any.push(`(i.number = ${p(r.number)}${r.key && r.key !== 'INC' ? ` and t.reference_key = ${p(r.key)}` : ''})`);
+      where.push(any.length ? `(${any.join(' or ')})` : 'false');
+    }
     if (f.after) where.push(`(i.declared_at, i.id) < (${p(f.after.declaredAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
     const rows = await sql(
       em,
@@ -309,17 +339,54 @@ export class IncidentsRepository {
     }));
   }
 
-  async addCustomerReply(em: EntityManager, u: { tenantId: string; incidentId: string; body: string; author: ActorRef; at: Date }) {
+  async addCustomerReply(em: EntityManager, u: { tenantId: string; incidentId: string; body: string; author: ActorRef; at: Date; questionId: string | null }) {
     const rows = await sql(
       em,
-      `insert into customer_replies (tenant_id, incident_id, body, author_id, author_label, created_at) values ($1,$2,$3,$4,$5,$6) returning id`,
-      [u.tenantId, u.incidentId, u.body, u.author.id, u.author.label, u.at],
+      `insert into customer_replies (tenant_id, incident_id, body, author_id, author_label, created_at, question_id) values ($1,$2,$3,$4,$5,$6,$7) returning id`,
+      [u.tenantId, u.incidentId, u.body, u.author.id, u.author.label, u.at, u.questionId],
     );
     return rows[0].id as string;
   }
   async customerReplies(em: EntityManager, incidentId: string) {
     const rows = await sql(em, `select * from customer_replies where incident_id = $1 order by created_at, id`, [incidentId]);
-    return rows.map((r) => ({ id: r.id as string, body: r.body as string, author: r.author_label as string, createdAt: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      id: r.id as string,
+      body: r.body as string,
+      author: r.author_label as string,
+      createdAt: new Date(r.created_at).toISOString(),
+      questionId: (r.question_id as string | null) ?? null,
+    }));
+  }
+
+  /** What the vendor asked the customer when it started waiting on them. */
+  async addQuestion(em: EntityManager, q: { tenantId: string; incidentId: string; body: string; askedBy: ActorRef; at: Date }): Promise<string> {
+    const rows = await sql<{ id: string }>(
+      em,
+      `insert into customer_questions (tenant_id, incident_id, body, asked_by, asked_at) values ($1,$2,$3,$4,$5) returning id`,
+      [q.tenantId, q.incidentId, q.body, JSON.stringify(q.askedBy), q.at],
+    );
+    return rows[0].id;
+  }
+  async questions(em: EntityManager, incidentId: string): Promise<QuestionRow[]> {
+    const rows = await sql(em, `select * from customer_questions where incident_id = $1 order by asked_at, coalesce(closed_at, 'infinity'), id`, [incidentId]);
+    return rows.map((r) => ({
+      id: r.id as string,
+      body: r.body as string,
+      askedBy: r.asked_by as ActorRef,
+      askedAt: new Date(r.asked_at).toISOString(),
+      outcome: (r.outcome as QuestionRow['outcome']) ?? null,
+      closedAt: r.closed_at ? new Date(r.closed_at).toISOString() : null,
+      closedBy: (r.closed_by as ActorRef | null) ?? null,
+    }));
+  }
+  /** Closes the incident's open question (answered or withdrawn); returns its id, or null when none was open. */
+  async closeOpenQuestion(em: EntityManager, incidentId: string, outcome: 'answered' | 'withdrawn', by: ActorRef, at: Date): Promise<string | null> {
+    const rows = await sql<{ id: string }>(
+      em,
+      `update customer_questions set outcome = $2, closed_by = $3, closed_at = $4 where incident_id = $1 and closed_at is null returning id`,
+      [incidentId, outcome, JSON.stringify(by), at],
+    );
+    return rows[0]?.id ?? null;
   }
 
   /**
@@ -387,9 +454,16 @@ export class IncidentsRepository {
 
   async evidenceTarget(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<EvidenceTarget | null> {
     // FOR SHARE: an upload's row and the incident's closing cannot cross (closing waits, or sees the row).
-    const rows = await sql(em, `select id, tenant_id, number, status, closed_at from incidents where id = $1${opts.lock ? ' for share' : ''}`, [incidentId]);
+    const rows = await sql(
+      em,
+      `select i.id, i.tenant_id, i.number, i.status, i.closed_at, t.reference_key from incidents i join tenants t on t.id = i.tenant_id
+       where i.id = $1${opts.lock ? ' for share of i' : ''}`,
+      [incidentId],
+    );
     const r = rows[0];
-    return r ? { id: r.id, tenantId: r.tenant_id, number: r.number, status: r.status, closedAt: r.closed_at } : null;
+    return r
+      ? { id: r.id, tenantId: r.tenant_id, number: r.number, reference: `${r.reference_key}-${r.number}`, status: r.status, closedAt: r.closed_at }
+      : null;
   }
 
   async closedBefore(em: EntityManager, closedBefore: Date): Promise<{ id: string; number: number; closedAt: Date }[]> {
@@ -405,6 +479,8 @@ export interface EvidenceTarget {
   id: string;
   tenantId: string;
   number: number;
+  /** Tenant-qualified (`ACME-8`). */
+  reference: string;
   status: IncidentStatus;
   closedAt: Date | null;
 }

@@ -4,7 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
 import type {
+  CustomerReplyInput,
   DeclareIncidentInput,
+  ExportIncidentsQuery,
   IncidentStatus,
   ListIncidentsQuery,
   ResolveIncidentInput,
@@ -26,7 +28,8 @@ import { GovernanceService } from '../governance/governance.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { JobName } from '../queue/jobs';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
-import { ActorRef, EvidenceTarget, IncidentRecord, IncidentsRepository, SeverityChangeEntry } from './incidents.repository';
+import { ActorRef, EvidenceTarget, IncidentRecord, IncidentSearch, IncidentsRepository, SeverityChangeEntry } from './incidents.repository';
+import { csvRow, INCIDENT_CSV_HEADER, incidentCsvRow } from './incident-csv';
 import { decodeCursor, encodeCursor } from './list-cursor';
 
 export type { EvidenceTarget };
@@ -47,6 +50,7 @@ const isActive = (s: IncidentStatus) => s !== 'resolved' && s !== 'closed';
 const VENDOR = new Set(['support_engineer', 'csm']);
 /** Who records breaches: the clock, whichever request or job notices them. */
 const SLA_ACTOR = { kind: 'system', id: 'sla-check', label: 'SLA clock' };
+const EXPORT_PAGE = 500;
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 @Injectable()
@@ -142,13 +146,14 @@ export class IncidentsService {
         idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : null,
       );
       await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
+      const incident = (await this.incidents.findById(em, id))!;
       await this.domainEvents.emit(em, {
         type: 'incident.declared',
         tenantId,
         subjectId: id,
         incidentId: id,
         payload: {
-          reference: `INC-${number}`,
+          reference: referenceOf(incident),
           severity: input.severity,
           services: input.services,
           regions: input.regions,
@@ -156,7 +161,6 @@ export class IncidentsService {
           redactions,
         },
       });
-      const incident = (await this.incidents.findById(em, id))!;
       return this.view(incident, now);
     });
   }
@@ -171,6 +175,7 @@ export class IncidentsService {
         service: q.service,
         region: q.region,
         tenantSlug: q.tenant,
+        search: q.q ? searchFor(q.q) : undefined,
         after: q.cursor ? decodeCursor(q.cursor) : undefined,
         limit: limit + 1,
       }),
@@ -183,6 +188,33 @@ export class IncidentsService {
     };
   }
 
+  /**
+   * The list as CSV, with the list's filters, newest first: the header, then one chunk per page of 500 rows read
+   * in its own transaction (a long export holds no transaction and no more than a page in memory).
+   */
+  async *exportCsv(q: ExportIncidentsQuery): AsyncGenerator<string> {
+    const filter = {
+      status: q.status,
+      severity: q.severity,
+      service: q.service,
+      region: q.region,
+      tenantSlug: q.tenant,
+      search: q.q ? searchFor(q.q) : undefined,
+    };
+    let after: { declaredAt: string; id: string } | undefined;
+    let chunk = csvRow(INCIDENT_CSV_HEADER);
+    for (;;) {
+      const rows = await this.db.tx((em) => this.incidents.list(em, { ...filter, after, limit: EXPORT_PAGE }));
+      const now = this.clock.now();
+      for (const r of rows) chunk += incidentCsvRow(this.view(r, now));
+      yield chunk;
+      chunk = '';
+      const last = rows[rows.length - 1];
+      if (rows.length < EXPORT_PAGE || !last) return;
+      after = { declaredAt: new Date(last.declaredAt).toISOString(), id: last.id };
+    }
+  }
+
   async get(id: string): Promise<IncidentDetail> {
     const now = this.clock.now();
     return this.db.tx(async (em) => {
@@ -193,6 +225,14 @@ export class IncidentsService {
         statusUpdates: await this.incidents.statusUpdates(em, id),
         impactedUserHistory: await this.incidents.impactedHistory(em, id),
         customerReplies: await this.incidents.customerReplies(em, id),
+        customerQuestions: (await this.incidents.questions(em, id)).map((q) => ({
+          id: q.id,
+          body: q.body,
+          askedBy: q.askedBy.label,
+          askedAt: q.askedAt,
+          state: q.outcome ?? 'open',
+          closedAt: q.closedAt,
+        })),
         clockHistory: clockHistory(this.slaInput(inc), now),
         severityChanges: inc.severityChanges.map((c) => ({ at: c.at, from: c.from, to: c.to, reason: c.reason, by: c.by })),
         slaBreaches: (await this.incidents.breaches(em, id)).map((b) => ({ ...b, informational: !b.owned })),
@@ -213,9 +253,9 @@ export class IncidentsService {
     const vendor = VENDOR.has(actor.role);
     if (patch.status !== undefined && !vendor) throw new Forbidden('only support engineers change the status; post a reply to answer a question');
     return this.mutate(id, async (em, inc, now) => {
-      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; it can no longer be changed`);
+      if (!isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}; it can no longer be changed`);
       const on = { tenantId: inc.tenantId, subjectId: id, incidentId: id };
-      const reference = `INC-${inc.number}`;
+      const reference = referenceOf(inc);
       const reason = patch.reason ? { reason: patch.reason } : {};
       if (patch.status !== undefined && patch.status !== inc.status) this.assertTransition(inc, patch.status);
       if (patch.severity !== undefined && patch.severity !== inc.severity) {
@@ -246,7 +286,19 @@ export class IncidentsService {
       }
       if (patch.status !== undefined && patch.status !== inc.status) {
         await this.incidents.update(em, id, { status: patch.status, slaPauses: nextPauses(inc, patch.status, now), ...this.ackIfFirstHuman(inc, actor, now) });
-        await this.domainEvents.emit(em, { type: 'incident.status_changed', ...on, payload: { reference, from: inc.status, to: patch.status, ...reason } });
+        let question: { questionId?: string } = {};
+        if (patch.status === 'waiting_on_customer') {
+          // The reason is the question (required by the schema): the customer sees it in the banner and the timeline.
+          const body = redactText(patch.reason ?? '').text;
+          question = { questionId: await this.incidents.addQuestion(em, { tenantId: inc.tenantId, incidentId: id, body, askedBy: ref(actor), at: now }) };
+        } else {
+          await this.leaveWaiting(em, inc, actor, now);
+        }
+        await this.domainEvents.emit(em, {
+          type: 'incident.status_changed',
+          ...on,
+          payload: { reference, from: inc.status, to: patch.status, ...reason, ...question },
+        });
       }
     });
   }
@@ -254,15 +306,15 @@ export class IncidentsService {
   acknowledge(id: string) {
     const actor = TenantContext.actor();
     return this.mutate(id, async (em, inc, now) => {
-      if (inc.acknowledgedAt) throw new InvalidTransition(`INC-${inc.number} was already acknowledged`);
-      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}`);
+      if (inc.acknowledgedAt) throw new InvalidTransition(`${referenceOf(inc)} was already acknowledged`);
+      if (!isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}`);
       await this.incidents.update(em, id, { acknowledgedAt: now, acknowledgedBy: ref(actor), status: inc.status === 'declared' ? 'acknowledged' : inc.status });
       await this.domainEvents.emit(em, {
         type: 'incident.acknowledged',
         tenantId: inc.tenantId,
         subjectId: id,
         incidentId: id,
-        payload: { reference: `INC-${inc.number}`, responseMinutes: Math.round((now.getTime() - new Date(inc.declaredAt).getTime()) / 60000) },
+        payload: { reference: referenceOf(inc), responseMinutes: Math.round((now.getTime() - new Date(inc.declaredAt).getTime()) / 60000) },
       });
     });
   }
@@ -270,7 +322,7 @@ export class IncidentsService {
   postStatusUpdate(id: string, input: StatusUpdateInput) {
     const actor = TenantContext.actor();
     return this.mutate(id, async (em, inc, now) => {
-      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; reopen it before posting updates`);
+      if (!isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}; reopen it before posting updates`);
       const updateId = await this.incidents.addStatusUpdate(em, {
         tenantId: inc.tenantId,
         incidentId: id,
@@ -281,6 +333,7 @@ export class IncidentsService {
       });
       const status: IncidentStatus = input.state;
       if (status !== inc.status) this.assertTransition(inc, status);
+      await this.leaveWaiting(em, inc, actor, now);
       await this.incidents.update(em, id, {
         lastStatusUpdateAt: now,
         status,
@@ -293,7 +346,7 @@ export class IncidentsService {
         tenantId: inc.tenantId,
         subjectId: updateId,
         incidentId: id,
-        payload: { reference: `INC-${inc.number}`, state: input.state, from: inc.status, statusUpdateId: updateId },
+        payload: { reference: referenceOf(inc), state: input.state, from: inc.status, statusUpdateId: updateId },
       });
     });
   }
@@ -301,7 +354,8 @@ export class IncidentsService {
   resolve(id: string, input: ResolveIncidentInput) {
     const actor = TenantContext.actor();
     return this.mutate(id, async (em, inc, now) => {
-      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is already ${inc.status}`);
+      if (!isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is already ${inc.status}`);
+      await this.leaveWaiting(em, inc, actor, now);
       await this.incidents.update(em, id, {
         status: 'resolved',
         resolvedAt: now,
@@ -314,21 +368,21 @@ export class IncidentsService {
         tenantId: inc.tenantId,
         subjectId: id,
         incidentId: id,
-        payload: { reference: `INC-${inc.number}`, from: inc.status },
+        payload: { reference: referenceOf(inc), from: inc.status },
       });
     });
   }
 
   close(id: string) {
     return this.mutate(id, async (em, inc, now) => {
-      if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be closed`);
+      if (inc.status !== 'resolved') throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}; only a resolved incident can be closed`);
       await this.incidents.update(em, id, { status: 'closed', closedAt: now });
       await this.domainEvents.emit(em, {
         type: 'incident.closed',
         tenantId: inc.tenantId,
         subjectId: id,
         incidentId: id,
-        payload: { reference: `INC-${inc.number}` },
+        payload: { reference: referenceOf(inc) },
       });
     });
   }
@@ -339,7 +393,7 @@ export class IncidentsService {
    */
   reopen(id: string, reason: string) {
     return this.mutate(id, async (em, inc, now) => {
-      if (inc.status !== 'resolved') throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; only a resolved incident can be reopened`);
+      if (inc.status !== 'resolved') throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}; only a resolved incident can be reopened`);
       // A PIR already overdue is recorded before the reopen ends its run.
       await this.recordBreaches(em, inc, now);
       await this.incidents.update(em, id, {
@@ -353,18 +407,38 @@ export class IncidentsService {
         tenantId: inc.tenantId,
         subjectId: id,
         incidentId: id,
-        payload: { reference: `INC-${inc.number}`, reason, previouslyResolvedAt: iso(inc.resolvedAt) },
+        payload: { reference: referenceOf(inc), reason, previouslyResolvedAt: iso(inc.resolvedAt) },
       });
     });
   }
 
-  /** The customer answers the vendor; a waiting_on_customer pause ends and restoration resumes. */
-  reply(id: string, body: string) {
+  /**
+   * The customer answers the vendor. A reply answers the vendor's open question (or the one it names, which may be
+   * an earlier one: a follow-up); answering while the vendor waits on the customer ends the waiting_on_customer pause,
+   * so restoration resumes with the time it had left (seed 000: the clocks measure Claresia, not the customer's answer).
+   */
+  reply(id: string, input: CustomerReplyInput) {
     const actor = TenantContext.actor();
     return this.mutate(id, async (em, inc, now) => {
-      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}`);
-      const r = redactText(body);
-      const replyId = await this.incidents.addCustomerReply(em, { tenantId: inc.tenantId, incidentId: id, body: r.text, author: ref(actor), at: now });
+      if (!isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}`);
+      const questions = await this.incidents.questions(em, id);
+      const open = questions.find((q) => q.outcome === null) ?? null;
+      let questionId: string | null = open?.id ?? null;
+      if (input.questionId !== undefined) {
+        if (!questions.some((q) => q.id === input.questionId))
+          throw new ValidationFailed([{ field: 'questionId', message: 'is not a question on this incident' }]);
+        questionId = input.questionId;
+      }
+      const r = redactText(input.body);
+      if (open && questionId === open.id) await this.incidents.closeOpenQuestion(em, id, 'answered', ref(actor), now);
+      const replyId = await this.incidents.addCustomerReply(em, {
+        tenantId: inc.tenantId,
+        incidentId: id,
+        body: r.text,
+        author: ref(actor),
+        at: now,
+        questionId,
+      });
       if (inc.status === 'waiting_on_customer') {
         await this.incidents.update(em, id, { status: 'investigating', slaPauses: nextPauses(inc, 'investigating', now) });
       }
@@ -373,9 +447,20 @@ export class IncidentsService {
         tenantId: inc.tenantId,
         subjectId: replyId,
         incidentId: id,
-        payload: { reference: `INC-${inc.number}`, replyId, resumed: inc.status === 'waiting_on_customer', redactions: r.findings },
+        payload: {
+          reference: referenceOf(inc),
+          replyId,
+          resumed: inc.status === 'waiting_on_customer',
+          redactions: r.findings,
+          ...(questionId ? { questionId } : {}),
+        },
       });
     });
+  }
+
+  /** The vendor moves on from waiting on the customer without an answer: the open question is withdrawn. */
+  private async leaveWaiting(em: EntityManager, inc: IncidentRecord, actor: Actor, now: Date): Promise<void> {
+    if (inc.status === 'waiting_on_customer') await this.incidents.closeOpenQuestion(em, inc.id, 'withdrawn', ref(actor), now);
   }
 
   private async mutate(id: string, work: (em: EntityManager, inc: IncidentRecord, now: Date) => Promise<void>) {
@@ -389,7 +474,7 @@ export class IncidentsService {
   }
 
   private assertTransition(inc: IncidentRecord, to: IncidentStatus) {
-    if (!TRANSITIONS[inc.status].includes(to)) throw new InvalidTransition(`INC-${inc.number} cannot go from ${inc.status} to ${to}`);
+    if (!TRANSITIONS[inc.status].includes(to)) throw new InvalidTransition(`${referenceOf(inc)} cannot go from ${inc.status} to ${to}`);
   }
 
   /** A human engineer's first action is the initial response (seed: "a human Claresia engineer acknowledges"). */
@@ -437,7 +522,7 @@ export class IncidentsService {
       const breached = await this.recordBreaches(em, inc, now);
       const warned: string[] = [];
       const on = { tenantId: inc.tenantId, subjectId: inc.id, incidentId: inc.id, actor: SLA_ACTOR };
-      const reference = `INC-${inc.number}`;
+      const reference = referenceOf(inc);
       for (const clock of Object.values<SlaClock>(this.sla(inc, now).clocks)) {
         if (!clock.dueAt) continue;
         const warnAt = warningInstant(clock);
@@ -486,7 +571,7 @@ export class IncidentsService {
         incidentId: inc.id,
         actor: SLA_ACTOR,
         payload: {
-          reference: `INC-${inc.number}`,
+          reference: referenceOf(inc),
           clock: clock.kind,
           dueAt: clock.dueAt,
           owned: clock.owned,
@@ -505,7 +590,7 @@ export class IncidentsService {
   async recordPirDelivered(em: EntityManager, incidentId: string, at: Date): Promise<void> {
     const inc = await this.incidents.findById(em, incidentId, { lock: true });
     if (!inc) throw new IncidentNotFound();
-    if (isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; a PIR is published after the resolution`);
+    if (isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}; a PIR is published after the resolution`);
     await this.recordBreaches(em, inc, at);
     await this.incidents.update(em, incidentId, { pirDeliveredAt: at });
   }
@@ -517,8 +602,8 @@ export class IncidentsService {
   async recordPirWaived(em: EntityManager, incidentId: string, at: Date): Promise<void> {
     const inc = await this.incidents.findById(em, incidentId, { lock: true });
     if (!inc) throw new IncidentNotFound();
-    if (inc.severity !== 'sev2') throw new InvalidTransition(`INC-${inc.number} is ${inc.severity}; only a Sev 2 PIR can be waived`);
-    if (isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; a PIR is waived after the resolution`);
+    if (inc.severity !== 'sev2') throw new InvalidTransition(`${referenceOf(inc)} is ${inc.severity}; only a Sev 2 PIR can be waived`);
+    if (isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}; a PIR is waived after the resolution`);
     await this.recordBreaches(em, inc, at);
     await this.incidents.update(em, incidentId, { pirWaivedAt: at });
   }
@@ -538,7 +623,7 @@ export class IncidentsService {
       return records.map((inc) => {
         const pirDue = this.sla(inc, now).clocks.pirDue;
         return {
-          reference: `INC-${inc.number}`,
+          reference: referenceOf(inc),
           severity: inc.severity,
           firstNoticedAt: new Date(inc.firstNoticedAt),
           declaredAt: new Date(inc.declaredAt),
@@ -593,7 +678,7 @@ export class IncidentsService {
   view(inc: IncidentRecord, now: Date): Incident {
     return {
       id: inc.id,
-      reference: `INC-${inc.number}`,
+      reference: referenceOf(inc),
       number: inc.number,
       tenant: { id: inc.tenantId, slug: inc.tenantSlug, displayName: inc.tenantName },
       title: inc.title,
@@ -651,8 +736,23 @@ function fingerprint(input: DeclareIncidentInput): string {
     .digest('hex');
 }
 
+/** The tenant-qualified reference (`ACME-8`): unambiguous wherever a person sees more than one tenant. */
+export function referenceOf(inc: { tenantKey: string; number: number }): string {
+  return `${inc.tenantKey}-${inc.number}`;
+}
+
 function ref(a: Actor): ActorRef {
   return { kind: a.kind, id: a.id, label: a.label };
+}
+
+/**
+ * What a search box's text asks for: its words (prefix-matched in the database) and, when the text reads as a
+ * reference, that reference. `ACME-8` is tenant ACME's incident 8; `INC-8` and `8` (the references before tenant
+ * keys, issue 18) are incident 8 of any tenant the caller may see.
+ */
+export function searchFor(text: string): IncidentSearch {
+  const m = /^(?:([A-Za-z][A-Za-z0-9]{0,11})-)?(\d{1,9})$/.exec(text.trim());
+  return { terms: text, reference: m ? { key: m[1] ? m[1].toUpperCase() : null, number: Number(m[2]) } : null };
 }
 
 /** waiting_on_customer opens a pause of the restoration clock; leaving it closes the pause. */

@@ -168,7 +168,7 @@ export class PirRepository {
     const rows = await sql(
       em,
       `with query as (select case when $1::text is null or $1 = '' then null else websearch_to_tsquery('english', $1) end as q)
-       select p.id, p.incident_id, p.published_at, i.number, i.title, i.severity, i.services, t.slug, t.display_name,
+       select p.id, p.incident_id, p.published_at, i.number, i.title, i.severity, i.services, t.slug, t.display_name, t.reference_key,
               ts_headline('english', (select string_agg(v, ' ') from jsonb_each_text(p.sections) as s(k, v)), coalesce(query.q, to_tsquery('english', '')),
                 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet,
               case when query.q is null then 0 else ts_rank(p.search, query.q) end as rank
@@ -189,7 +189,7 @@ export class PirRepository {
     return rows.map((r) => ({
       pirId: r.id,
       incidentId: r.incident_id,
-      reference: `INC-${r.number}`,
+      reference: `${r.reference_key}-${r.number}`,
       title: r.title,
       severity: r.severity,
       services: r.services,

@@ -2,6 +2,7 @@ import type {
   CreateApiTokenInput,
   DeclareIncidentInput,
   DevLoginInput,
+  ExportIncidentsQuery,
   IncidentContact,
   ListIncidentsQuery,
   ResolveIncidentInput,
@@ -76,7 +77,10 @@ export const api = {
   updateIncident: (id: string, body: UpdateIncidentInput) => http.patch<IncidentDetail>(`/api/v1/incidents/${id}`, body),
   acknowledge: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/acknowledge`),
   postStatusUpdate: (id: string, body: StatusUpdateInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/status-updates`, body),
-  reply: (id: string, body: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/replies`, { body }),
+  reply: (id: string, body: string, questionId?: string) =>
+    http.post<IncidentDetail>(`/api/v1/incidents/${id}/replies`, { body, ...(questionId ? { questionId } : {}) }),
+  /** The list as CSV with these filters: a plain link, so the browser downloads it with the session cookie. */
+  incidentsCsvUrl: (q: ExportIncidentsQuery) => `/api/v1/incidents/export.csv${query({ ...q })}`,
   reopen: (id: string, reason: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/reopen`, { reason }),
   resolve: (id: string, body: ResolveIncidentInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/resolve`, body),
   close: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/close`),

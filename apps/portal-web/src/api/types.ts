@@ -12,6 +12,7 @@ export type {
   Incident,
   StatusUpdate,
   CustomerReply,
+  CustomerQuestion,
   ImpactedCount,
   IncidentDetail,
   IncidentPage,

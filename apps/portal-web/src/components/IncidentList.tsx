@@ -1,13 +1,14 @@
-import { useMemo } from 'react';
-import { Anchor, Box, Button, Center, Collapse, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconFilter, IconPlus } from '@tabler/icons-react';
+import { useEffect, useMemo, useState } from 'react';
+import { Anchor, Box, Button, Center, Collapse, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue, useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { IconDownload, IconFilter, IconPlus, IconSearch } from '@tabler/icons-react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { INCIDENT_STATUSES, SERVICES, SEVERITIES, type ListIncidentsQuery } from '@portal/contracts';
+import { api } from '../api/endpoints';
 import type { Incident } from '../api/types';
 import { useIncidentList } from '../hooks/use-incidents';
 import { useNow } from '../hooks/use-now';
-import { byUrgency, headlineClock, urgency } from '../lib/clocks';
+import { byUrgency, headlineClock, urgencyScore } from '../lib/clocks';
 import { SEVERITY_SHORT, STATUS_LABELS } from '../lib/labels';
 import { formatAge } from '../lib/time';
 import { ApiErrorAlert } from './ApiErrorAlert';
@@ -42,6 +43,7 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
     service: (params.get('service') as Filters['service']) ?? undefined,
     region: params.get('region') ?? undefined,
     tenant: vendor ? (params.get('tenant') ?? undefined) : undefined,
+    q: params.get('q') ?? undefined,
   };
   const sort: SortOrder = params.get('sort') === 'newest' ? 'newest' : 'urgent';
   const list = useIncidentList(filters);
@@ -67,8 +69,17 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
     return [...known].map(([value, label]) => ({ value, label }));
   }, [regions, items, filters.region]);
 
+  // The search box types freely; the URL (and the query) follow 300 ms after the last key, so a list can be shared.
+  const [search, setSearch] = useState(filters.q ?? '');
+  const [debounced] = useDebouncedValue(search, 300);
+  useEffect(() => {
+    if (debounced.trim() !== (params.get('q') ?? '')) set('q', debounced.trim() || null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text drives this
+  }, [debounced]);
+
   const [filtersOpen, { toggle: toggleFilters }] = useDisclosure(false);
   const summary = [
+    filters.q && `“${filters.q}”`,
     STATUS_OPTIONS.find((o) => o.value === status)?.label,
     filters.severity && SEVERITY_SHORT[filters.severity],
     filters.service,
@@ -78,7 +89,7 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
   ]
     .filter(Boolean)
     .join(' · ');
-  const filtered = Boolean(filters.severity || filters.service || filters.region || filters.tenant || status !== 'active');
+  const filtered = Boolean(filters.severity || filters.service || filters.region || filters.tenant || filters.q || status !== 'active');
 
   return (
     <Stack gap="md">
@@ -100,6 +111,29 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
               {filtersOpen ? 'Hide' : 'Change'}
             </Button>
           )}
+        </Group>
+        <Group mt={6} gap="xs" align="flex-end" wrap="wrap">
+          <TextInput
+            type="search"
+            label="Search"
+            description="Title, symptoms, error codes or a reference (ACME-8)"
+            placeholder="e.g. AADSTS50011"
+            leftSection={<IconSearch size={16} aria-hidden />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            maxLength={200}
+            style={{ flex: '1 1 240px', minWidth: 0 }}
+          />
+          <Button
+            component="a"
+            href={api.incidentsCsvUrl(filters)}
+            download
+            variant="default"
+            leftSection={<IconDownload size={16} aria-hidden />}
+            data-testid="export-csv"
+          >
+            Export CSV
+          </Button>
         </Group>
         <Collapse in={!phone || filtersOpen} id="incident-filters">
           <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: vendor ? 6 : 5 }} spacing="sm">
@@ -189,6 +223,30 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
   );
 }
 
+/**
+ * Whether a human engineer acknowledged, and who owns the incident since: the engineer who acknowledged it (the
+ * portal has no separate assignment; escalation and update reminders go to that engineer).
+ */
+function Acknowledgement({ incident: i, vendor }: { incident: Incident; vendor: boolean }) {
+  if (!i.acknowledgedAt) {
+    return (
+      <Text size="sm" fw={600} c="#8a3700" data-testid="acknowledgement" data-acknowledged="false">
+        Not acknowledged{vendor ? '' : ' yet'}
+      </Text>
+    );
+  }
+  return (
+    <Box data-testid="acknowledgement" data-acknowledged="true">
+      <Text size="sm" className="break">
+        {i.acknowledgedBy?.label ?? 'Claresia'}
+      </Text>
+      <Text size="xs" c="dimmed">
+        acknowledged <Time iso={i.acknowledgedAt} />
+      </Text>
+    </Box>
+  );
+}
+
 const ago = (age: string) => (age === 'just now' ? age : `${age} ago`);
 
 function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; receivedAt: number; vendor: boolean }) {
@@ -202,6 +260,7 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
           {vendor && <Table.Th scope="col">Tenant</Table.Th>}
           <Table.Th scope="col">Severity</Table.Th>
           <Table.Th scope="col">Status</Table.Th>
+          <Table.Th scope="col">Owner</Table.Th>
           <Table.Th scope="col">Most urgent clock</Table.Th>
           <Table.Th scope="col">Age</Table.Th>
         </Table.Tr>
@@ -213,7 +272,7 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
             className="incident-row"
             data-testid="incident-row"
             data-reference={i.reference}
-            data-urgency={urgency(i)}
+            data-urgency={urgencyScore(i)}
             onClick={() => navigate(`/incidents/${i.id}`)}
           >
             <Table.Td maw={420}>
@@ -245,7 +304,10 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
               <StatusBadge status={i.status} />
             </Table.Td>
             <Table.Td>
-              <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} />
+              <Acknowledgement incident={i} vendor={vendor} />
+            </Table.Td>
+            <Table.Td>
+              <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} audience={vendor ? 'vendor' : 'customer'} />
             </Table.Td>
             <Table.Td>
               <Text size="sm">{ago(formatAge(i.declaredAt, now))}</Text>
@@ -270,7 +332,7 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
       className="incident-card"
       data-testid="incident-row"
       data-reference={i.reference}
-      data-urgency={urgency(i)}
+      data-urgency={urgencyScore(i)}
     >
       <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
         <Box style={{ minWidth: 0 }}>
@@ -292,8 +354,11 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
           declared {ago(formatAge(i.declaredAt, now))} · {i.impactedUsers.toLocaleString('en-US')} users
         </Text>
       </Group>
+      <Box mt={6}>
+        <Acknowledgement incident={i} vendor={vendor} />
+      </Box>
       <Box mt="xs">
-        <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} />
+        <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} audience={vendor ? 'vendor' : 'customer'} />
       </Box>
     </Paper>
   );

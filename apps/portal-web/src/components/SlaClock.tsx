@@ -2,7 +2,7 @@ import { Box, Group, Paper, SimpleGrid, Text, Tooltip } from '@mantine/core';
 import { IconCircleCheck, IconClock, IconFlame, IconPlayerPause } from '@tabler/icons-react';
 import type { SlaBlock, SlaClock } from '@portal/sla';
 import { useNow } from '../hooks/use-now';
-import { CLOCK_LABELS, readClock, type ClockTone } from '../lib/clocks';
+import { CLOCK_LABELS, readClock, type Audience, type ClockTone } from '../lib/clocks';
 import { formatTime } from '../lib/time';
 
 // green running, amber under 20 % left, red breached, grey met / best effort / not applicable, blue paused.
@@ -23,9 +23,9 @@ function ToneIcon({ tone, size = 16 }: { tone: ClockTone; size?: number }) {
 }
 
 /** One clock, small: for list rows. Counts down locally from the data received at `receivedAt`. */
-export function SlaClockChip({ clock, receivedAt }: { clock: SlaClock; receivedAt: number }) {
+export function SlaClockChip({ clock, receivedAt, audience = 'customer' }: { clock: SlaClock; receivedAt: number; audience?: Audience }) {
   const now = useNow();
-  const r = readClock(clock, receivedAt, now);
+  const r = readClock(clock, receivedAt, now, audience);
   const s = TONE_STYLE[r.tone];
   return (
     <Tooltip label={r.description} withArrow>
@@ -57,20 +57,20 @@ export function SlaClockChip({ clock, receivedAt }: { clock: SlaClock; receivedA
 }
 
 /** All four clocks of an incident, large: for the incident header. */
-export function SlaClockPanel({ sla, receivedAt }: { sla: SlaBlock; receivedAt: number }) {
+export function SlaClockPanel({ sla, receivedAt, audience = 'customer' }: { sla: SlaBlock; receivedAt: number; audience?: Audience }) {
   const clocks = [sla.clocks.initialResponse, sla.clocks.restoration, sla.clocks.statusUpdate, sla.clocks.pirDue];
   return (
     <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" aria-label="SLA clocks">
       {clocks.map((c) => (
-        <ClockCard key={c.kind} clock={c} receivedAt={receivedAt} />
+        <ClockCard key={c.kind} clock={c} receivedAt={receivedAt} audience={audience} />
       ))}
     </SimpleGrid>
   );
 }
 
-function ClockCard({ clock, receivedAt }: { clock: SlaClock; receivedAt: number }) {
+function ClockCard({ clock, receivedAt, audience }: { clock: SlaClock; receivedAt: number; audience: Audience }) {
   const now = useNow();
-  const r = readClock(clock, receivedAt, now);
+  const r = readClock(clock, receivedAt, now, audience);
   const s = TONE_STYLE[r.tone];
   const due = clock.dueAt && (r.tone === 'running' || r.tone === 'warning' || r.tone === 'paused' || r.tone === 'breached');
   return (
@@ -101,7 +101,7 @@ function ClockCard({ clock, receivedAt }: { clock: SlaClock; receivedAt: number 
       )}
       {!clock.owned && (
         <Text size="xs" c="inherit" mt={2} fs="italic">
-          for reference: your team owns this
+          {audience === 'vendor' ? "for reference: the customer's team owns this" : 'for reference: your team owns this'}
         </Text>
       )}
     </Paper>

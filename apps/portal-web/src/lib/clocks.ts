@@ -4,6 +4,8 @@ import { SEVERITY_SHORT } from './labels';
 import { formatDuration, formatTime } from './time';
 
 export type ClockTone = 'running' | 'warning' | 'breached' | 'met' | 'paused' | 'inactive';
+/** Who reads the text: the customer ("waiting on you") or Claresia staff ("waiting on the customer"). */
+export type Audience = 'customer' | 'vendor';
 
 export interface ClockReading {
   tone: ClockTone;
@@ -30,7 +32,7 @@ const WARNING_SHARE = 0.2;
  * the browser received them, so it counts every second without refetching and without trusting
  * the browser's wall clock to agree with the server's.
  */
-export function readClock(clock: SlaClock, receivedAt: number, now: number): ClockReading {
+export function readClock(clock: SlaClock, receivedAt: number, now: number, audience: Audience = 'customer'): ClockReading {
   const label = CLOCK_LABELS[clock.kind];
   const elapsed = Math.max(0, now - receivedAt);
   const target = clock.target.label;
@@ -50,12 +52,19 @@ export function readClock(clock: SlaClock, receivedAt: number, now: number): Clo
   }
   if (clock.state === 'paused') {
     const value = formatDuration(clock.remainingMs ?? 0);
-    return { tone: 'paused', value, caption: 'paused: waiting on you', description: `${label}: paused with ${value} left while Claresia waits on your answer` };
+    return audience === 'vendor'
+      ? {
+          tone: 'paused',
+          value,
+          caption: 'paused: waiting on the customer',
+          description: `${label}: paused with ${value} left while you wait on the customer's answer`,
+        }
+      : { tone: 'paused', value, caption: 'paused: waiting on you', description: `${label}: paused with ${value} left while Claresia waits on your answer` };
   }
   if (clock.state === 'breached') {
     const stopped = clock.stoppedAt !== null;
     const overdue = (clock.overdueMs ?? 0) + (stopped ? 0 : elapsed);
-    if (!clock.owned) return informational(label, overdue, target);
+    if (!clock.owned) return informational(label, overdue, target, audience);
     const value = formatDuration(overdue);
     const caption = stopped ? 'late (breached)' : 'overdue (breached)';
     return { tone: 'breached', value, caption, description: `${label}: breached, ${value} ${stopped ? 'late' : 'overdue'} (target ${target})` };
@@ -63,7 +72,7 @@ export function readClock(clock: SlaClock, receivedAt: number, now: number): Clo
   // running
   const remaining = (clock.remainingMs ?? 0) - elapsed;
   if (remaining <= 0) {
-    if (!clock.owned) return informational(label, -remaining, target);
+    if (!clock.owned) return informational(label, -remaining, target, audience);
     const value = formatDuration(-remaining);
     return { tone: 'breached', value, caption: 'overdue (breached)', description: `${label}: breached, ${value} overdue (target ${target})` };
   }
@@ -74,15 +83,21 @@ export function readClock(clock: SlaClock, receivedAt: number, now: number): Clo
 }
 
 /** Past due on a clock the vendor does not own (Mode C data plane): for reference, not a Claresia breach. */
-function informational(label: string, overdue: number, target: string): ClockReading {
+function informational(label: string, overdue: number, target: string, audience: Audience): ClockReading {
   const value = formatDuration(overdue);
   return {
     tone: 'inactive',
     value,
     caption: 'past the reference time (informational)',
-    description: `${label}: ${value} past the reference time of ${target}. Informational: your team owns this clock, it is not a Claresia breach.`,
+    description: `${label}: ${value} past the reference time of ${target}. Informational: ${OWNS_CLOCK[audience]}, it is not a Claresia breach.`,
   };
 }
+
+/** Mode C data plane: who owns the runbook, in the reader's words. */
+export const OWNS_CLOCK: Record<Audience, string> = {
+  customer: 'your team owns this clock',
+  vendor: "the customer's team owns this clock",
+};
 
 const RUN_START: Record<ClockRun['startedBy'], string> = {
   declaration: 'at the declaration',
@@ -91,7 +106,7 @@ const RUN_START: Record<ClockRun['startedBy'], string> = {
 };
 
 /** One run of a clock in the clock history, in words: "Initial response, Sev 1: 15 minutes" and what became of it. */
-export function describeRun(run: ClockRun): { title: string; detail: string } {
+export function describeRun(run: ClockRun, audience: Audience = 'customer'): { title: string; detail: string } {
   const title = `${CLOCK_LABELS[run.clock]}, ${SEVERITY_SHORT[run.severity]}: ${run.target.label}`;
   const due = run.dueAt ? `due ${formatTime(run.dueAt)}` : 'no committed time';
   const start = `Started ${RUN_START[run.startedBy]}`;
@@ -109,7 +124,7 @@ export function describeRun(run: ClockRun): { title: string; detail: string } {
     case 'breached': {
       const by = formatDuration(run.overdueMs ?? 0);
       const late = run.endedAt ? `${by} late` : `${by} overdue so far`;
-      outcome = run.informational ? `past the reference time, ${late} (informational: your team owns this clock)` : `breached, ${late}`;
+      outcome = run.informational ? `past the reference time, ${late} (informational: ${OWNS_CLOCK[audience]})` : `breached, ${late}`;
       break;
     }
     case 'superseded':
@@ -122,37 +137,57 @@ export function describeRun(run: ClockRun): { title: string; detail: string } {
   return { title, detail: `${start}, ${due}: ${outcome}.` };
 }
 
-/** Milliseconds left on the most urgent running clock at receipt (negative when overdue); Infinity without one. */
-export function urgency(incident: Incident): number {
-  if (incident.status === 'resolved' || incident.status === 'closed') return Number.POSITIVE_INFINITY;
-  let best = Number.POSITIVE_INFINITY;
-  for (const clock of Object.values(incident.sla.clocks) as SlaClock[]) {
-    if (!clock.dueAt || clock.stoppedAt) continue;
-    if (clock.state === 'running') best = Math.min(best, clock.remainingMs ?? 0);
-    else if (clock.state === 'breached') best = Math.min(best, -(clock.overdueMs ?? 0));
+/**
+ * The clocks in the order of what the customer was promised (issue 18, item 7): the initial response first, then
+ * restoration, then the status-update cadence. A row shows the first one that is counting, so a 30-minute update
+ * clock never hides an unanswered Sev 1 or a restoration target.
+ */
+const PROMISE_ORDER = ['initialResponse', 'restoration', 'statusUpdate'] as const;
+
+const counting = (c: SlaClock) => Boolean(c.dueAt) && !c.stoppedAt && (c.state === 'running' || c.state === 'breached');
+/** Time left at receipt (negative when overdue). A clock the vendor does not own is not its emergency. */
+const left = (c: SlaClock) => (c.state === 'breached' ? -(c.overdueMs ?? 0) : (c.remainingMs ?? 0));
+
+/** The clock a list row shows: the first counting clock in promise order; else what explains the row. */
+export function headlineClock(incident: Incident): SlaClock {
+  const { clocks } = incident.sla;
+  const active = incident.status !== 'resolved' && incident.status !== 'closed';
+  if (active) {
+    for (const key of PROMISE_ORDER) if (counting(clocks[key])) return clocks[key];
+    return clocks.restoration.state === 'paused' ? clocks.restoration : clocks.initialResponse;
   }
-  return best;
+  if (counting(clocks.pirDue)) return clocks.pirDue;
+  return clocks.pirDue.state !== 'not_applicable' ? clocks.pirDue : clocks.restoration;
+}
+
+/**
+ * Sort key of "most urgent clock": [tier, milliseconds left]. Tier 0: a promise already broken (an owned breach
+ * of the headline clock); 1: a response or restoration promise counting down; 2: only the update cadence or a
+ * review counting; 3: nothing counting (paused, best effort, done). Within a tier, least time left first.
+ */
+export function urgency(incident: Incident): [number, number] {
+  const c = headlineClock(incident);
+  if (!counting(c)) return [3, Number.POSITIVE_INFINITY];
+  const ms = left(c);
+  if (c.owned && (c.state === 'breached' || ms <= 0)) return [0, ms];
+  if (!c.owned) return [2, ms];
+  return [c.kind === 'initial_response' || c.kind === 'restoration' ? 1 : 2, ms];
+}
+
+/** The sort key as one number (tier first, then time left), for data attributes and tests. */
+export function urgencyScore(incident: Incident): number {
+  const [tier, ms] = urgency(incident);
+  return tier === 3 ? Number.POSITIVE_INFINITY : tier * 1e12 + Math.max(-5e11, Math.min(5e11, ms));
 }
 
 export function byUrgency(a: Incident, b: Incident): number {
-  const ua = urgency(a);
-  const ub = urgency(b);
+  const [ta, ua] = urgency(a);
+  const [tb, ub] = urgency(b);
+  if (ta !== tb) return ta - tb;
   if (ua !== ub) return ua < ub ? -1 : 1;
   const activeA = a.status !== 'resolved' && a.status !== 'closed';
   const activeB = b.status !== 'resolved' && b.status !== 'closed';
   if (activeA !== activeB) return activeA ? -1 : 1;
   if (a.severity !== b.severity) return a.severity < b.severity ? -1 : 1;
   return Date.parse(b.declaredAt) - Date.parse(a.declaredAt);
-}
-
-/** The clock a list row shows: the running clock closest to due, else initial response. */
-export function headlineClock(incident: Incident): SlaClock {
-  const { clocks } = incident.sla;
-  const active = (Object.values(clocks) as SlaClock[]).filter((c) => c.dueAt && !c.stoppedAt && (c.state === 'running' || c.state === 'breached'));
-  if (active.length === 0) {
-    if (incident.status === 'resolved' || incident.status === 'closed') return clocks.pirDue.state !== 'not_applicable' ? clocks.pirDue : clocks.restoration;
-    return clocks.restoration.state === 'paused' ? clocks.restoration : clocks.initialResponse;
-  }
-  const left = (c: SlaClock) => (c.state === 'breached' ? -(c.overdueMs ?? 0) : (c.remainingMs ?? 0));
-  return active.reduce((a, b) => (left(b) < left(a) ? b : a));
 }

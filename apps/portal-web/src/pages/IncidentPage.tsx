@@ -84,10 +84,10 @@ function IncidentView({
     ) : i.status === 'resolved' && (role === 'customer_admin' || role === 'support_engineer') ? (
       <ReopenForm incident={i} />
     ) : null;
-  const timeline = <TimelineSection incident={i} />;
+  const timeline = <TimelineSection incident={i} vendor={vendor} />;
   // Evidence uploads (HAR files, screenshots) plug in here: components/EvidenceSection.tsx.
   const evidence = <EvidenceSection incident={i} />;
-  const audit = <AuditTrail id={i.id} />;
+  const audit = <AuditTrail id={i.id} audience={vendor ? 'vendor' : 'customer'} />;
   const notified = <NotificationsSection id={i.id} role={role} />;
   // post-incident reviews (issue 15): after the resolution.
   const pir = i.status === 'resolved' || i.status === 'closed' ? <PirSection incident={i} role={role} /> : null;

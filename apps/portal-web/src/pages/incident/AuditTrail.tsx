@@ -5,11 +5,12 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Time } from '../../components/Time';
 import { useIncidentEvents } from '../../hooks/use-incidents';
 import { Card } from './Card';
+import type { Audience } from '../../lib/clocks';
 import { describeEventDetails } from './event-details';
 import { personName } from '../../lib/people';
 
 /** Every recorded action on the incident, newest first, in the wording of the contracts' event catalogue. */
-export function AuditTrail({ id }: { id: string }) {
+export function AuditTrail({ id, audience = 'customer' }: { id: string; audience?: Audience }) {
   const events = useIncidentEvents(id);
   return (
     <Card title="Audit trail" testId="audit-trail">
@@ -25,7 +26,7 @@ export function AuditTrail({ id }: { id: string }) {
       ) : (
         <Box component="ol" m={0} p={0} style={{ listStyle: 'none' }}>
           {[...events.data.items].reverse().map((e) => (
-            <EventRow key={e.id} event={e} />
+            <EventRow key={e.id} event={e} audience={audience} />
           ))}
         </Box>
       )}
@@ -33,8 +34,8 @@ export function AuditTrail({ id }: { id: string }) {
   );
 }
 
-function EventRow({ event: e }: { event: GovernanceEvent }) {
-  const { parts, reason } = describeEventDetails(e);
+function EventRow({ event: e, audience }: { event: GovernanceEvent; audience: Audience }) {
+  const { parts, reason } = describeEventDetails(e, audience);
   return (
     <Box component="li" py={8} style={{ borderBottom: '1px solid var(--portal-divider)' }}>
       <Group justify="space-between" gap="xs" wrap="wrap" align="baseline">

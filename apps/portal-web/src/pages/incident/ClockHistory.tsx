@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Badge, Box, Group, Stack, Text } from '@mantine/core';
 import type { IncidentDetail } from '../../api/types';
 import { Time } from '../../components/Time';
-import { CLOCK_LABELS, describeRun } from '../../lib/clocks';
+import { CLOCK_LABELS, describeRun, OWNS_CLOCK, type Audience } from '../../lib/clocks';
 import { SEVERITY_SHORT } from '../../lib/labels';
 import { formatTime } from '../../lib/time';
 import { personName } from '../../lib/people';
@@ -14,7 +14,7 @@ type Entry = { at: string; order: number; key: string; title: string; detail: Re
  * target ends one run and starts another), the severity changes with their reasons, the pauses of the
  * restoration clock and the breaches as they were recorded. Nothing here is ever rewritten.
  */
-export function ClockHistory({ incident: i }: { incident: IncidentDetail }) {
+export function ClockHistory({ incident: i, audience = 'customer' }: { incident: IncidentDetail; audience?: Audience }) {
   const entries: Entry[] = [];
   i.severityChanges.forEach((c, n) =>
     entries.push({
@@ -26,7 +26,7 @@ export function ClockHistory({ incident: i }: { incident: IncidentDetail }) {
     }),
   );
   i.clockHistory.runs.forEach((run, n) => {
-    const { title, detail } = describeRun(run);
+    const { title, detail } = describeRun(run, audience);
     entries.push({ at: run.startedAt, order: 1, key: `run-${n}`, title, detail });
   });
   i.clockHistory.pauses.forEach((p, n) =>
@@ -45,7 +45,7 @@ export function ClockHistory({ incident: i }: { incident: IncidentDetail }) {
       key: `breach-${n}`,
       title: `${b.informational ? 'Reference time passed' : 'Breach recorded'}: ${CLOCK_LABELS[b.clock]}${b.severity ? `, ${SEVERITY_SHORT[b.severity]}` : ''}`,
       detail: b.informational
-        ? `Due ${formatTime(b.dueAt)}. Informational: your team owns this clock (Mode C data plane), so it is not a Claresia breach.`
+        ? `Due ${formatTime(b.dueAt)}. Informational: ${OWNS_CLOCK[audience]} (Mode C data plane), so it is not a Claresia breach.`
         : `Due ${formatTime(b.dueAt)}. A recorded breach stays in the record whatever changes later.`,
       badge: b.informational ? (
         <Badge size="xs" variant="light" color="gray">
@@ -79,7 +79,7 @@ export function ClockHistory({ incident: i }: { incident: IncidentDetail }) {
       </Box>
       <Text size="xs" c="dimmed" mt={4}>
         A severity change starts the clocks still running again from the change, with the new targets; clocks already met or breached keep their result. Time
-        while the incident waited on you or was resolved does not count towards restoration.
+        while the incident waited on {audience === 'vendor' ? 'the customer' : 'you'} or was resolved does not count towards restoration.
       </Text>
       <Box component="ol" m={0} mt={6} p={0} style={{ listStyle: 'none' }} aria-label="Clock history">
         {entries.map((e) => (

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Button, Group, Stack, Textarea } from '@mantine/core';
+import { Box, Button, Group, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMessage } from '@tabler/icons-react';
 import { ApiError } from '../../api/client';
@@ -14,7 +14,9 @@ import { Card } from './Card';
 export function ReplyForm({ incident: i }: { incident: IncidentDetail }) {
   const [body, setBody] = useState('');
   const [touched, setTouched] = useState(false);
-  const m = useIncidentMutation(i.id, (b: string) => api.reply(i.id, b));
+  // The open question, if any: the reply answers it in place (the API links them; answering resumes the clock).
+  const question = i.customerQuestions.find((q) => q.state === 'open');
+  const m = useIncidentMutation(i.id, (b: string) => api.reply(i.id, b, question?.id));
   const empty = body.trim().length === 0;
   const serverError = m.error instanceof ApiError ? m.error.fieldMap().body : undefined;
   const submit = (e: FormEvent) => {
@@ -33,11 +35,30 @@ export function ReplyForm({ incident: i }: { incident: IncidentDetail }) {
     });
   };
   return (
-    <Card title={i.status === 'waiting_on_customer' ? 'Reply to Claresia (they are waiting on you)' : 'Reply to Claresia'} id="reply">
-      <form onSubmit={submit} noValidate>
+    <Card
+      title={
+        question
+          ? 'Answer Claresia (they are waiting on you)'
+          : i.status === 'waiting_on_customer'
+            ? 'Reply to Claresia (they are waiting on you)'
+            : 'Reply to Claresia'
+      }
+      id="reply"
+    >
+      <form onSubmit={submit} noValidate aria-label={question ? 'Answer the question' : 'Reply to Claresia'}>
         <Stack gap="sm">
+          {question && (
+            <Box data-testid="reply-question">
+              <Text size="sm" fw={600}>
+                {question.askedBy} asked:
+              </Text>
+              <Text size="sm" className="prewrap break" id={`question-${question.id}`}>
+                {question.body}
+              </Text>
+            </Box>
+          )}
           <Textarea
-            label="Your message"
+            label={question ? 'Your answer' : 'Your message'}
             description="Answers to questions, new observations, timestamps. Never paste passwords or API keys."
             value={body}
             onChange={(e) => setBody(e.currentTarget.value)}
@@ -49,7 +70,7 @@ export function ReplyForm({ incident: i }: { incident: IncidentDetail }) {
           {m.error && !serverError && <ApiErrorAlert error={m.error} />}
           <Group justify="flex-end">
             <Button type="submit" loading={m.isPending} leftSection={<IconMessage size={16} aria-hidden />}>
-              Send reply
+              {question ? 'Send answer' : 'Send reply'}
             </Button>
           </Group>
         </Stack>

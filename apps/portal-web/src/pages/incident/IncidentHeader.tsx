@@ -3,7 +3,7 @@ import { IconArrowLeft, IconInfoCircle, IconLock, IconMessage } from '@tabler/ic
 import { Link } from 'react-router-dom';
 import type { Role } from '@portal/contracts';
 import type { ClockTarget } from '@portal/sla';
-import type { IncidentDetail } from '../../api/types';
+import type { CustomerQuestion, IncidentDetail } from '../../api/types';
 import { SeverityBadge, StatusBadge } from '../../components/Badges';
 import { SlaClockPanel } from '../../components/SlaClock';
 import { Time } from '../../components/Time';
@@ -16,6 +16,8 @@ import { personName } from '../../lib/people';
 export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { incident: IncidentDetail; receivedAt: number; role: Role; backTo: string }) {
   const active = isActive(i);
   const vendor = isVendorRole(role);
+  const audience = vendor ? 'vendor' : 'customer';
+  const question = i.customerQuestions.find((q) => q.state === 'open');
   return (
     <Stack gap="sm" component="header">
       <Anchor component={Link} to={backTo} size="sm">
@@ -54,34 +56,71 @@ export function IncidentHeader({ incident: i, receivedAt, role, backTo }: { inci
         )}
       </Text>
       <Box component="section" aria-label="SLA clocks">
-        <SlaClockPanel sla={i.sla} receivedAt={receivedAt} />
+        <SlaClockPanel sla={i.sla} receivedAt={receivedAt} audience={audience} />
         <Text size="xs" c="dimmed" mt={6}>
           {commitmentLine(i)}
         </Text>
-        <ClockHistory incident={i} />
+        <ClockHistory incident={i} audience={audience} />
       </Box>
       {i.sla.ownership === 'assisting' && i.sla.ownershipNote && (
-        <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />} title="Your runbook applies (Mode C data plane)">
-          <Text size="sm">{i.sla.ownershipNote}</Text>
+        <Alert
+          color="orange"
+          variant="light"
+          icon={<IconInfoCircle aria-hidden />}
+          title={vendor ? "The customer's runbook applies (Mode C data plane)" : 'Your runbook applies (Mode C data plane)'}
+        >
+          <Text size="sm">{vendor ? VENDOR_OWNERSHIP_NOTE : i.sla.ownershipNote}</Text>
         </Alert>
       )}
       {i.intakeRedactions.length > 0 && <RedactionNotice incident={i} />}
       {i.status === 'waiting_on_customer' && !vendor && (
-        <Alert color="orange" variant="light" icon={<IconMessage aria-hidden />} title="Claresia is waiting on your answer" role="status">
+        <Alert
+          color="orange"
+          variant="light"
+          icon={<IconMessage aria-hidden />}
+          title="Claresia is waiting on your answer"
+          role="status"
+          data-testid="waiting-banner"
+        >
+          {question && <QuestionQuote question={question} />}
           <Text size="sm">
-            The restoration clock is paused until you reply. Read the latest update below, then{' '}
+            The restoration clock is paused until you reply.{' '}
             {role === 'customer_admin' ? (
-              <Anchor href="#reply" size="sm">
-                reply here
+              <Anchor href="#reply" size="sm" underline="always">
+                Answer here
               </Anchor>
             ) : (
-              'ask your IT admin to reply'
+              'Ask your IT admin to answer'
             )}
             .
           </Text>
         </Alert>
       )}
+      {i.status === 'waiting_on_customer' && vendor && (
+        <Alert color="blue" variant="light" icon={<IconMessage aria-hidden />} title="Waiting on the customer" role="status" data-testid="waiting-banner">
+          {question && <QuestionQuote question={question} />}
+          <Text size="sm">The restoration clock is paused until the customer replies; their reply answers this question and resumes it.</Text>
+        </Alert>
+      )}
     </Stack>
+  );
+}
+
+/** Mode C data plane, in the words of Claresia staff (the API's note speaks to the customer). */
+const VENDOR_OWNERSHIP_NOTE =
+  "In Mode C (BYOC) the data plane runs in the customer's cloud: the customer's team owns the runbook for Postgres / SharePoint / Snowflake outages and Claresia assists. The control plane still runs in Claresia Cloud and follows the standard Sev 1-4 process. Cross-cutting incidents are jointly triaged.";
+
+/** The vendor's open question, quoted: what the customer is asked for. */
+function QuestionQuote({ question: q }: { question: CustomerQuestion }) {
+  return (
+    <Box mb={6} data-testid="open-question">
+      <Text size="sm" fw={600}>
+        {q.askedBy} asked <Time iso={q.askedAt} />:
+      </Text>
+      <Text size="sm" className="prewrap break" component="blockquote" m={0} pl="sm" style={{ borderLeft: '3px solid currentColor' }}>
+        {q.body}
+      </Text>
+    </Box>
   );
 }
 
@@ -91,7 +130,9 @@ function commitmentLine(i: IncidentDetail): string {
   const within = (t: ClockTarget) => (t.kind === 'wall_clock' || t.kind === 'business_days' ? `within ${t.label}` : t.label);
   const head = i.sla.ownership === 'assisting' ? 'For reference (Claresia assists)' : `${SEVERITY_SHORT[i.severity]}, ${MODE_LABELS[i.serviceMode]}`;
   const restore = restoration.target.kind === 'wall_clock' ? `restoration target ${restoration.target.label}` : `restoration ${restoration.target.label}`;
-  return `${head}: a Claresia engineer acknowledges ${within(initialResponse.target)}; ${restore}; status updates every ${statusUpdate.target.label} while active.`;
+  const updates =
+    statusUpdate.target.kind === 'none' ? 'status updates when something changes' : `status updates every ${statusUpdate.target.label} while active`;
+  return `${head}: a Claresia engineer acknowledges ${within(initialResponse.target)}; ${restore}; ${updates}.`;
 }
 
 function RedactionNotice({ incident: i }: { incident: IncidentDetail }) {

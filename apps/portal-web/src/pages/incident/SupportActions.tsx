@@ -145,19 +145,36 @@ function StatusUpdateForm({ incident: i }: { incident: IncidentDetail }) {
 
 function WaitForm({ incident: i }: { incident: IncidentDetail }) {
   const [reason, setReason] = useState('');
-  const m = useIncidentMutation(i.id, (r: string) => api.updateIncident(i.id, { status: 'waiting_on_customer', ...(r ? { reason: r } : {}) }));
+  const [touched, setTouched] = useState(false);
+  const m = useIncidentMutation(i.id, (r: string) => api.updateIncident(i.id, { status: 'waiting_on_customer', reason: r }));
+  const empty = reason.trim().length === 0;
+  const serverError = m.error instanceof ApiError ? m.error.fieldMap().reason : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setTouched(true);
+    if (empty) return;
     m.mutate(reason.trim(), {
-      onSuccess: () => (setReason(''), notifications.show({ color: 'green', message: 'Waiting on the customer; the restoration clock is paused.' })),
+      onSuccess: () => (
+        setReason(''),
+        setTouched(false),
+        notifications.show({ color: 'green', message: 'Question sent; the restoration clock is paused until the customer answers.' })
+      ),
     });
   };
   return (
     <form onSubmit={submit} noValidate aria-label="Wait on the customer">
       <Stack gap="sm">
-        <Text size="sm">Pauses the restoration clock until the customer replies. Say what you need from them.</Text>
-        <Textarea label="What do you need from the customer?" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
-        {m.error && <ApiErrorAlert error={m.error} />}
+        <Text size="sm">Pauses the restoration clock until the customer answers. They see your question in their banner and timeline.</Text>
+        <Textarea
+          label="What do you need from the customer?"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          error={touched && empty ? 'Say what you need from the customer' : serverError ? fieldMessage(serverError) : undefined}
+          autosize
+          minRows={2}
+          required
+        />
+        {m.error && !serverError && <ApiErrorAlert error={m.error} />}
         <Group justify="flex-end">
           <Button type="submit" variant="default" loading={m.isPending}>
             Set waiting on customer

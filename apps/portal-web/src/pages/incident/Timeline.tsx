@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { Box, Group, Stack, Text } from '@mantine/core';
-import type { IncidentDetail } from '../../api/types';
+import { Badge, Box, Group, Stack, Text } from '@mantine/core';
+import type { CustomerQuestion, IncidentDetail } from '../../api/types';
 import { StatusBadge } from '../../components/Badges';
 import { Time } from '../../components/Time';
 import { UPDATE_STATE_LABELS } from '../../lib/labels';
@@ -11,7 +11,7 @@ import { personName } from '../../lib/people';
 type Entry = { at: string; key: string; node: ReactNode; dot: string };
 
 /** What happened, newest first: declaration, acknowledgement, status updates, customer replies, resolution, closure. */
-export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
+export function TimelineSection({ incident: i, vendor = false }: { incident: IncidentDetail; vendor?: boolean }) {
   const entries: Entry[] = [];
   entries.push({
     at: i.declaredAt,
@@ -45,13 +45,52 @@ export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
       ),
     });
   }
+  // The vendor's questions, each with the replies that answer it in place (issue 18): what was asked and what came back.
+  const answers = new Map<string, typeof i.customerReplies>();
+  for (const r of i.customerReplies) if (r.questionId) answers.set(r.questionId, [...(answers.get(r.questionId) ?? []), r]);
+  for (const q of i.customerQuestions) {
+    const replies = answers.get(q.id) ?? [];
+    entries.push({
+      at: q.askedAt,
+      key: `q-${q.id}`,
+      dot: '#8a3700',
+      node: (
+        <Moment
+          title={vendor ? 'Question to the customer' : 'Claresia asked you'}
+          who={q.askedBy}
+          at={q.askedAt}
+          badge={<QuestionBadge state={q.state} vendor={vendor} />}
+          testId="timeline-question"
+        >
+          <Text size="sm" className="prewrap break">
+            {q.body}
+          </Text>
+          {replies.length > 0 && (
+            <Stack gap="xs" mt={4} pl="sm" style={{ borderLeft: '2px solid #d5dadf' }}>
+              {replies.map((r) => (
+                <Box key={r.id} data-testid="timeline-answer">
+                  <Text size="xs" c="dimmed">
+                    {vendor ? 'Answer' : 'Your answer'} · <Time iso={r.createdAt} /> · {r.author}
+                  </Text>
+                  <Text size="sm" className="prewrap break">
+                    {r.body}
+                  </Text>
+                </Box>
+              ))}
+            </Stack>
+          )}
+        </Moment>
+      ),
+    });
+  }
   for (const r of i.customerReplies) {
+    if (r.questionId && i.customerQuestions.some((q) => q.id === r.questionId)) continue;
     entries.push({
       at: r.createdAt,
       key: `r-${r.id}`,
       dot: '#8a3700',
       node: (
-        <Moment title="Customer reply" who={personName(r.author)} at={r.createdAt}>
+        <Moment title={vendor ? 'Customer reply' : 'Your reply'} who={personName(r.author)} at={r.createdAt}>
           <Text size="sm" className="prewrap">
             {r.body}
           </Text>
@@ -82,7 +121,11 @@ export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
     <Card title="Timeline" testId="timeline">
       {i.statusUpdates.length === 0 && isActive(i) && (
         <Text size="sm" c="dimmed" mb="md">
-          No status update yet. Claresia posts one at least every 30 minutes while the incident is active.
+          {i.sla.clocks.statusUpdate.target.kind === 'none'
+            ? 'No status update yet. Updates follow when something changes.'
+            : vendor
+              ? `No status update yet. One is due at least every ${i.sla.clocks.statusUpdate.target.label} while the incident is active.`
+              : `No status update yet. Claresia posts one at least every ${i.sla.clocks.statusUpdate.target.label} while the incident is active.`}
         </Text>
       )}
       <Box component="ol" m={0} p={0} style={{ listStyle: 'none' }}>
@@ -96,9 +139,32 @@ export function TimelineSection({ incident: i }: { incident: IncidentDetail }) {
   );
 }
 
-function Moment({ title, who, at, badge, children }: { title: string; who?: string; at: string; badge?: ReactNode; children?: ReactNode }) {
+function QuestionBadge({ state, vendor }: { state: CustomerQuestion['state']; vendor: boolean }) {
+  const label = state === 'open' ? (vendor ? 'waiting on the customer' : 'waiting on you') : state;
   return (
-    <Stack gap={4}>
+    <Badge size="sm" variant="light" color={state === 'open' ? 'orange' : 'gray'} data-state={state}>
+      {label}
+    </Badge>
+  );
+}
+
+function Moment({
+  title,
+  who,
+  at,
+  badge,
+  children,
+  testId,
+}: {
+  title: string;
+  who?: string;
+  at: string;
+  badge?: ReactNode;
+  children?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <Stack gap={4} data-testid={testId}>
       <Group gap="xs" wrap="wrap">
         <Text size="sm" fw={700}>
           {title}

@@ -1,7 +1,7 @@
 import type { IncidentStatus, Severity } from '@portal/contracts';
 import type { ClockKind } from '@portal/sla';
 import type { GovernanceEvent } from '../../api/types';
-import { CLOCK_LABELS } from '../../lib/clocks';
+import { CLOCK_LABELS, OWNS_CLOCK, type Audience } from '../../lib/clocks';
 import { humanize, SEVERITY_SHORT, STATUS_LABELS } from '../../lib/labels';
 import { formatTime } from '../../lib/time';
 
@@ -63,7 +63,7 @@ const change = (kind: ValueKind, from: unknown, to: unknown) => `${formatValue(k
  * (`incident.status_changed` and co., `{reference, from, to, reason?}`) and the older `incident.updated`
  * (`{status: {from, to}, severity: {from, to}, impactedUsers: {from, to}, reason?}`).
  */
-export function describeEventDetails(e: Pick<GovernanceEvent, 'action' | 'subjectId' | 'details'>): EventDetails {
+export function describeEventDetails(e: Pick<GovernanceEvent, 'action' | 'subjectId' | 'details'>, audience: Audience = 'customer'): EventDetails {
   const d = e.details ?? {};
   const parts: string[] = [];
   const done = redundant(e.action);
@@ -82,7 +82,7 @@ export function describeEventDetails(e: Pick<GovernanceEvent, 'action' | 'subjec
 
   if (e.action.startsWith('sla.') && ('owned' in d || 'informational' in d)) {
     // Mode C data plane: the customer's runbook applies, so a breach is for reference only.
-    if (d.owned === false || d.informational === true) parts.push('informational: your team owns this clock, not a Claresia breach');
+    if (d.owned === false || d.informational === true) parts.push(`informational: ${OWNS_CLOCK[audience]}, not a Claresia breach`);
     done.add('owned').add('informational');
   }
 
