@@ -16,8 +16,8 @@ export async function pagesOf(page, role) {
   });
   const paths = role === 'customer admin' ? ['/incidents', '/incidents/new', '/settings', '/settings/identity-providers', '/settings/integrations'] : [];
   if (role === 'customer viewer') paths.push('/incidents', '/settings');
-  if (role === 'support engineer') paths.push('/vendor', '/vendor/status');
-  if (role === 'CSM') paths.push('/vendor');
+  if (role === 'support engineer') paths.push('/vendor', '/vendor/status', '/vendor/escalation');
+  if (role === 'CSM') paths.push('/vendor', '/working-hours');
   paths.push('/reviews', '/reports', '/no-such-page');
   if (ids.active) paths.push(`/incidents/${ids.active}`);
   if (ids.resolved) paths.push(`/incidents/${ids.resolved}`);
