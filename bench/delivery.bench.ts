@@ -50,7 +50,8 @@ const CONCURRENCY = Number(process.env.DELIVERY_BENCH_CONCURRENCY ?? 8);
 const EMITTERS = 8; // transactions committing events at once
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const DEADLINE_MS = 180_000;
+/** DELIVERY_BENCH_DEADLINE_S: how long each pipeline may take before the bench gives up (default 180 s). */
+const DEADLINE_MS = Number(process.env.DELIVERY_BENCH_DEADLINE_S ?? 180) * 1000;
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
