@@ -269,8 +269,11 @@ async function main(): Promise<void> {
       'bench-bare',
       async (job) => {
         const { path, body, id } = job.data as { path: string; body: string; id: string };
-        const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'content-type': 'application/json' };
-        const signature = new Webhook(secrets.get(path)!).sign(id, new Date(), body);
+        // One instant for the header and the signature: two reads of the clock across a second boundary sign a
+        // timestamp the header does not carry, and the receiver refuses it (it made an earlier run wait forever).
+        const at = new Date();
+        const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'content-type': 'application/json' };
+        const signature = new Webhook(secrets.get(path)!).sign(id, at, body);
         await new Promise<void>((ok, fail) => {
           const req = request(`${receiver.url}${path}`, { method: 'POST', agent, headers: { ...headers, 'webhook-signature': signature } }, (res) => {
             res.resume();

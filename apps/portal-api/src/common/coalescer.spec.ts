@@ -18,6 +18,28 @@ describe('Coalescer', () => {
     expect(rounds).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('runs up to `parallel` rounds at once before gathering', async () => {
+    const rounds: number[][] = [];
+    const releases: (() => void)[] = [];
+    const c = new Coalescer<number, number>(
+      async (xs) => {
+        rounds.push(xs);
+        await new Promise<void>((r) => releases.push(r));
+        return xs;
+      },
+      100,
+      2,
+    );
+    const calls = [1, 2, 3, 4].map((x) => c.call(x));
+    expect(rounds).toEqual([[1], [2]]);
+    releases[0]();
+    await new Promise((r) => setImmediate(r));
+    expect(rounds).toEqual([[1], [2], [3, 4]]);
+    releases[1]();
+    releases[2]();
+    expect(await Promise.all(calls)).toEqual([1, 2, 3, 4]);
+  });
+
   it('caps a round at max inputs', async () => {
     const rounds: number[][] = [];
     const c = new Coalescer<number, number>(async (xs) => (rounds.push(xs), xs), 2);

@@ -49,6 +49,9 @@ import {
 } from './notifications.repository';
 
 type ConnectionSettings = ConnectionRecord['settings'];
+/** Attempts per shared read or write, and such rounds at once (a lone round would make every attempt wait for it). */
+const ATTEMPT_ROUND_MAX = 100;
+const ATTEMPT_ROUNDS_PARALLEL = 3;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type AttemptKey = { deliveryId: string; tenantIds: string[] };
 type AttemptRow = { delivery: DeliveryRecord; endpoint: EndpointRecord | null };
@@ -111,28 +114,36 @@ export class NotificationsService {
    * all of them (set to the tenants of those attempts, each attempt getting only its own delivery's row), instead
    * of one transaction per attempt: the database round trips, not the POSTs, were what limited delivery.
    */
-  private readonly attemptReads = new Coalescer<AttemptKey, AttemptRow | null>(async (all) => {
-    // One malformed job must not fail the round for the others: it finds nothing, as it would alone.
-    const keys = all.filter((k) => UUID.test(k.deliveryId) && k.tenantIds.every((t) => UUID.test(t)));
-    if (keys.length === 0) return all.map(() => null);
-    const tenants = [...new Set(keys.flatMap((k) => k.tenantIds))];
-    const rows = await this.db.forTenants(tenants, (em) =>
-      this.repo.deliveriesWithEndpoints(
-        em,
-        keys.map((k) => k.deliveryId),
-      ),
-    );
-    const byId = new Map(rows.map((r) => [r.delivery.id, r]));
-    return all.map((k) => {
-      const r = byId.get(k.deliveryId);
-      return r && k.tenantIds.includes(r.delivery.tenantId) ? r : null;
-    });
-  });
+  private readonly attemptReads = new Coalescer<AttemptKey, AttemptRow | null>(
+    async (all) => {
+      // One malformed job must not fail the round for the others: it finds nothing, as it would alone.
+      const keys = all.filter((k) => UUID.test(k.deliveryId) && k.tenantIds.every((t) => UUID.test(t)));
+      if (keys.length === 0) return all.map(() => null);
+      const tenants = [...new Set(keys.flatMap((k) => k.tenantIds))];
+      const rows = await this.db.forTenants(tenants, (em) =>
+        this.repo.deliveriesWithEndpoints(
+          em,
+          keys.map((k) => k.deliveryId),
+        ),
+      );
+      const byId = new Map(rows.map((r) => [r.delivery.id, r]));
+      return all.map((k) => {
+        const r = byId.get(k.deliveryId);
+        return r && k.tenantIds.includes(r.delivery.tenantId) ? r : null;
+      });
+    },
+    ATTEMPT_ROUND_MAX,
+    ATTEMPT_ROUNDS_PARALLEL,
+  );
 
-  private readonly successWrites = new Coalescer<WebhookSuccess, void>(async (attempts) => {
-    await this.db.forTenants([...new Set(attempts.map((a) => a.tenantId))], (em) => this.repo.recordWebhookSuccesses(em, attempts));
-    return attempts.map(() => undefined);
-  });
+  private readonly successWrites = new Coalescer<WebhookSuccess, void>(
+    async (attempts) => {
+      await this.db.forTenants([...new Set(attempts.map((a) => a.tenantId))], (em) => this.repo.recordWebhookSuccesses(em, attempts));
+      return attempts.map(() => undefined);
+    },
+    ATTEMPT_ROUND_MAX,
+    ATTEMPT_ROUNDS_PARALLEL,
+  );
 
   private get publicUrl(): string {
     return this.config.publicUrl ?? `http://${this.config.host}:${this.config.port}`;
