@@ -45,11 +45,13 @@ import { DEFAULT_REGIONS } from '../apps/portal-api/src/tenants/tenant.types';
 const EVENTS = Number(process.env.DELIVERY_BENCH_EVENTS ?? 1000);
 const TENANTS = Number(process.env.DELIVERY_BENCH_TENANTS ?? 10);
 const PER_TENANT = Number(process.env.DELIVERY_BENCH_ENDPOINTS ?? 10);
-const CONCURRENCY = 8; // the notifications queue's worker concurrency (queue/workloads.ts)
+/** The notifications queue's worker concurrency in the portal (QUEUE_CONCURRENCY) and the bare worker's: the same. */
+const CONCURRENCY = Number(process.env.DELIVERY_BENCH_CONCURRENCY ?? 8);
 const EMITTERS = 8; // transactions committing events at once
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const DEADLINE_MS = 180_000;
+/** DELIVERY_BENCH_DEADLINE_S: how long each pipeline may take before the bench gives up (default 180 s). */
+const DEADLINE_MS = Number(process.env.DELIVERY_BENCH_DEADLINE_S ?? 180) * 1000;
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -97,10 +99,10 @@ async function startReceiver(secrets: Map<string, string>) {
   };
 }
 
-async function waitFor(what: string, done: () => boolean | Promise<boolean>, deadline = DEADLINE_MS): Promise<void> {
+async function waitFor(what: string, done: () => boolean | Promise<boolean>, progress?: () => string, deadline = DEADLINE_MS): Promise<void> {
   const until = Date.now() + deadline;
   while (!(await done())) {
-    if (Date.now() > until) throw new Error(`${what} did not finish within ${deadline / 1000} s`);
+    if (Date.now() > until) throw new Error(`${what} did not finish within ${deadline / 1000} s${progress ? ` (${progress()})` : ''}`);
     await sleep(20);
   }
 }
@@ -129,7 +131,8 @@ async function main(): Promise<void> {
       SECRET_KEY: randomBytes(32).toString('base64'),
       WEB_DIST_DIR: '/nonexistent',
       RATE_LIMITS_ENABLED: 'false',
-      OUTBOX_POLL_MS: '50',
+      OUTBOX_POLL_MS: '1000',
+      QUEUE_CONCURRENCY: `notifications=${CONCURRENCY}`,
       PUBLIC_URL: 'https://portal.bench',
     });
     app = await NestFactory.create(
@@ -229,9 +232,32 @@ async function main(): Promise<void> {
       }),
     );
     const portalKeys = [...committed.keys()].flatMap((k) => tenants[Number(k.slice(1)) % TENANTS].endpoints.map((p) => `${k}@${p}`));
-    await waitFor('the portal pipeline', () => portalKeys.every((k) => receiver.receipts.has(k)));
+    await waitFor(
+      'the portal pipeline',
+      () => portalKeys.every((k) => receiver.receipts.has(k)),
+      () => `${portalKeys.filter((k) => receiver.receipts.has(k)).length} of ${portalKeys.length} received`,
+    );
     const portalSeconds = (performance.now() - p0) / 1000;
     const portalLatency = portalKeys.map((k) => receiver.receipts.get(k)! - committed.get(k.split('@')[0])!);
+    process.stdout.write(
+      `[delivery] portal: ${deliveries} deliveries in ${r1(portalSeconds)} s, p50 ${r1(pct(portalLatency, 50))} ms, p99 ${r1(pct(portalLatency, 99))} ms\n`,
+    );
+    // Where the time went: when the last event was committed, the last delivery planned, the last one delivered.
+    const owner = new Client({ connectionString: ownerUrl });
+    await owner.connect();
+    const [stages] = (
+      await owner.query<{ planned: number; delivered: number }>(
+        `select extract(epoch from max(created_at)) * 1000 as planned, extract(epoch from max(delivered_at)) * 1000 as delivered
+           from notification_deliveries where event_type = 'incident.status_updated'`,
+      )
+    ).rows;
+    await owner.end();
+    const startedAt = Date.now() - (performance.now() - p0);
+    const stage = (epochMs: number) => r1((Number(epochMs) - startedAt) / 1000);
+    process.stdout.write(
+      `[delivery] portal stages (s after the first commit): last commit ${r1((Math.max(...committed.values()) - p0) / 1000)}, ` +
+        `last delivery planned ${stage(stages.planned)}, last delivered ${stage(stages.delivered)}\n`,
+    );
     await app.close();
     app = null;
 
@@ -243,8 +269,11 @@ async function main(): Promise<void> {
       'bench-bare',
       async (job) => {
         const { path, body, id } = job.data as { path: string; body: string; id: string };
-        const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'content-type': 'application/json' };
-        const signature = new Webhook(secrets.get(path)!).sign(id, new Date(), body);
+        // One instant for the header and the signature: two reads of the clock across a second boundary sign a
+        // timestamp the header does not carry, and the receiver refuses it (it made an earlier run wait forever).
+        const at = new Date();
+        const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'content-type': 'application/json' };
+        const signature = new Webhook(secrets.get(path)!).sign(id, at, body);
         await new Promise<void>((ok, fail) => {
           const req = request(`${receiver.url}${path}`, { method: 'POST', agent, headers: { ...headers, 'webhook-signature': signature } }, (res) => {
             res.resume();
@@ -275,7 +304,11 @@ async function main(): Promise<void> {
       added.set(key, performance.now());
     }
     const bareKeys = [...added.keys()].flatMap((k) => tenants[Number(k.slice(1)) % TENANTS].endpoints.map((p) => `${k}@${p}`));
-    await waitFor('the bare pipeline', () => bareKeys.every((k) => receiver.receipts.has(k)));
+    await waitFor(
+      'the bare pipeline',
+      () => bareKeys.every((k) => receiver.receipts.has(k)),
+      () => `${bareKeys.filter((k) => receiver.receipts.has(k)).length} of ${bareKeys.length} received, ${receiver.bad()} refused`,
+    );
     const bareSeconds = (performance.now() - b0) / 1000;
     const bareLatency = bareKeys.map((k) => receiver.receipts.get(k)! - added.get(k.split('@')[0])!);
     await worker.close();

@@ -122,7 +122,7 @@ export interface SpawnedPortal {
 }
 
 /** The built portal (dist) against the test database, as a separate process that can be signalled. */
-export async function spawnPortal(env: Record<string, string>): Promise<SpawnedPortal> {
+export async function spawnPortal(env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<SpawnedPortal> {
   const main = join(__dirname, '../../dist/apps/portal-api/src/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build:api\` first`);
   const port = await freePort();
@@ -147,10 +147,12 @@ export async function spawnPortal(env: Record<string, string>): Promise<SpawnedP
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  await until(`the spawned portal to be ready`, () => /portal ready in/.test(out) || child.exitCode !== null, 30_000).catch((err: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${err.message}\n${out}`);
-  });
+  await until(`the spawned portal to be ready`, () => /portal ready in/.test(out) || child.exitCode !== null, opts.readyTimeoutMs ?? 30_000).catch(
+    (err: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${err.message}\n${out}`);
+    },
+  );
   if (child.exitCode !== null) throw new Error(`the spawned portal exited with ${child.exitCode}:\n${out}`);
   return { child, base: `http://127.0.0.1:${port}`, output: () => out };
 }

@@ -23,6 +23,8 @@ import { VendorNotificationSettings1763900000020 } from './migrations/1763900000
 import { Walkthroughs1763900000014 } from './migrations/1763900000014-walkthroughs';
 // h7a-web-list: tenant-qualified references, customer questions, incident search (issue 18)
 import { WebList1763900000019 } from './migrations/1763900000019-web-list';
+// h1-delivery: outbox wake-up (issue 14 delivery throughput)
+import { OutboxWakeup1763900000017 } from './migrations/1763900000017-outbox-wakeup';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -48,6 +50,8 @@ export const MIGRATIONS = [
   Walkthroughs1763900000014,
   // h7a-web-list (issue 18)
   WebList1763900000019,
+  // h1-delivery: outbox wake-up (issue 14 delivery throughput)
+  OutboxWakeup1763900000017,
 ];
 
 export interface PreparedDatabase {

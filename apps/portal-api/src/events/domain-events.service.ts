@@ -56,6 +56,6 @@ export class DomainEvents {
       actor: recorded.actor,
       payload: e.payload,
     };
-    for (const s of subscribers) await this.outbox.deliver(em, s, envelope);
+    await this.outbox.deliver(em, subscribers, envelope);
   }
 }

@@ -46,6 +46,32 @@ export interface DeliveryRecord {
   createdAt: Date;
 }
 
+export interface NewDelivery {
+  tenantId: string;
+  incidentId: string | null;
+  endpointId: string | null;
+  eventId: string;
+  eventType: string;
+  channel: NotificationChannel;
+  target: string;
+  idempotencyKey: string;
+  status: DeliveryStatus;
+  lastError?: string | null;
+  payload: object;
+  at: Date;
+}
+
+export interface WebhookSuccess {
+  id: string;
+  tenantId: string;
+  endpointId: string;
+  attempts: number;
+  at: Date;
+  responseStatus: number | null;
+  responseExcerpt: string | null;
+  latencyMs: number | null;
+}
+
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 const connection = (r: Record<string, any>): ConnectionRecord => ({
@@ -132,6 +158,12 @@ export class NotificationsRepository {
     return r ? connection(r) : null;
   }
 
+  /** The tenant's Slack and Teams connections in one query. */
+  async connections(em: EntityManager, tenantId: string): Promise<{ slack: ConnectionRecord | null; teams: ConnectionRecord | null }> {
+    const rows = (await sql(em, `select * from notification_connections where tenant_id = $1`, [tenantId])).map(connection);
+    return { slack: rows.find((c) => c.kind === 'slack') ?? null, teams: rows.find((c) => c.kind === 'teams') ?? null };
+  }
+
   async upsertConnection(
     em: EntityManager,
     c: { id: string; tenantId: string; kind: 'slack' | 'teams'; settings: object; secretCiphertext: string; secretKeyId: string; tokenHint: string; at: Date },
@@ -193,6 +225,26 @@ export class NotificationsRepository {
       target,
       at,
     ]);
+  }
+
+  /**
+   * What planning an event needs to know about its incident's past, in one query: the chat threads already started
+   * and whether the contacts were emailed / the on-call paged before.
+   */
+  async incidentHistory(
+    em: EntityManager,
+    tenantId: string,
+    incidentId: string,
+  ): Promise<{ slackThread: boolean; teamsThread: boolean; emailed: boolean; paged: boolean }> {
+    const [r] = await sql<{ slack_thread: boolean; teams_thread: boolean; emailed: boolean; paged: boolean }>(
+      em,
+      `select exists (select 1 from incident_threads where tenant_id = $1 and incident_id = $2 and channel = 'slack' and thread_ref is not null) as slack_thread,
+              exists (select 1 from incident_threads where tenant_id = $1 and incident_id = $2 and channel = 'teams' and thread_ref is not null) as teams_thread,
+              exists (select 1 from notification_deliveries where tenant_id = $1 and incident_id = $2 and channel = 'email') as emailed,
+              exists (select 1 from notification_deliveries where tenant_id = $1 and incident_id = $2 and channel = 'pagerduty') as paged`,
+      [tenantId, incidentId],
+    );
+    return { slackThread: r.slack_thread, teamsThread: r.teams_thread, emailed: r.emailed, paged: r.paged };
   }
 
   async threadExists(em: EntityManager, tenantId: string, incidentId: string, channel: 'slack' | 'teams'): Promise<boolean> {
@@ -316,6 +368,98 @@ export class NotificationsRepository {
       ],
     );
     return r?.id ?? null;
+  }
+
+  /**
+   * Several deliveries in one statement; a key already recorded inserts nothing. Returns the id of each new row by
+   * its idempotency key.
+   */
+  async insertDeliveries(em: EntityManager, ds: NewDelivery[]): Promise<Map<string, string>> {
+    if (ds.length === 0) return new Map();
+    const rows = await sql<{ id: string; idempotency_key: string }>(
+      em,
+      `insert into notification_deliveries (tenant_id, incident_id, endpoint_id, event_id, event_type, channel, target, idempotency_key, status, last_error, payload, created_at)
+       select tenant_id, incident_id, endpoint_id, event_id, event_type, channel, target, idempotency_key, status, last_error, payload, created_at
+         from jsonb_to_recordset($1::jsonb) as d(tenant_id uuid, incident_id uuid, endpoint_id uuid, event_id text, event_type text, channel text, target text,
+           idempotency_key text, status text, last_error text, payload jsonb, created_at timestamptz)
+       on conflict (tenant_id, idempotency_key) do nothing returning id, idempotency_key`,
+      [
+        JSON.stringify(
+          ds.map((d) => ({
+            tenant_id: d.tenantId,
+            incident_id: d.incidentId,
+            endpoint_id: d.endpointId,
+            event_id: d.eventId,
+            event_type: d.eventType,
+            channel: d.channel,
+            target: d.target,
+            idempotency_key: d.idempotencyKey,
+            status: d.status,
+            last_error: d.lastError ?? null,
+            payload: d.payload,
+            created_at: d.at.toISOString(),
+          })),
+        ),
+      ],
+    );
+    return new Map(rows.map((r) => [r.idempotency_key, r.id]));
+  }
+
+  /** Deliveries and, for webhooks, their live endpoints, in one query (the first read of each attempt). */
+  async deliveriesWithEndpoints(em: EntityManager, ids: string[]): Promise<{ delivery: DeliveryRecord; endpoint: EndpointRecord | null }[]> {
+    const rows = await sql(
+      em,
+      `select ${DELIVERY_COLUMNS.split(', ')
+        .map((c) => `d.${c}`)
+        .join(', ')}, to_jsonb(e) as endpoint
+         from notification_deliveries d left join webhook_endpoints e on e.id = d.endpoint_id and e.tenant_id = d.tenant_id and e.deleted_at is null
+        where d.id = any($1::uuid[])`,
+      [ids],
+    );
+    return rows.map((r) => {
+      const e = r.endpoint as Record<string, any> | null;
+      return {
+        delivery: delivery(r),
+        endpoint: e ? { ...endpoint(e), backoffUntil: e.backoff_until ? new Date(e.backoff_until) : null, createdAt: new Date(e.created_at) } : null,
+      };
+    });
+  }
+
+  /**
+   * Successful webhook attempts in one statement: each delivery recorded, and each endpoint's run of failures reset
+   * (written, and locked, only when there was one to reset).
+   */
+  async recordWebhookSuccesses(em: EntityManager, attempts: WebhookSuccess[]): Promise<void> {
+    if (attempts.length === 0) return;
+    await sql(
+      em,
+      `with s as (
+         select * from jsonb_to_recordset($1::jsonb) as s(id uuid, tenant_id uuid, endpoint_id uuid, attempts int, at timestamptz,
+           response_status int, response_excerpt text, latency_ms int)
+       ), reset as (
+         update webhook_endpoints e set consecutive_failures = 0, backoff_until = null
+           from (select distinct tenant_id, endpoint_id from s) x
+          where e.id = x.endpoint_id and e.tenant_id = x.tenant_id and (e.consecutive_failures <> 0 or e.backoff_until is not null)
+          returning e.id
+       )
+       update notification_deliveries d set status = 'delivered', attempts = s.attempts, last_attempt_at = s.at, delivered_at = s.at, last_error = null,
+         response_status = s.response_status, response_excerpt = s.response_excerpt, latency_ms = s.latency_ms, next_attempt_at = null
+         from s where d.id = s.id and d.tenant_id = s.tenant_id`,
+      [
+        JSON.stringify(
+          attempts.map((a) => ({
+            id: a.id,
+            tenant_id: a.tenantId,
+            endpoint_id: a.endpointId,
+            attempts: a.attempts,
+            at: a.at.toISOString(),
+            response_status: a.responseStatus,
+            response_excerpt: a.responseExcerpt,
+            latency_ms: a.latencyMs,
+          })),
+        ),
+      ],
+    );
   }
 
   async deliveryById(em: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<DeliveryRecord | null> {

@@ -37,12 +37,27 @@ import { TeamsCallFailed, TeamsChannel, TeamsTarget } from './channels/teams.cha
 import { WebhookChannel } from './channels/webhook.channel';
 import { incidentMessage } from './incident-message';
 import { hotlineFor, NotifiedEvent, planDeliveries, retryDelayMs, webhookEventType } from './notification-plan';
-import { ConnectionRecord, DeliveryRecord, endpointView, NotificationsRepository } from './notifications.repository';
+import { Coalescer } from '../common/coalescer';
+import {
+  ConnectionRecord,
+  DeliveryRecord,
+  EndpointRecord,
+  endpointView,
+  NewDelivery,
+  NotificationsRepository,
+  WebhookSuccess,
+} from './notifications.repository';
 import { VendorNotificationSettingsService } from './vendor-notification-settings.service';
 
 type ChatKind = 'slack' | 'teams';
 
 type ConnectionSettings = ConnectionRecord['settings'];
+/** Attempts per shared read or write, and such rounds at once (a lone round would make every attempt wait for it). */
+const ATTEMPT_ROUND_MAX = 100;
+const ATTEMPT_ROUNDS_PARALLEL = 3;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type AttemptKey = { deliveryId: string; tenantIds: string[] };
+type AttemptRow = { delivery: DeliveryRecord; endpoint: EndpointRecord | null };
 
 const slackAad = (tenantId: string, id: string) => `notification_connections:${tenantId}:${id}`;
 const webhookAad = (tenantId: string, id: string) => `webhook_endpoints:${tenantId}:${id}`;
@@ -98,6 +113,42 @@ export class NotificationsService {
     this.keys = new Map([[config.secretKeyId, config.secretKey]]);
   }
 
+  /**
+   * The queue runs many attempts at once; their first read and their success record are each one transaction for
+   * all of them (set to the tenants of those attempts, each attempt getting only its own delivery's row), instead
+   * of one transaction per attempt: the database round trips, not the POSTs, were what limited delivery.
+   */
+  private readonly attemptReads = new Coalescer<AttemptKey, AttemptRow | null>(
+    async (all) => {
+      // One malformed job must not fail the round for the others: it finds nothing, as it would alone.
+      const keys = all.filter((k) => UUID.test(k.deliveryId) && k.tenantIds.every((t) => UUID.test(t)));
+      if (keys.length === 0) return all.map(() => null);
+      const tenants = [...new Set(keys.flatMap((k) => k.tenantIds))];
+      const rows = await this.db.forTenants(tenants, (em) =>
+        this.repo.deliveriesWithEndpoints(
+          em,
+          keys.map((k) => k.deliveryId),
+        ),
+      );
+      const byId = new Map(rows.map((r) => [r.delivery.id, r]));
+      return all.map((k) => {
+        const r = byId.get(k.deliveryId);
+        return r && k.tenantIds.includes(r.delivery.tenantId) ? r : null;
+      });
+    },
+    ATTEMPT_ROUND_MAX,
+    ATTEMPT_ROUNDS_PARALLEL,
+  );
+
+  private readonly successWrites = new Coalescer<WebhookSuccess, void>(
+    async (attempts) => {
+      await this.db.forTenants([...new Set(attempts.map((a) => a.tenantId))], (em) => this.repo.recordWebhookSuccesses(em, attempts));
+      return attempts.map(() => undefined);
+    },
+    ATTEMPT_ROUND_MAX,
+    ATTEMPT_ROUNDS_PARALLEL,
+  );
+
   private get publicUrl(): string {
     return this.config.publicUrl ?? `http://${this.config.host}:${this.config.port}`;
   }
@@ -120,8 +171,8 @@ export class NotificationsService {
     return this.db.tx(async (em) => {
       const tenant = await this.tenants.findById(em, event.tenantId);
       if (!tenant) return 0;
-      const slack = await this.repo.connection(em, event.tenantId, 'slack');
-      const teams = await this.repo.connection(em, event.tenantId, 'teams');
+      const { slack, teams } = await this.repo.connections(em, event.tenantId);
+      const history = await this.repo.incidentHistory(em, event.tenantId, inc.id);
       const endpoints = (await this.repo.endpoints(em, event.tenantId)).filter((e) => e.enabled);
       const type = event.type as NotifiedEvent;
       const planned = planDeliveries({
@@ -130,17 +181,17 @@ export class NotificationsService {
         mode: inc.serviceMode,
         previousSeverity: type === 'incident.severity_changed' ? (event.payload as { from: Incident['severity'] }).from : undefined,
         slackConnected: !!slack,
-        slackThreadExists: await this.repo.threadExists(em, event.tenantId, inc.id, 'slack'),
+        slackThreadExists: history.slackThread,
         teamsConnected: !!teams,
-        teamsThreadExists: await this.repo.threadExists(em, event.tenantId, inc.id, 'teams'),
-        emailedBefore: await this.repo.hasDelivery(em, event.tenantId, inc.id, 'email'),
+        teamsThreadExists: history.teamsThread,
+        emailedBefore: history.emailed,
         pagerDutyConfigured: !!settings.pagerDuty.routingKey,
         pagerDutySeverities: settings.pagerDuty.severities,
-        pagedBefore: await this.repo.hasDelivery(em, event.tenantId, inc.id, 'pagerduty'),
+        pagedBefore: history.paged,
         webhookEndpoints: endpoints,
       });
-      let recorded = 0;
-      for (const d of planned) {
+      // One INSERT for the deliveries and one for their jobs, however many endpoints the event fans out to.
+      const rows: NewDelivery[] = planned.map((d) => {
         const ep = d.endpointId ? endpoints.find((e) => e.id === d.endpointId) : undefined;
         const target =
           d.channel === 'slack'
@@ -156,7 +207,7 @@ export class NotificationsService {
           d.channel === 'webhook'
             ? this.webhookBody(webhookEventType(type), event, inc)
             : { envelope: event, ...(d.pagerDutyAction ? { pagerDutyAction: d.pagerDutyAction } : {}) };
-        const id = await this.repo.insertDelivery(em, {
+        return {
           tenantId: event.tenantId,
           incidentId: inc.id,
           endpointId: d.endpointId ?? null,
@@ -168,11 +219,16 @@ export class NotificationsService {
           status: 'pending',
           payload,
           at: now,
-        });
-        if (!id) continue;
-        await this.outbox.enqueueJob(em, JobName.NotificationDeliver, { tenantId: event.tenantId, deliveryId: id }, { dedupKey: `notify:${id}:0` });
-        recorded++;
-      }
+        };
+      });
+      const ids = await this.repo.insertDeliveries(em, rows);
+      const created = rows.flatMap((r) => (ids.has(r.idempotencyKey) ? [ids.get(r.idempotencyKey)!] : []));
+      await this.outbox.enqueueJobs(
+        em,
+        JobName.NotificationDeliver,
+        created.map((id) => ({ payload: { tenantId: event.tenantId, deliveryId: id }, dedupKey: `notify:${id}:0` })),
+      );
+      const recorded = created.length;
       await this.scheduleFollowUps(em, event, inc, settings.escalation);
       return recorded;
     });
@@ -338,14 +394,16 @@ export class NotificationsService {
 
   /** One attempt of one delivery. Idempotent: a delivered, failed or skipped delivery is left alone. */
   async deliver(deliveryId: string): Promise<void> {
-    const d = await this.db.tx((em) => this.repo.deliveryById(em, deliveryId));
-    if (!d || d.status === 'delivered' || d.status === 'failed' || d.status === 'skipped') return;
+    // The delivery and its endpoint in one read, shared with the attempts running beside this one.
+    const found = await this.attemptReads.call({ deliveryId, tenantIds: TenantContext.tenantIds() });
+    if (!found) return;
+    const { delivery: d, endpoint: ep } = found;
+    if (d.status === 'delivered' || d.status === 'failed' || d.status === 'skipped') return;
     const timeoutMs = this.config.notifications.timeoutMs;
     if (d.channel === 'slack') return this.deliverToSlack(d, timeoutMs);
     if (d.channel === 'teams') return this.deliverToTeams(d, timeoutMs);
     let result: AttemptResult;
     if (d.channel === 'webhook') {
-      const ep = await this.db.tx((em) => this.repo.endpointById(em, d.endpointId!));
       if (!ep || !ep.enabled) {
         await this.finish(d, failure(ep ? `the endpoint is disabled: ${ep.disabledReason ?? 'by its owner'}` : 'the endpoint was removed', false));
         return;
@@ -503,6 +561,20 @@ export class NotificationsService {
     const now = this.clock.now();
     const attempts = d.attempts + 1;
     const { maxAttempts, retryBaseSeconds, webhookDisableAfterFailures } = this.config.notifications;
+    if (r.ok && d.endpointId) {
+      // The common case, one statement shared with the attempts finishing beside this one.
+      await this.successWrites.call({
+        id: d.id,
+        tenantId: d.tenantId,
+        endpointId: d.endpointId,
+        attempts,
+        at: now,
+        responseStatus: r.responseStatus,
+        responseExcerpt: r.responseExcerpt,
+        latencyMs: r.latencyMs,
+      });
+      return;
+    }
     await this.db.tx(async (em) => {
       // A webhook endpoint's run of failures first: when this failure disables it, the delivery stops retrying too.
       let disabled: { url: string; failures: number } | null = null;

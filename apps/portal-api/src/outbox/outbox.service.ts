@@ -28,29 +28,52 @@ export class OutboxService {
     });
   }
 
-  /** One delivery of an event to one subscriber; the dedup key makes a repeated delivery one job. */
-  deliver(em: EntityManager, subscriber: SubscriberName, event: DomainEventEnvelope): Promise<void> {
-    return this.insert(em, {
-      tenantId: event.tenantId,
-      topic: deliveryTopic(subscriber),
-      workload: SUBSCRIPTIONS[subscriber].workload,
-      payload: event,
-      runAt: null,
-      dedupKey: `${subscriber}:${event.eventId}`,
-    });
+  /** Several jobs in one statement (a fan-out: one delivery job per endpoint). */
+  enqueueJobs<N extends JobName>(
+    em: EntityManager,
+    job: N,
+    jobs: { payload: JobPayload<N> & { tenantId: string | null }; runAt?: Date; dedupKey: string }[],
+  ): Promise<void> {
+    return this.insert(
+      em,
+      ...jobs.map((j) => ({
+        tenantId: j.payload.tenantId,
+        topic: job,
+        workload: JOB_WORKLOADS[job],
+        payload: j.payload,
+        runAt: j.runAt ?? null,
+        dedupKey: j.dedupKey,
+      })),
+    );
   }
 
+  /** One delivery of an event to each of its subscribers; the dedup key makes a repeated delivery one job. */
+  deliver(em: EntityManager, subscribers: readonly SubscriberName[], event: DomainEventEnvelope): Promise<void> {
+    return this.insert(
+      em,
+      ...subscribers.map((subscriber) => ({
+        tenantId: event.tenantId,
+        topic: deliveryTopic(subscriber),
+        workload: SUBSCRIPTIONS[subscriber].workload,
+        payload: event,
+        runAt: null,
+        dedupKey: `${subscriber}:${event.eventId}`,
+      })),
+    );
+  }
+
+  /** One multi-row INSERT (one round trip, and one wake-up of the relay on commit). */
   private async insert(
     em: EntityManager,
-    row: { tenantId: string | null; topic: string; workload: Workload; payload: unknown; runAt: Date | null; dedupKey: string },
+    ...rows: { tenantId: string | null; topic: string; workload: Workload; payload: unknown; runAt: Date | null; dedupKey: string }[]
   ): Promise<void> {
-    await sql(em, `insert into outbox (tenant_id, topic, workload, payload, dedup_key, run_at, available_at) values ($1,$2,$3,$4,$5,$6, now())`, [
-      row.tenantId,
-      row.topic,
-      row.workload,
-      JSON.stringify(row.payload),
-      row.dedupKey,
-      row.runAt,
-    ]);
+    if (rows.length === 0) return;
+    const params: unknown[] = [];
+    const values = rows.map((row) => {
+      const at = params.length;
+      params.push(row.tenantId, row.topic, row.workload, JSON.stringify(row.payload), row.dedupKey, row.runAt);
+      return `($${at + 1}::uuid,$${at + 2},$${at + 3},$${at + 4}::jsonb,$${at + 5},$${at + 6}::timestamptz, now())`;
+    });
+    await sql(em, `insert into outbox (tenant_id, topic, workload, payload, dedup_key, run_at, available_at) values ${values.join(',')}`, params);
   }
 }
