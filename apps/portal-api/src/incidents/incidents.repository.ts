@@ -87,6 +87,8 @@ export type NewIncident = Omit<
 >;
 
 export interface IncidentFilter {
+  /** The tenants of the context (RLS enforces them anyway): the predicate that leads the (tenant_id, …) indexes. */
+  tenantIds?: string[];
   status?: IncidentStatus | 'active';
   severity?: Severity;
   service?: string;
@@ -211,6 +213,8 @@ export class IncidentsRepository {
       params.push(v);
       return `$${params.length}`;
     };
+    if (f.tenantIds && f.tenantIds.length === 1) where.push(`i.tenant_id = ${p(f.tenantIds[0])}::uuid`);
+    else if (f.tenantIds) where.push(`i.tenant_id = any(${p(f.tenantIds)}::uuid[])`);
     if (f.status === 'active') where.push(`i.status not in ('resolved','closed')`);
     else if (f.status) where.push(`i.status = ${p(f.status)}`);
     if (f.severity) where.push(`i.severity = ${p(f.severity)}`);
@@ -338,6 +342,21 @@ export class IncidentsRepository {
     );
     return rows.length > 0;
   }
+  /** The breach sweep's instant for this incident (see the scale migration): the earliest clock that can still breach. */
+  async setSlaDue(em: EntityManager, id: string, dueAt: Date | null): Promise<void> {
+    await sql(em, `update incidents set sla_due_at = $2 where id = $1 and sla_due_at is distinct from $2`, [id, dueAt]);
+  }
+
+  /** Incidents with a clock past due at `now` and no breach recorded for it yet (served by incidents_sla_due). */
+  async dueForSweep(em: EntityManager, now: Date, limit: number): Promise<{ id: string; tenantId: string }[]> {
+    const rows = await sql<{ id: string; tenant_id: string }>(
+      em,
+      `select id, tenant_id from incidents where sla_due_at is not null and sla_due_at <= $1 order by sla_due_at limit $2`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+  }
+
   /** For SLA reports: a tenant's incidents declared in [from, to), oldest first. */
   async declaredBetween(em: EntityManager, tenantId: string, from: Date, to: Date): Promise<IncidentRecord[]> {
     const rows = await sql(em, `${SELECT} where i.tenant_id = $1 and i.declared_at >= $2 and i.declared_at < $3 order by i.declared_at, i.id`, [

@@ -29,6 +29,9 @@ export enum JobName {
   // post-incident reviews (issue 15)
   /** A published review's PDF (Chromium): rendered once per content (hash), stored with the evidence. */
   PirRender = 'pir.render',
+  // scale (issue 17, h4-scale-core)
+  /** Repeatable (every minute): checks incidents with a clock past due and no breach recorded (jobs lost or never made). */
+  SlaSweep = 'sla.sweep',
 }
 
 export interface JobPayloads {
@@ -50,6 +53,8 @@ export interface JobPayloads {
   [JobName.StatusUpdateReminder]: { tenantId: string; incidentId: string; dueAt: string };
   // post-incident reviews (issue 15)
   [JobName.PirRender]: { tenantId: string; pirId: string };
+  // scale (issue 17, h4-scale-core)
+  [JobName.SlaSweep]: { tenantId: null };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -69,6 +74,8 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.StatusUpdateReminder]: 'notifications',
   // post-incident reviews (issue 15)
   [JobName.PirRender]: 'rendering',
+  // scale (issue 17, h4-scale-core)
+  [JobName.SlaSweep]: 'clocks',
 };
 
 export interface JobHandler<N extends JobName = JobName> {
