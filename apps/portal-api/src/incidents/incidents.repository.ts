@@ -220,11 +220,17 @@ export class IncidentsRepository {
     if (f.severity) where.push(`i.severity = ${p(f.severity)}`);
     if (f.service) where.push(`${p(f.service)} = any(i.services)`);
     if (f.region) where.push(`${p(f.region)} = any(i.regions)`);
-    if (f.tenantSlug) where.push(`t.slug = ${p(f.tenantSlug)}`);
+    if (f.tenantSlug) where.push(`i.tenant_id = (select id from tenants where slug = ${p(f.tenantSlug)})`);
     if (f.after) where.push(`(i.declared_at, i.id) < (${p(f.after.declaredAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    // The page of incidents first, in the keyset order of the list indexes, then its tenants: joined first, the
+    // planner drove the vendor-wide list from every tenant (213 ms at 200 tenants) instead of reading 25 index rows.
     const rows = await sql(
       em,
-      `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by i.declared_at desc, i.id desc limit ${p(f.limit)}`,
+      `select i.*, t.slug as tenant_slug, t.display_name as tenant_name
+       from (select * from incidents i ${where.length ? 'where ' + where.join(' and ') : ''}
+             order by i.declared_at desc, i.id desc limit ${p(f.limit)}) i
+       join tenants t on t.id = i.tenant_id
+       order by i.declared_at desc, i.id desc`,
       params,
     );
     return rows.map(toRecord);
