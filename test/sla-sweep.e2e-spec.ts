@@ -80,6 +80,17 @@ describe('SLA breach sweep', () => {
     expect(after.sla_due_at.toISOString()).toBe(inc.sla.clocks.statusUpdate.dueAt);
   });
 
+  it('the job sweeps every tenant, in batches, and reaches a clock left behind', async () => {
+    const { tenant, inc } = await declare();
+    t.clock.advance(16 * MIN);
+    const r = await t.app.get(SlaSweepJob).sweep();
+    expect(r.checked).toBeGreaterThanOrEqual(1);
+    const breaches = await tenantRows<{ clock: string }>(tenant.id, `select clock from sla_breaches where incident_id = $1`, [inc.id]);
+    expect(breaches.map((b) => b.clock)).toEqual(['initial_response']);
+    // Everything due was checked: a second run right after finds nothing left.
+    expect(await t.app.get(SlaSweepJob).sweep()).toEqual({ checked: 0, breached: 0 });
+  });
+
   it('reads the due incidents through the partial index', async () => {
     // The test database is small enough for a sequential scan to win; with it ruled out, the index must serve the query
     // (bench/rls-plans.ts shows the plan chosen on its own over 70,000 incidents).

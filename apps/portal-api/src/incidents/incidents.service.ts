@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
@@ -51,6 +51,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 @Injectable()
 export class IncidentsService {
+  private readonly logger = new Logger('Incidents');
   constructor(
     private readonly db: Db,
     private readonly incidents: IncidentsRepository,
@@ -443,8 +444,16 @@ export class IncidentsService {
     let breached = 0;
     for (const d of due) {
       const actor = { kind: 'system' as const, id: 'sla-sweep', label: 'SLA sweep', role: 'system', homeTenantId: d.tenantId };
-      const r = await TenantContext.runAs(actor, [d.tenantId], () => this.checkClocks(d.id), `sla-sweep-${d.id}`);
-      breached += r.breached.length;
+      try {
+        const r = await TenantContext.runAs(actor, [d.tenantId], () => this.checkClocks(d.id), `sla-sweep-${d.id}`);
+        breached += r.breached.length;
+      } catch (err) {
+        // One incident that cannot be checked must not stop the sweep for the others; it is tried again next run.
+        this.logger.error(
+          { incidentId: d.id, tenantId: d.tenantId, err: err instanceof Error ? err.message : String(err) },
+          'the sweep could not check an incident',
+        );
+      }
     }
     return { checked: due.length, breached };
   }
