@@ -1,6 +1,6 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { Client } from 'pg';
-import { inScopedTransaction, inTenantTransaction } from '@portal/tenancy';
+import { inAllTenantsTransaction, inScopedTransaction, inTenantTransaction } from '@portal/tenancy';
 import { appRoleUrl } from '../apps/portal-api/src/database/app-role';
 import { createTenant, createTestApp, TestApp, tokenFor, validIntake } from './support/test-app';
 
@@ -106,6 +106,39 @@ describe('row-level security', () => {
     await owner.end();
     const unprotected = rows.filter((r) => !(r.relrowsecurity && r.relforcerowsecurity)).map((r) => r.relname);
     expect(unprotected).toEqual([]);
+  });
+
+  it('sees and writes every tenant in the all-tenants scope (support engineers), without a list of tenant ids', async () => {
+    const rows = await inAllTenantsTransaction(ds, (em) => em.query('select id from incidents where id = any($1::uuid[])', [[incidentA, incidentB]]));
+    expect(rows.map((r: any) => r.id).sort()).toEqual([incidentA, incidentB].sort());
+    // The scope is transaction-local: the next transaction on the same pooled connection sees nothing.
+    expect(await inTenantTransaction(ds, [], (em) => em.query('select id from incidents'))).toEqual([]);
+    // Vendor-side tables stay behind the directory scope; the outbox relay stays behind the system scope.
+    await inAllTenantsTransaction(ds, async (em) => {
+      expect(await em.query('select 1 from staff')).toEqual([]);
+      expect(await em.query('select 1 from outbox')).toEqual([]);
+    });
+  });
+
+  it('grants nothing of tenant data to the other scopes (system, directory, status)', async () => {
+    for (const scope of ['system', 'directory', 'status'] as const) {
+      expect(await inScopedTransaction(ds, scope, (em) => em.query('select id from incidents'))).toEqual([]);
+    }
+  });
+
+  it('lets every policy that admits a tenant list also admit the all-tenants scope, and nothing else', async () => {
+    const owner = new Client({ connectionString: t.config.database.url! });
+    await owner.connect();
+    const { rows } = await owner.query(`select tablename, policyname, qual, with_check from pg_policies where schemaname = 'public'`);
+    await owner.end();
+    const lists = rows.filter((r) => `${r.qual ?? ''} ${r.with_check ?? ''}`.includes('app_tenant_ids()'));
+    expect(lists.length).toBeGreaterThan(20);
+    const missing = lists
+      .filter((r) => [r.qual, r.with_check].some((e: string | null) => e !== null && e.includes('app_tenant_ids()') && !e.includes("'all_tenants'")))
+      .map((r) => `${r.tablename}.${r.policyname}`);
+    expect(missing).toEqual([]);
+    const elsewhere = rows.filter((r) => `${r.qual ?? ''} ${r.with_check ?? ''}`.includes('all_tenants') && !lists.includes(r));
+    expect(elsewhere.map((r) => r.policyname)).toEqual([]);
   });
 
   it('keeps vendor-side tables (sessions, staff, CSM assignments) out of reach without the directory scope', async () => {

@@ -1,4 +1,5 @@
-import { addBusinessDays, DEFAULT_CALENDAR, InvalidBusinessCalendar, InvalidSlaInput, isBusinessTime, validateCalendar } from '@portal/sla';
+import { IANAZone } from 'luxon';
+import { addBusinessDays, compileCalendar, DEFAULT_CALENDAR, InvalidBusinessCalendar, InvalidSlaInput, isBusinessTime, validateCalendar } from '@portal/sla';
 import type { BusinessCalendar } from '@portal/sla';
 
 const ROME = DEFAULT_CALENDAR('Europe/Rome');
@@ -154,5 +155,45 @@ describe('validateCalendar', () => {
     const problems = validateCalendar({ ...ROME, ...patch });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(problem);
+  });
+});
+
+describe('compileCalendar', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('validates a calendar once: an equal calendar read back on another row reuses the compiled one', () => {
+    const isValidZone = jest.spyOn(IANAZone, 'isValidZone');
+    const chatham = { ...ROME, timezone: 'Pacific/Chatham', holidays: ['2026-12-25'] };
+    const first = compileCalendar(JSON.parse(JSON.stringify(chatham)));
+    const second = compileCalendar(JSON.parse(JSON.stringify(chatham)));
+    expect(second).toBe(first);
+    expect(isValidZone.mock.calls.filter(([z]) => z === 'Pacific/Chatham')).toHaveLength(1);
+    // The compiled calendar gives the same answers as the plain one.
+    const start = new Date('2026-12-24T20:00:00Z');
+    expect(addBusinessDays(start, 2, first).toISOString()).toBe(addBusinessDays(start, 2, chatham).toISOString());
+  });
+
+  it('keeps calendars that differ only in a holiday or a type apart', () => {
+    const a = compileCalendar({ ...ROME, holidays: ['2026-12-08'] });
+    expect(compileCalendar({ ...ROME, holidays: ['2026-12-09'] })).not.toBe(a);
+    expect(() => compileCalendar({ ...ROME, holidays: ['2026-12-08'], workingDays: ['1', '2'] as unknown as number[] })).toThrow(InvalidBusinessCalendar);
+  });
+
+  it('refuses an invalid calendar every time, never caching it', () => {
+    const bad = { ...ROME, dayEnd: '08:00' };
+    expect(() => compileCalendar(bad)).toThrow(InvalidBusinessCalendar);
+    expect(() => compileCalendar(bad)).toThrow(InvalidBusinessCalendar);
+    expect(validateCalendar({ ...ROME, timezone: 'Mars/Olympus' })).toHaveLength(1);
+    expect(validateCalendar({ ...ROME, timezone: 'Mars/Olympus' })).toHaveLength(1);
+  });
+
+  it('answers the same across a DST change whether the zone offsets are cached or not', () => {
+    // Friday before the EU fall-back (2026-10-25) and the spring-forward (2026-03-29): cold, then warm.
+    for (const at of ['2026-10-23T15:30:00Z', '2026-03-27T15:30:00Z']) {
+      const cold = addBusinessDays(new Date(at), 1.25, ROME).toISOString();
+      expect(addBusinessDays(new Date(at), 1.25, ROME).toISOString()).toBe(cold);
+    }
+    expect(addBusinessDays(new Date('2026-10-23T15:30:00Z'), 1.25, ROME).toISOString()).toBe('2026-10-27T10:00:00.000Z');
+    expect(addBusinessDays(new Date('2026-03-27T15:30:00Z'), 1.25, ROME).toISOString()).toBe('2026-03-31T08:30:00.000Z');
   });
 });

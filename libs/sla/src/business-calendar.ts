@@ -19,7 +19,21 @@ export const DEFAULT_CALENDAR = (timezone: string): BusinessCalendar => ({
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
+
+/**
+ * Zone names known to be valid. luxon's `IANAZone.isValidZone` builds a new Intl.DateTimeFormat on every call
+ * (~200 µs); a zone that was valid once stays valid for the life of the process. Invalid names are not kept
+ * (they come from input, and a set of them would grow with whatever a client sends).
+ */
+const validZones = new Set<string>();
+
+function isValidZone(zone: unknown): zone is string {
+  if (typeof zone !== 'string') return false;
+  if (validZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  validZones.add(zone);
+  return true;
+}
 
 function parseHhMm(value: unknown): number | null {
   if (typeof value !== 'string') return null;
@@ -29,7 +43,7 @@ function parseHhMm(value: unknown): number | null {
 
 export function validateCalendar(cal: BusinessCalendar): string[] {
   const problems: string[] = [];
-  if (typeof cal.timezone !== 'string' || !IANAZone.isValidZone(cal.timezone)) {
+  if (!isValidZone(cal.timezone)) {
     problems.push(`timezone "${String(cal.timezone)}" is not an IANA time zone such as Europe/Rome`);
   }
   if (!Array.isArray(cal.workingDays) || cal.workingDays.length === 0) {
@@ -55,96 +69,181 @@ export function validateCalendar(cal: BusinessCalendar): string[] {
   return problems;
 }
 
-interface CompiledCalendar {
-  zone: string;
-  workingDays: ReadonlySet<number>;
-  openMs: number;
-  closeMs: number;
-  holidays: ReadonlySet<string>;
+/** A calendar checked once and turned into what the arithmetic reads: build it with `compileCalendar`. */
+export interface CompiledCalendar {
+  readonly zone: string;
+  readonly workingDays: ReadonlySet<number>;
+  readonly openMs: number;
+  readonly closeMs: number;
+  /** Holidays as local day numbers (days since 1970-01-01), so a day is looked up without formatting a date. */
+  readonly holidays: ReadonlySet<number>;
   /** Upper bound of days to look ahead for the next business day; more means the calendar has none. */
-  lookAheadDays: number;
+  readonly lookAheadDays: number;
 }
 
-function compile(cal: BusinessCalendar): CompiledCalendar {
-  const problems = validateCalendar(cal);
-  if (problems.length > 0) throw new InvalidBusinessCalendar(problems);
-  return {
-    zone: cal.timezone,
-    workingDays: new Set(cal.workingDays),
-    openMs: parseHhMm(cal.dayStart)!,
-    closeMs: parseHhMm(cal.dayEnd)!,
-    holidays: new Set(cal.holidays),
-    lookAheadDays: 7 * (cal.holidays.length + 2),
-  };
+const COMPILED_MAX = 1000;
+/** Compiled calendars by content: every incident of a tenant calendar version carries the same content. */
+const compiledByContent = new Map<string, CompiledCalendar>();
+const compiledCalendars = new WeakSet<object>();
+
+/**
+ * Validates a calendar and compiles it, once per distinct content: later calls with an equal calendar (the same
+ * tenant calendar version, read back on another row) return the cached result without validating again. Throws
+ * InvalidBusinessCalendar for a calendar `validateCalendar` refuses (an invalid calendar is never cached).
+ */
+export function compileCalendar(cal: BusinessCalendar): CompiledCalendar {
+  if (cal === null || typeof cal !== 'object') throw new InvalidBusinessCalendar(['the calendar is not an object']);
+  // JSON keeps types apart (1 and "1" are different keys); the fields are read explicitly, so key order does not matter.
+  const key = JSON.stringify([cal.timezone, cal.workingDays, cal.dayStart, cal.dayEnd, cal.holidays]);
+  let compiled = compiledByContent.get(key);
+  if (!compiled) {
+    const problems = validateCalendar(cal);
+    if (problems.length > 0) throw new InvalidBusinessCalendar(problems);
+    compiled = Object.freeze({
+      zone: cal.timezone,
+      workingDays: new Set(cal.workingDays),
+      openMs: parseHhMm(cal.dayStart)!,
+      closeMs: parseHhMm(cal.dayEnd)!,
+      holidays: new Set(cal.holidays.map((h) => dayNumber(Number(h.slice(0, 4)), Number(h.slice(5, 7)), Number(h.slice(8, 10))))),
+      lookAheadDays: 7 * (cal.holidays.length + 2),
+    });
+    // A bound, not an LRU: the number of distinct calendars in use is the number of tenant calendar versions.
+    if (compiledByContent.size >= COMPILED_MAX) compiledByContent.clear();
+    compiledCalendars.add(compiled);
+    compiledByContent.set(key, compiled);
+  }
+  return compiled;
+}
+
+function isCompiled(cal: BusinessCalendar | CompiledCalendar): cal is CompiledCalendar {
+  return compiledCalendars.has(cal);
 }
 
 function assertValidDate(d: Date, name: string): void {
   if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new InvalidSlaInput(`${name} is not a valid date`);
 }
 
-/** Local wall-clock time of day, in ms since local midnight. */
-function msOfDay(t: DateTime): number {
-  return ((t.hour * 60 + t.minute) * 60 + t.second) * 1000 + t.millisecond;
+/*
+ * Days are carried as local civil day numbers (days since 1970-01-01 in the calendar's wall-clock time), so
+ * stepping through days is integer arithmetic; only the start instant and the answer go through the zone.
+ * Civil-date conversions: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil).
+ */
+const MS_PER_DAY = 86_400_000;
+
+function dayNumber(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
-/** A day is carried as local noon: noon exists on every DST-change day, and plus({ days }) keeps it. */
-function noonOf(t: DateTime): DateTime {
-  return t.set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+function civilDate(n: number): { year: number; month: number; day: number } {
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }
 
-function isBusinessDay(c: CompiledCalendar, day: DateTime): boolean {
-  return c.workingDays.has(day.weekday) && !c.holidays.has(day.toFormat('yyyy-MM-dd'));
-}
+/** ISO weekday of a day number: 1970-01-01 was a Thursday (4). */
+const weekdayOf = (n: number): number => ((((n + 3) % 7) + 7) % 7) + 1;
 
-function nextBusinessDay(c: CompiledCalendar, day: DateTime): DateTime {
-  for (let i = 1; i <= c.lookAheadDays; i++) {
-    const next = day.plus({ days: i });
-    if (isBusinessDay(c, next)) return next;
+/*
+ * Zone offsets by UTC hour. luxon reads an offset through Intl's formatToParts (a few µs, allocating); the same
+ * hours come back on every list request. An hour is cached only when its first and last millisecond have the
+ * same offset, so an hour with a change inside it is always asked afresh (no zone changes twice within an hour).
+ */
+const HOUR_MS = 3_600_000;
+const OFFSETS_MAX = 50_000;
+const offsetsByZone = new Map<string, Map<number, number>>();
+let offsetsCached = 0;
+
+function zoneOffset(zoneName: string, at: number): number {
+  const zone = IANAZone.create(zoneName);
+  let hours = offsetsByZone.get(zoneName);
+  if (!hours) offsetsByZone.set(zoneName, (hours = new Map<number, number>()));
+  const hour = Math.floor(at / HOUR_MS);
+  const known = hours.get(hour);
+  if (known !== undefined) return known;
+  const first = zone.offset(hour * HOUR_MS);
+  if (first !== zone.offset(hour * HOUR_MS + HOUR_MS - 1)) return zone.offset(at);
+  if (offsetsCached >= OFFSETS_MAX) {
+    offsetsByZone.clear();
+    offsetsByZone.set(zoneName, (hours = new Map<number, number>()));
+    offsetsCached = 0;
   }
-  throw new InvalidBusinessCalendar([`no business day within ${c.lookAheadDays} days after ${day.toFormat('yyyy-MM-dd')}`]);
+  hours.set(hour, first);
+  offsetsCached++;
+  return first;
+}
+
+/** The local day number and time of day of an instant: one zone offset look-up. */
+function localOf(c: CompiledCalendar, at: number): { day: number; ms: number; offset: number } {
+  const offset = zoneOffset(c.zone, at);
+  const local = at + offset * MS_PER_MINUTE;
+  const day = Math.floor(local / MS_PER_DAY);
+  return { day, ms: local - day * MS_PER_DAY, offset };
+}
+
+function isBusinessDay(c: CompiledCalendar, day: number): boolean {
+  return c.workingDays.has(weekdayOf(day)) && !c.holidays.has(day);
+}
+
+function nextBusinessDay(c: CompiledCalendar, day: number): number {
+  for (let i = 1; i <= c.lookAheadDays; i++) {
+    if (isBusinessDay(c, day + i)) return day + i;
+  }
+  const d = civilDate(day);
+  const iso = `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  throw new InvalidBusinessCalendar([`no business day within ${c.lookAheadDays} days after ${iso}`]);
 }
 
 /**
  * The instant of a local wall-clock time on a given day. A time that does not exist (skipped by a
  * spring-forward change) maps to the change itself, the first real instant at or after it, so later
- * wall times never map to earlier instants. A repeated time (fall-back) maps where luxon puts it.
+ * wall times never map to earlier instants. A repeated time (fall-back) maps to the occurrence with
+ * `offsetHint` (the offset where counting started) when it is one of the two, else to the later one.
  */
-function wallTimeToInstant(c: CompiledCalendar, day: DateTime, ms: number): number {
-  const t = DateTime.fromObject(
-    {
-      year: day.year,
-      month: day.month,
-      day: day.day,
-      hour: Math.floor(ms / MS_PER_HOUR),
-      minute: Math.floor((ms % MS_PER_HOUR) / MS_PER_MINUTE),
-      second: Math.floor((ms % MS_PER_MINUTE) / 1000),
-      millisecond: ms % 1000,
-    },
-    { zone: c.zone },
-  );
-  if (t.day === day.day && msOfDay(t) === ms) return t.toMillis();
-  // In a gap luxon moved forward by the gap length; the same wall time read with the post-change
+function wallTimeToInstant(c: CompiledCalendar, dayNum: number, ms: number, offsetHint: number): number {
+  const local = dayNum * MS_PER_DAY + ms;
+  // luxon's fixOffset: guess with the hint, correct once with the offset found there.
+  let at = local - offsetHint * MS_PER_MINUTE;
+  const o2 = zoneOffset(c.zone, at);
+  let offset = o2;
+  if (o2 !== offsetHint) {
+    at -= (o2 - offsetHint) * MS_PER_MINUTE;
+    const o3 = zoneOffset(c.zone, at);
+    if (o3 !== o2) {
+      at = local - Math.min(o2, o3) * MS_PER_MINUTE;
+      offset = Math.max(o2, o3);
+    } else offset = o3;
+  }
+  if (at + offset * MS_PER_MINUTE === local) return at;
+  // In a gap the guess moved forward by the gap length; the same wall time read with the post-change
   // offset lies before the change, so the change is the first instant in (lo, hi] with that offset.
-  const zone = IANAZone.create(c.zone);
-  const post = zone.offset(t.toMillis());
-  const shift = t.toMillis() + t.offset * MS_PER_MINUTE - (Date.UTC(day.year, day.month - 1, day.day) + ms);
-  let lo = t.toMillis() - shift;
-  let hi = t.toMillis();
-  if (zone.offset(lo) === post) return hi;
+  const post = zoneOffset(c.zone, at);
+  const shift = at + offset * MS_PER_MINUTE - local;
+  let lo = at - shift;
+  let hi = at;
+  if (zoneOffset(c.zone, lo) === post) return hi;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
-    if (zone.offset(mid) === post) hi = mid;
+    if (zoneOffset(c.zone, mid) === post) hi = mid;
     else lo = mid;
   }
   return hi;
 }
 
-export function isBusinessTime(at: Date, cal: BusinessCalendar): boolean {
+export function isBusinessTime(at: Date, cal: BusinessCalendar | CompiledCalendar): boolean {
   assertValidDate(at, 'at');
-  const c = compile(cal);
-  const local = DateTime.fromJSDate(at, { zone: c.zone });
-  const ms = msOfDay(local);
-  return isBusinessDay(c, local) && ms >= c.openMs && ms < c.closeMs;
+  const c = isCompiled(cal) ? cal : compileCalendar(cal);
+  const local = localOf(c, at.getTime());
+  return isBusinessDay(c, local.day) && local.ms >= c.openMs && local.ms < c.closeMs;
 }
 
 /**
@@ -154,16 +253,16 @@ export function isBusinessTime(at: Date, cal: BusinessCalendar): boolean {
  * wall-clock time, so a DST-change day is still one full business day. `days` may be fractional
  * (0.5 = half a working day); 0 returns the instant counting would begin.
  */
-export function addBusinessDays(start: Date, days: number, cal: BusinessCalendar): Date {
+export function addBusinessDays(start: Date, days: number, cal: BusinessCalendar | CompiledCalendar): Date {
   assertValidDate(start, 'start');
   if (typeof days !== 'number' || !Number.isFinite(days) || days < 0) {
     throw new InvalidSlaInput(`business days must be a finite number >= 0, got ${String(days)}`);
   }
-  const c = compile(cal);
+  const c = isCompiled(cal) ? cal : compileCalendar(cal);
   let need = Math.round(days * (c.closeMs - c.openMs));
-  const local = DateTime.fromJSDate(start, { zone: c.zone });
-  let day = noonOf(local);
-  let cursor = msOfDay(local);
+  const local = localOf(c, start.getTime());
+  let day = local.day;
+  let cursor = local.ms;
   if (!isBusinessDay(c, day) || cursor >= c.closeMs) {
     day = nextBusinessDay(c, day);
     cursor = c.openMs;
@@ -176,5 +275,5 @@ export function addBusinessDays(start: Date, days: number, cal: BusinessCalendar
     cursor = c.openMs;
   }
   // Inside a repeated fall-back hour a wall time can read earlier than start; never answer before start.
-  return new Date(Math.max(wallTimeToInstant(c, day, cursor + need), start.getTime()));
+  return new Date(Math.max(wallTimeToInstant(c, day, cursor + need, local.offset), start.getTime()));
 }

@@ -1,5 +1,5 @@
-import { addBusinessDays, validateCalendar } from './business-calendar';
-import { InvalidBusinessCalendar, InvalidSlaInput } from './sla.errors';
+import { addBusinessDays, compileCalendar, type CompiledCalendar } from './business-calendar';
+import { InvalidSlaInput } from './sla.errors';
 import { SLA_POLICY } from './sla-policy';
 import type {
   BusinessCalendar,
@@ -25,7 +25,7 @@ export const ASSISTING_NOTE =
   'Claresia assists; the clocks below are shown for reference and are not Claresia commitments.';
 
 /** The due instant of a target started at `start`; null for best effort and no target. */
-export function targetDueAt(target: ClockTarget, start: Date, cal: BusinessCalendar): Date | null {
+export function targetDueAt(target: ClockTarget, start: Date, cal: BusinessCalendar | CompiledCalendar): Date | null {
   switch (target.kind) {
     // Wall-clock targets run 24x7 in real elapsed time, whatever the DST changes in between.
     case 'wall_clock':
@@ -122,7 +122,8 @@ function assertDate(d: unknown, name: string): void {
   if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new InvalidSlaInput(`${name} is not a valid date`);
 }
 
-function assertInput(input: SlaInput, now: Date): void {
+/** Checks the input and returns its calendar compiled (validated once per distinct calendar, then cached). */
+function assertInput(input: SlaInput, now: Date): CompiledCalendar {
   assertDate(now, 'now');
   assertDate(input.declaredAt, 'declaredAt');
   for (const name of ['acknowledgedAt', 'resolvedAt', 'lastStatusUpdateAt', 'pirDeliveredAt'] as const) {
@@ -156,8 +157,7 @@ function assertInput(input: SlaInput, now: Date): void {
   if ((input.status === 'resolved' || input.status === 'closed') && input.resolvedAt === null) {
     throw new InvalidSlaInput(`status ${input.status} needs resolvedAt`);
   }
-  const problems = validateCalendar(input.calendar);
-  if (problems.length > 0) throw new InvalidBusinessCalendar(problems);
+  return compileCalendar(input.calendar);
 }
 
 const POLICY_KEY = { initial_response: 'initialResponse', restoration: 'restoration', status_update: 'statusUpdate', pir_due: 'pirDue' } as const;
@@ -173,6 +173,7 @@ function sameTarget(a: ClockTarget, b: ClockTarget): boolean {
 interface Facts {
   input: SlaInput;
   now: Date;
+  calendar: CompiledCalendar;
   owned: boolean;
   /** The current resolution; null while active (a resolvedAt left on a reopened incident is ignored). */
   resolvedAt: Date | null;
@@ -181,11 +182,12 @@ interface Facts {
   initialSeverity: Severity;
 }
 
-function factsOf(input: SlaInput, now: Date): Facts {
+function factsOf(input: SlaInput, now: Date, calendar: CompiledCalendar): Facts {
   const changes = input.severityChanges ?? [];
   return {
     input,
     now,
+    calendar,
     owned: !(input.mode === 'C' && input.plane === 'data_plane'),
     resolvedAt: input.status === 'resolved' || input.status === 'closed' ? input.resolvedAt : null,
     changes,
@@ -242,7 +244,7 @@ function committedClock(
 
 /** One run measured at `now`, with pauses counted from its start up to `end` (the resolution or the instant looked at). */
 function measure(f: Facts, kind: ClockKind, run: Run, stop: Date | null, pauses: SlaPause[], end: Date | null, now: Date): SlaClock {
-  const base = targetDueAt(run.target, run.start, f.input.calendar);
+  const base = targetDueAt(run.target, run.start, f.calendar);
   if (kind !== 'restoration') {
     return settle({ kind, target: run.target, severity: run.severity, owned: f.owned, startedAt: run.start, dueAt: base, stoppedAt: stop }, now);
   }
@@ -293,13 +295,14 @@ function currentRun(clock: SlaClock, startedBy: ClockRun['startedBy']): ClockRun
 
 interface Evaluation {
   block: SlaBlock;
-  history: ClockHistory;
+  /** Only when asked for: the list computes blocks for every row and never reads the history. */
+  history: ClockHistory | null;
 }
 
-function evaluate(input: SlaInput, now: Date): Evaluation {
-  assertInput(input, now);
-  const f = factsOf(input, now);
-  const { declaredAt, calendar } = input;
+function evaluate(input: SlaInput, now: Date, withHistory: boolean): Evaluation {
+  const calendar = assertInput(input, now);
+  const f = factsOf(input, now, calendar);
+  const { declaredAt } = input;
   const policy = SLA_POLICY[input.severity][input.mode];
   const { owned, resolvedAt, periods } = f;
 
@@ -340,7 +343,7 @@ function evaluate(input: SlaInput, now: Date): Evaluation {
 
   // PIR: from the resolution, under the severity in force then; a reopen ends that run.
   const pirRuns: ClockRun[] = [];
-  for (const p of periods) {
+  for (const p of withHistory ? periods : []) {
     const severity = severityAt(f, p.from);
     const target = targetOf(f, 'pir_due', severity);
     if (target.kind === 'none') continue;
@@ -370,6 +373,15 @@ function evaluate(input: SlaInput, now: Date): Evaluation {
     );
   }
 
+  const block: SlaBlock = {
+    ownership: owned ? 'owned' : 'assisting',
+    ownershipNote: owned ? null : ASSISTING_NOTE,
+    channels: [...policy.channels],
+    clocks: { initialResponse: response.clock, restoration: restoration.clock, statusUpdate, pirDue },
+    computedAt: now.toISOString(),
+  };
+  if (!withHistory) return { block, history: null };
+
   const current = [
     currentRun(response.clock, startOf(f, response.clock)),
     currentRun(restoration.clock, startOf(f, restoration.clock)),
@@ -384,16 +396,7 @@ function evaluate(input: SlaInput, now: Date): Evaluation {
     ...periods.map((p) => ({ reason: 'resolved' as const, from: p.from.toISOString(), to: p.to.toISOString() })),
   ].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
 
-  return {
-    block: {
-      ownership: owned ? 'owned' : 'assisting',
-      ownershipNote: owned ? null : ASSISTING_NOTE,
-      channels: [...policy.channels],
-      clocks: { initialResponse: response.clock, restoration: restoration.clock, statusUpdate, pirDue },
-      computedAt: now.toISOString(),
-    },
-    history: { runs, pauses },
-  };
+  return { block, history: { runs, pauses } };
 }
 
 /** Why a committed clock's current run started: the declaration, unless it started at a severity change. */
@@ -408,10 +411,10 @@ function startOf(f: Facts, clock: SlaClock): ClockRun['startedBy'] {
  * is a pause of restoration; the calendar is the one passed in (the incident's, from its declaration).
  */
 export function computeSla(input: SlaInput, now: Date): SlaBlock {
-  return evaluate(input, now).block;
+  return evaluate(input, now, false).block;
 }
 
 /** Every run of the initial response, restoration and PIR clocks, and the restoration pauses, oldest first. */
 export function clockHistory(input: SlaInput, now: Date): ClockHistory {
-  return evaluate(input, now).history;
+  return evaluate(input, now, true).history!;
 }

@@ -1,4 +1,4 @@
-import { NoTenantContext, TenantContext } from './tenant-context';
+import { ALL_TENANTS, NoTenantContext, TenantContext } from './tenant-context';
 
 describe('TenantContext', () => {
   const actor = { kind: 'user' as const, id: 'u1', label: 'U', role: 'customer_admin', homeTenantId: 't1' };
@@ -33,6 +33,17 @@ describe('TenantContext', () => {
       TenantContext.enter(actor, ['t1', 't1', 't2']);
       expect(TenantContext.tenantIds()).toEqual(['t1', 't2']);
       expect(TenantContext.actor().id).toBe('u1');
+    });
+  });
+
+  it('represents every tenant as a scope, not a list', () => {
+    TenantContext.run({ requestId: 'r', ip: null, userAgent: null }, () => {
+      TenantContext.enter({ ...actor, kind: 'staff', role: 'support_engineer', homeTenantId: null }, ALL_TENANTS);
+      expect(TenantContext.scope()).toEqual({ tenantIds: [], allTenants: true });
+      expect(TenantContext.reaches('any-tenant')).toBe(true);
+      TenantContext.enter(actor, ['t1']);
+      expect(TenantContext.reaches('t1')).toBe(true);
+      expect(TenantContext.reaches('t2')).toBe(false);
     });
   });
 });

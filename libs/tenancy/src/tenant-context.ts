@@ -11,9 +11,20 @@ export interface Actor {
   homeTenantId: string | null;
 }
 
+/** Every tenant (vendor support engineers): a scope, not a list, so its cost does not grow with the tenant count. */
+export const ALL_TENANTS = 'all' as const;
+/** What a principal may see: a list of tenants, or every tenant. */
+export type TenantReach = string[] | typeof ALL_TENANTS;
+
 export interface RequestScope {
-  /** Tenants this unit of work may see; row-level security is set from this list. */
+  /** Tenants this unit of work may see; row-level security is set from this list. Empty when `allTenants`. */
   tenantIds: string[];
+  /** Every tenant: row-level security is set as the `all_tenants` scope instead of a list. */
+  allTenants: boolean;
+}
+
+function scopeOf(reach: TenantReach): RequestScope {
+  return reach === ALL_TENANTS ? { tenantIds: [], allTenants: true } : { tenantIds: [...new Set(reach)], allTenants: false };
 }
 
 export interface RequestContextStore {
@@ -55,19 +66,28 @@ export const TenantContext = {
     if (!a) throw new NoTenantContext('actor');
     return a;
   },
-  tenantIds(): string[] {
+  scope(): RequestScope {
     const s = TenantContext.store().scope;
     if (!s) throw new NoTenantContext('tenant scope');
-    return s.tenantIds;
+    return s;
+  },
+  /** The tenants listed in the scope; empty for an all-tenants scope (ask `reaches` or `scope().allTenants`). */
+  tenantIds(): string[] {
+    return TenantContext.scope().tenantIds;
+  },
+  /** Whether the current scope may see this tenant. */
+  reaches(tenantId: string): boolean {
+    const s = TenantContext.scope();
+    return s.allTenants || s.tenantIds.includes(tenantId);
   },
   /** Sets who acts and what they may see; called by the guard after authentication. */
-  enter(actor: Actor, tenantIds: string[]): void {
+  enter(actor: Actor, reach: TenantReach): void {
     const s = TenantContext.store();
     s.actor = actor;
-    s.scope = { tenantIds: [...new Set(tenantIds)] };
+    s.scope = scopeOf(reach);
   },
-  /** Runs `fn` in a fresh context for one tenant (jobs, seeds). */
-  runAs<T>(actor: Actor, tenantIds: string[], fn: () => T, requestId = `job-${Date.now().toString(36)}`): T {
-    return storage.run({ requestId, ip: null, userAgent: null, actor, scope: { tenantIds: [...tenantIds] } }, fn);
+  /** Runs `fn` in a fresh context for one tenant (jobs, seeds), or every tenant (vendor-wide jobs). */
+  runAs<T>(actor: Actor, reach: TenantReach, fn: () => T, requestId = `job-${Date.now().toString(36)}`): T {
+    return storage.run({ requestId, ip: null, userAgent: null, actor, scope: scopeOf(reach) }, fn);
   },
 };

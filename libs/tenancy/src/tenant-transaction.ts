@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { TenantContext } from './tenant-context';
+import { TenantContext, type RequestScope } from './tenant-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,9 +19,22 @@ export async function inTenantTransaction<T>(dataSource: DataSource, tenantIds: 
   });
 }
 
+/**
+ * Every tenant (vendor support engineers): the `all_tenants` scope, which the tenant policies honour, instead of a
+ * list of every tenant id (whose size, parse cost and look-up grew with the tenant count). No `app.tenant_ids`.
+ */
+export function inAllTenantsTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return dataSource.transaction(async (em) => {
+    await em.query(`select set_config('app.scope', 'all_tenants', true)`);
+    return work(em);
+  });
+}
+
 /** The same, with the tenants of the current request/job context. */
 export function inContextTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return inTenantTransaction(dataSource, TenantContext.tenantIds(), work);
+  const scope: RequestScope = TenantContext.scope();
+  if (scope.allTenants) return inAllTenantsTransaction(dataSource, work);
+  return inTenantTransaction(dataSource, scope.tenantIds, work);
 }
 
 /**

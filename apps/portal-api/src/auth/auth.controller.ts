@@ -39,7 +39,7 @@ export class AuthController {
     }
     const ended = await this.sessions.end(req, res);
     if (ended && p) {
-      await this.db.forTenants(p.tenantIds.length === 1 ? p.tenantIds : [], (em) =>
+      await this.db.forTenants(Array.isArray(p.tenantIds) && p.tenantIds.length === 1 ? p.tenantIds : [], (em) =>
         this.events.emit(em, { tenantId: p.actor.homeTenantId, type: 'auth.sign_out', subjectType: p.actor.kind, subjectId: p.actor.id, payload: {} }),
       );
     }

@@ -1,17 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Actor } from '@portal/tenancy';
+import { ALL_TENANTS, type Actor, type TenantReach } from '@portal/tenancy';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Clock } from '../common/clock';
 import { sha256 } from '../common/tokens';
 import { Db } from '../database/db.service';
-import { TenantDirectory } from '../tenants/tenant-directory.service';
 import { UsersRepository } from './users.repository';
 import { ApiTokensRepository, parseApiToken } from './api-tokens.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SESSION_COOKIE } from './session.service';
 import type { Principal } from './principal';
 import { Unauthenticated } from '../common/domain-errors';
+
+/** How often a live session's last-seen instant is written (the idle timeout is counted in minutes). */
+const SESSION_TOUCH_MS = 60_000;
 
 /** Resolves who is calling (API token or session) and which tenants they may see. */
 @Injectable()
@@ -20,7 +22,6 @@ export class PrincipalService {
     private readonly db: Db,
     private readonly tokens: ApiTokensRepository,
     private readonly sessions: SessionsRepository,
-    private readonly tenants: TenantDirectory,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
@@ -60,11 +61,13 @@ export class PrincipalService {
     return this.db.scoped('directory', async (em) => {
       const s = await this.sessions.findLive(em, sha256(sid), now, idleCutoff);
       if (!s) return null;
-      await this.sessions.touch(em, s.idHash, now);
+      // Idle time is kept to the minute: a session is written at most once a minute, not on every request.
+      if (now.getTime() - s.lastSeenAt.getTime() >= SESSION_TOUCH_MS) await this.sessions.touch(em, s.idHash, now);
       const actor: Actor = { kind: s.principalKind, id: s.principalId, label: s.label, role: s.role, homeTenantId: s.tenantId };
-      let tenantIds: string[];
+      let tenantIds: TenantReach;
       if (s.principalKind === 'user') tenantIds = s.tenantId ? [s.tenantId] : [];
-      else if (s.role === 'support_engineer') tenantIds = await this.tenants.allIds(em);
+      // Every tenant as a scope, not a list: no look-up and nothing sent per tenant (issue 17).
+      else if (s.role === 'support_engineer') tenantIds = ALL_TENANTS;
       else tenantIds = await this.users.csmTenantIds(em, s.principalId);
       return { actor, tenantIds, via: 'session' as const, sessionIdHash: s.idHash, csrfToken: s.csrfToken };
     });

@@ -1,8 +1,9 @@
-import type { Actor } from '@portal/tenancy';
+import type { Actor, TenantReach } from '@portal/tenancy';
 
 export interface Principal {
   actor: Actor;
-  tenantIds: string[];
+  /** The tenants this principal may see, or every tenant (support engineers). */
+  tenantIds: TenantReach;
   via: 'session' | 'api_token';
   sessionIdHash?: string;
   csrfToken?: string;

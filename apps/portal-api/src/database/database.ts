@@ -25,6 +25,8 @@ import { Walkthroughs1763900000014 } from './migrations/1763900000014-walkthroug
 import { WebList1763900000019 } from './migrations/1763900000019-web-list';
 // h1-delivery: outbox wake-up (issue 14 delivery throughput)
 import { OutboxWakeup1763900000017 } from './migrations/1763900000017-outbox-wakeup';
+// scale (issue 17, h4-scale-core)
+import { Scale1763900000016 } from './migrations/1763900000016-scale';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -52,6 +54,8 @@ export const MIGRATIONS = [
   WebList1763900000019,
   // h1-delivery: outbox wake-up (issue 14 delivery throughput)
   OutboxWakeup1763900000017,
+  // scale (issue 17, h4-scale-core): the all-tenants scope, list indexes, the breach sweep's due column
+  Scale1763900000016,
 ];
 
 export interface PreparedDatabase {

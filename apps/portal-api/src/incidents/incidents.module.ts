@@ -5,6 +5,7 @@ import { IncidentsController } from './incidents.controller';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 import { SlaCheckJob } from './jobs/sla-check.job';
+import { SlaSweepJob } from './jobs/sla-sweep.job';
 import { SlaClocksSubscriber } from './subscribers/sla-clocks.subscriber';
 
 /** Incidents and their SLA clocks. Other modules use IncidentsService; the repository stays inside. */
@@ -22,6 +23,6 @@ export class IncidentsHttpModule implements NestModule {
   }
 }
 
-/** The clocks: scheduling checks when an incident changes (a domain-event subscriber) and running them. */
-@Module({ imports: [IncidentsModule], providers: [SlaClocksSubscriber, SlaCheckJob] })
+/** The clocks: scheduling checks when an incident changes (a domain-event subscriber), running them, and the sweep. */
+@Module({ imports: [IncidentsModule], providers: [SlaClocksSubscriber, SlaCheckJob, SlaSweepJob] })
 export class IncidentsWorkerModule {}

@@ -100,6 +100,8 @@ export type NewIncident = Omit<
 >;
 
 export interface IncidentFilter {
+  /** The tenants of the context (RLS enforces them anyway): the predicate that leads the (tenant_id, …) indexes. */
+  tenantIds?: string[];
   status?: IncidentStatus | 'active';
   severity?: Severity;
   service?: string;
@@ -234,23 +236,35 @@ export class IncidentsRepository {
       params.push(v);
       return `$${params.length}`;
     };
+    if (f.tenantIds && f.tenantIds.length === 1) where.push(`i.tenant_id = ${p(f.tenantIds[0])}::uuid`);
+    else if (f.tenantIds) where.push(`i.tenant_id = any(${p(f.tenantIds)}::uuid[])`);
     if (f.status === 'active') where.push(`i.status not in ('resolved','closed')`);
     else if (f.status) where.push(`i.status = ${p(f.status)}`);
     if (f.severity) where.push(`i.severity = ${p(f.severity)}`);
     if (f.service) where.push(`${p(f.service)} = any(i.services)`);
     if (f.region) where.push(`${p(f.region)} = any(i.regions)`);
-    if (f.tenantSlug) where.push(`t.slug = ${p(f.tenantSlug)}`);
+    if (f.tenantSlug) where.push(`i.tenant_id = (select id from tenants where slug = ${p(f.tenantSlug)})`);
     if (f.search) {
       const any: string[] = [];
       if (f.search.terms) any.push(`i.search @@ incident_search_query(${p(f.search.terms)})`);
       const r = f.search.reference;
-      if (r) any.push(`(i.number = ${p(r.number)}${r.key && r.key !== 'INC' ? ` and t.reference_key = ${p(r.key)}` : ''})`);
+      if (r) {
+        any.push(
+          `(i.number = ${p(r.number)}${r.key && r.key !== 'INC' ? ` and i.tenant_id in (select id from tenants where reference_key = ${p(r.key)})` : ''})`,
+        );
+      }
       where.push(any.length ? `(${any.join(' or ')})` : 'false');
     }
     if (f.after) where.push(`(i.declared_at, i.id) < (${p(f.after.declaredAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    // The page of incidents first, in the keyset order of the list indexes, then its tenants: joined first, the
+    // planner drove the vendor-wide list from every tenant (213 ms at 200 tenants) instead of reading 25 index rows.
     const rows = await sql(
       em,
-      `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by i.declared_at desc, i.id desc limit ${p(f.limit)}`,
+      `select i.*, t.slug as tenant_slug, t.display_name as tenant_name, t.reference_key as tenant_key
+       from (select * from incidents i ${where.length ? 'where ' + where.join(' and ') : ''}
+             order by i.declared_at desc, i.id desc limit ${p(f.limit)}) i
+       join tenants t on t.id = i.tenant_id
+       order by i.declared_at desc, i.id desc`,
       params,
     );
     return rows.map(toRecord);
@@ -405,6 +419,21 @@ export class IncidentsRepository {
     );
     return rows.length > 0;
   }
+  /** The breach sweep's instant for this incident (see the scale migration): the earliest clock that can still breach. */
+  async setSlaDue(em: EntityManager, id: string, dueAt: Date | null): Promise<void> {
+    await sql(em, `update incidents set sla_due_at = $2 where id = $1 and sla_due_at is distinct from $2`, [id, dueAt]);
+  }
+
+  /** Incidents with a clock past due at `now` and no breach recorded for it yet (served by incidents_sla_due). */
+  async dueForSweep(em: EntityManager, now: Date, limit: number): Promise<{ id: string; tenantId: string }[]> {
+    const rows = await sql<{ id: string; tenant_id: string }>(
+      em,
+      `select id, tenant_id from incidents where sla_due_at is not null and sla_due_at <= $1 order by sla_due_at limit $2`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+  }
+
   /** For SLA reports: a tenant's incidents declared in [from, to), oldest first. */
   async declaredBetween(em: EntityManager, tenantId: string, from: Date, to: Date): Promise<IncidentRecord[]> {
     const rows = await sql(em, `${SELECT} where i.tenant_id = $1 and i.declared_at >= $2 and i.declared_at < $3 order by i.declared_at, i.id`, [

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
@@ -55,6 +55,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 @Injectable()
 export class IncidentsService {
+  private readonly logger = new Logger('Incidents');
   constructor(
     private readonly db: Db,
     private readonly incidents: IncidentsRepository,
@@ -161,6 +162,8 @@ export class IncidentsService {
           redactions,
         },
       });
+      // The breach sweep's instant, in the declaration's transaction: an incident is never without one.
+      await this.incidents.setSlaDue(em, id, nextDue(this.sla(incident, now)));
       return this.view(incident, now);
     });
   }
@@ -168,8 +171,11 @@ export class IncidentsService {
   async list(q: ListIncidentsQuery): Promise<IncidentPage> {
     const limit = q.limit ?? 25;
     const now = this.clock.now();
+    // RLS is the guarantee; the tenant predicate from the context is what lets the planner use the (tenant_id, …) indexes.
+    const scope = TenantContext.scope();
     const rows = await this.db.tx((em) =>
       this.incidents.list(em, {
+        tenantIds: scope.allTenants ? undefined : scope.tenantIds,
         status: q.status,
         severity: q.severity,
         service: q.service,
@@ -493,7 +499,9 @@ export class IncidentsService {
       const inc = await this.incidents.findById(em, incidentId);
       if (!inc) return 0;
       let scheduled = 0;
-      for (const clock of Object.values<SlaClock>(this.sla(inc, now).clocks)) {
+      const block = this.sla(inc, now);
+      await this.incidents.setSlaDue(em, inc.id, nextDue(block));
+      for (const clock of Object.values<SlaClock>(block.clocks)) {
         // A clock already past due when this runs (Redis was down, the worker was late) is checked at once.
         if ((clock.state !== 'running' && clock.state !== 'breached') || !clock.dueAt) continue;
         const due = Date.parse(clock.dueAt);
@@ -511,6 +519,31 @@ export class IncidentsService {
   }
 
   /**
+   * The breach sweep (every minute, beside the per-clock jobs): incidents with a clock past due and no breach
+   * recorded, checked through the same path as the per-clock job, each in its own tenant. Catches incidents whose
+   * jobs were lost or never scheduled. Idempotent: a breach is one row per clock and due instant, announced once.
+   */
+  async sweepDueClocks(limit = 500): Promise<{ checked: number; breached: number }> {
+    const now = this.clock.now();
+    const due = await this.db.tx((em) => this.incidents.dueForSweep(em, now, limit));
+    let breached = 0;
+    for (const d of due) {
+      const actor = { kind: 'system' as const, id: 'sla-sweep', label: 'SLA sweep', role: 'system', homeTenantId: d.tenantId };
+      try {
+        const r = await TenantContext.runAs(actor, [d.tenantId], () => this.checkClocks(d.id), `sla-sweep-${d.id}`);
+        breached += r.breached.length;
+      } catch (err) {
+        // One incident that cannot be checked must not stop the sweep for the others; it is tried again next run.
+        this.logger.error(
+          { incidentId: d.id, tenantId: d.tenantId, err: err instanceof Error ? err.message : String(err) },
+          'the sweep could not check an incident',
+        );
+      }
+    }
+    return { checked: due.length, breached };
+  }
+
+  /**
    * The check job: records each clock that is breached now, and warns once for each running clock inside
    * its warning window. Idempotent under redelivery (one row per clock and due instant).
    */
@@ -520,6 +553,8 @@ export class IncidentsService {
       const inc = await this.incidents.findById(em, incidentId);
       if (!inc) return { breached: [], warned: [] };
       const breached = await this.recordBreaches(em, inc, now);
+      // Every breach due by now is recorded: the sweep next looks at the earliest clock still running.
+      await this.incidents.setSlaDue(em, inc.id, nextDue(this.sla(inc, now), 'running'));
       const warned: string[] = [];
       const on = { tenantId: inc.tenantId, subjectId: inc.id, incidentId: inc.id, actor: SLA_ACTOR };
       const reference = referenceOf(inc);
@@ -762,4 +797,18 @@ function nextPauses(inc: IncidentRecord, to: IncidentStatus, now: Date) {
   if (to === 'waiting_on_customer' && !open) pauses.push({ from: now.toISOString(), to: null });
   if (to !== 'waiting_on_customer' && open) open.to = now.toISOString();
   return pauses;
+}
+
+/**
+ * The earliest due instant the breach sweep must look at: of clocks running (or, before the breaches are recorded,
+ * already breached). Null when nothing can breach any more.
+ */
+function nextDue(block: SlaBlock, only: 'running' | 'open' = 'open'): Date | null {
+  let earliest: number | null = null;
+  for (const clock of Object.values<SlaClock>(block.clocks)) {
+    if (!clock.dueAt || !(clock.state === 'running' || (only === 'open' && clock.state === 'breached'))) continue;
+    const due = Date.parse(clock.dueAt);
+    if (earliest === null || due < earliest) earliest = due;
+  }
+  return earliest === null ? null : new Date(earliest);
 }

@@ -32,6 +32,9 @@ export enum JobName {
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
   /** Mails one side (customer or CSM) the iCalendar invite of one version (SEQUENCE) of a walkthrough; skipped once superseded. */
   WalkthroughInvite = 'walkthrough.invite',
+  // scale (issue 17, h4-scale-core)
+  /** Repeatable (every minute): checks incidents with a clock past due and no breach recorded (jobs lost or never made). */
+  SlaSweep = 'sla.sweep',
 }
 
 export interface JobPayloads {
@@ -55,6 +58,8 @@ export interface JobPayloads {
   [JobName.PirRender]: { tenantId: string; pirId: string };
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
   [JobName.WalkthroughInvite]: { tenantId: string; walkthroughId: string; sequence: number; recipient: 'customer' | 'csm' };
+  // scale (issue 17, h4-scale-core)
+  [JobName.SlaSweep]: { tenantId: null };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -76,6 +81,8 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.PirRender]: 'rendering',
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
   [JobName.WalkthroughInvite]: 'notifications',
+  // scale (issue 17, h4-scale-core)
+  [JobName.SlaSweep]: 'clocks',
 };
 
 export interface JobHandler<N extends JobName = JobName> {

@@ -49,13 +49,12 @@ export class ReportsService {
   /** The tenant the report is about: a tenant caller's own; vendor staff must name one they reach. */
   private tenantOf(q: SlaReportQuery): string {
     const actor = TenantContext.actor();
-    const reach = TenantContext.tenantIds();
     if (actor.homeTenantId) {
       if (q.tenantId && q.tenantId !== actor.homeTenantId) throw new TenantNotFound();
       return actor.homeTenantId;
     }
     if (!q.tenantId) throw new ValidationFailed([{ field: 'tenantId', message: 'is required for vendor staff' }]);
-    if (!reach.includes(q.tenantId)) throw new TenantNotFound();
+    if (!TenantContext.reaches(q.tenantId)) throw new TenantNotFound();
     return q.tenantId;
   }
 }
