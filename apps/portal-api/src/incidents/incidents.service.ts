@@ -3,8 +3,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
+import { DEFERRABLE_INTAKE_FIELDS } from '@portal/contracts';
 import type {
+  CompleteIntakeInput,
   DeclareIncidentInput,
+  DeferrableIntakeField,
+  QuickDeclareIncidentInput,
   IncidentStatus,
   ListIncidentsQuery,
   ResolveIncidentInput,
@@ -66,6 +70,24 @@ export class IncidentsService {
    * network mid-outage) returns the incident the first one created instead of a duplicate.
    */
   async declare(input: DeclareIncidentInput, idempotencyKey: string | null = null): Promise<Incident & { replayed?: boolean }> {
+    return this.declareIntake(input, false, idempotencyKey);
+  }
+
+  /**
+   * h6-web-outage (issue 18): a Sev 1/Sev 2 declared with title, severity, services, regions (and the plane in
+   * Mode C). The schema refuses Sev 3/4; the rest of the intake is required within the response target and the
+   * incident lists it as missing until it is given (completeIntake).
+   */
+  async quickDeclare(input: QuickDeclareIncidentInput, idempotencyKey: string | null = null): Promise<Incident & { replayed?: boolean }> {
+    return this.declareIntake(input, true, idempotencyKey);
+  }
+
+  private async declareIntake(
+    input: DeclareIncidentInput | QuickDeclareIncidentInput,
+    quick: boolean,
+    idempotencyKey: string | null,
+  ): Promise<Incident & { replayed?: boolean }> {
+    const full = quick ? null : (input as DeclareIncidentInput);
     const actor = TenantContext.actor();
     if (!actor.homeTenantId) throw new Forbidden('incidents are declared by a tenant user or a tenant API token');
     const tenantId = actor.homeTenantId;
@@ -79,7 +101,7 @@ export class IncidentsService {
         if (existing) {
           // The same request again (a double click, a retry mid-outage) gets its incident back; another request
           // with a used key is refused rather than answered with an incident it did not create.
-          if (existing.fingerprint !== null && existing.fingerprint !== fingerprint(input)) {
+          if (existing.fingerprint !== null && existing.fingerprint !== fingerprint(quick ? { quick, ...input } : input)) {
             throw new IdempotencyKeyReused('this Idempotency-Key was used for a different declaration; use a new key for a new incident', [
               { field: 'idempotency-key', message: 'was already used with a different body' },
             ]);
@@ -95,7 +117,8 @@ export class IncidentsService {
       if (tenant.serviceMode === 'C' && !input.plane)
         fields.push({ field: 'plane', message: 'is required for Mode C tenants: data plane, control plane or not sure' });
       if (tenant.serviceMode !== 'C' && input.plane) fields.push({ field: 'plane', message: 'only applies to Mode C (BYOC) tenants' });
-      if (new Date(input.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000) fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
+      if (full && new Date(full.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000)
+        fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
       if (fields.length) throw new ValidationFailed(fields);
 
       // Free text gets the evidence secret scan: a pasted token is redacted before it is stored.
@@ -106,10 +129,10 @@ export class IncidentsService {
         for (const f of r.findings) redactions.push({ field, rule: f.rule, count: f.count });
         return r.text;
       };
-      const symptoms = scrub('symptoms', input.symptoms)!;
-      const details = scrub('recentChanges.details', input.recentChanges.details);
+      const symptoms = full ? scrub('symptoms', full.symptoms)! : null;
+      const details = full ? scrub('recentChanges.details', full.recentChanges.details) : undefined;
       const title = scrub('title', input.title)!;
-      const errorCodes = (input.errorCodes ?? []).map((c, i) => scrub(`errorCodes.${i}`, c)!);
+      const errorCodes = (full?.errorCodes ?? []).map((c, i) => scrub(`errorCodes.${i}`, c)!);
 
       const number = await this.incidents.nextNumber(em, tenantId);
       const declaredBy = ref(actor);
@@ -122,14 +145,15 @@ export class IncidentsService {
           status: 'declared',
           services: input.services,
           regions: input.regions,
-          impactedUsers: input.impactedUsers,
-          firstNoticedAt: new Date(input.firstNoticedAt),
-          firstNoticedTimezone: input.firstNoticedTimezone,
+          impactedUsers: full?.impactedUsers ?? null,
+          firstNoticedAt: full ? new Date(full.firstNoticedAt) : null,
+          firstNoticedTimezone: full?.firstNoticedTimezone ?? null,
           symptoms,
-          recentChanges: { kinds: input.recentChanges.kinds, ...(details ? { details } : {}) },
+          recentChanges: full ? { kinds: full.recentChanges.kinds, ...(details ? { details } : {}) } : null,
           errorCodes,
-          reproductionConfirmed: input.reproductionConfirmed,
-          impactedUserExamples: input.impactedUserExamples ?? [],
+          reproductionConfirmed: full?.reproductionConfirmed ?? null,
+          impactedUserExamples: full?.impactedUserExamples ?? [],
+          intake: quick ? 'quick' : 'full',
           plane: input.plane ?? null,
           serviceMode: tenant.serviceMode,
           declaredAt: now,
@@ -139,9 +163,9 @@ export class IncidentsService {
           calendar: tenant.calendar,
         },
         number,
-        idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : null,
+        idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(quick ? { quick, ...input } : input) } : null,
       );
-      await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
+      if (full) await this.incidents.addImpactedCount(em, tenantId, id, full.impactedUsers, now, declaredBy.label);
       await this.domainEvents.emit(em, {
         type: 'incident.declared',
         tenantId,
@@ -154,6 +178,7 @@ export class IncidentsService {
           regions: input.regions,
           plane: input.plane ?? null,
           redactions,
+          ...(quick ? { quick: true } : {}),
         },
       });
       const incident = (await this.incidents.findById(em, id))!;
@@ -540,7 +565,8 @@ export class IncidentsService {
         return {
           reference: `INC-${inc.number}`,
           severity: inc.severity,
-          firstNoticedAt: new Date(inc.firstNoticedAt),
+          // a quick declaration without its first-noticed time yet: detection counted as at the declaration
+          firstNoticedAt: new Date(inc.firstNoticedAt ?? inc.declaredAt),
           declaredAt: new Date(inc.declaredAt),
           acknowledgedAt: inc.acknowledgedAt ? new Date(inc.acknowledgedAt) : null,
           resolvedAt: inc.resolvedAt ? new Date(inc.resolvedAt) : null,
@@ -620,8 +646,53 @@ export class IncidentsService {
       closedAt: iso(inc.closedAt),
       lastStatusUpdateAt: iso(inc.lastStatusUpdateAt),
       intakeRedactions: inc.intakeRedactions,
+      intake: inc.intake,
+      missingIntakeFields: missingIntake(inc),
       sla: this.sla(inc, now),
     };
+  }
+
+  /**
+   * h6-web-outage (issue 18): the rest of a quick declaration's intake, by the tenant's admin (or a support
+   * engineer on their behalf). Only missing fields are taken (a given one is refused: 400 naming it); free text
+   * gets the same secret scan as at the declaration; the audit trail records which fields came and what is left.
+   */
+  async completeIntake(id: string, input: CompleteIntakeInput): Promise<IncidentDetail> {
+    return this.mutate(id, async (em, inc, now) => {
+      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; its intake can no longer be changed`);
+      const missing = new Set(missingIntake(inc));
+      const given = DEFERRABLE_INTAKE_FIELDS.filter((k) => input[k] !== undefined);
+      const fields = given.filter((k) => !missing.has(k)).map((k) => ({ field: k, message: 'is already recorded for this incident' }));
+      if (input.firstNoticedAt && new Date(input.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000)
+        fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
+      if (fields.length) throw new ValidationFailed(fields);
+      const redactions: { field: string; rule: string; count: number }[] = [];
+      const scrub = (field: string, text: string) => {
+        const r = redactText(text);
+        for (const f of r.findings) redactions.push({ field, rule: f.rule, count: f.count });
+        return r.text;
+      };
+      const details = input.recentChanges?.details !== undefined ? scrub('recentChanges.details', input.recentChanges.details) : undefined;
+      await this.incidents.completeIntake(em, id, {
+        symptoms: input.symptoms !== undefined ? scrub('symptoms', input.symptoms) : undefined,
+        impactedUsers: input.impactedUsers,
+        firstNoticedAt: input.firstNoticedAt ? new Date(input.firstNoticedAt) : undefined,
+        firstNoticedTimezone: input.firstNoticedTimezone,
+        recentChanges: input.recentChanges ? { kinds: input.recentChanges.kinds, ...(details ? { details } : {}) } : undefined,
+        reproductionConfirmed: input.reproductionConfirmed,
+        errorCodes: input.errorCodes?.map((c, i) => scrub(`errorCodes.${i}`, c)),
+        impactedUserExamples: input.impactedUserExamples,
+      });
+      if (input.impactedUsers !== undefined) await this.incidents.addImpactedCount(em, inc.tenantId, id, input.impactedUsers, now, TenantContext.actor().label);
+      const left = [...missing].filter((k) => !given.includes(k));
+      await this.domainEvents.emit(em, {
+        type: 'incident.intake_completed',
+        tenantId: inc.tenantId,
+        subjectId: id,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}`, fields: given, missing: left, redactions },
+      });
+    });
   }
 }
 
@@ -635,7 +706,7 @@ function warningInstant(clock: SlaClock): number | null {
 }
 
 /** A request's identity for Idempotency-Key: SHA-256 of its validated body with keys in a fixed order. */
-function fingerprint(input: DeclareIncidentInput): string {
+function fingerprint(input: object): string {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(canonical)
@@ -649,6 +720,13 @@ function fingerprint(input: DeclareIncidentInput): string {
   return createHash('sha256')
     .update(JSON.stringify(canonical(input)))
     .digest('hex');
+}
+
+/** What a quick declaration has not given yet, in the order the incident page asks for it. */
+export function missingIntake(
+  inc: Pick<IncidentRecord, 'symptoms' | 'impactedUsers' | 'firstNoticedAt' | 'recentChanges' | 'reproductionConfirmed'>,
+): DeferrableIntakeField[] {
+  return DEFERRABLE_INTAKE_FIELDS.filter((k) => inc[k] === null || inc[k] === undefined);
 }
 
 function ref(a: Actor): ActorRef {

@@ -80,7 +80,7 @@ export function slaOutcomesOf(inc: IncidentDetail, pirDeliveredAt?: Date): PirSl
 /** The sections a new review starts with: what the incident record already says. */
 export function prefilledSections(inc: IncidentDetail): Record<PirSectionKey, string> {
   const duration = inc.resolvedAt ? formatDuration(Date.parse(inc.resolvedAt) - Date.parse(inc.declaredAt)) : null;
-  const peak = Math.max(inc.impactedUsers, ...inc.impactedUserHistory.map((h) => h.count));
+  const peak = Math.max(inc.impactedUsers ?? 0, ...inc.impactedUserHistory.map((h) => h.count));
   return {
     summary:
       `${SEV(inc.severity)} incident ${inc.reference} (${inc.services.join(', ')}) was declared on ${utc(inc.declaredAt)}` +

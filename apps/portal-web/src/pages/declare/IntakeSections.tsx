@@ -13,7 +13,16 @@ import type { DraftBinding } from './use-draft-form';
 // The declare form's sections, in the order of the page. Each control reads and writes the draft through the binding.
 
 /** Title, symptoms and severity; `children` follow the severity (the commitments, on phones). */
-export function WhatIsHappeningSection({ form: { draft, update, blur, shown }, children }: { form: DraftBinding; children?: ReactNode }) {
+export function WhatIsHappeningSection({
+  form: { draft, update, blur, shown },
+  children,
+  quick = false,
+}: {
+  form: DraftBinding;
+  children?: ReactNode;
+  /** Quick declaration (issue 18): the symptoms come later. */
+  quick?: boolean;
+}) {
   return (
     <Section title="What is happening">
       <TextInput
@@ -27,20 +36,23 @@ export function WhatIsHappeningSection({ form: { draft, update, blur, shown }, c
         maxLength={200}
         required
       />
-      <Textarea
-        id={fieldId('symptoms')}
-        label="Symptoms"
-        description="What users see: messages, which pages or skills, since when. Do not paste passwords, tokens or API keys: Claresia will never ask for them."
-        value={draft.symptoms}
-        onChange={(e) => update('symptoms', e.currentTarget.value, 'symptoms')}
-        onBlur={blur('symptoms')}
-        error={shown('symptoms')}
-        autosize
-        minRows={4}
-        maxRows={12}
-        required
-      />
+      {!quick && (
+        <Textarea
+          id={fieldId('symptoms')}
+          label="Symptoms"
+          description="What users see: messages, which pages or skills, since when. Do not paste passwords, tokens or API keys: Claresia will never ask for them."
+          value={draft.symptoms}
+          onChange={(e) => update('symptoms', e.currentTarget.value, 'symptoms')}
+          onBlur={blur('symptoms')}
+          error={shown('symptoms')}
+          autosize
+          minRows={4}
+          maxRows={12}
+          required
+        />
+      )}
       <SeverityField
+        quick={quick}
         value={draft.severity}
         onChange={(s) => update('severity', s, 'severity')}
         error={shown('severity')}
@@ -53,7 +65,16 @@ export function WhatIsHappeningSection({ form: { draft, update, blur, shown }, c
 }
 
 /** Services, regions, how many users and a few of them. */
-export function ImpactSection({ form: { draft, update, blur, shown }, regions }: { form: DraftBinding; regions: Region[] }) {
+export function ImpactSection({
+  form: { draft, update, blur, shown },
+  regions,
+  quick = false,
+}: {
+  form: DraftBinding;
+  regions: Region[];
+  /** Quick declaration (issue 18): the count and examples come later. */
+  quick?: boolean;
+}) {
   return (
     <Section title="Impact">
       <Checkbox.Group
@@ -86,33 +107,37 @@ export function ImpactSection({ form: { draft, update, blur, shown }, regions }:
           ))}
         </Group>
       </Checkbox.Group>
-      <NumberInput
-        id={fieldId('impactedUsers')}
-        label="Impacted users"
-        description="An estimate is fine; you can update it as the situation evolves."
-        value={draft.impactedUsers}
-        onChange={(v) => update('impactedUsers', typeof v === 'number' ? v : v === '' ? '' : Number.isFinite(Number(v)) ? Number(v) : '', 'impactedUsers')}
-        onBlur={blur('impactedUsers')}
-        error={shown('impactedUsers')}
-        min={0}
-        max={10_000_000}
-        allowDecimal={false}
-        allowNegative={false}
-        thousandSeparator=","
-        maw={260}
-        required
-      />
-      <TagsInput
-        id={fieldId('impactedUserExamples')}
-        label="Impacted-user examples"
-        description="A few affected accounts (user names or emails) so engineers can look them up. Press Enter after each."
-        value={draft.impactedUserExamples}
-        onChange={(v) => update('impactedUserExamples', v, 'impactedUserExamples')}
-        error={shown('impactedUserExamples')}
-        splitChars={[',', ' ', ';']}
-        maxTags={50}
-        clearable
-      />
+      {!quick && (
+        <>
+          <NumberInput
+            id={fieldId('impactedUsers')}
+            label="Impacted users"
+            description="An estimate is fine; you can update it as the situation evolves."
+            value={draft.impactedUsers}
+            onChange={(v) => update('impactedUsers', typeof v === 'number' ? v : v === '' ? '' : Number.isFinite(Number(v)) ? Number(v) : '', 'impactedUsers')}
+            onBlur={blur('impactedUsers')}
+            error={shown('impactedUsers')}
+            min={0}
+            max={10_000_000}
+            allowDecimal={false}
+            allowNegative={false}
+            thousandSeparator=","
+            maw={260}
+            required
+          />
+          <TagsInput
+            id={fieldId('impactedUserExamples')}
+            label="Impacted-user examples"
+            description="A few affected accounts (user names or emails) so engineers can look them up. Press Enter after each."
+            value={draft.impactedUserExamples}
+            onChange={(v) => update('impactedUserExamples', v, 'impactedUserExamples')}
+            error={shown('impactedUserExamples')}
+            splitChars={[',', ' ', ';']}
+            maxTags={50}
+            clearable
+          />
+        </>
+      )}
     </Section>
   );
 }
