@@ -275,4 +275,75 @@ describe('the web app in an outage', { timeout: 240_000 }, () => {
     );
     await page.context().close();
   });
+  test('quick declaration: a Sev 1 from a phone in under 20 s of scripted input, then the missing intake, counted and asked for', async () => {
+    const page = await newPage(browser, { width: 390, height: 844 });
+    await signInCustomer(page, { tenant: 'acme', email: `quick-${RUN}@acme.example` });
+    await page.goto('/incidents/new');
+    await page.getByRole('heading', { name: 'Declare an incident', level: 1 }).waitFor();
+    const started = Date.now();
+    await page.getByRole('switch', { name: 'Quick declaration (Sev 1 or Sev 2)' }).check();
+    assert.equal(await page.getByLabel('Symptoms').count(), 0, 'the symptoms come later');
+    assert.equal(await page.getByRole('radio', { name: 'Sev 3 (Cosmetic)' }).count(), 0, 'only Sev 1 and Sev 2');
+    await page.getByLabel('Title').fill(`Quick from a phone ${RUN}`);
+    await page.getByRole('radio', { name: 'Sev 1 (Down)' }).check();
+    await page.getByRole('checkbox', { name: 'Identity', exact: true }).check();
+    await page.getByRole('checkbox', { name: /^eu-south-1/ }).check();
+    await page.getByRole('button', { name: 'Declare incident', exact: true }).last().click();
+    await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+    await page.getByTestId('incident-reference').waitFor();
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(`quick declaration at 390 px: ${seconds.toFixed(1)} s of scripted input to the incident page\n`);
+    assert.ok(seconds < 20, `declared in ${seconds} s`);
+
+    const card = page.getByTestId('missing-intake');
+    await card.getByRole('heading', { name: 'Details still needed (5 of 5)' }).waitFor();
+    await card.getByText('Symptoms, Impacted users, First noticed, Recent changes, Reproduction are still missing', { exact: false }).waitFor();
+    await card.getByText('Needed before the response target', { exact: false }).waitFor();
+    await page.getByTestId('next-steps').waitFor();
+    await settle(page);
+    await expectAccessible(page, 'incident (quick declaration, missing intake, 390 px)');
+    await expectNoHorizontalOverflow(page, 'incident with missing intake at 390 px');
+
+    await card.getByLabel('Symptoms').fill('Every sign-in ends on an error page after the IdP redirect.');
+    await card.getByLabel('Impacted users').fill('300');
+    await card.getByRole('button', { name: 'Save the details' }).click();
+    await card.getByRole('heading', { name: 'Details still needed (3 of 5)' }).waitFor();
+    await card.getByLabel('First noticed').fill('2026-11-23T09:30');
+    await card.getByRole('checkbox', { name: 'Nothing changed recently' }).check();
+    await card.getByRole('radio', { name: 'Yes' }).check();
+    await card.getByRole('button', { name: 'Save the details' }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.getByTestId('impacted-count').getByText('300').waitFor();
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+  test('the declaration flow speaks German when asked, from its message catalogue, and English again', async () => {
+    const page = await newPage(browser, { width: 1280 });
+    await signInCustomer(page, { tenant: 'acme', email: `lang-${RUN}@acme.example` });
+    await page.goto('/incidents/new');
+    await page.getByRole('heading', { name: 'Declare an incident', level: 1 }).waitFor();
+    await page.getByLabel('Language').selectOption('de');
+    await page.getByRole('heading', { name: 'Störung melden', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Was passiert', level: 2 }).waitFor();
+    await page.getByLabel('Titel').fill('Anmeldung schlägt fehl');
+    await page.getByRole('radio', { name: 'Sev 1 (Ausfall)' }).waitFor();
+    await page.getByRole('checkbox', { name: 'IdP-Migration' }).waitFor();
+    assert.equal((await page.locator('main [lang="de"]').count()) > 0, true, 'the translated part is marked lang="de"');
+    await page.getByRole('button', { name: 'Störung melden', exact: true }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Bitte \d+ Felder prüfen/ })
+      .waitFor();
+    await settle(page);
+    await expectAccessible(page, 'declare (German)');
+    // remembered across a reload (accepting the leave prompt), then back to English
+    page.on('dialog', (d) => void d.accept());
+    await page.reload();
+    await page.getByRole('heading', { name: 'Störung melden', level: 1 }).waitFor();
+    await page.getByLabel('Sprache').selectOption('en');
+    await page.getByRole('heading', { name: 'Declare an incident', level: 1 }).waitFor();
+    assert.equal(await page.getByLabel('Title').inputValue(), 'Anmeldung schlägt fehl', 'the draft survived the language switch and the reload');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
 });

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Alert, Box, Button, Container, Grid, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Box, Button, Container, Grid, Group, NativeSelect, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
+import { Trans, useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import type { Incident } from '../api/types';
@@ -11,6 +12,7 @@ import { DataPlaneHealthPanel } from '../components/DataPlaneHealth';
 import { Time } from '../components/Time';
 import { useSignedIn } from '../hooks/use-me';
 import { usePageTitle } from '../hooks/use-page-title';
+import { LANGUAGES, setLanguage, type Language } from '../i18n/i18n';
 import { MODE_LABELS } from '../lib/labels';
 import { Commitments } from './declare/Commitments';
 import { FIELD_ORDER, focusField, serverFieldErrors } from './declare/draft';
@@ -30,7 +32,8 @@ export interface DeclaredState {
 export function DeclareIncidentPage() {
   const me = useSignedIn();
   const tenant = me.tenant!;
-  usePageTitle('Declare an incident');
+  const { t, i18n } = useTranslation();
+  usePageTitle(t('page.title'));
   const mode = tenant.serviceMode;
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -119,40 +122,44 @@ export function DeclareIncidentPage() {
   const commitments = <Commitments severity={draft.severity} mode={mode} plane={draft.plane} />;
 
   return (
-    <Container size="xl">
-      <LeaveGuard
-        shouldBlock={() => (form.dirty || sending) && !done.current}
-        message={
-          sending
-            ? 'Your declaration has not reached the portal yet. It stays in this browser and is sent when you come back to this form.'
-            : 'What you typed stays in this browser, for you on this tenant: it is here again when you come back to declare.'
-        }
-        onDiscard={discard}
-      />
+    // Only the declaration flow is translated so far: its language is marked here, the shell stays English.
+    <Container size="xl" lang={i18n.resolvedLanguage ?? 'en'}>
+      <LeaveGuard shouldBlock={() => (form.dirty || sending) && !done.current} message={sending ? t('leave.queued') : t('leave.kept')} onDiscard={discard} />
       <Stack gap="xs" mb="lg">
-        <Title order={1} className="page-title">
-          Declare an incident
-        </Title>
+        <Group justify="space-between" align="flex-start" gap="sm">
+          <Title order={1} className="page-title">
+            {t('page.title')}
+          </Title>
+          {/* The declaration flow's language (issue 18: the message catalogue, i18n/); remembered in this browser. */}
+          <NativeSelect
+            label={t('page.language')}
+            size="xs"
+            value={i18n.resolvedLanguage ?? 'en'}
+            onChange={(e) => setLanguage(e.currentTarget.value as Language)}
+            data={LANGUAGES.map((l) => ({ value: l.code, label: l.label }))}
+            w={130}
+          />
+        </Group>
         <Text size="sm" c="dimmed">
-          {tenant.displayName} · {MODE_LABELS[mode]}. Don't troubleshoot first: declare, and Claresia investigates in parallel. Fields marked{' '}
+          {t('page.intro', { tenant: tenant.displayName, mode: MODE_LABELS[mode] })}{' '}
           <span className="required-mark" aria-hidden>
             *
           </span>
-          <span className="sr-only">with an asterisk</span> are required.
+          <span className="sr-only">{t('page.withAsterisk')}</span> {t('page.requiredSuffix')}
         </Text>
       </Stack>
-      <form onSubmit={submit} noValidate aria-label="Declare an incident">
+      <form onSubmit={submit} noValidate aria-label={t('page.formLabel')}>
         <Grid gutter="lg">
           <Grid.Col span={wide ? 8 : 12}>
             <Stack gap="lg">
               {restoredAt && (
-                <Alert color="blue" variant="light" title="Draft restored" data-testid="draft-restored">
+                <Alert color="blue" variant="light" title={t('restored.title')} data-testid="draft-restored">
                   <Group justify="space-between" gap="sm">
                     <Text size="sm">
-                      What you typed on <Time iso={restoredAt} /> was kept in this browser.
+                      <Trans i18nKey="restored.body" components={{ at: <Time iso={restoredAt} /> }} />
                     </Text>
                     <Button size="xs" variant="default" onClick={discard}>
-                      Start over
+                      {t('restored.startOver')}
                     </Button>
                   </Group>
                 </Alert>
@@ -179,7 +186,7 @@ export function DeclareIncidentPage() {
               )}
               {errorCount > 0 && <ErrorSummary ref={summaryRef} count={errorCount} errors={errors} serverErrors={serverErrors} submitted={submitted} />}
               {refused !== null && !(refused instanceof ApiError && refused.fields.length && refused.code !== 'idempotency_key_reused') && (
-                <ApiErrorAlert error={refused} title="The incident was not declared" />
+                <ApiErrorAlert error={refused} title={t('errors.notDeclared')} />
               )}
 
               <fieldset disabled={sending} className="plain-fieldset">
@@ -195,8 +202,8 @@ export function DeclareIncidentPage() {
                         form.setServerErrors({});
                         form.setDirty(true);
                       }}
-                      label="Quick declaration (Sev 1 or Sev 2)"
-                      description="Title, severity, services and regions now; the incident page asks for the rest, required before the response target."
+                      label={t('quick.label')}
+                      description={t('quick.description')}
                       size="md"
                     />
                   </Paper>
@@ -213,10 +220,10 @@ export function DeclareIncidentPage() {
               <Group justify="flex-end" gap="sm">
                 {/* Back to the list, never history.back(): a fresh tab has no page before this one. */}
                 <Button variant="default" onClick={() => navigate('/incidents')}>
-                  Cancel
+                  {t('page.cancel')}
                 </Button>
                 <Button type="submit" color="red.9" size="md" loading={sending}>
-                  Declare incident
+                  {t('page.submit')}
                 </Button>
               </Group>
             </Stack>

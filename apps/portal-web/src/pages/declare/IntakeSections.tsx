@@ -1,10 +1,10 @@
 import { useMemo, type ReactNode } from 'react';
 import { Alert, Checkbox, Group, NumberInput, Paper, Radio, Select, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import { PLANE_OWNERSHIP_NOTE, PLANES, RECENT_CHANGE_KINDS, SERVICES, type Plane, type RecentChangeKind, type ServiceName } from '@portal/contracts';
 import { ASSISTING_NOTE } from '@portal/sla';
 import type { Region } from '../../api/types';
-import { PLANE_LABELS, RECENT_CHANGE_LABELS } from '../../lib/labels';
 import { allTimeZones, formatTime, fromLocalInput, viewerZone } from '../../lib/time';
 import { fieldId } from './draft';
 import { SeverityField } from './SeverityField';
@@ -23,12 +23,13 @@ export function WhatIsHappeningSection({
   /** Quick declaration (issue 18): the symptoms come later. */
   quick?: boolean;
 }) {
+  const { t } = useTranslation();
   return (
-    <Section title="What is happening">
+    <Section title={t('sections.what')}>
       <TextInput
         id={fieldId('title')}
-        label="Title"
-        description="One line your colleagues will recognise, e.g. “SSO sign-in fails for all users”."
+        label={t('fields.title')}
+        description={t('fields.titleHelp')}
         value={draft.title}
         onChange={(e) => update('title', e.currentTarget.value, 'title')}
         onBlur={blur('title')}
@@ -39,8 +40,8 @@ export function WhatIsHappeningSection({
       {!quick && (
         <Textarea
           id={fieldId('symptoms')}
-          label="Symptoms"
-          description="What users see: messages, which pages or skills, since when. Do not paste passwords, tokens or API keys: Claresia will never ask for them."
+          label={t('fields.symptoms')}
+          description={t('fields.symptomsHelp')}
           value={draft.symptoms}
           onChange={(e) => update('symptoms', e.currentTarget.value, 'symptoms')}
           onBlur={blur('symptoms')}
@@ -75,12 +76,13 @@ export function ImpactSection({
   /** Quick declaration (issue 18): the count and examples come later. */
   quick?: boolean;
 }) {
+  const { t } = useTranslation();
   return (
-    <Section title="Impact">
+    <Section title={t('sections.impact')}>
       <Checkbox.Group
         id={fieldId('services')}
-        label="Affected services"
-        description="Pick every service that misbehaves."
+        label={t('fields.services')}
+        description={t('fields.servicesHelp')}
         value={draft.services}
         onChange={(v) => update('services', v as ServiceName[], 'services')}
         error={shown('services')}
@@ -94,8 +96,8 @@ export function ImpactSection({
       </Checkbox.Group>
       <Checkbox.Group
         id={fieldId('regions')}
-        label="Affected regions"
-        description="Regions of your tenant."
+        label={t('fields.regions')}
+        description={t('fields.regionsHelp')}
         value={draft.regions}
         onChange={(v) => update('regions', v, 'regions')}
         error={shown('regions')}
@@ -111,8 +113,8 @@ export function ImpactSection({
         <>
           <NumberInput
             id={fieldId('impactedUsers')}
-            label="Impacted users"
-            description="An estimate is fine; you can update it as the situation evolves."
+            label={t('fields.impactedUsers')}
+            description={t('fields.impactedUsersHelp')}
             value={draft.impactedUsers}
             onChange={(v) => update('impactedUsers', typeof v === 'number' ? v : v === '' ? '' : Number.isFinite(Number(v)) ? Number(v) : '', 'impactedUsers')}
             onBlur={blur('impactedUsers')}
@@ -127,8 +129,8 @@ export function ImpactSection({
           />
           <TagsInput
             id={fieldId('impactedUserExamples')}
-            label="Impacted-user examples"
-            description="A few affected accounts (user names or emails) so engineers can look them up. Press Enter after each."
+            label={t('fields.examples')}
+            description={t('fields.examplesHelp')}
             value={draft.impactedUserExamples}
             onChange={(v) => update('impactedUserExamples', v, 'impactedUserExamples')}
             error={shown('impactedUserExamples')}
@@ -146,14 +148,15 @@ export function ImpactSection({
 export function WhenSection({ form: { draft, update, blur, shown } }: { form: DraftBinding }) {
   const zones = useMemo(() => allTimeZones(), []);
   const noticedAt = fromLocalInput(draft.firstNoticedLocal, draft.firstNoticedTimezone);
+  const { t } = useTranslation();
   return (
-    <Section title="When">
+    <Section title={t('sections.when')}>
       <Group align="flex-start" gap="md" grow preventGrowOverflow={false} wrap="wrap">
         <TextInput
           id={fieldId('firstNoticedAt')}
           type="datetime-local"
-          label="First noticed"
-          description={`Local time in the zone on the right.`}
+          label={t('fields.firstNoticed')}
+          description={t('fields.firstNoticedHelp')}
           value={draft.firstNoticedLocal}
           onChange={(e) => update('firstNoticedLocal', e.currentTarget.value, 'firstNoticedAt')}
           onBlur={blur('firstNoticedAt')}
@@ -163,8 +166,8 @@ export function WhenSection({ form: { draft, update, blur, shown } }: { form: Dr
         />
         <Select
           id={fieldId('firstNoticedTimezone')}
-          label="Your time zone"
-          description="Defaults to this browser's zone."
+          label={t('fields.timezone')}
+          description={t('fields.timezoneHelp')}
           data={zones}
           value={draft.firstNoticedTimezone}
           onChange={(v) => update('firstNoticedTimezone', v ?? '', 'firstNoticedTimezone')}
@@ -172,15 +175,15 @@ export function WhenSection({ form: { draft, update, blur, shown } }: { form: Dr
           searchable
           limit={60}
           allowDeselect={false}
-          nothingFoundMessage="No such time zone"
+          nothingFoundMessage={t('fields.noSuchZone')}
           miw={220}
           required
         />
       </Group>
       {noticedAt && (
         <Text size="sm" c="dimmed" aria-live="polite">
-          {formatTime(noticedAt, draft.firstNoticedTimezone)} for you
-          {draft.firstNoticedTimezone !== viewerZone() ? ` = ${formatTime(noticedAt)} in this browser's zone` : ''}.
+          {t('fields.forYou', { time: formatTime(noticedAt, draft.firstNoticedTimezone) })}
+          {draft.firstNoticedTimezone !== viewerZone() ? t('fields.inBrowserZone', { time: formatTime(noticedAt) }) : ''}.
         </Text>
       )}
     </Section>
@@ -189,26 +192,27 @@ export function WhenSection({ form: { draft, update, blur, shown } }: { form: Dr
 
 /** Recent changes on the customer's side, error codes, whether it reproduces. */
 export function ContextSection({ form: { draft, update, blur, shown } }: { form: DraftBinding }) {
+  const { t } = useTranslation();
   return (
-    <Section title="Context">
+    <Section title={t('sections.context')}>
       <Checkbox.Group
         id={fieldId('recentChanges')}
-        label="Recent changes on your side"
-        description="Anything changed in the last days? Leave empty if nothing changed."
+        label={t('fields.recentChanges')}
+        description={t('fields.recentChangesHelp')}
         value={draft.recentKinds}
         onChange={(v) => update('recentKinds', v as RecentChangeKind[], 'recentChanges')}
         error={shown('recentChanges')}
       >
         <Stack gap={6} mt={6}>
           {RECENT_CHANGE_KINDS.map((k) => (
-            <Checkbox key={k} value={k} label={RECENT_CHANGE_LABELS[k]} />
+            <Checkbox key={k} value={k} label={t(`change.${k}`)} />
           ))}
         </Stack>
       </Checkbox.Group>
       <Textarea
         id={fieldId('recentChanges.details')}
-        label="Details of the changes"
-        description="What changed and when, e.g. “Reply URL list edited in Entra ID this morning”."
+        label={t('fields.changeDetails')}
+        description={t('fields.changeDetailsHelp')}
         value={draft.recentDetails}
         onChange={(e) => update('recentDetails', e.currentTarget.value, 'recentChanges.details')}
         onBlur={blur('recentChanges.details')}
@@ -219,8 +223,8 @@ export function ContextSection({ form: { draft, update, blur, shown } }: { form:
       />
       <TagsInput
         id={fieldId('errorCodes')}
-        label="Error codes"
-        description="From Command Center or Hub Browser, e.g. AADSTS50011. Press Enter after each."
+        label={t('fields.errorCodes')}
+        description={t('fields.errorCodesHelp')}
         value={draft.errorCodes}
         onChange={(v) => update('errorCodes', v, 'errorCodes')}
         error={shown('errorCodes')}
@@ -230,8 +234,8 @@ export function ContextSection({ form: { draft, update, blur, shown } }: { form:
       />
       <Checkbox
         id={fieldId('reproductionConfirmed')}
-        label="We can reproduce the problem"
-        description="Leave unticked if it happened but you could not make it happen again yet."
+        label={t('fields.reproduced')}
+        description={t('fields.reproducedHelp')}
         checked={draft.reproductionConfirmed}
         onChange={(e) => update('reproductionConfirmed', e.currentTarget.checked, 'reproductionConfirmed')}
         error={shown('reproductionConfirmed')}
@@ -242,11 +246,12 @@ export function ContextSection({ form: { draft, update, blur, shown } }: { form:
 
 /** Mode C (BYOC) only: which plane is affected decides who owns the incident. */
 export function PlaneSection({ form: { draft, update, shown } }: { form: DraftBinding }) {
+  const { t } = useTranslation();
   return (
-    <Section title="Where the problem is (Mode C, BYOC)">
+    <Section title={t('sections.plane')}>
       <Radio.Group
         id={fieldId('plane')}
-        label="Which plane is affected?"
+        label={t('fields.plane')}
         value={draft.plane}
         onChange={(v) => update('plane', v as Plane, 'plane')}
         error={shown('plane')}
@@ -254,15 +259,15 @@ export function PlaneSection({ form: { draft, update, shown } }: { form: DraftBi
       >
         <Stack gap={6} mt={6}>
           {PLANES.map((p) => (
-            <Radio key={p} value={p} label={PLANE_LABELS[p]} />
+            <Radio key={p} value={p} label={t(`plane.${p}`)} />
           ))}
         </Stack>
       </Radio.Group>
-      <Alert color="blue" variant="light" icon={<IconInfoCircle aria-hidden />} title="Who owns what in Mode C">
+      <Alert color="blue" variant="light" icon={<IconInfoCircle aria-hidden />} title={t('fields.ownership')}>
         <Text size="sm">{PLANE_OWNERSHIP_NOTE}</Text>
       </Alert>
       {draft.plane === 'data_plane' && (
-        <Alert color="orange" variant="light" title="Your runbook applies" role="status">
+        <Alert color="orange" variant="light" title={t('fields.runbook')} role="status">
           <Text size="sm">{ASSISTING_NOTE}</Text>
         </Alert>
       )}

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { Button, Group, Modal, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { useBlocker } from 'react-router-dom';
 
 /**
@@ -10,6 +11,7 @@ import { useBlocker } from 'react-router-dom';
 export function LeaveGuard({ shouldBlock, message, onDiscard }: { shouldBlock: () => boolean; message: string; onDiscard: () => void }) {
   const blocker = useBlocker(({ currentLocation, nextLocation }) => currentLocation.pathname !== nextLocation.pathname && shouldBlock());
   const active = shouldBlock();
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (!active) return;
@@ -24,16 +26,16 @@ export function LeaveGuard({ shouldBlock, message, onDiscard }: { shouldBlock: (
 
   const open = blocker.state === 'blocked';
   return (
-    <Modal opened={open} onClose={() => blocker.reset?.()} title="Leave the declaration?" centered>
+    <Modal opened={open} onClose={() => blocker.reset?.()} title={t('leave.title')} centered>
       <Text size="sm" mb="md">
         {message}
       </Text>
       <Group justify="flex-end" gap="sm">
         <Button variant="default" onClick={() => blocker.reset?.()} data-autofocus>
-          Stay on the form
+          {t('leave.stay')}
         </Button>
         <Button variant="light" onClick={() => blocker.proceed?.()}>
-          Leave, keep the draft
+          {t('leave.leaveKeep')}
         </Button>
         <Button
           color="red.9"
@@ -42,7 +44,7 @@ export function LeaveGuard({ shouldBlock, message, onDiscard }: { shouldBlock: (
             blocker.proceed?.();
           }}
         >
-          Discard the draft and leave
+          {t('leave.discard')}
         </Button>
       </Group>
     </Modal>

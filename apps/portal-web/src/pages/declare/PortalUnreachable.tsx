@@ -1,5 +1,6 @@
 import { Alert, Anchor, Button, Group, List, Text } from '@mantine/core';
 import { IconCloudOff } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import { SEVERITY_DEFINITIONS } from '@portal/contracts';
 import type { Me } from '../../api/types';
 import type { Draft } from './draft';
@@ -48,35 +49,33 @@ export function PortalUnreachable({
   onStop: () => void;
 }) {
   const tenant = me.tenant?.displayName ?? '';
+  const { t } = useTranslation();
   const subject = `[${draft.severity ? draft.severity.toUpperCase() : 'Incident'}] ${tenant}: ${draft.title || 'new incident'}`;
   return (
-    <Alert color="orange" variant="light" icon={<IconCloudOff size={20} aria-hidden />} title="The portal is not answering" data-testid="portal-unreachable">
+    <Alert color="orange" variant="light" icon={<IconCloudOff size={20} aria-hidden />} title={t('unreachable.title')} data-testid="portal-unreachable">
       <Text size="sm" mb="xs">
-        {waiting
-          ? 'Your declaration has not reached the portal yet. It is kept in this browser and is sent by itself as soon as the portal answers again, once only.'
-          : 'The portal is slow to answer. Your declaration is kept in this browser; it will be sent as soon as the portal answers, once only.'}{' '}
-        {attempts > 1 && <span>Tries so far: {attempts}.</span>}
+        {waiting ? t('unreachable.waiting') : t('unreachable.slow')} {attempts > 1 && <span>{t('unreachable.tries', { count: attempts })}</span>}
       </Text>
       <Text size="sm" fw={600}>
-        Don’t wait for it in a Sev 1 or Sev 2:
+        {t('unreachable.dontWait')}
       </Text>
       <List size="sm" spacing={4} mb="sm">
         <List.Item>
-          <Anchor href={mailtoLink(me.support.email, subject, draftAsText(draft, tenant))}>Email {me.support.email} with this draft</Anchor>
+          <Anchor href={mailtoLink(me.support.email, subject, draftAsText(draft, tenant))}>{t('unreachable.email', { email: me.support.email })}</Anchor>
         </List.Item>
         {me.support.hotline && (
           <List.Item>
-            Call the hotline: <Anchor href={telLink(me.support.hotline)}>{me.support.hotline}</Anchor>
+            {t('unreachable.call')} <Anchor href={telLink(me.support.hotline)}>{me.support.hotline}</Anchor>
           </List.Item>
         )}
-        <List.Item>Post in your Slack or Teams Connect channel with Claresia.</List.Item>
+        <List.Item>{t('unreachable.chat')}</List.Item>
       </List>
       <Group gap="sm">
         <Button size="xs" variant="default" onClick={onRetry}>
-          Try again now
+          {t('unreachable.retry')}
         </Button>
         <Button size="xs" variant="subtle" color="dark" onClick={onStop}>
-          Stop sending and edit
+          {t('unreachable.stop')}
         </Button>
       </Group>
     </Alert>
