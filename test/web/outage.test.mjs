@@ -62,7 +62,7 @@ const incidentsTitled = (page, title) =>
     return body.items.filter((i) => i.title === t).length;
   }, title);
 
-describe('the web app in an outage', { timeout: 240_000 }, () => {
+describe('the web app in an outage', { timeout: 600_000 }, () => {
   let browser;
 
   before(async () => {
@@ -159,6 +159,8 @@ describe('the web app in an outage', { timeout: 240_000 }, () => {
 
     // Cancel in a fresh tab (no history): back to the list, never about:blank; the draft stays for next time.
     const tab = await page.context().newPage();
+    tab.problems = [];
+    tab.on('pageerror', (e) => tab.problems.push(`page error: ${e.message}`));
     await tab.goto('/incidents/new');
     await tab.getByTestId('draft-restored').waitFor();
     await tab.getByRole('button', { name: 'Cancel' }).click();

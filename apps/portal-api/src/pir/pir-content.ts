@@ -87,7 +87,7 @@ export function prefilledSections(inc: IncidentDetail): Record<PirSectionKey, st
       `${duration ? ` and resolved after ${duration}` : ''}.\n\n${inc.resolutionSummary ?? ''}`.trimEnd(),
     timeline: 'Times in UTC, from the portal record.',
     root_cause: '',
-    impact: `Up to ${peak} users were impacted in ${inc.regions.join(', ')}.\n\nSymptoms reported: ${inc.symptoms}`,
+    impact: `Up to ${peak} users were impacted in ${inc.regions.join(', ')}.\n\nSymptoms reported: ${inc.symptoms ?? 'not given (quick declaration)'}`,
     remediation: inc.resolutionSummary ?? '',
     lessons: '',
     went_well: '',
