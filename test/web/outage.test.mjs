@@ -331,13 +331,13 @@ describe('the web app in an outage', { timeout: 600_000 }, () => {
     await page.getByRole('radio', { name: 'Sev 1 (Ausfall)' }).waitFor();
     await page.getByRole('checkbox', { name: 'IdP-Migration' }).waitFor();
     assert.equal((await page.locator('main [lang="de"]').count()) > 0, true, 'the translated part is marked lang="de"');
+    await settle(page);
+    await expectAccessible(page, 'declare (German)');
     await page.getByRole('button', { name: 'Störung melden', exact: true }).click();
     await page
       .getByRole('alert')
       .filter({ hasText: /Bitte \d+ Felder prüfen/ })
       .waitFor();
-    await settle(page);
-    await expectAccessible(page, 'declare (German)');
     // remembered across a reload (accepting the leave prompt), then back to English
     page.on('dialog', (d) => void d.accept());
     await page.reload();
