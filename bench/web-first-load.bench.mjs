@@ -179,6 +179,7 @@ async function coldRun(browser, base, i) {
   await page.getByLabel('Symptoms').fill('Bench: saving records fails for some users.');
   await page.getByRole('radio', { name: 'Sev 2 (Degraded)' }).check();
   await page.getByRole('checkbox', { name: 'Hub', exact: true }).check();
+  await page.getByRole('checkbox', { name: /^eu-south-1/ }).check();
   await page.getByLabel('Impacted users').fill('12');
   const t1 = Date.now();
   await page.getByRole('button', { name: 'Declare incident', exact: true }).last().click();
