@@ -256,6 +256,20 @@ export class MatrixWorld {
     return this.remember(tenant, key);
   }
 
+  // quick declaration (issue 18, h6-web-outage)
+  /** A quick Sev 1 declaration of this tenant (its intake missing), declared with `key` when given. */
+  async quickIncident(tenant: Tenant, key?: string): Promise<string> {
+    let req = this.t.http.post('/api/v1/incidents/quick').set(this.admin(tenant).changeHeaders).send(quickIntake(tenant));
+    if (key) req = req.set('Idempotency-Key', key);
+    return this.remember(tenant, (await this.expect('quick declare', await req, [201])).id as string);
+  }
+  /** An Idempotency-Key this tenant has already quick-declared with (the body: `quickIntake()`, so a retry replays). */
+  async usedQuickIdempotencyKey(tenant: Tenant): Promise<string> {
+    const key = `quick-${randomBytes(8).toString('hex')}`;
+    await this.quickIncident(tenant, key);
+    return this.remember(tenant, key);
+  }
+
   // post-incident reviews (issue 15)
   /** A resolved incident with a review (draft with one action item; published; published with its PDF rendered). */
   async pir(tenant: Tenant, stage: 'draft' | 'published' | 'rendered'): Promise<{ id: string; pirId: string; itemId: string }> {
@@ -401,6 +415,14 @@ const idpInOwnRealm = (own: Ids, other: Ids) => ({
 });
 
 const inc = (ids: Ids, rest = '') => `/api/v1/incidents/${ids.id}${rest}`;
+/** quick declaration (issue 18): what a person knows in twenty seconds; the region is the tenant's first. */
+const quickIntake = (tenant: Tenant) => ({
+  title: 'Sign-in down',
+  severity: 'sev1',
+  services: ['Identity'],
+  regions: [tenant.regions[0]?.code ?? 'eu-south-1'],
+  ...(tenant.serviceMode === 'C' ? { plane: 'not_sure' } : {}),
+});
 const CALENDAR = { workingDays: [1, 2, 3, 4, 5], dayStart: '09:00', dayEnd: '18:00', holidays: ['2026-12-25'] };
 
 /** Keyed by "METHOD /path" as discovered from the router; a route without a case fails the matrix. */
@@ -458,6 +480,18 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     other: 'mixed',
     fixture: async (w, tenant) => ({ key: await w.usedIdempotencyKey(tenant) }),
     request: (_w, ids) => ({ method: 'POST', path: '/api/v1/incidents', headers: { 'Idempotency-Key': ids.key }, json: validIntake() }),
+  },
+  // quick declaration (issue 18, h6-web-outage)
+  'POST /api/v1/incidents/quick': {
+    names: 'header',
+    other: 'mixed',
+    fixture: async (w, tenant) => ({ key: await w.usedQuickIdempotencyKey(tenant) }),
+    request: (w, ids) => ({ method: 'POST', path: '/api/v1/incidents/quick', headers: { 'Idempotency-Key': ids.key }, json: quickIntake(w.own) }),
+  },
+  'PUT /api/v1/incidents/:id/intake': {
+    names: 'path',
+    fixture: async (w, tenant) => ({ id: await w.quickIncident(tenant) }),
+    request: (_w, ids) => ({ method: 'PUT', path: inc(ids, '/intake'), json: { symptoms: 'Every sign-in fails after the IdP redirect.', impactedUsers: 120 } }),
   },
   'GET /api/v1/incidents': {
     names: 'query',

@@ -4,7 +4,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import express, { NextFunction, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { PortalConfig } from './config/portal-config';
@@ -46,7 +48,17 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   // The web app is served by the API in production: same origin, so the session cookie just works.
   const webDir = resolve(config.webDistDir);
   if (existsSync(join(webDir, 'index.html'))) {
-    app.use(express.static(webDir, { index: false, maxAge: '1h', setHeaders: (res) => res.setHeader('Content-Security-Policy', WEB_CSP) }));
+    // The build writes .br and .gz beside each asset (vite.config.ts): served as they are, brotli first. Hashed
+    // files (assets/*-<hash>.js) never change under their name: cached for a year, immutable; anything else
+    // (index.html, favicon) is revalidated, so a release is picked up on the next load.
+    app.use(
+      expressStaticGzip(webDir, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
+        index: false,
+        serveStatic: { index: false, cacheControl: false, setHeaders: webAssetHeaders },
+      }),
+    );
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'))) return next();
       res.setHeader('Cache-Control', 'no-cache');
@@ -55,6 +67,13 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
     });
   }
 }
+
+/** Long-lived for content-hashed build outputs, revalidated for everything else. */
+function webAssetHeaders(res: ServerResponse, path: string): void {
+  res.setHeader('Content-Security-Policy', WEB_CSP);
+  res.setHeader('Cache-Control', HASHED_ASSET.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+}
+const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}(\.[a-z0-9]+)+$/;
 
 /**
  * The web app's policy: its own scripts only (the build has no inline script), styles inline too (Mantine

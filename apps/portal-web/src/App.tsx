@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Anchor, Center, Container, Loader, Stack, Text, Title } from '@mantine/core';
+import { useIsFetching } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import type { Role } from '@portal/contracts';
 import { ApiErrorAlert } from './components/ApiErrorAlert';
@@ -7,117 +8,149 @@ import { AppLayout } from './components/AppLayout';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { lastTenant, useMe, useSignedIn } from './hooks/use-me';
 import { isVendorRole } from './lib/labels';
-import { DeclareIncidentPage } from './pages/DeclareIncidentPage';
-import { IncidentPage } from './pages/IncidentPage';
 import { IncidentsPage } from './pages/IncidentsPage';
-import { IdentityProvidersPage } from './pages/IdentityProvidersPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { SignInPage } from './pages/SignInPage';
-import { SsoErrorPage } from './pages/SsoErrorPage';
 import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
-// status page (issue 14 part B)
-import { StatusAdminPage } from './pages/status/StatusAdminPage';
-import { StatusPage } from './pages/status/StatusPage';
-import { StatusTokenPage } from './pages/status/StatusTokenPage';
-// incident communications (issue 14, part A)
-import { IntegrationsPage } from './pages/IntegrationsPage';
-import { PirArchivePage } from './pages/PirArchivePage';
-// SLA reports (issue 15b)
-import { ReportsPage } from './pages/ReportsPage';
+
+// h6-web-outage (issue 18, item 8): pages nobody needs before the incident list load on first visit, each in its
+// own chunk; only the incident lists are in the first load. Declaring and an incident's page are fetched as soon as
+// the first screen's data has arrived (prefetchOutagePages), so the Declare button does not wait on a bad network.
+const loadDeclarePage = () => import('./pages/DeclareIncidentPage');
+const loadIncidentPage = () => import('./pages/IncidentPage');
+const DeclareIncidentPage = lazy(() => loadDeclarePage().then((m) => ({ default: m.DeclareIncidentPage })));
+const IncidentPage = lazy(() => loadIncidentPage().then((m) => ({ default: m.IncidentPage })));
+const SignInPage = lazy(() => import('./pages/SignInPage').then((m) => ({ default: m.SignInPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const IdentityProvidersPage = lazy(() => import('./pages/IdentityProvidersPage').then((m) => ({ default: m.IdentityProvidersPage })));
+const IntegrationsPage = lazy(() => import('./pages/IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })));
+const PirArchivePage = lazy(() => import('./pages/PirArchivePage').then((m) => ({ default: m.PirArchivePage })));
+const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+const SsoErrorPage = lazy(() => import('./pages/SsoErrorPage').then((m) => ({ default: m.SsoErrorPage })));
+const StatusAdminPage = lazy(() => import('./pages/status/StatusAdminPage').then((m) => ({ default: m.StatusAdminPage })));
+const StatusPage = lazy(() => import('./pages/status/StatusPage').then((m) => ({ default: m.StatusPage })));
 // --- vendor notification settings (lead) ---
-import { EscalationSettingsPage } from './pages/vendor/EscalationSettingsPage';
+const EscalationSettingsPage = lazy(() => import('./pages/vendor/EscalationSettingsPage').then((m) => ({ default: m.EscalationSettingsPage })));
 // CSM walkthroughs (issue 15, h2a-walkthroughs)
-import { WorkingHoursPage } from './pages/WorkingHoursPage';
+const WorkingHoursPage = lazy(() => import('./pages/WorkingHoursPage').then((m) => ({ default: m.WorkingHoursPage })));
+const StatusTokenPage = lazy(() => import('./pages/status/StatusTokenPage').then((m) => ({ default: m.StatusTokenPage })));
+
+let prefetched = false;
+/** Once a second has passed with no query in flight (the first screen is complete), fetch the outage pages. */
+function usePrefetchOutagePages() {
+  const fetching = useIsFetching();
+  useEffect(() => {
+    if (prefetched || fetching > 0) return;
+    const t = setTimeout(() => {
+      prefetched = true;
+      void loadDeclarePage().catch(() => {});
+      void loadIncidentPage().catch(() => {});
+    }, 1000);
+    return () => clearTimeout(t);
+  }, [fetching]);
+}
+
+/** What shows while a lazy page's chunk arrives. */
+function PageLoading() {
+  return (
+    <Center p="xl" aria-live="polite">
+      <Stack align="center" gap="xs">
+        <Loader size="sm" aria-label="Loading the page" />
+        <Text size="sm">Loading the page…</Text>
+      </Stack>
+    </Center>
+  );
+}
 
 export function App() {
   return (
-    <Routes>
-      <Route path="/sign-in" element={<SignInPage />} />
-      <Route path="/sign-in/error" element={<SsoErrorPage />} />
-      <Route path="/t/:slug/sign-in" element={<SignInPage />} />
-      <Route path="/t/:slug" element={<TenantRoot />} />
-      {/* status page (issue 14 part B): public, no sign-in */}
-      <Route path="/status" element={<StatusPage />} />
-      <Route path="/status/confirm" element={<StatusTokenPage action="confirm" />} />
-      <Route path="/status/unsubscribe" element={<StatusTokenPage action="unsubscribe" />} />
-      <Route element={<SignedInShell />}>
-        <Route index element={<Home />} />
-        <Route path="/incidents" element={<IncidentsPage />} />
-        <Route
-          path="/incidents/new"
-          element={
-            <RequireRole roles={['customer_admin']} what="Declaring an incident">
-              <DeclareIncidentPage />
-            </RequireRole>
-          }
-        />
-        <Route path="/incidents/:id" element={<IncidentPage />} />
-        <Route
-          path="/settings"
-          element={
-            <RequireRole roles={['customer_admin']} what="Settings">
-              <SettingsPage />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="/settings/identity-providers"
-          element={
-            <RequireRole roles={['customer_admin']} what="Identity providers">
-              <IdentityProvidersPage />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="/settings/integrations"
-          element={
-            <RequireRole roles={['customer_admin']} what="Integrations">
-              <IntegrationsPage />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="/vendor"
-          element={
-            <RequireRole roles={['support_engineer', 'csm']} what="The all-tenants view">
-              <VendorIncidentsPage />
-            </RequireRole>
-          }
-        />
-        {/* status page (issue 14 part B) */}
-        <Route
-          path="/vendor/status"
-          element={
-            <RequireRole roles={['support_engineer']} what="Posting on the status page">
-              <StatusAdminPage />
-            </RequireRole>
-          }
-        />
-        {/* --- vendor notification settings (lead) --- */}
-        <Route
-          path="/vendor/escalation"
-          element={
-            <RequireRole roles={['support_engineer']} what="The escalation and paging settings">
-              <EscalationSettingsPage />
-            </RequireRole>
-          }
-        />
-        {/* post-incident reviews (issue 15) */}
-        <Route path="/reviews" element={<PirArchivePage />} />
-        {/* SLA reports (issue 15b) */}
-        <Route path="/reports" element={<ReportsPage />} />
-        {/* CSM walkthroughs (issue 15, h2a-walkthroughs) */}
-        <Route
-          path="/working-hours"
-          element={
-            <RequireRole roles={['csm']} what="Working hours">
-              <WorkingHoursPage />
-            </RequireRole>
-          }
-        />
-        <Route path="*" element={<NotFound />} />
-      </Route>
-    </Routes>
+    <Suspense fallback={<PageLoading />}>
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/sign-in/error" element={<SsoErrorPage />} />
+        <Route path="/t/:slug/sign-in" element={<SignInPage />} />
+        <Route path="/t/:slug" element={<TenantRoot />} />
+        {/* status page (issue 14 part B): public, no sign-in */}
+        <Route path="/status" element={<StatusPage />} />
+        <Route path="/status/confirm" element={<StatusTokenPage action="confirm" />} />
+        <Route path="/status/unsubscribe" element={<StatusTokenPage action="unsubscribe" />} />
+        <Route element={<SignedInShell />}>
+          <Route index element={<Home />} />
+          <Route path="/incidents" element={<IncidentsPage />} />
+          <Route
+            path="/incidents/new"
+            element={
+              <RequireRole roles={['customer_admin']} what="Declaring an incident">
+                <DeclareIncidentPage />
+              </RequireRole>
+            }
+          />
+          <Route path="/incidents/:id" element={<IncidentPage />} />
+          <Route
+            path="/settings"
+            element={
+              <RequireRole roles={['customer_admin']} what="Settings">
+                <SettingsPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/settings/identity-providers"
+            element={
+              <RequireRole roles={['customer_admin']} what="Identity providers">
+                <IdentityProvidersPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/settings/integrations"
+            element={
+              <RequireRole roles={['customer_admin']} what="Integrations">
+                <IntegrationsPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/vendor"
+            element={
+              <RequireRole roles={['support_engineer', 'csm']} what="The all-tenants view">
+                <VendorIncidentsPage />
+              </RequireRole>
+            }
+          />
+          {/* status page (issue 14 part B) */}
+          <Route
+            path="/vendor/status"
+            element={
+              <RequireRole roles={['support_engineer']} what="Posting on the status page">
+                <StatusAdminPage />
+              </RequireRole>
+            }
+          />
+          {/* --- vendor notification settings (lead) --- */}
+          <Route
+            path="/vendor/escalation"
+            element={
+              <RequireRole roles={['support_engineer']} what="The escalation and paging settings">
+                <EscalationSettingsPage />
+              </RequireRole>
+            }
+          />
+          {/* post-incident reviews (issue 15) */}
+          <Route path="/reviews" element={<PirArchivePage />} />
+          {/* SLA reports (issue 15b) */}
+          <Route path="/reports" element={<ReportsPage />} />
+          {/* CSM walkthroughs (issue 15, h2a-walkthroughs) */}
+          <Route
+            path="/working-hours"
+            element={
+              <RequireRole roles={['csm']} what="Working hours">
+                <WorkingHoursPage />
+              </RequireRole>
+            }
+          />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </Suspense>
   );
 }
 
@@ -129,6 +162,7 @@ function TenantRoot() {
 /** Everything behind sign-in: asks who is signed in, sends signed-out people to the sign-in page. */
 function SignedInShell() {
   const me = useMe();
+  usePrefetchOutagePages();
   const location = useLocation();
   if (me.isPending) {
     return (
@@ -162,7 +196,9 @@ function SignedInShell() {
   return (
     <AppLayout me={me.data}>
       <ErrorBoundary resetKey={location.pathname}>
-        <Outlet />
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
       </ErrorBoundary>
     </AppLayout>
   );

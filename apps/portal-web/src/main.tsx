@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter } from 'react-router-dom';
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './styles.css';
@@ -30,6 +30,9 @@ const queryClient: QueryClient = new QueryClient({
 
 // Dark mode follows the system setting unless the person picks light or dark (remembered in this browser).
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'portal-color-scheme' });
+// A data router (rather than <BrowserRouter>) so a page can hold a navigation while it has unsaved work (useBlocker:
+// the declare form, issue 18 item 2); the routes themselves stay in App.tsx.
+const router = createBrowserRouter([{ path: '*', element: <App /> }]);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -37,9 +40,7 @@ createRoot(document.getElementById('root')!).render(
       <Notifications position="top-right" />
       <ErrorBoundary>
         <QueryClientProvider client={queryClient}>
-          <BrowserRouter>
-            <App />
-          </BrowserRouter>
+          <RouterProvider router={router} />
         </QueryClientProvider>
       </ErrorBoundary>
     </MantineProvider>

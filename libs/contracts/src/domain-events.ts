@@ -14,6 +14,8 @@ export interface DomainEventPayloads {
     regions: string[];
     plane: string | null;
     redactions: { field: string; rule: string; count: number }[];
+    /** h6-web-outage (issue 18): declared through the quick path; the rest of the intake follows. */
+    quick?: boolean;
   };
   'incident.acknowledged': { reference: string; responseMinutes: number };
   /** A status update was posted to the customer (the seed's 30-minute cadence). */
@@ -22,12 +24,15 @@ export interface DomainEventPayloads {
   'incident.status_changed': { reference: string; from: IncidentStatus; to: IncidentStatus; reason?: string; questionId?: string };
   /** `reason` is required since the SLA history (older rows may lack it); `restarted`: clocks that started a new run at the change. */
   'incident.severity_changed': { reference: string; from: Severity; to: Severity; reason?: string; restarted?: string[] };
-  'incident.impact_changed': { reference: string; from: number; to: number; reason?: string };
+  /** `from` is null when a quick declaration had no count yet. */
+  'incident.impact_changed': { reference: string; from: number | null; to: number; reason?: string };
   /** `questionId`: the vendor's question this reply answers (issue 18), when it answers one. */
   'incident.customer_replied': { reference: string; replyId: string; resumed: boolean; redactions: { rule: string; count: number }[]; questionId?: string };
   'incident.resolved': { reference: string; from: IncidentStatus };
   'incident.reopened': { reference: string; reason: string; previouslyResolvedAt: string | null };
   'incident.closed': { reference: string };
+  /** h6-web-outage (issue 18): part of a quick declaration's missing intake was given; `missing`: what is still to give. */
+  'incident.intake_completed': { reference: string; fields: string[]; missing: string[]; redactions: { field: string; rule: string; count: number }[] };
   /** A running clock is close to its due time (a share of its target is left). */
   'sla.warning': { reference: string; clock: string; dueAt: string; minutesLeft: number; owned: boolean };
   /** `informational`: a clock the vendor does not own (Mode C data plane); `severity`: whose target was breached. */
@@ -186,6 +191,8 @@ export const DOMAIN_EVENTS = {
   'incident.resolved': { subject: 'incident', label: 'resolved the incident' },
   'incident.reopened': { subject: 'incident', label: 'reopened the incident' },
   'incident.closed': { subject: 'incident', label: 'closed the incident' },
+  // h6-web-outage (issue 18): quick declaration
+  'incident.intake_completed': { subject: 'incident', label: 'added missing intake details' },
   'sla.warning': { subject: 'incident', label: 'warned that an SLA clock is about to run out' },
   'sla.breached': { subject: 'incident', label: 'recorded an SLA breach' },
   'evidence.uploaded': { subject: 'attachment', label: 'uploaded evidence' },

@@ -85,6 +85,45 @@ export const declareIncidentSchema = z.strictObject({
 });
 export type DeclareIncidentInput = z.infer<typeof declareIncidentSchema>;
 
+// h6-web-outage (issue 18): quick declaration. A Sev 1 or Sev 2 can be declared with what a person knows in the first
+// twenty seconds; the rest of the intake is still required, within the response target, and the incident says
+// what is missing until it is given (`missingIntakeFields`). Sev 3/4 keep the full form.
+export const QUICK_SEVERITIES = ['sev1', 'sev2'] as const;
+/** The intake a quick declaration leaves for later, in the order the incident page asks for it. */
+export const DEFERRABLE_INTAKE_FIELDS = ['symptoms', 'impactedUsers', 'firstNoticedAt', 'recentChanges', 'reproductionConfirmed'] as const;
+export type DeferrableIntakeField = (typeof DEFERRABLE_INTAKE_FIELDS)[number];
+
+export const quickDeclareIncidentSchema = z.strictObject({
+  title: text(200),
+  severity: z.enum(QUICK_SEVERITIES, { message: 'quick declaration is for Sev 1 and Sev 2; declare a Sev 3 or Sev 4 with the full form' }),
+  services: z.array(z.enum(SERVICES)).min(1, 'pick at least one affected service').max(SERVICES.length),
+  regions: z.array(REGION_CODE).min(1, 'pick at least one affected region').max(20),
+  plane: z.enum(PLANES).optional(),
+});
+export type QuickDeclareIncidentInput = z.infer<typeof quickDeclareIncidentSchema>;
+
+/** The rest of a quick declaration's intake; each field may be given once, while it is missing. */
+export const completeIntakeSchema = z
+  .strictObject({
+    symptoms: text(8000).optional(),
+    impactedUsers: z.number().int('must be a whole number').min(0, 'cannot be negative').max(10_000_000).optional(),
+    firstNoticedAt: ISO_INSTANT.optional(),
+    firstNoticedTimezone: IANA_TIMEZONE.optional(),
+    recentChanges: recentChangesSchema.optional(),
+    reproductionConfirmed: z.boolean().optional(),
+    errorCodes: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+    impactedUserExamples: z.array(z.string().trim().min(1).max(320)).max(50).optional(),
+  })
+  .refine((v) => (v.firstNoticedAt === undefined) === (v.firstNoticedTimezone === undefined), {
+    message: 'firstNoticedAt and firstNoticedTimezone are given together',
+    path: ['firstNoticedTimezone'],
+  })
+  .refine((v) => DEFERRABLE_INTAKE_FIELDS.some((k) => v[k] !== undefined), {
+    message: `give at least one of ${DEFERRABLE_INTAKE_FIELDS.join(', ')}`,
+    path: [],
+  });
+export type CompleteIntakeInput = z.infer<typeof completeIntakeSchema>;
+
 export const updateIncidentSchema = z
   .strictObject({
     severity: z.enum(SEVERITIES).optional(),

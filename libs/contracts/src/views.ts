@@ -1,5 +1,16 @@
 import type { IncidentContact } from './tenant';
-import type { IncidentStatus, Plane, RecentChangeKind, Role, ServiceMode, ServiceName, Severity, StatusUpdateState, TenantRole } from './incident';
+import type {
+  DeferrableIntakeField,
+  IncidentStatus,
+  Plane,
+  RecentChangeKind,
+  Role,
+  ServiceMode,
+  ServiceName,
+  Severity,
+  StatusUpdateState,
+  TenantRole,
+} from './incident';
 import type { BusinessCalendar, Channel, ClockHistory, ClockKind, ClockTarget, SlaBlock } from '@portal/sla';
 
 /*
@@ -46,6 +57,8 @@ export interface Me {
   tenant: TenantView | null;
   tenants: TenantSummary[];
   csrfToken: string | null;
+  /** Where to turn when the portal itself struggles, per deployment (HOTLINE_NUMBER, SUPPORT_EMAIL). */
+  support: { email: string; hotline: string | null };
 }
 
 export interface SignInProvider {
@@ -78,13 +91,14 @@ export interface Incident {
   status: IncidentStatus;
   services: ServiceName[];
   regions: string[];
-  impactedUsers: number;
-  firstNoticedAt: string;
-  firstNoticedTimezone: string;
-  symptoms: string;
-  recentChanges: { kinds: RecentChangeKind[]; details?: string };
+  /** Null (with firstNoticedAt, symptoms, recentChanges, reproductionConfirmed) only while a quick declaration's intake is missing. */
+  impactedUsers: number | null;
+  firstNoticedAt: string | null;
+  firstNoticedTimezone: string | null;
+  symptoms: string | null;
+  recentChanges: { kinds: RecentChangeKind[]; details?: string } | null;
   errorCodes: string[];
-  reproductionConfirmed: boolean;
+  reproductionConfirmed: boolean | null;
   impactedUserExamples: string[];
   plane: Plane | null;
   serviceMode: ServiceMode;
@@ -97,6 +111,10 @@ export interface Incident {
   closedAt: string | null;
   lastStatusUpdateAt: string | null;
   intakeRedactions: IntakeRedaction[];
+  /** h6-web-outage (issue 18): 'quick' when declared through the short path. */
+  intake: 'full' | 'quick';
+  /** The intake still to give (a quick declaration), required within the response target; empty when complete. */
+  missingIntakeFields: DeferrableIntakeField[];
   sla: SlaBlock;
 }
 

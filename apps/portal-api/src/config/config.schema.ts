@@ -103,6 +103,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^\+?[0-9 ()-]{6,30}$/, 'must be a phone number such as +39 02 1234 5678')
     .optional(),
+  // h6-web-outage (issue 18): where customers turn when the portal itself is struggling (declare form, next steps).
+  SUPPORT_EMAIL: z.email('must be an email address').default('support@claresia.com'),
   SLACK_API_URL: z.string().url().default('https://slack.com/api/'),
   PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
   PAGERDUTY_ROUTING_KEY: z.string().optional(),

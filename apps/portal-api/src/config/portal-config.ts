@@ -73,6 +73,8 @@ export interface PortalConfig {
   /** Incident communications (issue 14, part A). */
   notifications: {
     hotline: string | null;
+    /** h6-web-outage (issue 18): the support mailbox offered when the portal does not answer (SUPPORT_EMAIL). */
+    supportEmail: string;
     slackApiUrl: string;
     pagerDuty: { eventsUrl: string; routingKey: string | null; severities: string[] };
     /** Deadline of one delivery attempt: a receiver that never answers holds a worker no longer. */
@@ -270,6 +272,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     walkthroughs: { bookingDays: e.WALKTHROUGH_BOOKING_DAYS, defaultTimeZone: e.WALKTHROUGH_DEFAULT_TIMEZONE },
     notifications: {
       hotline: e.HOTLINE_NUMBER ?? null,
+      supportEmail: e.SUPPORT_EMAIL,
       slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       pagerDuty: { eventsUrl: e.PAGERDUTY_EVENTS_URL, routingKey: e.PAGERDUTY_ROUTING_KEY ?? null, severities: list(e.PAGERDUTY_SEVERITIES) },
       timeoutMs: e.NOTIFY_TIMEOUT_MS,

@@ -27,6 +27,8 @@ import { WebList1763900000019 } from './migrations/1763900000019-web-list';
 import { OutboxWakeup1763900000017 } from './migrations/1763900000017-outbox-wakeup';
 // scale (issue 17, h4-scale-core)
 import { Scale1763900000016 } from './migrations/1763900000016-scale';
+// quick declaration (issue 18, h6-web-outage)
+import { QuickDeclare1763900000018 } from './migrations/1763900000018-quick-declare';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -56,6 +58,8 @@ export const MIGRATIONS = [
   OutboxWakeup1763900000017,
   // scale (issue 17, h4-scale-core): the all-tenants scope, list indexes, the breach sweep's due column
   Scale1763900000016,
+  // quick declaration (issue 18, h6-web-outage)
+  QuickDeclare1763900000018,
 ];
 
 export interface PreparedDatabase {

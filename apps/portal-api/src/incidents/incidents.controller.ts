@@ -1,5 +1,5 @@
 import { RateLimit } from '../rate-limits/rate-limit.guard';
-import { Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { Get, Headers, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ValidationFailed } from '../common/domain-errors';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -21,6 +21,10 @@ import {
   CustomerReplyInput,
   reopenIncidentSchema,
   ReopenIncidentInput,
+  quickDeclareIncidentSchema,
+  QuickDeclareIncidentInput,
+  completeIntakeSchema,
+  CompleteIntakeInput,
 } from '@portal/contracts';
 import { ALL_ROLES, PortalController, Roles } from '../auth/auth.decorators';
 import { UuidOr404Pipe } from '../common/uuid-param.pipe';
@@ -28,6 +32,13 @@ import { NoBody, ZodBody, ZodQuery } from '../common/zod-body.pipe';
 import { IncidentsService } from './incidents.service';
 
 const Id = () => Param('id', new UuidOr404Pipe('incident'));
+
+function idempotencyKey(key: string | undefined): string | null {
+  if (key !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
+    throw new ValidationFailed([{ field: 'Idempotency-Key', message: 'must be 8-128 characters of letters, digits, . _ : -' }]);
+  }
+  return key ?? null;
+}
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -43,12 +54,29 @@ export class IncidentsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    if (key !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
-      throw new ValidationFailed([{ field: 'Idempotency-Key', message: 'must be 8-128 characters of letters, digits, . _ : -' }]);
-    }
-    const { replayed, ...incident } = await this.incidents.declare(body, key ?? null);
+    const { replayed, ...incident } = await this.incidents.declare(body, idempotencyKey(key));
     if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
     return incident;
+  }
+
+  // h6-web-outage (issue 18): quick declaration of a Sev 1/Sev 2; the rest of the intake follows (PUT :id/intake).
+  @Roles('customer_admin')
+  @RateLimit('declare:tenant')
+  @Post('quick')
+  async quickDeclare(
+    @ZodBody(quickDeclareIncidentSchema, 'QuickDeclareIncident') body: QuickDeclareIncidentInput,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { replayed, ...incident } = await this.incidents.quickDeclare(body, idempotencyKey(key));
+    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    return incident;
+  }
+
+  @Roles('customer_admin', 'support_engineer')
+  @Put(':id/intake')
+  completeIntake(@Id() id: string, @ZodBody(completeIntakeSchema, 'CompleteIntake') body: CompleteIntakeInput) {
+    return this.incidents.completeIntake(id, body);
   }
 
   @Roles(...ALL_ROLES)

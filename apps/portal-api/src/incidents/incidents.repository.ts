@@ -24,13 +24,15 @@ export interface IncidentRecord {
   status: IncidentStatus;
   services: string[];
   regions: string[];
-  impactedUsers: number;
-  firstNoticedAt: Date;
-  firstNoticedTimezone: string;
-  symptoms: string;
-  recentChanges: { kinds: string[]; details?: string };
+  /** Null only while a quick declaration's intake is missing (intake = 'quick'). */
+  impactedUsers: number | null;
+  firstNoticedAt: Date | null;
+  firstNoticedTimezone: string | null;
+  symptoms: string | null;
+  recentChanges: { kinds: string[]; details?: string } | null;
   errorCodes: string[];
-  reproductionConfirmed: boolean;
+  reproductionConfirmed: boolean | null;
+  intake: 'full' | 'quick';
   impactedUserExamples: string[];
   plane: Plane | null;
   serviceMode: ServiceMode;
@@ -163,6 +165,7 @@ function toRecord(r: Record<string, any>): IncidentRecord {
     pirDeliveredAt: r.pir_delivered_at,
     pirWaivedAt: r.pir_waived_at ?? null,
     intakeRedactions: r.intake_redactions,
+    intake: r.intake ?? 'full',
   };
 }
 
@@ -193,8 +196,8 @@ export class IncidentsRepository {
       em,
       `insert into incidents (tenant_id, number, title, severity, status, services, regions, impacted_users, first_noticed_at, first_noticed_tz,
          symptoms, recent_changes, error_codes, reproduction_confirmed, impacted_user_examples, plane, service_mode, declared_at, declared_by, intake_redactions, idempotency_key,
-         calendar, idempotency_fingerprint)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) returning id`,
+         calendar, idempotency_fingerprint, intake)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) returning id`,
       [
         n.tenantId,
         number,
@@ -207,7 +210,7 @@ export class IncidentsRepository {
         n.firstNoticedAt,
         n.firstNoticedTimezone,
         n.symptoms,
-        JSON.stringify(n.recentChanges),
+        n.recentChanges === null ? null : JSON.stringify(n.recentChanges),
         n.errorCodes,
         n.reproductionConfirmed,
         n.impactedUserExamples,
@@ -219,6 +222,7 @@ export class IncidentsRepository {
         idempotency?.key ?? null,
         JSON.stringify(n.calendar),
         idempotency?.fingerprint ?? null,
+        n.intake,
       ],
     );
     return rows[0].id;
@@ -313,6 +317,42 @@ export class IncidentsRepository {
       const [col, conv] = cols[k];
       params.push(conv(v));
       sets.push(`${col} = $${params.length}`);
+    }
+    if (!sets.length) return;
+    await sql(em, `update incidents set ${sets.join(', ')}, version = version + 1 where id = $1`, params);
+  }
+
+  /** h6-web-outage (issue 18): the rest of a quick declaration's intake, each column only while it is still empty. */
+  async completeIntake(
+    em: EntityManager,
+    id: string,
+    p: Partial<{
+      symptoms: string;
+      impactedUsers: number;
+      firstNoticedAt: Date;
+      firstNoticedTimezone: string;
+      recentChanges: { kinds: string[]; details?: string };
+      reproductionConfirmed: boolean;
+      errorCodes: string[];
+      impactedUserExamples: string[];
+    }>,
+  ): Promise<void> {
+    const cols: [keyof typeof p, string, (v: any) => unknown, boolean][] = [
+      ['symptoms', 'symptoms', (v) => v, true],
+      ['impactedUsers', 'impacted_users', (v) => v, true],
+      ['firstNoticedAt', 'first_noticed_at', (v) => v, true],
+      ['firstNoticedTimezone', 'first_noticed_tz', (v) => v, true],
+      ['recentChanges', 'recent_changes', (v) => JSON.stringify(v), true],
+      ['reproductionConfirmed', 'reproduction_confirmed', (v) => v, true],
+      ['errorCodes', 'error_codes', (v) => v, false],
+      ['impactedUserExamples', 'impacted_user_examples', (v) => v, false],
+    ];
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    for (const [k, col, conv, onlyWhenEmpty] of cols) {
+      if (p[k] === undefined) continue;
+      params.push(conv(p[k]));
+      sets.push(onlyWhenEmpty ? `${col} = coalesce(${col}, $${params.length})` : `${col} = $${params.length}`);
     }
     if (!sets.length) return;
     await sql(em, `update incidents set ${sets.join(', ')}, version = version + 1 where id = $1`, params);

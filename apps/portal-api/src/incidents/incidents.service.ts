@@ -3,10 +3,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
+import { DEFERRABLE_INTAKE_FIELDS } from '@portal/contracts';
 import type {
+  CompleteIntakeInput,
   CustomerReplyInput,
   DeclareIncidentInput,
+  DeferrableIntakeField,
   ExportIncidentsQuery,
+  QuickDeclareIncidentInput,
   IncidentStatus,
   ListIncidentsQuery,
   ResolveIncidentInput,
@@ -71,6 +75,24 @@ export class IncidentsService {
    * network mid-outage) returns the incident the first one created instead of a duplicate.
    */
   async declare(input: DeclareIncidentInput, idempotencyKey: string | null = null): Promise<Incident & { replayed?: boolean }> {
+    return this.declareIntake(input, false, idempotencyKey);
+  }
+
+  /**
+   * h6-web-outage (issue 18): a Sev 1/Sev 2 declared with title, severity, services, regions (and the plane in
+   * Mode C). The schema refuses Sev 3/4; the rest of the intake is required within the response target and the
+   * incident lists it as missing until it is given (completeIntake).
+   */
+  async quickDeclare(input: QuickDeclareIncidentInput, idempotencyKey: string | null = null): Promise<Incident & { replayed?: boolean }> {
+    return this.declareIntake(input, true, idempotencyKey);
+  }
+
+  private async declareIntake(
+    input: DeclareIncidentInput | QuickDeclareIncidentInput,
+    quick: boolean,
+    idempotencyKey: string | null,
+  ): Promise<Incident & { replayed?: boolean }> {
+    const full = quick ? null : (input as DeclareIncidentInput);
     const actor = TenantContext.actor();
     if (!actor.homeTenantId) throw new Forbidden('incidents are declared by a tenant user or a tenant API token');
     const tenantId = actor.homeTenantId;
@@ -84,7 +106,7 @@ export class IncidentsService {
         if (existing) {
           // The same request again (a double click, a retry mid-outage) gets its incident back; another request
           // with a used key is refused rather than answered with an incident it did not create.
-          if (existing.fingerprint !== null && existing.fingerprint !== fingerprint(input)) {
+          if (existing.fingerprint !== null && existing.fingerprint !== fingerprint(quick ? { quick, ...input } : input)) {
             throw new IdempotencyKeyReused('this Idempotency-Key was used for a different declaration; use a new key for a new incident', [
               { field: 'idempotency-key', message: 'was already used with a different body' },
             ]);
@@ -100,7 +122,8 @@ export class IncidentsService {
       if (tenant.serviceMode === 'C' && !input.plane)
         fields.push({ field: 'plane', message: 'is required for Mode C tenants: data plane, control plane or not sure' });
       if (tenant.serviceMode !== 'C' && input.plane) fields.push({ field: 'plane', message: 'only applies to Mode C (BYOC) tenants' });
-      if (new Date(input.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000) fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
+      if (full && new Date(full.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000)
+        fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
       if (fields.length) throw new ValidationFailed(fields);
 
       // Free text gets the evidence secret scan: a pasted token is redacted before it is stored.
@@ -111,10 +134,10 @@ export class IncidentsService {
         for (const f of r.findings) redactions.push({ field, rule: f.rule, count: f.count });
         return r.text;
       };
-      const symptoms = scrub('symptoms', input.symptoms)!;
-      const details = scrub('recentChanges.details', input.recentChanges.details);
+      const symptoms = full ? scrub('symptoms', full.symptoms)! : null;
+      const details = full ? scrub('recentChanges.details', full.recentChanges.details) : undefined;
       const title = scrub('title', input.title)!;
-      const errorCodes = (input.errorCodes ?? []).map((c, i) => scrub(`errorCodes.${i}`, c)!);
+      const errorCodes = (full?.errorCodes ?? []).map((c, i) => scrub(`errorCodes.${i}`, c)!);
 
       const number = await this.incidents.nextNumber(em, tenantId);
       const declaredBy = ref(actor);
@@ -127,14 +150,15 @@ export class IncidentsService {
           status: 'declared',
           services: input.services,
           regions: input.regions,
-          impactedUsers: input.impactedUsers,
-          firstNoticedAt: new Date(input.firstNoticedAt),
-          firstNoticedTimezone: input.firstNoticedTimezone,
+          impactedUsers: full?.impactedUsers ?? null,
+          firstNoticedAt: full ? new Date(full.firstNoticedAt) : null,
+          firstNoticedTimezone: full?.firstNoticedTimezone ?? null,
           symptoms,
-          recentChanges: { kinds: input.recentChanges.kinds, ...(details ? { details } : {}) },
+          recentChanges: full ? { kinds: full.recentChanges.kinds, ...(details ? { details } : {}) } : null,
           errorCodes,
-          reproductionConfirmed: input.reproductionConfirmed,
-          impactedUserExamples: input.impactedUserExamples ?? [],
+          reproductionConfirmed: full?.reproductionConfirmed ?? null,
+          impactedUserExamples: full?.impactedUserExamples ?? [],
+          intake: quick ? 'quick' : 'full',
           plane: input.plane ?? null,
           serviceMode: tenant.serviceMode,
           declaredAt: now,
@@ -144,9 +168,9 @@ export class IncidentsService {
           calendar: tenant.calendar,
         },
         number,
-        idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : null,
+        idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(quick ? { quick, ...input } : input) } : null,
       );
-      await this.incidents.addImpactedCount(em, tenantId, id, input.impactedUsers, now, declaredBy.label);
+      if (full) await this.incidents.addImpactedCount(em, tenantId, id, full.impactedUsers, now, declaredBy.label);
       const incident = (await this.incidents.findById(em, id))!;
       await this.domainEvents.emit(em, {
         type: 'incident.declared',
@@ -160,6 +184,7 @@ export class IncidentsService {
           regions: input.regions,
           plane: input.plane ?? null,
           redactions,
+          ...(quick ? { quick: true } : {}),
         },
       });
       // The breach sweep's instant, in the declaration's transaction: an incident is never without one.
@@ -660,7 +685,8 @@ export class IncidentsService {
         return {
           reference: referenceOf(inc),
           severity: inc.severity,
-          firstNoticedAt: new Date(inc.firstNoticedAt),
+          // a quick declaration without its first-noticed time yet: detection counted as at the declaration
+          firstNoticedAt: new Date(inc.firstNoticedAt ?? inc.declaredAt),
           declaredAt: new Date(inc.declaredAt),
           acknowledgedAt: inc.acknowledgedAt ? new Date(inc.acknowledgedAt) : null,
           resolvedAt: inc.resolvedAt ? new Date(inc.resolvedAt) : null,
@@ -740,8 +766,53 @@ export class IncidentsService {
       closedAt: iso(inc.closedAt),
       lastStatusUpdateAt: iso(inc.lastStatusUpdateAt),
       intakeRedactions: inc.intakeRedactions,
+      intake: inc.intake,
+      missingIntakeFields: missingIntake(inc),
       sla: this.sla(inc, now),
     };
+  }
+
+  /**
+   * h6-web-outage (issue 18): the rest of a quick declaration's intake, by the tenant's admin (or a support
+   * engineer on their behalf). Only missing fields are taken (a given one is refused: 400 naming it); free text
+   * gets the same secret scan as at the declaration; the audit trail records which fields came and what is left.
+   */
+  async completeIntake(id: string, input: CompleteIntakeInput): Promise<IncidentDetail> {
+    return this.mutate(id, async (em, inc, now) => {
+      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; its intake can no longer be changed`);
+      const missing = new Set(missingIntake(inc));
+      const given = DEFERRABLE_INTAKE_FIELDS.filter((k) => input[k] !== undefined);
+      const fields = given.filter((k) => !missing.has(k)).map((k) => ({ field: k, message: 'is already recorded for this incident' }));
+      if (input.firstNoticedAt && new Date(input.firstNoticedAt).getTime() > now.getTime() + 5 * 60_000)
+        fields.push({ field: 'firstNoticedAt', message: 'cannot be in the future' });
+      if (fields.length) throw new ValidationFailed(fields);
+      const redactions: { field: string; rule: string; count: number }[] = [];
+      const scrub = (field: string, text: string) => {
+        const r = redactText(text);
+        for (const f of r.findings) redactions.push({ field, rule: f.rule, count: f.count });
+        return r.text;
+      };
+      const details = input.recentChanges?.details !== undefined ? scrub('recentChanges.details', input.recentChanges.details) : undefined;
+      await this.incidents.completeIntake(em, id, {
+        symptoms: input.symptoms !== undefined ? scrub('symptoms', input.symptoms) : undefined,
+        impactedUsers: input.impactedUsers,
+        firstNoticedAt: input.firstNoticedAt ? new Date(input.firstNoticedAt) : undefined,
+        firstNoticedTimezone: input.firstNoticedTimezone,
+        recentChanges: input.recentChanges ? { kinds: input.recentChanges.kinds, ...(details ? { details } : {}) } : undefined,
+        reproductionConfirmed: input.reproductionConfirmed,
+        errorCodes: input.errorCodes?.map((c, i) => scrub(`errorCodes.${i}`, c)),
+        impactedUserExamples: input.impactedUserExamples,
+      });
+      if (input.impactedUsers !== undefined) await this.incidents.addImpactedCount(em, inc.tenantId, id, input.impactedUsers, now, TenantContext.actor().label);
+      const left = [...missing].filter((k) => !given.includes(k));
+      await this.domainEvents.emit(em, {
+        type: 'incident.intake_completed',
+        tenantId: inc.tenantId,
+        subjectId: id,
+        incidentId: id,
+        payload: { reference: `INC-${inc.number}`, fields: given, missing: left, redactions },
+      });
+    });
   }
 }
 
@@ -755,7 +826,7 @@ function warningInstant(clock: SlaClock): number | null {
 }
 
 /** A request's identity for Idempotency-Key: SHA-256 of its validated body with keys in a fixed order. */
-function fingerprint(input: DeclareIncidentInput): string {
+function fingerprint(input: object): string {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(canonical)
@@ -774,6 +845,13 @@ function fingerprint(input: DeclareIncidentInput): string {
 /** The tenant-qualified reference (`ACME-8`): unambiguous wherever a person sees more than one tenant. */
 export function referenceOf(inc: { tenantKey: string; number: number }): string {
   return `${inc.tenantKey}-${inc.number}`;
+}
+
+/** What a quick declaration has not given yet, in the order the incident page asks for it. */
+export function missingIntake(
+  inc: Pick<IncidentRecord, 'symptoms' | 'impactedUsers' | 'firstNoticedAt' | 'recentChanges' | 'reproductionConfirmed'>,
+): DeferrableIntakeField[] {
+  return DEFERRABLE_INTAKE_FIELDS.filter((k) => inc[k] === null || inc[k] === undefined);
 }
 
 function ref(a: Actor): ActorRef {

@@ -80,14 +80,14 @@ export function slaOutcomesOf(inc: IncidentDetail, pirDeliveredAt?: Date): PirSl
 /** The sections a new review starts with: what the incident record already says. */
 export function prefilledSections(inc: IncidentDetail): Record<PirSectionKey, string> {
   const duration = inc.resolvedAt ? formatDuration(Date.parse(inc.resolvedAt) - Date.parse(inc.declaredAt)) : null;
-  const peak = Math.max(inc.impactedUsers, ...inc.impactedUserHistory.map((h) => h.count));
+  const peak = Math.max(inc.impactedUsers ?? 0, ...inc.impactedUserHistory.map((h) => h.count));
   return {
     summary:
       `${SEV(inc.severity)} incident ${inc.reference} (${inc.services.join(', ')}) was declared on ${utc(inc.declaredAt)}` +
       `${duration ? ` and resolved after ${duration}` : ''}.\n\n${inc.resolutionSummary ?? ''}`.trimEnd(),
     timeline: 'Times in UTC, from the portal record.',
     root_cause: '',
-    impact: `Up to ${peak} users were impacted in ${inc.regions.join(', ')}.\n\nSymptoms reported: ${inc.symptoms}`,
+    impact: `Up to ${peak} users were impacted in ${inc.regions.join(', ')}.\n\nSymptoms reported: ${inc.symptoms ?? 'not given (quick declaration)'}`,
     remediation: inc.resolutionSummary ?? '',
     lessons: '',
     went_well: '',

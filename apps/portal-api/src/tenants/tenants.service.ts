@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BusinessCalendarInput, IncidentContact, Me, Role, TenantView } from '@portal/contracts';
 import { requiredChannels, responseTarget, validateCalendar } from '@portal/sla';
 import { NotFound, ValidationFailed } from '../common/domain-errors';
+import { PORTAL_CONFIG, type PortalConfig } from '../config/portal-config';
 import { Db } from '../database/db.service';
 import { DomainEvents } from '../events/domain-events.service';
 import type { Principal } from '../auth/principal';
@@ -15,6 +16,7 @@ export class TenantsService {
     private readonly db: Db,
     private readonly tenants: TenantsRepository,
     private readonly events: DomainEvents,
+    @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
   ) {}
 
   async me(p: Principal): Promise<Me> {
@@ -25,6 +27,7 @@ export class TenantsService {
       tenant: home ? this.view(home) : null,
       tenants: visible.map((t) => ({ id: t.id, slug: t.slug, displayName: t.displayName, serviceMode: t.serviceMode, timezone: t.timezone })),
       csrfToken: p.csrfToken ?? null,
+      support: { email: this.config.notifications.supportEmail, hotline: this.config.notifications.hotline },
     };
   }
 

@@ -16,6 +16,9 @@ import type {
   PirView,
   UpdateActionItemInput,
   UpdatePirInput,
+  // quick declaration (issue 18)
+  QuickDeclareIncidentInput,
+  CompleteIntakeInput,
 } from '@portal/contracts';
 import type { SlaReport } from '@portal/sla';
 import type { ConnectTeamsInput, TeamsConnectionView } from '@portal/contracts';
@@ -29,7 +32,7 @@ import type {
   WorkingHoursInput,
   WorkingHoursView,
 } from '@portal/contracts';
-import { http, query, UploadCancelled, uploadWithProgress, type UploadHandle } from './client';
+import { http, query, UploadCancelled, uploadWithProgress, type RequestOptions, type UploadHandle } from './client';
 import type {
   ConnectSlackInput,
   CreatedWebhookEndpoint,
@@ -73,7 +76,11 @@ export const api = {
   incidents: (q: ListIncidentsQuery) => http.get<IncidentPage>(`/api/v1/incidents${query({ ...q })}`),
   incident: (id: string) => http.get<IncidentDetail>(`/api/v1/incidents/${id}`),
   incidentEvents: (id: string) => http.get<{ items: GovernanceEvent[] }>(`/api/v1/incidents/${id}/events`),
-  declare: (body: DeclareIncidentInput) => http.post<Incident>('/api/v1/incidents', body),
+  /** The same Idempotency-Key on every retry of one declaration: the API answers a repeat with the incident it created. */
+  declare: (body: DeclareIncidentInput, opts?: RequestOptions) => http.post<Incident>('/api/v1/incidents', body, opts),
+  // quick declaration (issue 18): Sev 1/2 with five fields; the rest of the intake through completeIntake
+  quickDeclare: (body: QuickDeclareIncidentInput, opts?: RequestOptions) => http.post<Incident>('/api/v1/incidents/quick', body, opts),
+  completeIntake: (id: string, body: CompleteIntakeInput) => http.put<IncidentDetail>(`/api/v1/incidents/${id}/intake`, body),
   updateIncident: (id: string, body: UpdateIncidentInput) => http.patch<IncidentDetail>(`/api/v1/incidents/${id}`, body),
   acknowledge: (id: string) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/acknowledge`),
   postStatusUpdate: (id: string, body: StatusUpdateInput) => http.post<IncidentDetail>(`/api/v1/incidents/${id}/status-updates`, body),

@@ -283,7 +283,7 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
                 {i.title}
               </Anchor>
               <Text size="xs" c="dimmed" mt={2}>
-                {i.services.join(', ')} · {i.regions.join(', ')} · {i.impactedUsers.toLocaleString('en-US')} users
+                {i.services.join(', ')} · {i.regions.join(', ')} · {usersLabel(i.impactedUsers)}
               </Text>
             </Table.Td>
             {vendor && (
@@ -351,7 +351,7 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
       <Group gap="xs" mt="xs" wrap="wrap">
         <StatusBadge status={i.status} size="sm" />
         <Text size="xs" c="dimmed">
-          declared {ago(formatAge(i.declaredAt, now))} · {i.impactedUsers.toLocaleString('en-US')} users
+          declared {ago(formatAge(i.declaredAt, now))} · {usersLabel(i.impactedUsers)}
         </Text>
       </Group>
       <Box mt={6}>
@@ -363,3 +363,6 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
     </Paper>
   );
 }
+
+/** A quick declaration has no count until its intake is completed (issue 18). */
+const usersLabel = (n: number | null) => (n === null ? 'users not counted yet' : `${n.toLocaleString('en-US')} users`);

@@ -1,6 +1,6 @@
-import { Anchor, Center, Container, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
-import { Link, useParams } from 'react-router-dom';
+import type { ReactNode } from 'react';
+import { Anchor, Center, Container, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Link, useLocation, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import type { IncidentDetail, Me } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -17,6 +17,8 @@ import { NotificationsSection } from './incident/Notifications';
 import { IncidentHeader } from './incident/IncidentHeader';
 import { Details, Responsibilities } from './incident/IncidentDetails';
 import { isActive } from './incident/is-active';
+import { MissingIntake } from './incident/MissingIntake';
+import { NextSteps } from './incident/NextSteps';
 import { SeverityChange } from './incident/SeverityChange';
 import { SupportActions } from './incident/SupportActions';
 import { TimelineSection } from './incident/Timeline';
@@ -58,7 +60,7 @@ export function IncidentPage() {
   return <IncidentView incident={incident.data} receivedAt={incident.dataUpdatedAt} stale={incident.isRefetchError} me={me} backTo={backTo} />;
 }
 
-/** Which sections a role sees, and where: one column on phones, two on wider screens. */
+/** Which sections a role sees, and where: one column on phones, two on wider screens, in one tree. */
 function IncidentView({
   incident: i,
   receivedAt,
@@ -74,8 +76,10 @@ function IncidentView({
 }) {
   const role = me.principal.role;
   const active = isActive(i);
+  // Right after declaring (DeclareIncidentPage passes the state): the next steps come first.
+  const location = useLocation();
+  const justDeclared = (location.state as { declared?: boolean } | null)?.declared === true && active;
   const vendor = isVendorRole(role);
-  const phone = useMediaQuery('(max-width: 62em)', false, { getInitialValueInEffect: false });
   const waiting = i.status === 'waiting_on_customer';
   const actions = role === 'support_engineer' ? <SupportActions incident={i} /> : role === 'customer_admin' && waiting ? <ReplyForm incident={i} /> : null;
   const reply =
@@ -100,46 +104,41 @@ function IncidentView({
       <Stack gap="lg">
         <StaleDataNotice show={stale} receivedAt={receivedAt} />
         <IncidentHeader incident={i} receivedAt={receivedAt} role={role} backTo={backTo} />
+        {justDeclared && <NextSteps incident={i} me={me} />}
+        {/* A quick declaration's intake still to give (issue 18): counted for everyone, asked of those who can give it. */}
+        {i.missingIntakeFields.length > 0 && active && <MissingIntake incident={i} canComplete={role === 'customer_admin' || role === 'support_engineer'} />}
 
-        {phone ? (
-          // One column on phones, in the order someone in an outage needs: what to do, what happened, then the rest.
-          <Stack gap="lg">
-            {actions}
-            {pir}
-            {timeline}
-            {responsibilities}
-            {impacted}
-            {reply}
-            {details}
-            {severityChange}
-            {evidence}
-            {notified}
-            {audit}
-          </Stack>
-        ) : (
-          <Grid gutter="lg">
-            <Grid.Col span={8}>
-              <Stack gap="lg">
-                {actions}
-                {pir}
-                {timeline}
-                {reply}
-                {evidence}
-                {audit}
-              </Stack>
-            </Grid.Col>
-            <Grid.Col span={4}>
-              <Stack gap="lg">
-                {responsibilities}
-                {impacted}
-                {details}
-                {severityChange}
-                {notified}
-              </Stack>
-            </Grid.Col>
-          </Grid>
-        )}
+        {/* One tree at every width (CSS only, styles.css .incident-layout): crossing 992 px re-lays the sections out
+            without remounting them, so an upload in progress and a half-typed reply survive a rotation or a resize.
+            On phones the columns dissolve and `order` puts the sections in what someone in an outage needs first. */}
+        <div className="incident-layout">
+          <div className="incident-column">
+            <Slot order={1}>{actions}</Slot>
+            <Slot order={2}>{pir}</Slot>
+            <Slot order={3}>{timeline}</Slot>
+            <Slot order={6}>{reply}</Slot>
+            <Slot order={9}>{evidence}</Slot>
+            <Slot order={11}>{audit}</Slot>
+          </div>
+          <div className="incident-column">
+            <Slot order={4}>{responsibilities}</Slot>
+            <Slot order={5}>{impacted}</Slot>
+            <Slot order={7}>{details}</Slot>
+            <Slot order={8}>{severityChange}</Slot>
+            <Slot order={10}>{notified}</Slot>
+          </div>
+        </div>
       </Stack>
     </Container>
+  );
+}
+
+/** A section's place in the phone order; nothing when the role does not see the section. */
+function Slot({ order, children }: { order: number; children: ReactNode }) {
+  if (children === null || children === undefined || children === false) return null;
+  return (
+    <div className="incident-slot" style={{ order }}>
+      {children}
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Ref } from 'react';
 import { Alert, Anchor, List } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import { fieldMessage } from '../../lib/forms';
 import { FIELD_LABELS, FIELD_ORDER, fieldId, focusField, type FieldErrors } from './draft';
 
@@ -18,16 +19,9 @@ export function ErrorSummary({
   serverErrors: FieldErrors;
   submitted: boolean;
 }) {
+  const { t } = useTranslation();
   return (
-    <Alert
-      ref={ref}
-      tabIndex={-1}
-      color="red"
-      variant="light"
-      icon={<IconAlertTriangle aria-hidden />}
-      title={`Please check ${count} field${count === 1 ? '' : 's'}`}
-      role="alert"
-    >
+    <Alert ref={ref} tabIndex={-1} color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} title={t('errors.summary', { count })} role="alert">
       {/* Each link a 24 px target (WCAG 2.5.8), the list spaced so they do not touch. */}
       <List size="sm" spacing={4}>
         {FIELD_ORDER.filter((k) => serverErrors[k] ?? (submitted ? errors[k] : undefined)).map((k) => (

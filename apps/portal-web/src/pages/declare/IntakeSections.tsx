@@ -1,10 +1,10 @@
 import { useMemo, type ReactNode } from 'react';
 import { Alert, Checkbox, Group, NumberInput, Paper, Radio, Select, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import { PLANE_OWNERSHIP_NOTE, PLANES, RECENT_CHANGE_KINDS, SERVICES, type Plane, type RecentChangeKind, type ServiceName } from '@portal/contracts';
 import { ASSISTING_NOTE } from '@portal/sla';
 import type { Region } from '../../api/types';
-import { PLANE_LABELS, RECENT_CHANGE_LABELS } from '../../lib/labels';
 import { allTimeZones, formatTime, fromLocalInput, viewerZone } from '../../lib/time';
 import { zoneFilter } from '../../lib/zone-search';
 import { fieldId } from './draft';
@@ -14,13 +14,23 @@ import type { DraftBinding } from './use-draft-form';
 // The declare form's sections, in the order of the page. Each control reads and writes the draft through the binding.
 
 /** Title, symptoms and severity; `children` follow the severity (the commitments, on phones). */
-export function WhatIsHappeningSection({ form: { draft, update, blur, shown }, children }: { form: DraftBinding; children?: ReactNode }) {
+export function WhatIsHappeningSection({
+  form: { draft, update, blur, shown },
+  children,
+  quick = false,
+}: {
+  form: DraftBinding;
+  children?: ReactNode;
+  /** Quick declaration (issue 18): the symptoms come later. */
+  quick?: boolean;
+}) {
+  const { t } = useTranslation();
   return (
-    <Section title="What is happening">
+    <Section title={t('sections.what')}>
       <TextInput
         id={fieldId('title')}
-        label="Title"
-        description="One line your colleagues will recognise, e.g. “SSO sign-in fails for all users”."
+        label={t('fields.title')}
+        description={t('fields.titleHelp')}
         value={draft.title}
         onChange={(e) => update('title', e.currentTarget.value, 'title')}
         onBlur={blur('title')}
@@ -28,20 +38,23 @@ export function WhatIsHappeningSection({ form: { draft, update, blur, shown }, c
         maxLength={200}
         required
       />
-      <Textarea
-        id={fieldId('symptoms')}
-        label="Symptoms"
-        description="What users see: messages, which pages or skills, since when. Do not paste passwords, tokens or API keys: Claresia will never ask for them."
-        value={draft.symptoms}
-        onChange={(e) => update('symptoms', e.currentTarget.value, 'symptoms')}
-        onBlur={blur('symptoms')}
-        error={shown('symptoms')}
-        autosize
-        minRows={4}
-        maxRows={12}
-        required
-      />
+      {!quick && (
+        <Textarea
+          id={fieldId('symptoms')}
+          label={t('fields.symptoms')}
+          description={t('fields.symptomsHelp')}
+          value={draft.symptoms}
+          onChange={(e) => update('symptoms', e.currentTarget.value, 'symptoms')}
+          onBlur={blur('symptoms')}
+          error={shown('symptoms')}
+          autosize
+          minRows={4}
+          maxRows={12}
+          required
+        />
+      )}
       <SeverityField
+        quick={quick}
         value={draft.severity}
         onChange={(s) => update('severity', s, 'severity')}
         error={shown('severity')}
@@ -54,13 +67,23 @@ export function WhatIsHappeningSection({ form: { draft, update, blur, shown }, c
 }
 
 /** Services, regions, how many users and a few of them. */
-export function ImpactSection({ form: { draft, update, blur, shown }, regions }: { form: DraftBinding; regions: Region[] }) {
+export function ImpactSection({
+  form: { draft, update, blur, shown },
+  regions,
+  quick = false,
+}: {
+  form: DraftBinding;
+  regions: Region[];
+  /** Quick declaration (issue 18): the count and examples come later. */
+  quick?: boolean;
+}) {
+  const { t } = useTranslation();
   return (
-    <Section title="Impact">
+    <Section title={t('sections.impact')}>
       <Checkbox.Group
         id={fieldId('services')}
-        label="Affected services"
-        description="Pick every service that misbehaves."
+        label={t('fields.services')}
+        description={t('fields.servicesHelp')}
         value={draft.services}
         onChange={(v) => update('services', v as ServiceName[], 'services')}
         error={shown('services')}
@@ -74,8 +97,8 @@ export function ImpactSection({ form: { draft, update, blur, shown }, regions }:
       </Checkbox.Group>
       <Checkbox.Group
         id={fieldId('regions')}
-        label="Affected regions"
-        description="Regions of your tenant."
+        label={t('fields.regions')}
+        description={t('fields.regionsHelp')}
         value={draft.regions}
         onChange={(v) => update('regions', v, 'regions')}
         error={shown('regions')}
@@ -87,33 +110,37 @@ export function ImpactSection({ form: { draft, update, blur, shown }, regions }:
           ))}
         </Group>
       </Checkbox.Group>
-      <NumberInput
-        id={fieldId('impactedUsers')}
-        label="Impacted users"
-        description="An estimate is fine; you can update it as the situation evolves."
-        value={draft.impactedUsers}
-        onChange={(v) => update('impactedUsers', typeof v === 'number' ? v : v === '' ? '' : Number.isFinite(Number(v)) ? Number(v) : '', 'impactedUsers')}
-        onBlur={blur('impactedUsers')}
-        error={shown('impactedUsers')}
-        min={0}
-        clampBehavior="none"
-        max={10_000_000}
-        allowDecimal={false}
-        thousandSeparator=","
-        maw={260}
-        required
-      />
-      <TagsInput
-        id={fieldId('impactedUserExamples')}
-        label="Impacted-user examples"
-        description="A few affected accounts (user names or emails) so engineers can look them up. Press Enter after each."
-        value={draft.impactedUserExamples}
-        onChange={(v) => update('impactedUserExamples', v, 'impactedUserExamples')}
-        error={shown('impactedUserExamples')}
-        splitChars={[',', ' ', ';']}
-        maxTags={50}
-        clearable
-      />
+      {!quick && (
+        <>
+          <NumberInput
+            id={fieldId('impactedUsers')}
+            label={t('fields.impactedUsers')}
+            description={t('fields.impactedUsersHelp')}
+            value={draft.impactedUsers}
+            onChange={(v) => update('impactedUsers', typeof v === 'number' ? v : v === '' ? '' : Number.isFinite(Number(v)) ? Number(v) : '', 'impactedUsers')}
+            onBlur={blur('impactedUsers')}
+            error={shown('impactedUsers')}
+            min={0}
+            max={10_000_000}
+            allowDecimal={false}
+            clampBehavior="none"
+            thousandSeparator=","
+            maw={260}
+            required
+          />
+          <TagsInput
+            id={fieldId('impactedUserExamples')}
+            label={t('fields.examples')}
+            description={t('fields.examplesHelp')}
+            value={draft.impactedUserExamples}
+            onChange={(v) => update('impactedUserExamples', v, 'impactedUserExamples')}
+            error={shown('impactedUserExamples')}
+            splitChars={[',', ' ', ';']}
+            maxTags={50}
+            clearable
+          />
+        </>
+      )}
     </Section>
   );
 }
@@ -122,14 +149,15 @@ export function ImpactSection({ form: { draft, update, blur, shown }, regions }:
 export function WhenSection({ form: { draft, update, blur, shown } }: { form: DraftBinding }) {
   const zones = useMemo(() => allTimeZones(), []);
   const noticedAt = fromLocalInput(draft.firstNoticedLocal, draft.firstNoticedTimezone);
+  const { t } = useTranslation();
   return (
-    <Section title="When">
+    <Section title={t('sections.when')}>
       <Group align="flex-start" gap="md" grow preventGrowOverflow={false} wrap="wrap">
         <TextInput
           id={fieldId('firstNoticedAt')}
           type="datetime-local"
-          label="First noticed"
-          description={`Local time in the zone on the right.`}
+          label={t('fields.firstNoticed')}
+          description={t('fields.firstNoticedHelp')}
           value={draft.firstNoticedLocal}
           onChange={(e) => update('firstNoticedLocal', e.currentTarget.value, 'firstNoticedAt')}
           onBlur={blur('firstNoticedAt')}
@@ -139,8 +167,8 @@ export function WhenSection({ form: { draft, update, blur, shown } }: { form: Dr
         />
         <Select
           id={fieldId('firstNoticedTimezone')}
-          label="Your time zone"
-          description="Defaults to this browser's zone."
+          label={t('fields.timezone')}
+          description={t('fields.timezoneHelp')}
           data={zones}
           value={draft.firstNoticedTimezone}
           onChange={(v) => update('firstNoticedTimezone', v ?? '', 'firstNoticedTimezone')}
@@ -149,15 +177,15 @@ export function WhenSection({ form: { draft, update, blur, shown } }: { form: Dr
           filter={zoneFilter}
           limit={60}
           allowDeselect={false}
-          nothingFoundMessage="No such time zone: try a city (New York) or an abbreviation (CET)"
+          nothingFoundMessage={t('fields.noSuchZone')}
           miw={220}
           required
         />
       </Group>
       {noticedAt && (
         <Text size="sm" c="dimmed" aria-live="polite">
-          {formatTime(noticedAt, draft.firstNoticedTimezone)} for you
-          {draft.firstNoticedTimezone !== viewerZone() ? ` = ${formatTime(noticedAt)} in this browser's zone` : ''}.
+          {t('fields.forYou', { time: formatTime(noticedAt, draft.firstNoticedTimezone) })}
+          {draft.firstNoticedTimezone !== viewerZone() ? t('fields.inBrowserZone', { time: formatTime(noticedAt) }) : ''}.
         </Text>
       )}
     </Section>
@@ -166,26 +194,27 @@ export function WhenSection({ form: { draft, update, blur, shown } }: { form: Dr
 
 /** Recent changes on the customer's side, error codes, whether it reproduces. */
 export function ContextSection({ form: { draft, update, blur, shown } }: { form: DraftBinding }) {
+  const { t } = useTranslation();
   return (
-    <Section title="Context">
+    <Section title={t('sections.context')}>
       <Checkbox.Group
         id={fieldId('recentChanges')}
-        label="Recent changes on your side"
-        description="Anything changed in the last days? Leave empty if nothing changed."
+        label={t('fields.recentChanges')}
+        description={t('fields.recentChangesHelp')}
         value={draft.recentKinds}
         onChange={(v) => update('recentKinds', v as RecentChangeKind[], 'recentChanges')}
         error={shown('recentChanges')}
       >
         <Stack gap={6} mt={6}>
           {RECENT_CHANGE_KINDS.map((k) => (
-            <Checkbox key={k} value={k} label={RECENT_CHANGE_LABELS[k]} />
+            <Checkbox key={k} value={k} label={t(`change.${k}`)} />
           ))}
         </Stack>
       </Checkbox.Group>
       <Textarea
         id={fieldId('recentChanges.details')}
-        label="Details of the changes"
-        description="What changed and when, e.g. “Reply URL list edited in Entra ID this morning”."
+        label={t('fields.changeDetails')}
+        description={t('fields.changeDetailsHelp')}
         value={draft.recentDetails}
         onChange={(e) => update('recentDetails', e.currentTarget.value, 'recentChanges.details')}
         onBlur={blur('recentChanges.details')}
@@ -196,8 +225,8 @@ export function ContextSection({ form: { draft, update, blur, shown } }: { form:
       />
       <TagsInput
         id={fieldId('errorCodes')}
-        label="Error codes"
-        description="From Command Center or Hub Browser, e.g. AADSTS50011. Press Enter after each."
+        label={t('fields.errorCodes')}
+        description={t('fields.errorCodesHelp')}
         value={draft.errorCodes}
         onChange={(v) => update('errorCodes', v, 'errorCodes')}
         error={shown('errorCodes')}
@@ -207,8 +236,8 @@ export function ContextSection({ form: { draft, update, blur, shown } }: { form:
       />
       <Checkbox
         id={fieldId('reproductionConfirmed')}
-        label="We can reproduce the problem"
-        description="Leave unticked if it happened but you could not make it happen again yet."
+        label={t('fields.reproduced')}
+        description={t('fields.reproducedHelp')}
         checked={draft.reproductionConfirmed}
         onChange={(e) => update('reproductionConfirmed', e.currentTarget.checked, 'reproductionConfirmed')}
         error={shown('reproductionConfirmed')}
@@ -219,11 +248,12 @@ export function ContextSection({ form: { draft, update, blur, shown } }: { form:
 
 /** Mode C (BYOC) only: which plane is affected decides who owns the incident. */
 export function PlaneSection({ form: { draft, update, shown } }: { form: DraftBinding }) {
+  const { t } = useTranslation();
   return (
-    <Section title="Where the problem is (Mode C, BYOC)">
+    <Section title={t('sections.plane')}>
       <Radio.Group
         id={fieldId('plane')}
-        label="Which plane is affected?"
+        label={t('fields.plane')}
         value={draft.plane}
         onChange={(v) => update('plane', v as Plane, 'plane')}
         error={shown('plane')}
@@ -231,15 +261,15 @@ export function PlaneSection({ form: { draft, update, shown } }: { form: DraftBi
       >
         <Stack gap={6} mt={6}>
           {PLANES.map((p) => (
-            <Radio key={p} value={p} label={PLANE_LABELS[p]} />
+            <Radio key={p} value={p} label={t(`plane.${p}`)} />
           ))}
         </Stack>
       </Radio.Group>
-      <Alert color="blue" variant="light" icon={<IconInfoCircle aria-hidden />} title="Who owns what in Mode C">
+      <Alert color="blue" variant="light" icon={<IconInfoCircle aria-hidden />} title={t('fields.ownership')}>
         <Text size="sm">{PLANE_OWNERSHIP_NOTE}</Text>
       </Alert>
       {draft.plane === 'data_plane' && (
-        <Alert color="orange" variant="light" title="Your runbook applies" role="status">
+        <Alert color="orange" variant="light" title={t('fields.runbook')} role="status">
           <Text size="sm">{ASSISTING_NOTE}</Text>
         </Alert>
       )}

@@ -1,4 +1,6 @@
 import {
+  quickDeclareIncidentSchema,
+  type QuickDeclareIncidentInput,
   declareIncidentSchema,
   zodIssuesToFields,
   type ApiFieldError,
@@ -147,4 +149,29 @@ export function serverFieldErrors(fields: ApiFieldError[]): FieldErrors {
     if (k && !mapped[k]) mapped[k] = message;
   }
   return mapped;
+}
+
+/**
+ * Quick declaration (issue 18): title, severity (Sev 1/2), services, regions, and the plane in Mode C, checked with
+ * the API's own schema; the rest of the intake is asked for on the incident page.
+ */
+export function validateQuick(d: Draft, mode: ServiceMode, regions: Region[]): { errors: FieldErrors; input: QuickDeclareIncidentInput | null } {
+  const parsed = quickDeclareIncidentSchema.safeParse({
+    title: d.title,
+    severity: d.severity ?? undefined,
+    services: d.services,
+    regions: d.regions,
+    ...(d.plane ? { plane: d.plane } : {}),
+  });
+  const errors: FieldErrors = {};
+  if (!parsed.success) {
+    for (const f of zodIssuesToFields(parsed.error.issues)) {
+      const k = uiKey(f.field);
+      if (k && !errors[k]) errors[k] = f.message;
+    }
+  }
+  if (mode === 'C' && !d.plane) errors.plane = 'is required for Mode C tenants: data plane, control plane or not sure';
+  const known = new Set(regions.map((r) => r.code));
+  if (d.regions.some((r) => !known.has(r))) errors.regions = 'is not a region of this tenant';
+  return { errors, input: parsed.success && Object.keys(errors).length === 0 ? parsed.data : null };
 }

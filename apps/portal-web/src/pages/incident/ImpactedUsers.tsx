@@ -37,10 +37,10 @@ export function ImpactedUsers({ incident: i, canUpdate }: { incident: IncidentDe
       <Group gap="xs" align="baseline">
         <IconUsers size={20} aria-hidden />
         <Text fz={28} fw={750} data-testid="impacted-count">
-          {i.impactedUsers.toLocaleString('en-US')}
+          {i.impactedUsers === null ? '—' : i.impactedUsers.toLocaleString('en-US')}
         </Text>
         <Text size="sm" c="dimmed">
-          now
+          {i.impactedUsers === null ? 'not counted yet' : 'now'}
         </Text>
       </Group>
       {i.impactedUserHistory.length > 1 && (

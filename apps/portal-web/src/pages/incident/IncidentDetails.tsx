@@ -9,24 +9,33 @@ import { Card } from './Card';
 
 /** What the customer reported when declaring: symptoms, services, regions, first noticed, changes, error codes. */
 export function Details({ incident: i }: { incident: IncidentDetail }) {
+  // A quick declaration's missing intake reads "Not given yet" (the Missing intake card asks for it).
+  const notYet = <em>Not given yet</em>;
   const rows: [string, ReactNode][] = [
     ['Services', i.services.join(', ')],
     ['Regions', i.regions.join(', ')],
     [
       'First noticed',
-      <>
-        {formatTime(i.firstNoticedAt, i.firstNoticedTimezone)} reporter's time ({i.firstNoticedTimezone})
-        {i.firstNoticedTimezone !== viewerZone() && (
-          <>
-            <br />= <Time iso={i.firstNoticedAt} /> your time
-          </>
-        )}
-      </>,
+      i.firstNoticedAt && i.firstNoticedTimezone ? (
+        <>
+          {formatTime(i.firstNoticedAt, i.firstNoticedTimezone)} reporter's time ({i.firstNoticedTimezone})
+          {i.firstNoticedTimezone !== viewerZone() && (
+            <>
+              <br />= <Time iso={i.firstNoticedAt} /> your time
+            </>
+          )}
+        </>
+      ) : (
+        notYet
+      ),
     ],
-    ['Reproduced', i.reproductionConfirmed ? 'Yes, the customer can reproduce it' : 'Not confirmed'],
-    ['Recent changes', i.recentChanges.kinds.length ? i.recentChanges.kinds.map((k) => RECENT_CHANGE_LABELS[k]).join(', ') : 'None reported'],
+    ['Reproduced', i.reproductionConfirmed === null ? notYet : i.reproductionConfirmed ? 'Yes, the customer can reproduce it' : 'Not confirmed'],
+    [
+      'Recent changes',
+      i.recentChanges === null ? notYet : i.recentChanges.kinds.length ? i.recentChanges.kinds.map((k) => RECENT_CHANGE_LABELS[k]).join(', ') : 'None reported',
+    ],
   ];
-  if (i.recentChanges.details) rows.push(['Change details', <span className="prewrap">{i.recentChanges.details}</span>]);
+  if (i.recentChanges?.details) rows.push(['Change details', <span className="prewrap">{i.recentChanges.details}</span>]);
   if (i.errorCodes.length)
     rows.push([
       'Error codes',
@@ -49,7 +58,7 @@ export function Details({ incident: i }: { incident: IncidentDetail }) {
             Symptoms
           </Text>
           <Text size="sm" className="prewrap">
-            {i.symptoms}
+            {i.symptoms ?? notYet}
           </Text>
         </Box>
         <Divider />
