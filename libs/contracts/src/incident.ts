@@ -120,6 +120,8 @@ export const listIncidentsQuerySchema = z.strictObject({
   service: z.enum(SERVICES).optional(),
   region: REGION_CODE.optional(),
   tenant: z.string().max(63).optional(),
+  /** h2b-pir-publish: incidents whose review is owed (`owed`: due or overdue), `due` (on time) or `overdue`. */
+  pir: z.enum(['owed', 'due', 'overdue']).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });

@@ -1,4 +1,4 @@
-import { addBusinessDays, DEFAULT_CALENDAR, InvalidBusinessCalendar, InvalidSlaInput, isBusinessTime, validateCalendar } from '@portal/sla';
+import { addBusinessDays, businessDaysUntil, DEFAULT_CALENDAR, InvalidBusinessCalendar, InvalidSlaInput, isBusinessTime, validateCalendar } from '@portal/sla';
 import type { BusinessCalendar } from '@portal/sla';
 
 const ROME = DEFAULT_CALENDAR('Europe/Rome');
@@ -154,5 +154,18 @@ describe('validateCalendar', () => {
     const problems = validateCalendar({ ...ROME, ...patch });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(problem);
+  });
+});
+
+// h2b-pir-publish: "PIR due in N business days" in the incident list.
+describe('businessDaysUntil on Mon–Fri 09:00–17:00 Europe/Rome (rounded up)', () => {
+  it.each([
+    ['Tue 10:00 until Mon 10:00 next week (4 working days)', '2026-11-24T09:00:00.000Z', '2026-11-30T09:00:00.000Z', 4],
+    ['Tue 10:00 until Mon 10:30: just over 4 → 5', '2026-11-24T09:00:00.000Z', '2026-11-30T09:30:00.000Z', 5],
+    ['Fri 16:00 until Mon 11:00: 3 working hours → 1', '2026-11-27T15:00:00.000Z', '2026-11-30T10:00:00.000Z', 1],
+    ['Sat 11:00 until Mon 17:00: one whole day → 1', '2026-11-28T10:00:00.000Z', '2026-11-30T16:00:00.000Z', 1],
+    ['due already passed → 0', '2026-11-30T10:00:00.000Z', '2026-11-30T09:00:00.000Z', 0],
+  ])('%s', (_name, from, to, days) => {
+    expect(businessDaysUntil(new Date(from), new Date(to), ROME)).toBe(days);
   });
 });

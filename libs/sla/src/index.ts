@@ -20,7 +20,7 @@ export type {
   SlaInput,
   SlaPause,
 } from './sla.types';
-export { DEFAULT_CALENDAR, addBusinessDays, isBusinessTime, validateCalendar } from './business-calendar';
+export { DEFAULT_CALENDAR, addBusinessDays, businessDaysUntil, isBusinessTime, validateCalendar } from './business-calendar';
 export { SLA_POLICY, requiredChannels, responseTarget } from './sla-policy';
 export type { SeverityModePolicy, SlaPolicy } from './sla-policy';
 export { ASSISTING_NOTE, clockHistory, computeSla, targetDueAt } from './sla-clocks';

@@ -17,6 +17,8 @@ import { Notifications1763900000008 } from './migrations/1763900000008-notificat
 import { StatusPage1763900000013 } from './migrations/1763900000013-status-page';
 import { ByocDataPlane1763900000010 } from './migrations/1763900000010-byoc-data-plane';
 import { Pir1763900000009 } from './migrations/1763900000009-pir';
+// h2b-pir-publish: the tenant's Hub (issue 15)
+import { PirPublish1763900000015 } from './migrations/1763900000015-pir-publish';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -36,6 +38,8 @@ export const MIGRATIONS = [
   ByocDataPlane1763900000010,
   // post-incident reviews (issue 15)
   Pir1763900000009,
+  // h2b-pir-publish: the tenant's Hub (issue 15)
+  PirPublish1763900000015,
 ];
 
 export interface PreparedDatabase {

@@ -92,6 +92,8 @@ export interface IncidentFilter {
   service?: string;
   region?: string;
   tenantSlug?: string;
+  /** Resolved incidents whose review may still be owed (the exact state is the SLA computation's). */
+  pirOwed?: boolean;
   after?: { declaredAt: string; id: string };
   limit: number;
 }
@@ -217,6 +219,10 @@ export class IncidentsRepository {
     if (f.service) where.push(`${p(f.service)} = any(i.services)`);
     if (f.region) where.push(`${p(f.region)} = any(i.regions)`);
     if (f.tenantSlug) where.push(`t.slug = ${p(f.tenantSlug)}`);
+    if (f.pirOwed) {
+      where.push(`i.resolved_at is not null and (i.pir_delivered_at is null or i.pir_delivered_at < i.resolved_at)`);
+      where.push(`(i.pir_waived_at is null or i.pir_waived_at < i.resolved_at)`);
+    }
     if (f.after) where.push(`(i.declared_at, i.id) < (${p(f.after.declaredAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
     const rows = await sql(
       em,

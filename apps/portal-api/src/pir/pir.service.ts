@@ -5,6 +5,7 @@ import {
   PIR_SECTION_KEYS,
   type IncidentDetail,
   type PirActionItem,
+  type PirHubRecord,
   type PirSearchHit,
   type PirSectionKey,
   type SearchPirsQuery,
@@ -162,13 +163,25 @@ export class PirService {
           pir = await this.pirs.update(em, pir, { status: 'published', publishedAt: now, publishedBy: by, slaOutcomes, hubRecord }, by, now);
           const pirClock = inc.sla.clocks.pirDue;
           const onTime = pirClock.dueAt ? now.getTime() <= Date.parse(pirClock.dueAt) : null;
-          await this.emit(em, pir, inc.reference, 'pir.published', { deliveredAt: now.toISOString(), onTime });
+          // The thread and the webhooks announce the review from the event alone: its summary and links travel with it.
+          await this.emit(em, pir, inc.reference, 'pir.published', {
+            deliveredAt: now.toISOString(),
+            onTime,
+            summary: excerptOf(published.sections.summary, 600),
+            links: { pir: hubRecord.links.pir, pdf: hubRecord.links.pdf },
+          });
           await this.scheduleRender(em, pir);
           return pir;
         }
       }
     });
     return this.view(saved, inc);
+  }
+
+  /** The Hub output record stored at publication (null unless published); for the notifications module's Hub delivery. */
+  async hubRecordOf(em: EntityManager, pirId: string): Promise<PirHubRecord | null> {
+    const pir = await this.pirs.findById(em, pirId);
+    return pir?.status === 'published' ? pir.hubRecord : null;
   }
 
   /** Action items stay trackable after publication: their status changes, with an event, and the PDF follows. */
@@ -367,6 +380,14 @@ function pirEvent(type: PirEventType, pir: PirRecord, reference: string, version
     ...(actor ? { actor } : {}),
     payload: { reference, version, ...extra },
   } as Parameters<DomainEvents['emit']>[1];
+}
+
+/** Plain text of at most `max` characters, cut at a word. */
+function excerptOf(markdown: string, max: number): string {
+  const text = markdown.replace(/\s+/g, ' ').trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > max / 2 ? cut.lastIndexOf(' ') : cut.length)}…`;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
