@@ -253,4 +253,46 @@ describe('publishing a post-incident review', () => {
     expect(hub.requests.length).toBe(before);
     expect((await deliveries(adminA, inc.id)).filter((d) => d.channel === 'hub')).toEqual([]);
   });
+  it('lists the reviews due and overdue, with the state on each list item and a filter', async () => {
+    const tenant = await createTenant(t.app, { mode: 'B' });
+    const admin = `Bearer ${await tokenFor(t.app, tenant.id)}`;
+    const list = async (q: string) =>
+      (await t.http.get(`/api/v1/incidents?${q}`).set('Authorization', admin).expect(200)).body.items as {
+        id: string;
+        pir: { state: string; dueAt: string | null; businessDaysLeft: number | null };
+      }[];
+    const inc = (
+      await t.http
+        .post('/api/v1/incidents')
+        .set('Authorization', admin)
+        .send(validIntake({ title: 'PIR due test' }))
+        .expect(201)
+    ).body;
+    expect((await list('status=active')).find((i) => i.id === inc.id)!.pir).toEqual({ state: 'none', dueAt: null, businessDaysLeft: null });
+    expect(await list('pir=owed')).toEqual([]);
+
+    // Resolved in business hours: the Sev 1 review is due five business days later (the tenant's calendar).
+    await sup(`/api/v1/incidents/${inc.id}/resolve`, { summary: 'Fixed.' }).expect(200);
+    const detail = (await t.http.get(`/api/v1/incidents/${inc.id}`).set('Authorization', admin).expect(200)).body;
+    const due = (await list('pir=owed')).map((i) => i.pir);
+    expect(due).toEqual([{ state: 'due', dueAt: detail.sla.clocks.pirDue.dueAt, businessDaysLeft: 5 }]);
+    expect((await list('pir=due')).map((i) => i.id)).toEqual([inc.id]);
+    expect(await list('pir=overdue')).toEqual([]);
+    const bad = await t.http.get('/api/v1/incidents?pir=late').set('Authorization', admin).expect(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['pir']);
+
+    // Past its due time: overdue.
+    t.clock.advance(8 * 24 * 60 * MIN);
+    expect((await list('pir=overdue')).map((i) => i.pir)).toEqual([{ state: 'overdue', dueAt: detail.sla.clocks.pirDue.dueAt, businessDaysLeft: 0 }]);
+    expect(await list('pir=due')).toEqual([]);
+
+    // Published (late): delivered, no longer owed; the filter keeps paging past it.
+    const pirPath = `/api/v1/incidents/${inc.id}/pir`;
+    support = await signIn(t, { role: 'support_engineer' }); // eight idle days ended the session
+    await sup(pirPath).expect(201);
+    await sup(`${pirPath}/transitions`, { to: 'in_review' }).expect(200);
+    await sup(`${pirPath}/transitions`, { to: 'published' }).expect(200);
+    expect(await list('pir=owed')).toEqual([]);
+    expect((await list('status=resolved')).find((i) => i.id === inc.id)!.pir.state).toBe('delivered');
+  });
 });
