@@ -70,7 +70,7 @@ describe('reviews due, the Hub and where a review was shared', { timeout: 240_00
       await hub.getByLabel('Hub endpoint URL').fill('https://hub.example.test/output-records');
       await hub.getByLabel('Signing secret').fill('not-a-secret');
       await hub.getByRole('button', { name: /Connect the Hub|Replace connection/ }).click();
-      await hub.getByText(/must be a Standard Webhooks secret/).waitFor();
+      await hub.getByText(/must be a Standard Webhooks secret/i).waitFor();
       const secret = `whsec_${Buffer.alloc(32, width % 251).toString('base64')}`;
       await hub.getByLabel('Signing secret').fill(secret);
       await Promise.all([
