@@ -75,6 +75,11 @@ export class PirService {
     return { items: await this.db.tx((em) => this.pirs.search(em, q)) };
   }
 
+  /** The archive query's plan for `q` under the caller's tenants (the benchmark prints it). */
+  explainSearch(q: SearchPirsQuery, analyze = false): Promise<string> {
+    return this.db.tx((em) => this.pirs.searchPlan(em, q, analyze));
+  }
+
   /** Starts the review of a resolved incident, prefilled from the incident record. */
   async create(incidentId: string): Promise<PirView> {
     const actor = this.writer();
