@@ -76,6 +76,9 @@ const MATRIX_TEAMS = {
   channelId: '19:matrix0000@thread.tacv2',
 };
 
+// h2b-pir-publish: the tenant's Hub (an address the egress guard accepts; nothing listens there in the matrix)
+const MATRIX_HUB = { url: 'https://hub.matrix.example/output-records', secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` };
+
 /** "GET /api/v1/incidents/:id" → "GET /api/v1/incidents/{id}" (the OpenAPI document's spelling). */
 export const openApiKey = (key: string) => key.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
@@ -946,6 +949,22 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
       return { tenant: tenant.id };
     },
     request: () => ({ method: 'POST', path: '/api/v1/integrations/teams/test' }),
+  },
+  // h2b-pir-publish: the tenant's Hub (issue 15), the caller's own tenant's connection
+  'GET /api/v1/integrations/hub': { names: 'caller', request: () => ({ method: 'GET', path: '/api/v1/integrations/hub' }) },
+  'PUT /api/v1/integrations/hub': {
+    names: 'caller',
+    request: () => ({ method: 'PUT', path: '/api/v1/integrations/hub', json: MATRIX_HUB }),
+  },
+  'DELETE /api/v1/integrations/hub': {
+    names: 'caller',
+    // connects first, so each request has a connection to remove
+    fixture: async (w, tenant) => {
+      const res = await w.t.http.put('/api/v1/integrations/hub').set(w.admin(w.own).changeHeaders).send(MATRIX_HUB);
+      if (res.status !== 200) throw new Error(`fixture connect Hub: ${res.status}`);
+      return { tenant: tenant.id };
+    },
+    request: () => ({ method: 'DELETE', path: '/api/v1/integrations/hub' }),
   },
 };
 

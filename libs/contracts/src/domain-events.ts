@@ -133,7 +133,18 @@ export interface DomainEventPayloads {
   'pir.updated': { reference: string; version: number; sections: string[]; actionItems: number };
   'pir.submitted': { reference: string; version: number };
   'pir.returned_to_draft': { reference: string; version: number; reason?: string };
-  'pir.published': { reference: string; version: number; deliveredAt: string; onTime: boolean | null };
+  /**
+   * `summary`: the review's summary (plain Markdown, at most 600 characters) and `links` (the review, its PDF), so the
+   * incident's chat thread and the tenant's webhooks can announce it without reading the review (older rows lack both).
+   */
+  'pir.published': {
+    reference: string;
+    version: number;
+    deliveredAt: string;
+    onTime: boolean | null;
+    summary?: string;
+    links?: { pir: string; pdf: string };
+  };
   'pir.waived': { reference: string; version: number; reason: string };
   'pir.action_item_updated': { reference: string; version: number; actionItemId: string; from: string; to: string };
   'pir.rendered': { reference: string; version: number; sha256: string; sizeBytes: number; pages: number | null };
@@ -145,6 +156,10 @@ export interface DomainEventPayloads {
   'walkthrough.invite_sent': { reference: string; method: 'REQUEST' | 'CANCEL'; uid: string; sequence: number; to: string };
   /** A CSM changed the hours they take walkthroughs in (no tenant: the CSM's own setting). */
   'walkthrough.working_hours_updated': { timeZone: string; workingDays: number[]; dayStart: string; dayEnd: string };
+  // ---- h2b-pir-publish: the tenant's Hub endpoint (issue 15) ----
+  /** A customer admin connected (or replaced) the tenant's Hub endpoint; the signing secret is never in the event. */
+  'notification.hub_connected': { url: string; replaced: boolean };
+  'notification.hub_disconnected': { url: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
@@ -263,6 +278,9 @@ export const DOMAIN_EVENTS = {
   'walkthrough.cancelled': { subject: 'walkthrough', label: 'cancelled the PIR walkthrough' },
   'walkthrough.invite_sent': { subject: 'walkthrough', label: 'sent the walkthrough calendar invite' },
   'walkthrough.working_hours_updated': { subject: 'staff', label: 'changed their walkthrough working hours' },
+  // h2b-pir-publish: the tenant's Hub endpoint (issue 15)
+  'notification.hub_connected': { subject: 'notification_connection', label: 'connected the Hub' },
+  'notification.hub_disconnected': { subject: 'notification_connection', label: 'disconnected the Hub' },
 } as const satisfies { [T in DomainEventType]: CatalogueEntry };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENTS) as DomainEventType[];

@@ -166,6 +166,8 @@ export const listIncidentsQuerySchema = z.strictObject({
   tenant: z.string().max(63).optional(),
   /** Search: words over title, symptoms and error codes (prefix match), or a reference (`ACME-8`, `INC-8`). */
   q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  /** h2b-pir-publish: incidents whose review is owed (`owed`: due or overdue), `due` (on time) or `overdue`. */
+  pir: z.enum(['owed', 'due', 'overdue']).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });

@@ -14,10 +14,13 @@ export const WEBHOOK_EVENT_TYPES = [
   'incident.reopened',
   'sla.warning',
   'sla.breached',
+  // post-incident reviews (issue 15): a review was published (summary and links to the review and its PDF)
+  'pir.published',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-export const NOTIFICATION_CHANNELS = ['slack', 'email', 'pagerduty', 'webhook', 'teams'] as const;
+/** `hub`: the tenant's Hub endpoint, which receives the PIR output records (issue 15). */
+export const NOTIFICATION_CHANNELS = ['slack', 'email', 'pagerduty', 'webhook', 'teams', 'hub'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'skipped'] as const;
@@ -183,3 +186,23 @@ export interface VendorNotificationSettingsView {
   updatedBy: string | null;
 }
 // --- end vendor notification settings ---
+// ---- the tenant's Hub (issue 15): output records of published post-incident reviews ----
+
+export const connectHubSchema = z.strictObject({
+  /** Where the Hub accepts output records (an HTTPS URL the Hub gives the tenant). */
+  url: z.string().trim().min(1, 'is required').max(2048, 'at most 2048 characters').url('must be a URL'),
+  /** The Hub's Standard Webhooks signing secret (whsec_ + base64, at least 24 bytes); stored sealed, never shown again. */
+  secret: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,342}={0,2}$/, 'must be a Standard Webhooks secret (whsec_ followed by base64 of at least 24 bytes)'),
+});
+export type ConnectHubInput = z.infer<typeof connectHubSchema>;
+
+export interface HubConnectionView {
+  connected: boolean;
+  url: string | null;
+  /** The secret's last four characters, to recognise it; the secret itself is never returned. */
+  secretHint: string | null;
+  updatedAt: string | null;
+}

@@ -107,21 +107,53 @@ export interface PirView {
 }
 
 /**
- * The Hub output record produced at publication (skill `gatespic.incident-postmortem`, schema version 1),
- * documented in README ("Post-incident reviews").
+ * The Hub output record produced at publication: kind `gatespic.incident-postmortem`, schema version 1. The zod
+ * schema below is the definition; `libs/contracts/schemas/gatespic.incident-postmortem.v1.schema.json` is its JSON
+ * Schema (draft 2020-12), generated from it and checked equal by a unit test, for the Hub and other receivers.
  */
-export interface PirHubRecord {
-  kind: 'gatespic.incident-postmortem';
-  schemaVersion: 1;
-  tenant: { id: string; slug: string; name: string };
-  incident: { id: string; reference: string; title: string; severity: Severity; services: string[]; declaredAt: string; resolvedAt: string | null };
-  review: { id: string; version: number; publishedAt: string; publishedBy: string };
-  sections: { key: PirSectionKey; title: string; markdown: string }[];
-  timeline: PirTimelineEntry[];
-  actionItems: PirActionItem[];
-  slaOutcomes: PirSlaOutcome[];
-  links: { pir: string; pdf: string; incident: string };
-}
+const isoInstant = z.iso.datetime({ offset: true });
+const nonEmpty = z.string().min(1);
+export const pirHubRecordSchema = z
+  .strictObject({
+    kind: z.literal('gatespic.incident-postmortem'),
+    schemaVersion: z.literal(1),
+    tenant: z.strictObject({ id: z.uuid(), slug: nonEmpty, name: nonEmpty }),
+    incident: z.strictObject({
+      id: z.uuid(),
+      reference: z.string().regex(/^INC-\d+$/),
+      title: nonEmpty,
+      severity: z.enum(SEVERITIES),
+      services: z.array(nonEmpty),
+      declaredAt: isoInstant,
+      resolvedAt: isoInstant.nullable(),
+    }),
+    review: z.strictObject({ id: z.uuid(), version: z.number().int().min(1), publishedAt: isoInstant, publishedBy: nonEmpty }),
+    /** Every section of the review, in the document's order, as Markdown. */
+    sections: z
+      .array(z.strictObject({ key: z.enum(PIR_SECTION_KEYS as [PirSectionKey, ...PirSectionKey[]]), title: nonEmpty, markdown: z.string() }))
+      .length(PIR_SECTIONS.length),
+    /** Times in UTC as shown in the review ("2026-11-24 09:00 UTC"). */
+    timeline: z.array(z.strictObject({ at: nonEmpty, kind: nonEmpty, text: z.string() })),
+    actionItems: z.array(
+      z.strictObject({
+        id: z.uuid(),
+        action: nonEmpty,
+        owner: nonEmpty,
+        priority: z.enum(ACTION_ITEM_PRIORITIES),
+        dueDate: DATE.nullable(),
+        status: z.enum(ACTION_ITEM_STATUSES),
+      }),
+    ),
+    /** Every run of every SLA clock: met or breached and by how much (runs a severity change ended included). */
+    slaOutcomes: z.array(z.strictObject({ clock: nonEmpty, target: nonEmpty, outcome: nonEmpty, detail: z.string().nullable() })),
+    links: z.strictObject({ pir: z.url(), pdf: z.url(), incident: z.url() }),
+  })
+  .meta({
+    $id: 'https://schemas.incident-portal.dev/gatespic.incident-postmortem.v1.json',
+    title: 'gatespic.incident-postmortem (v1)',
+    description: 'A published post-incident review as a Hub output record.',
+  });
+export type PirHubRecord = z.infer<typeof pirHubRecordSchema>;
 
 /** The archive of published reviews: full-text search over every section and action item, with filters. */
 export const searchPirsQuerySchema = z.strictObject({

@@ -116,6 +116,19 @@ export interface Incident {
   /** The intake still to give (a quick declaration), required within the response target; empty when complete. */
   missingIntakeFields: DeferrableIntakeField[];
   sla: SlaBlock;
+  /** h2b-pir-publish: where the incident's post-incident review stands (the incident list's badge and filter). */
+  pir: IncidentPirDue;
+}
+
+/**
+ * The review an incident owes: `due` (owed, on time; `businessDaysLeft` in the incident's calendar, rounded up),
+ * `overdue` (owed, past `dueAt`), `delivered` (published), `waived`, or `none` (no review is owed: not resolved yet,
+ * or a severity without one).
+ */
+export interface IncidentPirDue {
+  state: 'due' | 'overdue' | 'delivered' | 'waived' | 'none';
+  dueAt: string | null;
+  businessDaysLeft: number | null;
 }
 
 export interface StatusUpdate {

@@ -1,4 +1,4 @@
-import { renderPirHtml } from './html';
+import { cssString, renderPirHtml } from './html';
 import { samplePirModel } from './testing/sample-model';
 
 describe('renderPirHtml', () => {
@@ -28,5 +28,15 @@ describe('renderPirHtml', () => {
     const { html } = renderPirHtml(samplePirModel());
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html).not.toMatch(/url\((?!data:)/);
+  });
+});
+
+describe('cssString (header and footer text in page-margin boxes)', () => {
+  it('escapes everything but letters, digits and spaces, so a tenant name cannot leave the string or the style', () => {
+    expect(cssString('Acme 2')).toBe('"Acme\\0000202"');
+    expect(cssString('a"b')).toBe('"a\\000022b"');
+    expect(cssString('</style><script>')).not.toMatch(/[<>/]/);
+    expect(cssString('x\\ny')).toBe('"x\\00005cny"');
+    expect(cssString('🚀')).toBe('"\\01f680"');
   });
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { PDFDocument } from 'pdf-lib';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { PirRenderFailed, PirRendererClosed, PirRenderError, PirRenderTimeout } from './errors';
 import { renderPirHtml, type PirHtml } from './html';
 import type { PirDocumentModel, PirRenderOptions } from './model';
+import { withDocumentInfo } from './pdf-info';
 
 export interface PirPdfRendererOptions {
   /** Chromium binary (the host passes its configuration, e.g. the portal's PUPPETEER_EXECUTABLE_PATH); default /usr/bin/chromium. */
@@ -210,13 +210,11 @@ export class PirPdfRenderer {
     const remaining = () => Math.max(1, deadline - Date.now());
     try {
       await pooled.page.goto(DOCUMENT_URL, { waitUntil: 'load', timeout: remaining() });
+      // Paper size, margins, header and footer come from the document's @page rule (page-margin boxes).
       return await pooled.page.pdf({
         format: doc.meta.format,
+        preferCSSPageSize: true,
         printBackground: true,
-        displayHeaderFooter: true,
-        headerTemplate: doc.headerTemplate,
-        footerTemplate: doc.footerTemplate,
-        margin: { top: '22mm', bottom: '20mm', left: '16mm', right: '16mm' },
         // Tagged output triples the object count and the metadata pass; the outline needs tags.
         tagged: false,
         timeout: remaining(),
@@ -226,17 +224,16 @@ export class PirPdfRenderer {
     }
   }
 
-  private async withMetadata(pdf: Uint8Array, doc: PirHtml, producedAt: Date): Promise<{ pdf: Buffer; pages: number }> {
-    const out = await PDFDocument.load(pdf, { updateMetadata: false });
-    out.setTitle(doc.meta.title, { showInWindowTitleBar: true });
-    out.setAuthor(doc.meta.author);
-    out.setSubject(doc.meta.subject);
-    out.setKeywords(doc.meta.keywords);
-    out.setCreator('Portal post-incident review renderer');
-    out.setProducer('Chromium + pdf-lib');
-    out.setCreationDate(producedAt);
-    out.setModificationDate(producedAt);
-    return { pdf: Buffer.from(await out.save()), pages: out.getPageCount() };
+  private withMetadata(pdf: Uint8Array, doc: PirHtml, producedAt: Date): Promise<{ pdf: Buffer; pages: number }> {
+    return withDocumentInfo(pdf, {
+      title: doc.meta.title,
+      author: doc.meta.author,
+      subject: doc.meta.subject,
+      keywords: doc.meta.keywords,
+      creator: 'Portal post-incident review renderer',
+      producer: 'Chromium + pdf-lib',
+      createdAt: producedAt,
+    });
   }
 
   private async currentBrowser(): Promise<Browser> {

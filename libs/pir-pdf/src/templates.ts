@@ -10,7 +10,9 @@ export const DOCUMENT_TEMPLATE = `<!doctype html>
 <title>{{meta.title}}</title>
 <style>
 {{{fontFaces}}}
-@page { size: {{format}}; margin: 22mm 16mm 20mm 16mm; }
+@page { size: {{format}}; margin: 22mm 16mm 20mm 16mm;
+{{{pageBoxes}}}
+}
 * { box-sizing: border-box; }
 html { font-family: 'Inter', 'Noto Sans', 'Noto Color Emoji', sans-serif; font-size: 10pt; color: #1a1f2b; line-height: 1.5; }
 body { margin: 0; }
@@ -104,9 +106,5 @@ td.when { white-space: nowrap; width: 1%; }
 </body>
 </html>`;
 
-/** Chromium renders header and footer templates itself; `pageNumber` / `totalPages` are filled in without scripts. */
-export const HEADER_TEMPLATE = `<div style="width:100%;font-family:sans-serif;font-size:7.5pt;color:#5a6477;padding:0 16mm;display:flex;justify-content:space-between;">
-<span>{{tenant}}</span><span>Post-incident review · {{reference}}</span></div>`;
-
-export const FOOTER_TEMPLATE = `<div style="width:100%;font-family:sans-serif;font-size:7.5pt;color:#5a6477;padding:0 16mm;display:flex;justify-content:space-between;">
-<span>{{classification}}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
+/** The page's header and footer, as CSS page-margin boxes (the strings are CSS-escaped by html.ts). */
+export const PAGE_BOX_STYLE = "font-family: 'Inter', sans-serif; font-size: 7.5pt; color: #5a6477;";

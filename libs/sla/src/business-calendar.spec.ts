@@ -1,5 +1,14 @@
 import { IANAZone } from 'luxon';
-import { addBusinessDays, compileCalendar, DEFAULT_CALENDAR, InvalidBusinessCalendar, InvalidSlaInput, isBusinessTime, validateCalendar } from '@portal/sla';
+import {
+  addBusinessDays,
+  businessDaysUntil,
+  compileCalendar,
+  DEFAULT_CALENDAR,
+  InvalidBusinessCalendar,
+  InvalidSlaInput,
+  isBusinessTime,
+  validateCalendar,
+} from '@portal/sla';
 import type { BusinessCalendar } from '@portal/sla';
 
 const ROME = DEFAULT_CALENDAR('Europe/Rome');
@@ -195,5 +204,18 @@ describe('compileCalendar', () => {
     }
     expect(addBusinessDays(new Date('2026-10-23T15:30:00Z'), 1.25, ROME).toISOString()).toBe('2026-10-27T10:00:00.000Z');
     expect(addBusinessDays(new Date('2026-03-27T15:30:00Z'), 1.25, ROME).toISOString()).toBe('2026-03-31T08:30:00.000Z');
+  });
+});
+
+// h2b-pir-publish: "PIR due in N business days" in the incident list.
+describe('businessDaysUntil on Mon–Fri 09:00–17:00 Europe/Rome (rounded up)', () => {
+  it.each([
+    ['Tue 10:00 until Mon 10:00 next week (4 working days)', '2026-11-24T09:00:00.000Z', '2026-11-30T09:00:00.000Z', 4],
+    ['Tue 10:00 until Mon 10:30: just over 4 → 5', '2026-11-24T09:00:00.000Z', '2026-11-30T09:30:00.000Z', 5],
+    ['Fri 16:00 until Mon 11:00: 3 working hours → 1', '2026-11-27T15:00:00.000Z', '2026-11-30T10:00:00.000Z', 1],
+    ['Sat 11:00 until Mon 17:00: one whole day → 1', '2026-11-28T10:00:00.000Z', '2026-11-30T16:00:00.000Z', 1],
+    ['due already passed → 0', '2026-11-30T10:00:00.000Z', '2026-11-30T09:00:00.000Z', 0],
+  ])('%s', (_name, from, to, days) => {
+    expect(businessDaysUntil(new Date(from), new Date(to), ROME)).toBe(days);
   });
 });

@@ -247,6 +247,20 @@ export function isBusinessTime(at: Date, cal: BusinessCalendar | CompiledCalenda
 }
 
 /**
+ * Whole business days from `from` until `to` (rounded up): the smallest n with addBusinessDays(from, n) ≥ to; 0 when
+ * `to` is not after `from`. "PIR due in 2 business days" means less than two working days of time remain.
+ */
+export function businessDaysUntil(from: Date, to: Date, cal: BusinessCalendar): number {
+  assertValidDate(from, 'from');
+  assertValidDate(to, 'to');
+  if (to.getTime() <= from.getTime()) return 0;
+  let n = 1;
+  // Bounded: a PIR is due a few business days out; a year of business days is the ceiling.
+  while (n < 366 && addBusinessDays(from, n, cal).getTime() < to.getTime()) n++;
+  return n;
+}
+
+/**
  * Adds `days` business days of working time: days × (dayEnd − dayStart), counted from `start`, or
  * from the next opening when `start` is outside working hours (exactly dayEnd is outside). The
  * result is inside business time or exactly at a dayEnd. Working time is measured in local

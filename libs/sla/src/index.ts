@@ -20,7 +20,7 @@ export type {
   SlaInput,
   SlaPause,
 } from './sla.types';
-export { DEFAULT_CALENDAR, addBusinessDays, compileCalendar, isBusinessTime, validateCalendar } from './business-calendar';
+export { DEFAULT_CALENDAR, addBusinessDays, businessDaysUntil, compileCalendar, isBusinessTime, validateCalendar } from './business-calendar';
 export type { CompiledCalendar } from './business-calendar';
 export { SLA_POLICY, requiredChannels, responseTarget } from './sla-policy';
 export type { SeverityModePolicy, SlaPolicy } from './sla-policy';

@@ -29,6 +29,8 @@ import { OutboxWakeup1763900000017 } from './migrations/1763900000017-outbox-wak
 import { Scale1763900000016 } from './migrations/1763900000016-scale';
 // quick declaration (issue 18, h6-web-outage)
 import { QuickDeclare1763900000018 } from './migrations/1763900000018-quick-declare';
+// h2b-pir-publish: the tenant's Hub (issue 15)
+import { PirPublish1763900000015 } from './migrations/1763900000015-pir-publish';
 
 /** Versioned migrations, in order. Never `synchronize`. */
 export const MIGRATIONS = [
@@ -60,6 +62,8 @@ export const MIGRATIONS = [
   Scale1763900000016,
   // quick declaration (issue 18, h6-web-outage)
   QuickDeclare1763900000018,
+  // h2b-pir-publish: the tenant's Hub (issue 15)
+  PirPublish1763900000015,
 ];
 
 export interface PreparedDatabase {

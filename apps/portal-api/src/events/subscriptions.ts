@@ -35,6 +35,8 @@ export const SUBSCRIPTIONS = {
       'incident.reopened',
       'sla.warning',
       'sla.breached',
+      // h2b-pir-publish: a published review goes to the incident's thread, the webhooks and the tenant's Hub
+      'pir.published',
     ],
   },
 } as const satisfies Record<string, { workload: Workload; events: readonly DomainEventType[] }>;

@@ -111,6 +111,8 @@ export interface IncidentFilter {
   tenantSlug?: string;
   /** Words (prefix-matched over title, symptoms, error codes) or a reference (`ACME-8`, `INC-8`, `8`). */
   search?: IncidentSearch;
+  /** Resolved incidents whose review may still be owed (the exact state is the SLA computation's). */
+  pirOwed?: boolean;
   after?: { declaredAt: string; id: string };
   limit: number;
 }
@@ -258,6 +260,10 @@ export class IncidentsRepository {
         );
       }
       where.push(any.length ? `(${any.join(' or ')})` : 'false');
+    }
+    if (f.pirOwed) {
+      where.push(`i.resolved_at is not null and (i.pir_delivered_at is null or i.pir_delivered_at < i.resolved_at)`);
+      where.push(`(i.pir_waived_at is null or i.pir_waived_at < i.resolved_at)`);
     }
     if (f.after) where.push(`(i.declared_at, i.id) < (${p(f.after.declaredAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
     // The page of incidents first, in the keyset order of the list indexes, then its tenants: joined first, the

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
+import { businessDaysUntil, clockHistory, computeSla, SlaBlock, SlaClock, SlaInput, type SlaReportIncident } from '@portal/sla';
 import { redactText } from '@portal/har-sanitizer';
 import { DEFERRABLE_INTAKE_FIELDS } from '@portal/contracts';
 import type {
@@ -17,6 +17,7 @@ import type {
   StatusUpdateInput,
   UpdateIncidentInput,
   Incident,
+  IncidentPirDue,
   IncidentDetail,
   IncidentPage,
   RecentChangeKind,
@@ -198,24 +199,40 @@ export class IncidentsService {
     const now = this.clock.now();
     // RLS is the guarantee; the tenant predicate from the context is what lets the planner use the (tenant_id, …) indexes.
     const scope = TenantContext.scope();
-    const rows = await this.db.tx((em) =>
-      this.incidents.list(em, {
-        tenantIds: scope.allTenants ? undefined : scope.tenantIds,
-        status: q.status,
-        severity: q.severity,
-        service: q.service,
-        region: q.region,
-        tenantSlug: q.tenant,
-        search: q.q ? searchFor(q.q) : undefined,
-        after: q.cursor ? decodeCursor(q.cursor) : undefined,
-        limit: limit + 1,
-      }),
-    );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const filter = {
+      tenantIds: scope.allTenants ? undefined : scope.tenantIds,
+      status: q.status,
+      severity: q.severity,
+      service: q.service,
+      region: q.region,
+      tenantSlug: q.tenant,
+      search: q.q ? searchFor(q.q) : undefined,
+      pirOwed: q.pir !== undefined,
+    };
+    // The PIR filter narrows in SQL to resolved incidents without a delivered or waived review; whether one is due or
+    // overdue is the SLA computation's (the incident's own calendar), so those pages are filled batch by batch.
+    const keep = (v: Incident) => !q.pir || (q.pir === 'owed' ? v.pir.state === 'due' || v.pir.state === 'overdue' : v.pir.state === q.pir);
+    const items: { row: IncidentRecord; view: Incident }[] = [];
+    let after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    let more = true;
+    await this.db.tx(async (em) => {
+      while (items.length <= limit && more) {
+        const rows = await this.incidents.list(em, { ...filter, after, limit: limit + 1 });
+        more = rows.length === limit + 1;
+        for (const row of rows) {
+          const view = this.view(row, now);
+          if (keep(view)) items.push({ row, view });
+        }
+        const last = rows[rows.length - 1];
+        if (last) after = { declaredAt: new Date(last.declaredAt).toISOString(), id: last.id };
+        if (!q.pir) break;
+      }
+    });
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1]?.row;
     return {
-      items: page.map((r) => this.view(r, now)),
-      nextCursor: rows.length > limit && last ? encodeCursor({ declaredAt: new Date(last.declaredAt).toISOString(), id: last.id }) : null,
+      items: page.map((i) => i.view),
+      nextCursor: items.length > limit && last ? encodeCursor({ declaredAt: new Date(last.declaredAt).toISOString(), id: last.id }) : null,
     };
   }
 
@@ -224,7 +241,9 @@ export class IncidentsService {
    * in its own transaction (a long export holds no transaction and no more than a page in memory).
    */
   async *exportCsv(q: ExportIncidentsQuery): AsyncGenerator<string> {
+    const scope = TenantContext.scope();
     const filter = {
+      tenantIds: scope.allTenants ? undefined : scope.tenantIds,
       status: q.status,
       severity: q.severity,
       service: q.service,
@@ -737,6 +756,7 @@ export class IncidentsService {
   }
 
   view(inc: IncidentRecord, now: Date): Incident {
+    const sla = this.sla(inc, now);
     return {
       id: inc.id,
       reference: referenceOf(inc),
@@ -768,7 +788,8 @@ export class IncidentsService {
       intakeRedactions: inc.intakeRedactions,
       intake: inc.intake,
       missingIntakeFields: missingIntake(inc),
-      sla: this.sla(inc, now),
+      sla,
+      pir: pirDueOf(sla.clocks.pirDue, inc, now),
     };
   }
 
@@ -814,6 +835,16 @@ export class IncidentsService {
       });
     });
   }
+}
+
+/** h2b-pir-publish: the review an incident owes, from its PIR clock (business days in the incident's own calendar). */
+function pirDueOf(clock: SlaClock, inc: IncidentRecord, now: Date): IncidentPirDue {
+  if (inc.pirWaivedAt && clock.state === 'not_applicable' && clock.stoppedAt) return { state: 'waived', dueAt: null, businessDaysLeft: null };
+  if (clock.stoppedAt && (clock.state === 'met' || clock.state === 'breached')) return { state: 'delivered', dueAt: clock.dueAt, businessDaysLeft: null };
+  if (!clock.dueAt || (clock.state !== 'running' && clock.state !== 'breached')) return { state: 'none', dueAt: null, businessDaysLeft: null };
+  const due = new Date(clock.dueAt);
+  if (clock.state === 'breached' || due.getTime() <= now.getTime()) return { state: 'overdue', dueAt: clock.dueAt, businessDaysLeft: 0 };
+  return { state: 'due', dueAt: clock.dueAt, businessDaysLeft: businessDaysUntil(now, due, inc.calendar) };
 }
 
 /** A fifth of the clock's span before it is due, at least one minute: when `sla.warning` is announced. */

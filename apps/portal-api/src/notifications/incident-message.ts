@@ -61,6 +61,12 @@ export function headlineOf(event: DomainEventEnvelope, inc: Incident): { headlin
       return { headline: `SLA warning: ${p.clock.replace('_', ' ')} due in ${p.minutesLeft} min`, detail: null };
     case 'sla.breached':
       return { headline: `SLA breached: ${p.clock.replace('_', ' ')}${p.informational ? ' (informational)' : ''}`, detail: null };
+    case 'pir.published': {
+      // The summary and the links travel in the event (pir.published); older events have neither.
+      const links = p.links as { pir: string; pdf: string } | undefined;
+      const parts = [p.summary ? String(p.summary) : null, links ? `PDF: ${links.pdf}` : null, links ? `Review: ${links.pir}` : null];
+      return { headline: `Post-incident review published (version ${p.version})`, detail: parts.filter(Boolean).join('\n\n') || null };
+    }
     case 'incident.escalated':
       return {
         headline: `Escalated to ${p.target}: ${SEV(p.severity)} ${p.condition} for ${p.afterMinutes} min`,

@@ -13,6 +13,8 @@ export type NotifiedEvent = Extract<
   | 'incident.reopened'
   | 'sla.warning'
   | 'sla.breached'
+  // post-incident reviews (issue 15): the thread, the webhooks and the Hub hear of a published review
+  | 'pir.published'
 >;
 
 export interface PlanInput {
@@ -35,6 +37,8 @@ export interface PlanInput {
   /** PagerDuty was triggered for this incident before (acknowledge/resolve only follow a trigger). */
   pagedBefore: boolean;
   webhookEndpoints: readonly { id: string; events: readonly string[] }[];
+  /** The tenant connected its Hub: a published review's output record is sent there. */
+  hubConnected?: boolean;
 }
 
 export interface PlannedDelivery {
@@ -82,6 +86,7 @@ export function planDeliveries(p: PlanInput): PlannedDelivery[] {
   }
   const hook = webhookEventType(p.eventType);
   for (const e of p.webhookEndpoints) if (e.events.includes(hook)) out.push({ channel: 'webhook', endpointId: e.id });
+  if (p.hubConnected && p.eventType === 'pir.published') out.push({ channel: 'hub' });
   return out;
 }
 

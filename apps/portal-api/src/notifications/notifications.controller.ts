@@ -1,6 +1,8 @@
 import { Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
+  ConnectHubInput,
+  connectHubSchema,
   ConnectSlackInput,
   connectSlackSchema,
   ConnectTeamsInput,
@@ -88,6 +90,26 @@ export class NotificationsController {
   @HttpCode(200)
   testTeams(@NoBody() _body: unknown) {
     return this.notifications.testTeams();
+  }
+
+  // h2b-pir-publish: the tenant's Hub, which receives the output records of published reviews (issue 15)
+  @Roles('customer_admin')
+  @Get('integrations/hub')
+  hub() {
+    return this.notifications.hubConnection();
+  }
+
+  @Roles('customer_admin')
+  @Put('integrations/hub')
+  connectHub(@ZodBody(connectHubSchema, 'ConnectHub') body: ConnectHubInput) {
+    return this.notifications.connectHub(body);
+  }
+
+  @Roles('customer_admin')
+  @Delete('integrations/hub')
+  @HttpCode(204)
+  disconnectHub(@NoBody() _body: unknown) {
+    return this.notifications.disconnectHub();
   }
 
   @Roles('customer_admin')

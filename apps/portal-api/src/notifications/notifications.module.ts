@@ -3,6 +3,7 @@ import { PORTAL_ROUTE_MIDDLEWARE } from '../common/request-context.middleware';
 import { EgressModule } from '../egress/guarded-http';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { MailModule } from '../mail/mailer';
+import { PirModule } from '../pir/pir.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { EmailChannel } from './channels/email.channel';
 import { PagerDutyChannel } from './channels/pagerduty.channel';
@@ -22,7 +23,7 @@ import { VendorNotificationSettingsService } from './vendor-notification-setting
 
 /** Incident communications (issue 14, part A): channels, deliveries, the tenant's integrations. */
 @Module({
-  imports: [IncidentsModule, TenantsModule, EgressModule, MailModule],
+  imports: [IncidentsModule, TenantsModule, EgressModule, MailModule, PirModule],
   providers: [
     NotificationsRepository,
     NotificationsService,

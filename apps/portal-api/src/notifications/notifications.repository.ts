@@ -3,12 +3,18 @@ import type { EntityManager } from 'typeorm';
 import type { DeliveryStatus, NotificationChannel, NotificationDeliveryView, WebhookEndpointView, WebhookEventType } from '@portal/contracts';
 import { sql } from '../database/sql';
 
+/** The tenant's connected apps: its chat (Slack, Teams) and its Hub (h2b-pir-publish, issue 15). */
+export type ConnectionKind = 'slack' | 'teams' | 'hub';
+
 export interface ConnectionRecord {
   id: string;
   tenantId: string;
-  kind: 'slack' | 'teams';
-  /** Slack: the channel; Teams: the channel, its team and the app registration (directory, client id). */
-  settings: { channelId: string; teamId?: string; directoryId?: string; clientId?: string };
+  kind: ConnectionKind;
+  /**
+   * Slack: the channel; Teams: the channel, its team and the app registration (directory, client id);
+   * Hub: the URL output records are sent to (`channelId` empty).
+   */
+  settings: { channelId: string; teamId?: string; directoryId?: string; clientId?: string; url?: string };
   secretCiphertext: string;
   secretKeyId: string;
   tokenHint: string;
@@ -153,7 +159,7 @@ const VIEW_COLUMNS = `id, channel, endpoint_id, target, event_type, status, atte
 @Injectable()
 export class NotificationsRepository {
   // ---- chat connections ----
-  async connection(em: EntityManager, tenantId: string, kind: 'slack' | 'teams'): Promise<ConnectionRecord | null> {
+  async connection(em: EntityManager, tenantId: string, kind: ConnectionKind): Promise<ConnectionRecord | null> {
     const [r] = await sql(em, `select * from notification_connections where tenant_id = $1 and kind = $2`, [tenantId, kind]);
     return r ? connection(r) : null;
   }
@@ -166,7 +172,7 @@ export class NotificationsRepository {
 
   async upsertConnection(
     em: EntityManager,
-    c: { id: string; tenantId: string; kind: 'slack' | 'teams'; settings: object; secretCiphertext: string; secretKeyId: string; tokenHint: string; at: Date },
+    c: { id: string; tenantId: string; kind: ConnectionKind; settings: object; secretCiphertext: string; secretKeyId: string; tokenHint: string; at: Date },
   ): Promise<void> {
     await sql(
       em,
@@ -178,7 +184,7 @@ export class NotificationsRepository {
     );
   }
 
-  async deleteConnection(em: EntityManager, tenantId: string, kind: 'slack' | 'teams'): Promise<ConnectionRecord | null> {
+  async deleteConnection(em: EntityManager, tenantId: string, kind: ConnectionKind): Promise<ConnectionRecord | null> {
     const [r] = await sql(em, `delete from notification_connections where tenant_id = $1 and kind = $2 returning *`, [tenantId, kind]);
     return r ? connection(r) : null;
   }

@@ -2,11 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type {
+  ConnectHubInput,
   ConnectSlackInput,
   ConnectTeamsInput,
   CreatedWebhookEndpoint,
   CreateWebhookEndpointInput,
   DomainEventEnvelope,
+  HubConnectionView,
   Incident,
   IncidentNotificationsView,
   NotificationDeliveryView,
@@ -26,6 +28,7 @@ import { DomainEvents } from '../events/domain-events.service';
 import { IncidentsService } from '../incidents/incidents.service';
 import { Mailer } from '../mail/mailer';
 import { OutboxService } from '../outbox/outbox.service';
+import { PirService } from '../pir/pir.service';
 import { JobName, JobPayload } from '../queue/jobs';
 import { openSecret, sealSecret } from '../sso/secret-box';
 import { TenantDirectory } from '../tenants/tenant-directory.service';
@@ -73,6 +76,12 @@ export class SlackNotConnected extends NotFound {
   }
 }
 
+export class HubNotConnected extends NotFound {
+  constructor() {
+    super('no Hub is connected for this tenant');
+  }
+}
+
 export class TeamsNotConnected extends NotFound {
   constructor() {
     super('Microsoft Teams is not connected for this tenant');
@@ -109,6 +118,7 @@ export class NotificationsService {
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
     private readonly teams: TeamsChannel,
     private readonly vendorSettings: VendorNotificationSettingsService,
+    private readonly pirs: PirService,
   ) {
     this.keys = new Map([[config.secretKeyId, config.secretKey]]);
   }
@@ -174,6 +184,9 @@ export class NotificationsService {
       const { slack, teams } = await this.repo.connections(em, event.tenantId);
       const history = await this.repo.incidentHistory(em, event.tenantId, inc.id);
       const endpoints = (await this.repo.endpoints(em, event.tenantId)).filter((e) => e.enabled);
+      const hub = event.type === 'pir.published' ? await this.repo.connection(em, event.tenantId, 'hub') : null;
+      // The Hub receives the review's output record, as the PIR module stored it at publication.
+      const hubRecord = hub && event.subjectId ? await this.pirs.hubRecordOf(em, event.subjectId) : null;
       const type = event.type as NotifiedEvent;
       const planned = planDeliveries({
         eventType: type,
@@ -189,6 +202,7 @@ export class NotificationsService {
         pagerDutySeverities: settings.pagerDuty.severities,
         pagedBefore: history.paged,
         webhookEndpoints: endpoints,
+        hubConnected: !!hubRecord,
       });
       // One INSERT for the deliveries and one for their jobs, however many endpoints the event fans out to.
       const rows: NewDelivery[] = planned.map((d) => {
@@ -202,11 +216,15 @@ export class NotificationsService {
                 ? tenant.contacts.map((c) => c.email).join(', ')
                 : d.channel === 'pagerduty'
                   ? 'vendor on-call'
-                  : (ep?.url ?? '');
+                  : d.channel === 'hub'
+                    ? (hub!.settings.url ?? '')
+                    : (ep?.url ?? '');
         const payload =
           d.channel === 'webhook'
             ? this.webhookBody(webhookEventType(type), event, inc)
-            : { envelope: event, ...(d.pagerDutyAction ? { pagerDutyAction: d.pagerDutyAction } : {}) };
+            : d.channel === 'hub'
+              ? { type: 'hub.output_record', timestamp: event.occurredAt, data: hubRecord }
+              : { envelope: event, ...(d.pagerDutyAction ? { pagerDutyAction: d.pagerDutyAction } : {}) };
         return {
           tenantId: event.tenantId,
           incidentId: inc.id,
@@ -402,6 +420,7 @@ export class NotificationsService {
     const timeoutMs = this.config.notifications.timeoutMs;
     if (d.channel === 'slack') return this.deliverToSlack(d, timeoutMs);
     if (d.channel === 'teams') return this.deliverToTeams(d, timeoutMs);
+    if (d.channel === 'hub') return this.deliverToHub(d, timeoutMs);
     let result: AttemptResult;
     if (d.channel === 'webhook') {
       if (!ep || !ep.enabled) {
@@ -543,6 +562,26 @@ export class NotificationsService {
       }
     });
     await this.finish(d, result);
+  }
+
+  /**
+   * The tenant's Hub: the stored output record, signed like the webhooks (Standard Webhooks, the Hub's own secret)
+   * and sent through the egress guard to the URL connected now; retried with backoff by `finish` like every delivery.
+   */
+  private async deliverToHub(d: DeliveryRecord, timeoutMs: number): Promise<void> {
+    const conn = await this.db.tx((em) => this.repo.connection(em, d.tenantId, 'hub'));
+    if (!conn?.settings.url) return this.finish(d, failure('the Hub is no longer connected', false));
+    const secret = openSecret({ ciphertext: conn.secretCiphertext, keyId: conn.secretKeyId }, this.keys, slackAad(conn.tenantId, conn.id));
+    // Wall time for the signature: the receiver checks it against its own clock (replay window).
+    const result = await this.webhook.send({
+      url: conn.settings.url,
+      secret,
+      messageId: `msg_${d.id}`,
+      body: JSON.stringify(d.payload),
+      at: new Date(),
+      timeoutMs,
+    });
+    await this.finish(d, { ...result, target: conn.settings.url });
   }
 
   private teamsTarget(conn: { id: string; tenantId: string; settings: ConnectionSettings; secretCiphertext: string; secretKeyId: string }): TeamsTarget {
@@ -840,6 +879,56 @@ export class NotificationsService {
 
   async testTeams(): Promise<{ ok: boolean; error: string | null }> {
     return this.testChat('teams', (conn, tenantName, timeoutMs) => this.teams.postTest(this.teamsTarget(conn), tenantName, timeoutMs));
+  }
+
+  // ---- the tenant's Hub (tenant settings; h2b-pir-publish, issue 15) ----
+
+  async hubConnection(): Promise<HubConnectionView> {
+    const tenantId = this.tenantOf();
+    const c = await this.db.tx((em) => this.repo.connection(em, tenantId, 'hub'));
+    return {
+      connected: !!c,
+      url: c?.settings.url ?? null,
+      secretHint: c ? `…${c.tokenHint}` : null,
+      updatedAt: c ? new Date(c.updatedAt).toISOString() : null,
+    };
+  }
+
+  async connectHub(input: ConnectHubInput): Promise<HubConnectionView> {
+    const tenantId = this.tenantOf();
+    try {
+      this.http.checkUrl(input.url);
+    } catch (err) {
+      if (err instanceof EgressRefused) throw new ValidationFailed([{ field: 'url', message: err.message }]);
+      throw err;
+    }
+    await this.db.tx(async (em) => {
+      const existing = await this.repo.connection(em, tenantId, 'hub');
+      const id = randomUUID();
+      // Sealed with the row's table, tenant and id as additional data, like the chat tokens.
+      const sealed = sealSecret(input.secret, this.config.secretKey, this.config.secretKeyId, slackAad(tenantId, id));
+      await this.repo.upsertConnection(em, {
+        id,
+        tenantId,
+        kind: 'hub',
+        settings: { channelId: '', url: input.url },
+        secretCiphertext: sealed.ciphertext,
+        secretKeyId: sealed.keyId,
+        tokenHint: input.secret.slice(-4),
+        at: this.clock.now(),
+      });
+      await this.events.emit(em, { type: 'notification.hub_connected', tenantId, subjectId: id, payload: { url: input.url, replaced: !!existing } });
+    });
+    return this.hubConnection();
+  }
+
+  async disconnectHub(): Promise<void> {
+    const tenantId = this.tenantOf();
+    await this.db.tx(async (em) => {
+      const c = await this.repo.deleteConnection(em, tenantId, 'hub');
+      if (!c) throw new HubNotConnected();
+      await this.events.emit(em, { type: 'notification.hub_disconnected', tenantId, subjectId: c.id, payload: { url: c.settings.url ?? '' } });
+    });
   }
 
   // ---- webhook endpoints (tenant settings) ----

@@ -75,6 +75,25 @@ const COLUMNS = `id, tenant_id, incident_id, status, version, sections, timeline
   created_at, updated_by, updated_at, published_at, published_by, hub_record, pdf_storage_key, pdf_sha256, pdf_content_hash, pdf_size_bytes, pdf_version`;
 
 /** Every PIR query. Row-level security decides which tenants are visible. */
+const SEARCH_SQL = `with query as (select case when $1::text is null or $1 = '' then null else websearch_to_tsquery('english', $1) end as q)
+       select p.id, p.incident_id, p.published_at, i.number, i.title, i.severity, i.services, t.slug, t.display_name, t.reference_key,
+              ts_headline('english', (select string_agg(v, ' ') from jsonb_each_text(p.sections) as s(k, v)), coalesce(query.q, to_tsquery('english', '')),
+                'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet,
+              case when query.q is null then 0 else ts_rank(p.search, query.q) end as rank
+       from pirs p
+       join incidents i on i.id = p.incident_id and i.tenant_id = p.tenant_id
+       join tenants t on t.id = p.tenant_id
+       cross join query
+       where p.status = 'published'
+         and (query.q is null or p.search @@ query.q)
+         and ($2::text is null or $2 = any (i.services))
+         and ($3::text is null or i.severity = $3)
+         and ($4::date is null or p.published_at >= $4::date)
+         and ($5::date is null or p.published_at < $5::date + 1)
+       order by rank desc, p.published_at desc, p.id
+       limit $6`;
+const searchParams = (q: SearchPirsQuery) => [q.q ?? null, q.service ?? null, q.severity ?? null, q.from ?? null, q.to ?? null, q.limit ?? 25];
+
 @Injectable()
 export class PirRepository {
   async findByIncident(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<PirRecord | null> {
@@ -165,27 +184,7 @@ export class PirRepository {
    * best match first, with a highlighted snippet (ts_headline). Row-level security limits the tenants.
    */
   async search(em: EntityManager, q: SearchPirsQuery): Promise<PirSearchHit[]> {
-    const rows = await sql(
-      em,
-      `with query as (select case when $1::text is null or $1 = '' then null else websearch_to_tsquery('english', $1) end as q)
-       select p.id, p.incident_id, p.published_at, i.number, i.title, i.severity, i.services, t.slug, t.display_name, t.reference_key,
-              ts_headline('english', (select string_agg(v, ' ') from jsonb_each_text(p.sections) as s(k, v)), coalesce(query.q, to_tsquery('english', '')),
-                'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet,
-              case when query.q is null then 0 else ts_rank(p.search, query.q) end as rank
-       from pirs p
-       join incidents i on i.id = p.incident_id and i.tenant_id = p.tenant_id
-       join tenants t on t.id = p.tenant_id
-       cross join query
-       where p.status = 'published'
-         and (query.q is null or p.search @@ query.q)
-         and ($2::text is null or $2 = any (i.services))
-         and ($3::text is null or i.severity = $3)
-         and ($4::date is null or p.published_at >= $4::date)
-         and ($5::date is null or p.published_at < $5::date + 1)
-       order by rank desc, p.published_at desc, p.id
-       limit $6`,
-      [q.q ?? null, q.service ?? null, q.severity ?? null, q.from ?? null, q.to ?? null, q.limit ?? 25],
-    );
+    const rows = await sql(em, SEARCH_SQL, searchParams(q));
     return rows.map((r) => ({
       pirId: r.id,
       incidentId: r.incident_id,
@@ -198,6 +197,12 @@ export class PirRepository {
       snippet: r.snippet ?? '',
       rank: Number(r.rank),
     }));
+  }
+
+  /** The archive query's plan (the benchmark shows the GIN index is used): the same SQL and parameters as `search`. */
+  async searchPlan(em: EntityManager, q: SearchPirsQuery, analyze = false): Promise<string> {
+    const rows = await sql<{ 'QUERY PLAN': string }>(em, `explain (${analyze ? 'analyze, buffers, ' : ''}costs) ${SEARCH_SQL}`, searchParams(q));
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
 
   private async snapshot(em: EntityManager, p: PirRecord, by: ActorRef, at: Date): Promise<void> {

@@ -5,6 +5,7 @@ import {
   PIR_SECTION_KEYS,
   type IncidentDetail,
   type PirActionItem,
+  type PirHubRecord,
   type PirSearchHit,
   type PirSectionKey,
   type SearchPirsQuery,
@@ -72,6 +73,11 @@ export class PirService {
   async search(q: SearchPirsQuery): Promise<{ items: PirSearchHit[] }> {
     if (q.from && q.to && q.from > q.to) throw new ValidationFailed([{ field: 'to', message: 'must not be before from' }]);
     return { items: await this.db.tx((em) => this.pirs.search(em, q)) };
+  }
+
+  /** The archive query's plan for `q` under the caller's tenants (the benchmark prints it). */
+  explainSearch(q: SearchPirsQuery, analyze = false): Promise<string> {
+    return this.db.tx((em) => this.pirs.searchPlan(em, q, analyze));
   }
 
   /** Starts the review of a resolved incident, prefilled from the incident record. */
@@ -162,13 +168,25 @@ export class PirService {
           pir = await this.pirs.update(em, pir, { status: 'published', publishedAt: now, publishedBy: by, slaOutcomes, hubRecord }, by, now);
           const pirClock = inc.sla.clocks.pirDue;
           const onTime = pirClock.dueAt ? now.getTime() <= Date.parse(pirClock.dueAt) : null;
-          await this.emit(em, pir, inc.reference, 'pir.published', { deliveredAt: now.toISOString(), onTime });
+          // The thread and the webhooks announce the review from the event alone: its summary and links travel with it.
+          await this.emit(em, pir, inc.reference, 'pir.published', {
+            deliveredAt: now.toISOString(),
+            onTime,
+            summary: excerptOf(published.sections.summary, 600),
+            links: { pir: hubRecord.links.pir, pdf: hubRecord.links.pdf },
+          });
           await this.scheduleRender(em, pir);
           return pir;
         }
       }
     });
     return this.view(saved, inc);
+  }
+
+  /** The Hub output record stored at publication (null unless published); for the notifications module's Hub delivery. */
+  async hubRecordOf(em: EntityManager, pirId: string): Promise<PirHubRecord | null> {
+    const pir = await this.pirs.findById(em, pirId);
+    return pir?.status === 'published' ? pir.hubRecord : null;
   }
 
   /** Action items stay trackable after publication: their status changes, with an event, and the PDF follows. */
@@ -367,6 +385,14 @@ function pirEvent(type: PirEventType, pir: PirRecord, reference: string, version
     ...(actor ? { actor } : {}),
     payload: { reference, version, ...extra },
   } as Parameters<DomainEvents['emit']>[1];
+}
+
+/** Plain text of at most `max` characters, cut at a word. */
+function excerptOf(markdown: string, max: number): string {
+  const text = markdown.replace(/\s+/g, ' ').trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > max / 2 ? cut.lastIndexOf(' ') : cut.length)}…`;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

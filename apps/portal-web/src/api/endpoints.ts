@@ -34,7 +34,9 @@ import type {
 } from '@portal/contracts';
 import { http, query, UploadCancelled, uploadWithProgress, type RequestOptions, type UploadHandle } from './client';
 import type {
+  ConnectHubInput,
   ConnectSlackInput,
+  HubConnectionView,
   CreatedWebhookEndpoint,
   CreateWebhookEndpointInput,
   IncidentNotificationsView,
@@ -128,6 +130,10 @@ export const api = {
   connectSlack: (body: ConnectSlackInput) => http.put<SlackConnectionView>('/api/v1/integrations/slack', body),
   disconnectSlack: () => http.delete<void>('/api/v1/integrations/slack'),
   testSlack: () => http.post<{ ok: boolean; error: string | null }>('/api/v1/integrations/slack/test'),
+  // h2b-pir-publish: the tenant's Hub (output records of published reviews)
+  hub: () => http.get<HubConnectionView>('/api/v1/integrations/hub'),
+  connectHub: (body: ConnectHubInput) => http.put<HubConnectionView>('/api/v1/integrations/hub', body),
+  disconnectHub: () => http.delete<void>('/api/v1/integrations/hub'),
   webhookEndpoints: () => http.get<{ items: WebhookEndpointView[] }>('/api/v1/webhook-endpoints'),
   createWebhookEndpoint: (body: CreateWebhookEndpointInput) => http.post<CreatedWebhookEndpoint>('/api/v1/webhook-endpoints', body),
   updateWebhookEndpoint: (id: string, body: UpdateWebhookEndpointInput) => http.patch<WebhookEndpointView>(`/api/v1/webhook-endpoints/${id}`, body),

@@ -1,5 +1,5 @@
 import { Badge, Tooltip } from '@mantine/core';
-import type { IncidentStatus, Severity } from '@portal/contracts';
+import type { IncidentPirDue, IncidentStatus, Severity } from '@portal/contracts';
 import { SEVERITY_DEFINITIONS } from '@portal/contracts';
 import { SEVERITY_SHORT, STATUS_LABELS } from '../lib/labels';
 
@@ -32,6 +32,32 @@ const STATUS_STYLE: Record<IncidentStatus, { bg: string; fg: string; border: str
   resolved: { bg: '#e6f4ea', fg: '#1b5e20', border: '#a8d5b5' },
   closed: { bg: '#f1f3f5', fg: '#3d434a', border: '#dee2e6' },
 };
+
+// h2b-pir-publish: a review owed by a resolved incident (seed 000: within 5 business days of resolution).
+const PIR_STYLE = {
+  due: { bg: '#fff4e0', fg: '#7a4100', border: '#f5c26b' },
+  overdue: { bg: '#b3261e', fg: '#ffffff', border: '#b3261e' },
+};
+
+/** "PIR due in N business days" / "PIR overdue"; nothing when no review is owed. */
+export function PirDueBadge({ pir, size = 'md' }: { pir: IncidentPirDue; size?: 'sm' | 'md' }) {
+  if (pir.state !== 'due' && pir.state !== 'overdue') return null;
+  const s = PIR_STYLE[pir.state];
+  const n = pir.businessDaysLeft ?? 0;
+  const label = pir.state === 'overdue' ? 'PIR overdue' : `PIR due in ${n} business day${n === 1 ? '' : 's'}`;
+  return (
+    <Badge
+      size={size}
+      variant="outline"
+      data-testid="pir-due"
+      data-pir={pir.state}
+      tt="none"
+      styles={{ root: { background: s.bg, color: s.fg, borderColor: s.border } }}
+    >
+      {label}
+    </Badge>
+  );
+}
 
 export function StatusBadge({ status, size = 'md', testId }: { status: IncidentStatus; size?: 'sm' | 'md' | 'lg'; testId?: string }) {
   const s = STATUS_STYLE[status];

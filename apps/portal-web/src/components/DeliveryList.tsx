@@ -6,7 +6,7 @@ import { api } from '../api/endpoints';
 import { ApiErrorAlert } from './ApiErrorAlert';
 import { Time } from './Time';
 
-const CHANNEL_LABELS: Record<string, string> = { slack: 'Slack', email: 'Email', pagerduty: 'PagerDuty', webhook: 'Webhook', teams: 'Teams' };
+const CHANNEL_LABELS: Record<string, string> = { slack: 'Slack', email: 'Email', pagerduty: 'PagerDuty', webhook: 'Webhook', teams: 'Teams', hub: 'Hub' };
 const STATUS_COLORS: Record<string, string> = { delivered: 'green', pending: 'gray', retrying: 'orange', failed: 'red', skipped: 'gray' };
 
 export const eventLabel = (t: string) =>

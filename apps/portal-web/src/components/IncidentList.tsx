@@ -12,7 +12,7 @@ import { byUrgency, headlineClock, urgencyScore } from '../lib/clocks';
 import { SEVERITY_SHORT, STATUS_LABELS } from '../lib/labels';
 import { formatAge } from '../lib/time';
 import { ApiErrorAlert } from './ApiErrorAlert';
-import { SeverityBadge, StatusBadge } from './Badges';
+import { PirDueBadge, SeverityBadge, StatusBadge } from './Badges';
 import { SlaClockChip } from './SlaClock';
 import { StaleDataNotice } from './StaleDataNotice';
 import { Time } from './Time';
@@ -27,6 +27,12 @@ export interface IncidentListProps {
   regions?: { code: string; name: string }[];
   canDeclare?: boolean;
 }
+
+const PIR_OPTIONS = [
+  { value: 'owed', label: 'Due or overdue' },
+  { value: 'due', label: 'Due' },
+  { value: 'overdue', label: 'Overdue' },
+];
 
 const STATUS_OPTIONS = [
   { value: 'active', label: 'Active' },
@@ -44,6 +50,7 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
     region: params.get('region') ?? undefined,
     tenant: vendor ? (params.get('tenant') ?? undefined) : undefined,
     q: params.get('q') ?? undefined,
+    pir: (params.get('pir') as Filters['pir']) ?? undefined,
   };
   const sort: SortOrder = params.get('sort') === 'newest' ? 'newest' : 'urgent';
   const list = useIncidentList(filters);
@@ -51,6 +58,8 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
 
   const set = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
+    // A review is owed by resolved incidents: the PIR filter looks beyond the active ones.
+    if (key === 'pir' && value && status === 'active') next.set('status', 'all');
     if (value && !(key === 'status' && value === 'active') && !(key === 'sort' && value === 'urgent')) next.set(key, value);
     else next.delete(key);
     setParams(next, { replace: true });
@@ -85,11 +94,12 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
     filters.service,
     filters.region,
     filters.tenant && (tenants.find((t) => t.slug === filters.tenant)?.displayName ?? filters.tenant),
+    filters.pir && `PIR ${PIR_OPTIONS.find((o) => o.value === filters.pir)?.label.toLowerCase()}`,
     sort === 'urgent' ? 'most urgent first' : 'newest first',
   ]
     .filter(Boolean)
     .join(' · ');
-  const filtered = Boolean(filters.severity || filters.service || filters.region || filters.tenant || filters.q || status !== 'active');
+  const filtered = Boolean(filters.severity || filters.service || filters.region || filters.tenant || filters.q || filters.pir || status !== 'active');
 
   return (
     <Stack gap="md">
@@ -136,7 +146,7 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
           </Button>
         </Group>
         <Collapse in={!phone || filtersOpen} id="incident-filters">
-          <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: vendor ? 6 : 5 }} spacing="sm">
+          <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: vendor ? 7 : 6 }} spacing="sm">
             <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
             <Select
               label="Severity"
@@ -159,6 +169,7 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
                 searchable
               />
             )}
+            <Select label="Post-incident review" placeholder="All" data={PIR_OPTIONS} value={filters.pir ?? null} onChange={(v) => set('pir', v)} clearable />
             <Select
               label="Sort by"
               data={[
@@ -262,6 +273,7 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
           <Table.Th scope="col">Status</Table.Th>
           <Table.Th scope="col">Owner</Table.Th>
           <Table.Th scope="col">Most urgent clock</Table.Th>
+          <Table.Th scope="col">Review</Table.Th>
           <Table.Th scope="col">Age</Table.Th>
         </Table.Tr>
       </Table.Thead>
@@ -308,6 +320,15 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
             </Table.Td>
             <Table.Td>
               <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} audience={vendor ? 'vendor' : 'customer'} />
+            </Table.Td>
+            <Table.Td>
+              {i.pir.state === 'due' || i.pir.state === 'overdue' ? (
+                <PirDueBadge pir={i.pir} size="sm" />
+              ) : (
+                <Text size="xs" c="dimmed">
+                  {i.pir.state === 'delivered' ? 'Delivered' : i.pir.state === 'waived' ? 'Waived' : '—'}
+                </Text>
+              )}
             </Table.Td>
             <Table.Td>
               <Text size="sm">{ago(formatAge(i.declaredAt, now))}</Text>
@@ -357,9 +378,10 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
       <Box mt={6}>
         <Acknowledgement incident={i} vendor={vendor} />
       </Box>
-      <Box mt="xs">
+      <Group mt="xs" gap="xs" wrap="wrap">
         <SlaClockChip clock={headlineClock(i)} receivedAt={receivedAt} audience={vendor ? 'vendor' : 'customer'} />
-      </Box>
+        <PirDueBadge pir={i.pir} size="sm" />
+      </Group>
     </Paper>
   );
 }

@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  connectHubSchema,
   connectSlackSchema,
   connectTeamsSchema,
   createWebhookEndpointSchema,
@@ -39,6 +40,7 @@ export function IntegrationsPage() {
         <SlackConnection />
         <TeamsConnection />
         <Webhooks />
+        <HubConnection />
       </Stack>
     </Container>
   );
@@ -140,6 +142,104 @@ function SlackConnection() {
               {slack.data?.connected ? 'Replace connection' : 'Connect Slack'}
             </Button>
           </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+/**
+ * h2b-pir-publish: the tenant's Hub. Each published post-incident review is sent there as an output record of kind
+ * `gatespic.incident-postmortem`, signed like the webhooks with the Hub's own secret.
+ */
+function HubConnection() {
+  const qc = useQueryClient();
+  const hub = useQuery({ queryKey: ['hub'], queryFn: api.hub });
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const connect = useMutation({
+    mutationFn: () => api.connectHub({ url: url.trim(), secret: secret.trim() }),
+    onSuccess: (v) => {
+      qc.setQueryData(['hub'], v);
+      setUrl('');
+      setSecret('');
+      setSubmitted(false);
+      notifications.show({ color: 'green', message: 'Hub connected' });
+    },
+  });
+  const disconnect = useMutation({
+    mutationFn: api.disconnectHub,
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['hub'] });
+      notifications.show({ color: 'green', message: 'Hub disconnected' });
+    },
+  });
+  const parsed = connectHubSchema.safeParse({ url: url.trim(), secret: secret.trim() });
+  const errors = {
+    ...(submitted && !parsed.success ? toFieldMap(zodIssuesToFields(parsed.error.issues)) : {}),
+    ...(connect.error instanceof ApiError ? connect.error.fieldMap() : {}),
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    if (parsed.success) connect.mutate();
+  };
+  return (
+    <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="hub-title" data-testid="hub">
+      <Title order={2} size="h3" id="hub-title">
+        Hub
+      </Title>
+      <Text size="sm" mt={4} mb="sm">
+        Every published post-incident review is sent to your Hub as an output record of kind <Code>gatespic.incident-postmortem</Code> (summary, timeline,
+        action items, SLA outcomes and links), so you can search it there. Deliveries are signed (Standard Webhooks) with the Hub&apos;s secret, retried with
+        backoff, and listed on the review. The secret is stored encrypted and never shown again.
+      </Text>
+      {hub.isPending ? (
+        <Loader size="xs" aria-label="Loading the Hub connection" />
+      ) : hub.isError ? (
+        <ApiErrorAlert error={hub.error} />
+      ) : hub.data.connected ? (
+        <Stack gap="xs" mb="md">
+          <Text size="sm" className="break">
+            Sending to <Code>{hub.data.url}</Code>, signed with secret {hub.data.secretHint}.
+          </Text>
+          <Group gap="xs">
+            <Button variant="subtle" color="red" onClick={() => disconnect.mutate()} loading={disconnect.isPending}>
+              Disconnect
+            </Button>
+          </Group>
+          <ApiErrorAlert error={disconnect.error} />
+        </Stack>
+      ) : (
+        <Text size="sm" mb="md">
+          Not connected.
+        </Text>
+      )}
+      <form onSubmit={onSubmit} noValidate>
+        <Stack gap="sm" maw={520}>
+          <TextInput
+            label="Hub endpoint URL"
+            placeholder="https://hub.example.com/output-records"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            error={errors.url ? fieldMessage(errors.url) : undefined}
+          />
+          <TextInput
+            label="Signing secret"
+            type="password"
+            autoComplete="off"
+            placeholder="whsec_…"
+            value={secret}
+            onChange={(e) => setSecret(e.currentTarget.value)}
+            error={errors.secret ? fieldMessage(errors.secret) : undefined}
+          />
+          <Group>
+            <Button type="submit" loading={connect.isPending}>
+              {hub.data?.connected ? 'Replace connection' : 'Connect the Hub'}
+            </Button>
+          </Group>
+          {connect.error && !(connect.error instanceof ApiError && connect.error.status === 400) && <ApiErrorAlert error={connect.error} />}
         </Stack>
       </form>
     </Paper>

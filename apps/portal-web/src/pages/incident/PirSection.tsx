@@ -18,6 +18,7 @@ import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { IncidentDetail } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { DeliveryList } from '../../components/DeliveryList';
 import { Card } from './Card';
 import { WalkthroughSection } from './WalkthroughSection';
 
@@ -72,14 +73,50 @@ export function PirSection({ incident: i, role }: { incident: IncidentDetail; ro
   }
   return (
     <>
-      <PirView_ incident={i} pir={pir.data} writer={writer} onSaved={onSaved} />
+      <PirView_ incident={i} pir={pir.data} writer={writer} onSaved={onSaved} role={role} />
       {/* CSM walkthroughs (issue 15, h2a-walkthroughs): once the review is published */}
       {pir.data.status === 'published' && <WalkthroughSection incidentId={i.id} role={role} />}
     </>
   );
 }
 
-function PirView_({ incident: i, pir, writer, onSaved }: { incident: IncidentDetail; pir: PirView; writer: boolean; onSaved: (p: PirView) => void }) {
+/**
+ * h2b-pir-publish: where the published review went — the incident's Slack/Teams thread, the tenant's webhooks and
+ * its Hub (the output record) — with the state of each delivery and a retry for the ones that did not arrive.
+ */
+function PublicationDeliveries({ incidentId, role }: { incidentId: string; role: Role }) {
+  const key = ['incident', incidentId, 'notifications'];
+  const q = useQuery({ queryKey: key, queryFn: () => api.incidentNotifications(incidentId), refetchInterval: 15_000 });
+  if (q.isPending) return null;
+  if (q.isError) return <ApiErrorAlert error={q.error} title="The deliveries of the review could not be loaded" />;
+  const items = q.data.deliveries.filter((d) => d.eventType === 'pir.published');
+  return (
+    <div data-testid="pir-deliveries">
+      <Title order={3} size="h5" mb={4}>
+        Shared with
+      </Title>
+      {items.length === 0 ? (
+        <Text size="sm">Nothing was sent: no chat channel, webhook or Hub is connected for this review.</Text>
+      ) : (
+        <DeliveryList items={items} canRetry={role === 'customer_admin' || role === 'support_engineer'} refresh={key} />
+      )}
+    </div>
+  );
+}
+
+function PirView_({
+  incident: i,
+  pir,
+  writer,
+  onSaved,
+  role,
+}: {
+  incident: IncidentDetail;
+  pir: PirView;
+  writer: boolean;
+  onSaved: (p: PirView) => void;
+  role: Role;
+}) {
   const [editing, setEditing] = useState(false);
   const editable = writer && (pir.status === 'draft' || pir.status === 'in_review');
   const move = useMutation({ mutationFn: (body: Parameters<typeof api.movePir>[1]) => api.movePir(i.id, body), onSuccess: onSaved });
@@ -109,6 +146,7 @@ function PirView_({ incident: i, pir, writer, onSaved }: { incident: IncidentDet
             ))}
         </Group>
         {pir.status === 'waived' && <Text size="sm">Waived: {pir.waiverReason}</Text>}
+        {pir.status === 'published' && <PublicationDeliveries incidentId={i.id} role={role} />}
         {editing ? (
           <PirEditor incident={i} pir={pir} onDone={(p) => (onSaved(p), setEditing(false))} onCancel={() => setEditing(false)} />
         ) : (
