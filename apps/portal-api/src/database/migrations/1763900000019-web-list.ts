@@ -70,9 +70,10 @@ export class WebList1763900000019 implements MigrationInterface {
       create unique index customer_questions_one_open on customer_questions (incident_id) where closed_at is null;
       alter table customer_questions enable row level security;
       alter table customer_questions force row level security;
+      -- Support engineers work in the all-tenants scope (migration 1763900000016).
       create policy customer_questions_tenant on customer_questions
-        using (tenant_id = any ((select app_tenant_ids())::uuid[]))
-        with check (tenant_id = any ((select app_tenant_ids())::uuid[]));
+        using (tenant_id = any ((select app_tenant_ids())::uuid[]) or (select app_scope()) = 'all_tenants')
+        with check (tenant_id = any ((select app_tenant_ids())::uuid[]) or (select app_scope()) = 'all_tenants');
 
       alter table customer_replies add column question_id uuid;
       alter table customer_replies add constraint customer_replies_question_tenant
