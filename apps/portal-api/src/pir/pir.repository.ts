@@ -74,26 +74,32 @@ export type PirChange = Partial<Pick<PirRecord, 'status' | 'sections' | 'timelin
 const COLUMNS = `id, tenant_id, incident_id, status, version, sections, timeline, action_items, sla_outcomes, waiver_reason, created_by,
   created_at, updated_by, updated_at, published_at, published_by, hub_record, pdf_storage_key, pdf_sha256, pdf_content_hash, pdf_size_bytes, pdf_version`;
 
-/** Every PIR query. Row-level security decides which tenants are visible. */
-const SEARCH_SQL = `with query as (select case when $1::text is null or $1 = '' then null else websearch_to_tsquery('english', $1) end as q)
-       select p.id, p.incident_id, p.published_at, i.number, i.title, i.severity, i.services, t.slug, t.display_name, t.reference_key,
-              ts_headline('english', (select string_agg(v, ' ') from jsonb_each_text(p.sections) as s(k, v)), coalesce(query.q, to_tsquery('english', '')),
+/**
+ * The archive search. With words, the match is `search @@ <the query>` on its own (no `… is null or …`), so the
+ * planner can take the GIN index `pirs_search`; without words, no text condition at all (newest first).
+ */
+const searchSql = (withWords: boolean) => {
+  const query = `websearch_to_tsquery('english', $1)`;
+  return `select p.id, p.incident_id, p.published_at, i.number, i.title, i.severity, i.services, t.slug, t.display_name, t.reference_key,
+              ts_headline('english', (select string_agg(v, ' ') from jsonb_each_text(p.sections) as s(k, v)), ${withWords ? query : `to_tsquery('english', '')`},
                 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet,
-              case when query.q is null then 0 else ts_rank(p.search, query.q) end as rank
+              ${withWords ? `ts_rank(p.search, ${query})` : '0'} as rank
        from pirs p
        join incidents i on i.id = p.incident_id and i.tenant_id = p.tenant_id
        join tenants t on t.id = p.tenant_id
-       cross join query
        where p.status = 'published'
-         and (query.q is null or p.search @@ query.q)
+         and ${withWords ? `p.search @@ ${query}` : '$1::text is null'}
          and ($2::text is null or $2 = any (i.services))
          and ($3::text is null or i.severity = $3)
          and ($4::date is null or p.published_at >= $4::date)
          and ($5::date is null or p.published_at < $5::date + 1)
        order by rank desc, p.published_at desc, p.id
        limit $6`;
-const searchParams = (q: SearchPirsQuery) => [q.q ?? null, q.service ?? null, q.severity ?? null, q.from ?? null, q.to ?? null, q.limit ?? 25];
+};
+const wordsOf = (q: SearchPirsQuery) => (q.q && q.q.trim() !== '' ? q.q : null);
+const searchParams = (q: SearchPirsQuery) => [wordsOf(q), q.service ?? null, q.severity ?? null, q.from ?? null, q.to ?? null, q.limit ?? 25];
 
+/** Every PIR query. Row-level security decides which tenants are visible. */
 @Injectable()
 export class PirRepository {
   async findByIncident(em: EntityManager, incidentId: string, opts: { lock?: boolean } = {}): Promise<PirRecord | null> {
@@ -184,7 +190,7 @@ export class PirRepository {
    * best match first, with a highlighted snippet (ts_headline). Row-level security limits the tenants.
    */
   async search(em: EntityManager, q: SearchPirsQuery): Promise<PirSearchHit[]> {
-    const rows = await sql(em, SEARCH_SQL, searchParams(q));
+    const rows = await sql(em, searchSql(wordsOf(q) !== null), searchParams(q));
     return rows.map((r) => ({
       pirId: r.id,
       incidentId: r.incident_id,
@@ -201,7 +207,11 @@ export class PirRepository {
 
   /** The archive query's plan (the benchmark shows the GIN index is used): the same SQL and parameters as `search`. */
   async searchPlan(em: EntityManager, q: SearchPirsQuery, analyze = false): Promise<string> {
-    const rows = await sql<{ 'QUERY PLAN': string }>(em, `explain (${analyze ? 'analyze, buffers, ' : ''}costs) ${SEARCH_SQL}`, searchParams(q));
+    const rows = await sql<{ 'QUERY PLAN': string }>(
+      em,
+      `explain (${analyze ? 'analyze, buffers, ' : ''}costs) ${searchSql(wordsOf(q) !== null)}`,
+      searchParams(q),
+    );
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
 
