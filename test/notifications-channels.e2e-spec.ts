@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { WEBHOOK_EVENT_TYPES } from '@portal/contracts';
 import { Db } from '../apps/portal-api/src/database/db.service';
 import { sql } from '../apps/portal-api/src/database/sql';
 import { drainNotifications, HttpReceiver, promoteDelayed, startHttpReceiver, startSlackFake, startSmtpCatcher } from './support/notification-receivers';
@@ -179,7 +180,7 @@ describe('notifications: channels against real receivers', () => {
           .expect(201)
       ).body;
       expect(all.secret).toMatch(/^whsec_/);
-      expect(all.events).toHaveLength(8);
+      expect(all.events).toHaveLength(WEBHOOK_EVENT_TYPES.length);
       const listed = (await t.http.get('/api/v1/webhook-endpoints').set(admin).expect(200)).body.items;
       expect(listed).toHaveLength(2);
       expect(JSON.stringify(listed)).not.toContain(all.secret);

@@ -165,7 +165,7 @@ describe('CSM walkthroughs', () => {
         attendees: [admin.principal.email, csmEmail].sort(),
         dtstartUtc: true,
       });
-      expect(m.mail.subject).toMatch(/^Invitation: PIR walkthrough: INC-\d+ .* Wed 25 Nov 14:00 Europe\/London$/);
+      expect(m.mail.subject).toMatch(/^Invitation: PIR walkthrough: [A-Z][A-Z0-9]*-\d+ .* Wed 25 Nov 14:00 Europe\/London$/);
       expect(m.mail.text).toContain('Wednesday 25 November 2026, 14:00 (Europe/London)');
     }
 

@@ -120,7 +120,7 @@ export const pirHubRecordSchema = z
     tenant: z.strictObject({ id: z.uuid(), slug: nonEmpty, name: nonEmpty }),
     incident: z.strictObject({
       id: z.uuid(),
-      reference: z.string().regex(/^INC-\d+$/),
+      reference: z.string().regex(/^[A-Z][A-Z0-9]*-\d+$/),
       title: nonEmpty,
       severity: z.enum(SEVERITIES),
       services: z.array(nonEmpty),

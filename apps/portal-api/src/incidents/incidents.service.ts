@@ -800,7 +800,7 @@ export class IncidentsService {
    */
   async completeIntake(id: string, input: CompleteIntakeInput): Promise<IncidentDetail> {
     return this.mutate(id, async (em, inc, now) => {
-      if (!isActive(inc.status)) throw new InvalidTransition(`INC-${inc.number} is ${inc.status}; its intake can no longer be changed`);
+      if (!isActive(inc.status)) throw new InvalidTransition(`${referenceOf(inc)} is ${inc.status}; its intake can no longer be changed`);
       const missing = new Set(missingIntake(inc));
       const given = DEFERRABLE_INTAKE_FIELDS.filter((k) => input[k] !== undefined);
       const fields = given.filter((k) => !missing.has(k)).map((k) => ({ field: k, message: 'is already recorded for this incident' }));
@@ -831,7 +831,7 @@ export class IncidentsService {
         tenantId: inc.tenantId,
         subjectId: id,
         incidentId: id,
-        payload: { reference: `INC-${inc.number}`, fields: given, missing: left, redactions },
+        payload: { reference: referenceOf(inc), fields: given, missing: left, redactions },
       });
     });
   }
