@@ -210,10 +210,34 @@ export async function seedScale(o: ScaleSeedOptions): Promise<ScaleSeedResult> {
   const supportId = randomUUID();
   const csmId = randomUUID();
   {
-    const w = new CopyWriter(admin, 'tenants', ['id', 'slug', 'display_name', 'service_mode', 'timezone', 'calendar', 'regions', 'contacts', 'created_at']);
+    // reference_key written here: the load runs with triggers off (session_replication_role = replica), so the insert
+    // trigger that derives it from the slug does not fire. The slugs (acme, t00001…) are already valid, unique keys.
+    const w = new CopyWriter(admin, 'tenants', [
+      'id',
+      'slug',
+      'reference_key',
+      'display_name',
+      'service_mode',
+      'timezone',
+      'calendar',
+      'regions',
+      'contacts',
+      'created_at',
+    ]);
     const regions = esc(JSON.stringify(REGIONS));
     for (const t of tenants)
-      w.row([t.id, t.slug, t.slug === 'acme' ? 'Acme Corp' : `Tenant ${t.slug}`, t.mode, t.tz, esc(t.calendar), regions, '[]', iso(now - 800 * 24 * HOUR)]);
+      w.row([
+        t.id,
+        t.slug,
+        t.slug.toUpperCase(),
+        t.slug === 'acme' ? 'Acme Corp' : `Tenant ${t.slug}`,
+        t.mode,
+        t.tz,
+        esc(t.calendar),
+        regions,
+        '[]',
+        iso(now - 800 * 24 * HOUR),
+      ]);
     await w.end();
     const c = new CopyWriter(admin, 'tenant_counters', ['tenant_id', 'incident_seq']);
     for (const t of tenants) c.row([t.id, t.count]);

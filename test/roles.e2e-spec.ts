@@ -84,6 +84,11 @@ describe('process roles', () => {
     '/api/v1/pirs',
     // SLA reports (issue 15b)
     '/api/v1/reports',
+    // CSM walkthroughs (issue 15): the booking of a review, the CSM's working hours
+    '/api/v1/incidents/:id/walkthrough',
+    '/api/v1/me/working-hours',
+    // vendor escalation and paging settings (issue 14): vendor/notification-settings
+    '/api/v1',
   ];
   const PLATFORM = ['/health', '/metrics']; // every process has them
   const QUEUES = ['portal-clocks', 'portal-maintenance', 'portal-notifications', 'portal-rendering'];
