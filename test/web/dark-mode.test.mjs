@@ -20,13 +20,13 @@ describe('dark mode', { timeout: 1_200_000 }, () => {
     await open(page, '/incidents');
     assert.equal(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme), 'light');
     await page.getByRole('button', { name: /^Colour scheme/ }).click();
-    await page.getByRole('menuitemradio', { name: 'Dark' }).click();
+    await page.getByRole('menuitem', { name: 'Dark' }).click();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme), 'dark');
     await page.reload();
     await page.locator('h1').first().waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme), 'dark');
     await page.getByRole('button', { name: /^Colour scheme/ }).click();
-    await page.getByRole('menuitemradio', { name: 'Follow the system' }).click();
+    await page.getByRole('menuitem', { name: 'Follow the system' }).click();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme), 'light');
     assert.deepEqual(page.problems, []);
     await page.context().close();

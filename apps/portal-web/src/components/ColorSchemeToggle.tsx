@@ -24,8 +24,9 @@ export function ColorSchemeToggle() {
         {CHOICES.map((c) => (
           <Menu.Item
             key={c.value}
-            role="menuitemradio"
-            aria-checked={c.value === colorScheme}
+            // Mantine's menu items are always role="menuitem" (it overrides a role prop): the current choice is marked
+            // with aria-current (a global attribute, valid on a menu item) and the check mark.
+            aria-current={c.value === colorScheme ? 'true' : undefined}
             leftSection={<c.icon size={16} aria-hidden />}
             rightSection={c.value === colorScheme ? <IconCheck size={14} aria-hidden /> : null}
             onClick={() => setColorScheme(c.value)}

@@ -241,7 +241,7 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
 function Acknowledgement({ incident: i, vendor }: { incident: Incident; vendor: boolean }) {
   if (!i.acknowledgedAt) {
     return (
-      <Text size="sm" fw={600} c="#8a3700" data-testid="acknowledgement" data-acknowledged="false">
+      <Text size="sm" fw={600} c="var(--mantine-color-orange-text)" data-testid="acknowledgement" data-acknowledged="false">
         Not acknowledged{vendor ? '' : ' yet'}
       </Text>
     );
@@ -272,7 +272,7 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
           <Table.Th scope="col">Severity</Table.Th>
           <Table.Th scope="col">Status</Table.Th>
           <Table.Th scope="col">Owner</Table.Th>
-          <Table.Th scope="col">Most urgent clock</Table.Th>
+          <Table.Th scope="col">Urgent clock</Table.Th>
           <Table.Th scope="col">Review</Table.Th>
           <Table.Th scope="col">Age</Table.Th>
         </Table.Tr>

@@ -27,12 +27,13 @@ export function NextSteps({ incident: i, me }: { incident: IncidentDetail; me: M
   const channels = i.sla.channels;
   const hotlineRequired = channels.includes('phone_hotline');
   const contacts = me.tenant?.contacts ?? [];
-  const chat =
+  // Every connected channel (a tenant may have both): the incident is threaded in each.
+  const chats = [
     teams.data?.connected && teams.data.channelId && teams.data.teamId && teams.data.directoryId
       ? { name: 'Teams', url: teamsChannelUrl({ channelId: teams.data.channelId, teamId: teams.data.teamId, directoryId: teams.data.directoryId }) }
-      : slack.data?.connected && slack.data.channelId
-        ? { name: 'Slack', url: slackChannelUrl(slack.data.channelId) }
-        : null;
+      : null,
+    slack.data?.connected && slack.data.channelId ? { name: 'Slack', url: slackChannelUrl(slack.data.channelId) } : null,
+  ].filter((c): c is { name: string; url: string } => c !== null);
   return (
     <Card title="Next steps" testId="next-steps">
       <Stack gap="sm">
@@ -48,12 +49,17 @@ export function NextSteps({ incident: i, me }: { incident: IncidentDetail; me: M
             </List.Item>
           )}
           <List.Item>
-            {chat ? (
+            {chats.length > 0 ? (
               <>
                 Follow and discuss it in your{' '}
-                <Anchor href={chat.url} target="_blank" rel="noopener noreferrer">
-                  {chat.name} incident channel
-                </Anchor>
+                {chats.map((chat, n) => (
+                  <span key={chat.name}>
+                    {n > 0 && ' and '}
+                    <Anchor href={chat.url} target="_blank" rel="noopener noreferrer">
+                      {chat.name} incident channel
+                    </Anchor>
+                  </span>
+                ))}
                 .
               </>
             ) : admin ? (
