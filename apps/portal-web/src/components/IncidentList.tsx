@@ -146,7 +146,7 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
           </Button>
         </Group>
         <Collapse in={!phone || filtersOpen} id="incident-filters">
-          <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: vendor ? 7 : 6 }} spacing="sm">
+          <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: 4 }} spacing="sm">
             <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
             <Select
               label="Severity"
