@@ -87,6 +87,8 @@ describe('post-incident review', { timeout: 240_000 }, () => {
       page.waitForResponse((r) => r.url().includes('/pir/action-items/') && r.status() === 200),
       page.getByRole('option', { name: 'In progress', exact: true }).click(),
     ]);
+    // The list re-renders from the refetched review after the change: wait for it to show the stored status.
+    for (let tries = 0; tries < 50 && (await status.inputValue()) !== 'In progress'; tries++) await page.waitForTimeout(200);
     assert.equal(await status.inputValue(), 'In progress');
     await settle(page);
     await expectAccessible(page, 'post-incident review (support engineer)');
