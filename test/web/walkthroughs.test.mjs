@@ -58,7 +58,7 @@ describe('CSM walkthroughs', { timeout: 240_000 }, () => {
       await booking.getByText('Booked', { exact: true }).waitFor();
       await booking.getByText(new RegExp(`${dayOptions[1]}, ${chosen}–\\d\\d:\\d\\d \\(Europe/Rome, your time\\)`)).waitFor();
       await booking.getByText(/in Europe\/London, the CSM’s time zone/).waitFor();
-      await booking.getByText(/With Casey CSM <csm@claresia\.example> and .* <admin@acme\.example>/).waitFor();
+      await booking.getByText(/With .* <csm@claresia\.example> and .* <admin@acme\.example>/).waitFor();
       await settle(page);
       if (width === 390) await expectNoHorizontalOverflow(page, 'the incident page with its walkthrough');
       await expectAccessible(page, `walkthrough booked ${width}px`);
