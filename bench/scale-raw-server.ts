@@ -14,9 +14,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { Pool, type PoolClient } from 'pg';
+import { DEFERRABLE_INTAKE_FIELDS } from '@portal/contracts';
 import {
+  businessDaysUntil,
   clockHistory,
   computeSla,
+  type SlaClock,
   type BusinessCalendar,
   type IncidentPlane,
   type IncidentStatus,
@@ -27,7 +30,7 @@ import {
 import { encodeCursor } from '../apps/portal-api/src/incidents/list-cursor';
 
 const pool = new Pool({ connectionString: process.env.RAW_DATABASE_URL, max: Number(process.env.RAW_POOL_SIZE ?? 10) });
-const SELECT = `select i.*, t.slug as tenant_slug, t.display_name as tenant_name from incidents i join tenants t on t.id = i.tenant_id`;
+const SELECT = `select i.*, t.slug as tenant_slug, t.display_name as tenant_name, t.reference_key as tenant_key from incidents i join tenants t on t.id = i.tenant_id`;
 const csmScopes = new Map<string, Promise<string[]>>();
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -39,6 +42,7 @@ interface IncidentRow {
   tenant_id: string;
   tenant_slug: string;
   tenant_name: string;
+  tenant_key: string;
   number: number;
   title: string;
   severity: Severity;
@@ -67,6 +71,7 @@ interface IncidentRow {
   pir_delivered_at: Date | null;
   pir_waived_at: Date | null;
   intake_redactions: unknown;
+  intake: unknown;
   calendar: BusinessCalendar;
   severity_changes: { at: string; from: Severity; to: Severity; reason: string; by: unknown }[];
   resolved_periods: { from: string; to: string }[];
@@ -123,10 +128,30 @@ function slaInput(r: IncidentRow): SlaInput {
   };
 }
 
+/** The incidents column of each intake field a quick declaration may leave for later. */
+const COLUMN_OF = {
+  symptoms: 'symptoms',
+  impactedUsers: 'impacted_users',
+  firstNoticedAt: 'first_noticed_at',
+  recentChanges: 'recent_changes',
+  reproductionConfirmed: 'reproduction_confirmed',
+} as const satisfies Record<(typeof DEFERRABLE_INTAKE_FIELDS)[number], keyof IncidentRow>;
+
+/** The PIR's due state, as the portal's incident view gives it (waived, delivered, none, overdue, due). */
+function pirDue(clock: SlaClock, r: IncidentRow, now: Date) {
+  if (r.pir_waived_at && clock.state === 'not_applicable' && clock.stoppedAt) return { state: 'waived', dueAt: null, businessDaysLeft: null };
+  if (clock.stoppedAt && (clock.state === 'met' || clock.state === 'breached')) return { state: 'delivered', dueAt: clock.dueAt, businessDaysLeft: null };
+  if (!clock.dueAt || (clock.state !== 'running' && clock.state !== 'breached')) return { state: 'none', dueAt: null, businessDaysLeft: null };
+  const due = new Date(clock.dueAt);
+  if (clock.state === 'breached' || due.getTime() <= now.getTime()) return { state: 'overdue', dueAt: clock.dueAt, businessDaysLeft: 0 };
+  return { state: 'due', dueAt: clock.dueAt, businessDaysLeft: businessDaysUntil(now, due, r.calendar) };
+}
+
 function view(r: IncidentRow, now: Date) {
+  const sla = computeSla(slaInput(r), now);
   return {
     id: r.id,
-    reference: `INC-${r.number}`,
+    reference: `${r.tenant_key}-${r.number}`,
     number: r.number,
     tenant: { id: r.tenant_id, slug: r.tenant_slug, displayName: r.tenant_name },
     title: r.title,
@@ -153,7 +178,10 @@ function view(r: IncidentRow, now: Date) {
     closedAt: iso(r.closed_at),
     lastStatusUpdateAt: iso(r.last_status_update_at),
     intakeRedactions: r.intake_redactions,
-    sla: computeSla(slaInput(r), now),
+    intake: r.intake,
+    missingIntakeFields: DEFERRABLE_INTAKE_FIELDS.filter((k) => r[COLUMN_OF[k]] === null || r[COLUMN_OF[k]] === undefined),
+    sla,
+    pir: pirDue(sla.clocks.pirDue, r, now),
   };
 }
 
@@ -181,7 +209,10 @@ async function list(scope: Scope, q: URLSearchParams) {
   }
   params.push(limit + 1);
   const { rows } = await pool.query<IncidentRow>(
-    `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by i.declared_at desc, i.id desc limit $${params.length}`,
+    `select i.*, t.slug as tenant_slug, t.display_name as tenant_name, t.reference_key as tenant_key
+       from (select * from incidents i ${where.length ? 'where ' + where.join(' and ') : ''}
+             order by i.declared_at desc, i.id desc limit $${params.length}) i
+       join tenants t on t.id = i.tenant_id order by i.declared_at desc, i.id desc`,
     params,
   );
   const now = new Date();
@@ -214,6 +245,10 @@ async function detail(scope: Scope, id: string) {
       `select * from customer_replies where incident_id = $1 order by created_at, id`,
       [id],
     );
+    const questions = await c.query<{ id: string; body: string; asked_by: { label: string }; asked_at: Date; outcome: string | null; closed_at: Date | null }>(
+      `select * from customer_questions where incident_id = $1 order by asked_at, coalesce(closed_at, 'infinity'), id`,
+      [id],
+    );
     const breaches = await c.query<{ clock: string; due_at: Date; detected_at: Date; severity: Severity | null; owned: boolean }>(
       `select clock, due_at, detected_at, severity, owned from sla_breaches where incident_id = $1 order by detected_at, due_at, clock`,
       [id],
@@ -223,6 +258,14 @@ async function detail(scope: Scope, id: string) {
       statusUpdates: updates.rows.map((r) => ({ id: r.id, state: r.state, body: r.body, author: r.author_label, createdAt: iso(r.created_at) })),
       impactedUserHistory: impacted.rows.map((r) => ({ count: r.count, recordedAt: iso(r.recorded_at), recordedBy: r.recorded_by })),
       customerReplies: replies.rows.map((r) => ({ id: r.id, body: r.body, author: r.author_label, createdAt: iso(r.created_at) })),
+      customerQuestions: questions.rows.map((q) => ({
+        id: q.id,
+        body: q.body,
+        askedBy: q.asked_by.label,
+        askedAt: iso(q.asked_at),
+        state: q.outcome ?? 'open',
+        closedAt: iso(q.closed_at),
+      })),
       clockHistory: clockHistory(slaInput(inc), now),
       severityChanges: inc.severity_changes.map((c2) => ({ at: c2.at, from: c2.from, to: c2.to, reason: c2.reason, by: c2.by })),
       slaBreaches: breaches.rows.map((b) => ({

@@ -14,8 +14,8 @@
  *   the same SQL and JSON, the SLA block from libs/sla, owner connection with the tenant as a predicate).
  * - RLS cost: the list and detail SQL as portal_app under the policy vs the owner with an explicit predicate, in
  *   the same transaction shape (begin, set_config, query, commit), 8 clients, queries per second; EXPLAIN of each.
- * - Sweep: running clocks past due without a breach (bench_sla_clocks, written by the seeder; SCALE_SWEEP_SQL
- *   replaces the query once the portal has its own), median of 20 runs, EXPLAIN printed.
+ * - Sweep: the portal's own sweep query (incidents with a clock past due and no breach recorded, `sla_due_at`, which
+ *   the seeder sets as the portal does; SCALE_SWEEP_SQL replaces it), median of 20 runs, EXPLAIN printed.
  * - Outage burst: SCALE_BURST_DECLARATIONS (default 2,000; the issue's figure is 10,000) declarations over
  *   SCALE_BURST_SECONDS (60) across up to 500 tenants, while up to 200 clients poll the list every 2 s, against the
  *   portal with its relay and workers (PORTAL_ROLE=all): declare p99, list p99, outbox lag (commit → relayed),
@@ -332,10 +332,11 @@ function shape(v: unknown, prefix = ''): string[] {
   return [];
 }
 
-async function explain(c: Client, title: string, sqlText: string, params: unknown[], tenantIds?: string[]): Promise<void> {
+async function explain(c: Client, title: string, sqlText: string, params: unknown[], tenantIds?: string[] | 'all'): Promise<void> {
   await c.query('begin');
   try {
-    if (tenantIds) await c.query(`select set_config('app.tenant_ids', $1, true)`, [tenantIds.join(',')]);
+    if (tenantIds === 'all') await c.query(`select set_config('app.scope', 'all_tenants', true)`);
+    else if (tenantIds) await c.query(`select set_config('app.tenant_ids', $1, true)`, [tenantIds.join(',')]);
     const r = await c.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${sqlText}`, params);
     const text = r.rows.map((x) => x['QUERY PLAN']).join('\n');
     explains.push(`### ${title}\n\n\`\`\`\n${sqlText.replace(/\s+/g, ' ').trim()}\n\n${text}\n\`\`\``);
@@ -370,20 +371,21 @@ async function loop(url: string, clients: number, seconds: number, work: (c: Cli
   return n / seconds;
 }
 
-const PORTAL_LIST = `select i.*, t.slug as tenant_slug, t.display_name as tenant_name
-  from incidents i join tenants t on t.id = i.tenant_id
-  where i.status not in ('resolved','closed') order by i.declared_at desc, i.id desc limit 26`;
-const RAW_LIST = `select i.*, t.slug as tenant_slug, t.display_name as tenant_name
-  from incidents i join tenants t on t.id = i.tenant_id
-  where i.tenant_id = $1 and i.status not in ('resolved','closed') order by i.declared_at desc, i.id desc limit 26`;
+// The portal's own list SQL (IncidentsRepository.list): the page first in the keyset order, carrying the tenant
+// predicate from the request's context (none for a support engineer, whose scope is every tenant), then its
+// tenants; run as portal_app, so the policy applies as well.
+const listSql = (predicate: string | null) => `select i.*, t.slug as tenant_slug, t.display_name as tenant_name, t.reference_key as tenant_key
+  from (select * from incidents i where ${predicate ? `${predicate} and ` : ''}i.status not in ('resolved','closed')
+        order by i.declared_at desc, i.id desc limit 26) i
+  join tenants t on t.id = i.tenant_id order by i.declared_at desc, i.id desc`;
+const PORTAL_LIST = listSql('i.tenant_id = $1::uuid');
+const RAW_LIST = PORTAL_LIST;
 const PORTAL_DETAIL = `select i.*, t.slug as tenant_slug, t.display_name as tenant_name from incidents i join tenants t on t.id = i.tenant_id where i.id = $1`;
 const RAW_DETAIL = `${PORTAL_DETAIL} and i.tenant_id = $2`;
+// The portal's sweep (IncidentsRepository.dueForSweep, served by the partial index incidents_sla_due).
 const SWEEP =
   process.env.SCALE_SWEEP_SQL ??
-  `select c.tenant_id, c.incident_id, c.clock, c.due_at from bench_sla_clocks c
-  where c.state = 'running' and c.due_at < now()
-    and not exists (select 1 from sla_breaches b where b.incident_id = c.incident_id and b.clock = c.clock and b.due_at = c.due_at)
-  order by c.due_at limit 500`;
+  `select id, tenant_id from incidents where sla_due_at is not null and sla_due_at <= now() order by sla_due_at limit 500`;
 
 async function rlsCost(ownerUrl: string, appUrl: string, acmeId: string, ids: string[]): Promise<void> {
   say(`\n[scale] RLS cost — load average ${load()}`);
@@ -394,7 +396,7 @@ async function rlsCost(ownerUrl: string, appUrl: string, acmeId: string, ids: st
     await c.query('commit');
   };
   for (const [name, policy, bypass] of [
-    ['list SQL, acme (26 rows)', (c: Client) => inTx(c, acmeId, PORTAL_LIST, []), (c: Client) => inTx(c, acmeId, RAW_LIST, [acmeId])],
+    ['list SQL, acme (26 rows)', (c: Client) => inTx(c, acmeId, PORTAL_LIST, [acmeId]), (c: Client) => inTx(c, acmeId, RAW_LIST, [acmeId])],
     [
       'detail SQL (incident by id)',
       (c: Client, i: number) => inTx(c, acmeId, PORTAL_DETAIL, [ids[i % ids.length]]),
@@ -431,10 +433,10 @@ async function hotQueryPlans(ownerUrl: string, appUrl: string, acmeId: string, c
   await app.connect();
   await owner.connect();
   try {
-    await explain(app, 'list, customer of acme (portal_app, policy only)', PORTAL_LIST, [], [acmeId]);
+    await explain(app, 'list, customer of acme (portal_app: policy + tenant predicate)', PORTAL_LIST, [acmeId], [acmeId]);
     await explain(owner, 'list, acme (owner, tenant_id predicate: the raw baseline)', RAW_LIST, [acmeId]);
-    await explain(app, `list, CSM of ${csmIds.length} tenants (portal_app, policy only)`, PORTAL_LIST, [], csmIds);
-    await explain(app, `list, support engineer over ${allIds.length} tenants (portal_app, policy only)`, PORTAL_LIST, [], allIds);
+    await explain(app, `list, CSM of ${csmIds.length} tenants (portal_app: policy + tenant predicate)`, listSql('i.tenant_id = any($1::uuid[])'), [csmIds], csmIds);
+    await explain(app, `list, support engineer over ${allIds.length} tenants (portal_app, all-tenants scope)`, listSql(null), [], 'all');
     await explain(app, 'detail: the incident (portal_app)', PORTAL_DETAIL, [detailId], [acmeId]);
     await explain(
       app,
@@ -458,7 +460,6 @@ async function hotQueryPlans(ownerUrl: string, appUrl: string, acmeId: string, c
       [acmeId],
     );
     await explain(owner, 'session look-up (every request)', `select * from sessions where id_hash = $1 and ended_at is null and expires_at > now()`, ['x']);
-    await explain(owner, 'support engineer scope: every tenant id (every request)', `select id from tenants`, []);
   } finally {
     await app.end();
     await owner.end();
@@ -470,7 +471,7 @@ async function sweep(ownerUrl: string): Promise<void> {
   await c.connect();
   try {
     const running = Number(
-      (await c.query<{ n: string }>(`select count(*) as n from bench_sla_clocks where state = 'running'`).catch(() => ({ rows: [{ n: '0' }] }))).rows[0].n,
+      (await c.query<{ n: string }>(`select count(*) as n from incidents where sla_due_at is not null`)).rows[0].n,
     );
     await explain(c, 'sweep: running clocks past due without a breach', SWEEP, []);
     const times: number[] = [];
@@ -483,7 +484,7 @@ async function sweep(ownerUrl: string): Promise<void> {
     const ms = median(times);
     rows.push({
       group: 'sweep',
-      name: `sweep: running clocks past due (${running.toLocaleString('en')} running, ${found} found)`,
+      name: `sweep: clocks past due without a breach (${running.toLocaleString('en')} incidents with a running clock, ${found} found)`,
       portal: `${r2(ms)} ms median, ${r2(Math.max(...times))} ms max (20 runs)`,
       raw: '—',
       ratio: null,

@@ -303,6 +303,7 @@ export async function seedScale(o: ScaleSeedOptions): Promise<ScaleSeedResult> {
     'intake_redactions',
     'version',
     'calendar',
+    'sla_due_at',
   ]);
   const updates = await open('status_updates', ['id', 'tenant_id', 'incident_id', 'state', 'body', 'author_id', 'author_label', 'created_at']);
   const impacted = await open('impacted_user_counts', ['id', 'tenant_id', 'incident_id', 'count', 'recorded_at', 'recorded_by']);
@@ -384,6 +385,23 @@ export async function seedScale(o: ScaleSeedOptions): Promise<ScaleSeedResult> {
       });
       if (closedAt !== null) events.push([closedAt, 'staff', supportId, supportLabel, 'incident.closed', 'incident', { reference }]);
 
+      let slaDue: number | null = null;
+      // The running clocks of an active incident; those already past due were (almost always) caught and recorded.
+      if (active) {
+        const running: [string, number][] = [];
+        if (ackAt === null) running.push(['initial_response', declaredAt + (severity === 'sev1' ? 15 * MINUTE : severity === 'sev2' ? HOUR : 24 * HOUR)]);
+        if ((severity === 'sev1' || severity === 'sev2') && mode !== 'A' && status !== 'waiting_on_customer')
+          running.push(['restoration', declaredAt + (severity === 'sev1' ? 4 : 24) * HOUR]);
+        if (severity === 'sev1' || severity === 'sev2') running.push(['status_update', (lastUpdateAt ?? declaredAt) + 30 * MINUTE]);
+        for (const [clock, due] of running) {
+          const caught = due < now && rnd() < 0.98;
+          clocks.row([t.id, id, clock, caught ? 'breached' : 'running', iso(due)]);
+          if (caught) breaches.row([randomUUID(), t.id, id, clock, iso(due), iso(due + 2000), 't', severity]);
+          // incidents.sla_due_at, as the portal keeps it: the earliest clock that can still breach unrecorded.
+          else slaDue = slaDue === null ? due : Math.min(slaDue, due);
+        }
+      }
+
       incidents.row([
         id,
         t.id,
@@ -416,6 +434,7 @@ export async function seedScale(o: ScaleSeedOptions): Promise<ScaleSeedResult> {
         '[]',
         1 + states.length + (ackAt !== null ? 1 : 0),
         calendar,
+        slaDue === null ? N : iso(slaDue),
       ]);
       impacted.row([randomUUID(), t.id, id, impactedUsers, iso(declaredAt), adminLabel]);
       if (rnd() < 0.3)
@@ -432,20 +451,6 @@ export async function seedScale(o: ScaleSeedOptions): Promise<ScaleSeedResult> {
             const envelope = { type: action, eventId: String(eventId), tenantId: t.id, occurredAt: iso(at), subjectId: id, incidentId: id, payload: details };
             outbox.row([t.id, `deliver:${subscriber}`, workload, esc(JSON.stringify(envelope)), `${subscriber}:${eventId}`, iso(at), iso(at), iso(at + 50), 1]);
           }
-        }
-      }
-
-      // The running clocks of an active incident; those already past due were (almost always) caught and recorded.
-      if (active) {
-        const running: [string, number][] = [];
-        if (ackAt === null) running.push(['initial_response', declaredAt + (severity === 'sev1' ? 15 * MINUTE : severity === 'sev2' ? HOUR : 24 * HOUR)]);
-        if ((severity === 'sev1' || severity === 'sev2') && mode !== 'A' && status !== 'waiting_on_customer')
-          running.push(['restoration', declaredAt + (severity === 'sev1' ? 4 : 24) * HOUR]);
-        if (severity === 'sev1' || severity === 'sev2') running.push(['status_update', (lastUpdateAt ?? declaredAt) + 30 * MINUTE]);
-        for (const [clock, due] of running) {
-          const caught = due < now && rnd() < 0.98;
-          clocks.row([t.id, id, clock, caught ? 'breached' : 'running', iso(due)]);
-          if (caught) breaches.row([randomUUID(), t.id, id, clock, iso(due), iso(due + 2000), 't', severity]);
         }
       }
 

@@ -8,6 +8,7 @@ import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { DevLoginController } from './dev-login.controller';
 import { PrincipalService } from './principal.service';
+import { PrincipalCache } from './principal-cache';
 import { SessionPurgeJob } from './session-purge.job';
 import { SessionService } from './session.service';
 import { SessionsRepository } from './sessions.repository';
@@ -21,7 +22,17 @@ import { UsersRepository } from './users.repository';
 @Global()
 @Module({
   imports: [TenantsModule],
-  providers: [ApiTokensRepository, ApiTokensService, PrincipalService, SessionService, SessionsRepository, SignInOptionsService, UsersRepository, Accounts],
+  providers: [
+    ApiTokensRepository,
+    ApiTokensService,
+    PrincipalCache,
+    PrincipalService,
+    SessionService,
+    SessionsRepository,
+    SignInOptionsService,
+    UsersRepository,
+    Accounts,
+  ],
   exports: [ApiTokensService, SessionService, SignInOptionsService, PrincipalService, Accounts],
 })
 export class AuthModule {}

@@ -9,6 +9,7 @@ import { UsersRepository } from './users.repository';
 import { ApiTokensRepository, parseApiToken } from './api-tokens.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SESSION_COOKIE } from './session.service';
+import { PrincipalCache } from './principal-cache';
 import type { Principal } from './principal';
 import { Unauthenticated } from '../common/domain-errors';
 
@@ -25,6 +26,7 @@ export class PrincipalService {
     private readonly users: UsersRepository,
     private readonly clock: Clock,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+    private readonly cache: PrincipalCache,
   ) {}
 
   async resolve(req: Request): Promise<Principal | null> {
@@ -57,19 +59,29 @@ export class PrincipalService {
 
   private async fromSession(sid: string): Promise<Principal | null> {
     const now = this.clock.now();
-    const idleCutoff = new Date(now.getTime() - this.config.session.idleMinutes * 60_000);
-    return this.db.scoped('directory', async (em) => {
-      const s = await this.sessions.findLive(em, sha256(sid), now, idleCutoff);
+    const idHash = sha256(sid);
+    const kept = this.cache.get(idHash, now.getTime());
+    if (kept) return kept;
+    const idleMs = this.config.session.idleMinutes * 60_000;
+    const idleCutoff = new Date(now.getTime() - idleMs);
+    const found = await this.db.scoped('directory', async (em) => {
+      const s = await this.sessions.findLive(em, idHash, now, idleCutoff);
       if (!s) return null;
       // Idle time is kept to the minute: a session is written at most once a minute, not on every request.
-      if (now.getTime() - s.lastSeenAt.getTime() >= SESSION_TOUCH_MS) await this.sessions.touch(em, s.idHash, now);
+      const touched = now.getTime() - s.lastSeenAt.getTime() >= SESSION_TOUCH_MS;
+      if (touched) await this.sessions.touch(em, s.idHash, now);
       const actor: Actor = { kind: s.principalKind, id: s.principalId, label: s.label, role: s.role, homeTenantId: s.tenantId };
       let tenantIds: TenantReach;
       if (s.principalKind === 'user') tenantIds = s.tenantId ? [s.tenantId] : [];
       // Every tenant as a scope, not a list: no look-up and nothing sent per tenant (issue 17).
       else if (s.role === 'support_engineer') tenantIds = ALL_TENANTS;
       else tenantIds = await this.users.csmTenantIds(em, s.principalId);
-      return { actor, tenantIds, via: 'session' as const, sessionIdHash: s.idHash, csrfToken: s.csrfToken };
+      const principal: Principal = { actor, tenantIds, via: 'session' as const, sessionIdHash: s.idHash, csrfToken: s.csrfToken };
+      const lastSeen = touched ? now.getTime() : s.lastSeenAt.getTime();
+      return { principal, notAfter: Math.min(s.expiresAt.getTime(), lastSeen + idleMs) };
     });
+    if (!found) return null;
+    this.cache.set(idHash, found.principal, now.getTime(), found.notAfter);
+    return found.principal;
   }
 }

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { randomToken, sha256 } from '../common/tokens';
 import { Db } from '../database/db.service';
 import { SessionsRepository } from './sessions.repository';
+import { PrincipalCache } from './principal-cache';
 
 export const SESSION_COOKIE = 'portal_session';
 export const CSRF_COOKIE = 'portal_csrf';
@@ -29,6 +30,7 @@ export class SessionService {
     private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
+    private readonly cache: PrincipalCache,
   ) {}
 
   async start(req: Request, res: Response, s: NewSession): Promise<{ csrfToken: string }> {
@@ -47,6 +49,8 @@ export class SessionService {
         expiresAt: new Date(now.getTime() + this.config.session.absoluteHours * 3600_000),
       });
     });
+    // Other processes drop it when the database's notification arrives; this one at once.
+    if (typeof previous === 'string') this.cache.evict(`session:${sha256(previous)}`);
     const base = { sameSite: 'lax' as const, secure: this.config.session.cookieSecure, path: '/' };
     res.cookie(SESSION_COOKIE, id, { ...base, httpOnly: true, maxAge: this.config.session.absoluteHours * 3600_000 });
     res.cookie(CSRF_COOKIE, csrfToken, { ...base, httpOnly: false, maxAge: this.config.session.absoluteHours * 3600_000 });
@@ -59,6 +63,7 @@ export class SessionService {
     res.clearCookie(CSRF_COOKIE, { path: '/' });
     if (typeof id !== 'string') return false;
     await this.db.scoped('directory', (em) => this.sessions.end(em, sha256(id), this.clock.now()));
+    this.cache.evict(`session:${sha256(id)}`);
     return true;
   }
 

@@ -29,6 +29,8 @@ export const envSchema = z.object({
   SECRET_KEY_FILE: z.string().default('./.data/secret.key'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  /** How long a process keeps a resolved session (0: read it on every request); exact invalidation by NOTIFY. */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   COOKIE_SECURE: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().default('./dist/portal-web'),

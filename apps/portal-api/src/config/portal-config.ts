@@ -30,7 +30,7 @@ export interface PortalConfig {
   secretKey: Buffer;
   secretKeyId: string;
   secretKeyGenerated: boolean;
-  session: { idleMinutes: number; absoluteHours: number; cookieSecure: boolean };
+  session: { idleMinutes: number; absoluteHours: number; cookieSecure: boolean; cacheMs: number };
   logLevel: string;
   webDistDir: string;
   outboxPollMs: number;
@@ -222,6 +222,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     session: {
       idleMinutes: e.SESSION_IDLE_MINUTES,
       absoluteHours: e.SESSION_ABSOLUTE_HOURS,
+      cacheMs: e.SESSION_CACHE_MS,
       cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
     },
     logLevel: e.LOG_LEVEL,

@@ -19,6 +19,7 @@ import { ByocDataPlane1763900000010 } from './migrations/1763900000010-byoc-data
 import { Pir1763900000009 } from './migrations/1763900000009-pir';
 // --- vendor notification settings (lead) ---
 import { VendorNotificationSettings1763900000020 } from './migrations/1763900000020-vendor-notification-settings';
+import { PrincipalCache1763900000021 } from './migrations/1763900000021-principal-cache';
 // CSM walkthroughs (issue 15, h2a-walkthroughs)
 import { Walkthroughs1763900000014 } from './migrations/1763900000014-walkthroughs';
 // h7a-web-list: tenant-qualified references, customer questions, incident search (issue 18)
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   Pir1763900000009,
   // --- vendor notification settings (lead) ---
   VendorNotificationSettings1763900000020,
+  PrincipalCache1763900000021,
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
   Walkthroughs1763900000014,
   // h7a-web-list (issue 18)

@@ -373,13 +373,6 @@ export class IncidentsRepository {
       by,
     ]);
   }
-  async impactedHistory(em: EntityManager, incidentId: string) {
-    const rows = await sql(em, `select count, recorded_at, recorded_by from impacted_user_counts where incident_id = $1 order by recorded_at, id`, [
-      incidentId,
-    ]);
-    return rows.map((r) => ({ count: r.count as number, recordedAt: new Date(r.recorded_at).toISOString(), recordedBy: r.recorded_by as string }));
-  }
-
   async addStatusUpdate(em: EntityManager, u: { tenantId: string; incidentId: string; state: StatusUpdateState; body: string; author: ActorRef; at: Date }) {
     const rows = await sql(
       em,
@@ -388,17 +381,6 @@ export class IncidentsRepository {
     );
     return rows[0].id as string;
   }
-  async statusUpdates(em: EntityManager, incidentId: string) {
-    const rows = await sql(em, `select * from status_updates where incident_id = $1 order by created_at, id`, [incidentId]);
-    return rows.map((r) => ({
-      id: r.id as string,
-      state: r.state as StatusUpdateState,
-      body: r.body as string,
-      author: r.author_label as string,
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
-  }
-
   async addCustomerReply(em: EntityManager, u: { tenantId: string; incidentId: string; body: string; author: ActorRef; at: Date; questionId: string | null }) {
     const rows = await sql(
       em,
@@ -407,17 +389,6 @@ export class IncidentsRepository {
     );
     return rows[0].id as string;
   }
-  async customerReplies(em: EntityManager, incidentId: string) {
-    const rows = await sql(em, `select * from customer_replies where incident_id = $1 order by created_at, id`, [incidentId]);
-    return rows.map((r) => ({
-      id: r.id as string,
-      body: r.body as string,
-      author: r.author_label as string,
-      createdAt: new Date(r.created_at).toISOString(),
-      questionId: (r.question_id as string | null) ?? null,
-    }));
-  }
-
   /** What the vendor asked the customer when it started waiting on them. */
   async addQuestion(em: EntityManager, q: { tenantId: string; incidentId: string; body: string; askedBy: ActorRef; at: Date }): Promise<string> {
     const rows = await sql<{ id: string }>(
@@ -427,6 +398,60 @@ export class IncidentsRepository {
     );
     return rows[0].id;
   }
+  /**
+   * The incident page's lists in one statement (status updates, impacted-user history, replies, questions,
+   * breaches), each in the order of its own query above: one round trip instead of five (issue 17).
+   */
+  async history(em: EntityManager, incidentId: string) {
+    const [r] = await sql<Record<'updates' | 'impacted' | 'replies' | 'questions' | 'breaches', Record<string, any>[]>>(
+      em,
+      `select
+         (select coalesce(json_agg(x order by x.created_at, x.id), '[]') from
+            (select id, state, body, author_label, created_at from status_updates where incident_id = $1) x) as updates,
+         (select coalesce(json_agg(x order by x.recorded_at, x.id), '[]') from
+            (select id, count, recorded_at, recorded_by from impacted_user_counts where incident_id = $1) x) as impacted,
+         (select coalesce(json_agg(x order by x.created_at, x.id), '[]') from
+            (select id, body, author_label, created_at, question_id from customer_replies where incident_id = $1) x) as replies,
+         (select coalesce(json_agg(x order by x.asked_at, coalesce(x.closed_at, 'infinity'), x.id), '[]') from
+            (select id, body, asked_by, asked_at, outcome, closed_at, closed_by from customer_questions where incident_id = $1) x) as questions,
+         (select coalesce(json_agg(x order by x.detected_at, x.due_at, x.clock), '[]') from
+            (select clock, due_at, detected_at, severity, owned from sla_breaches where incident_id = $1) x) as breaches`,
+      [incidentId],
+    );
+    const at = (v: string) => new Date(v).toISOString();
+    return {
+      statusUpdates: r.updates.map((u) => ({ id: u.id as string, state: u.state as StatusUpdateState, body: u.body as string, author: u.author_label as string, createdAt: at(u.created_at) })),
+      impactedHistory: r.impacted.map((u) => ({ count: u.count as number, recordedAt: at(u.recorded_at), recordedBy: u.recorded_by as string })),
+      customerReplies: r.replies.map((u) => ({
+        id: u.id as string,
+        body: u.body as string,
+        author: u.author_label as string,
+        createdAt: at(u.created_at),
+        questionId: (u.question_id as string | null) ?? null,
+      })),
+      questions: r.questions.map(
+        (q): QuestionRow => ({
+          id: q.id as string,
+          body: q.body as string,
+          askedBy: q.asked_by as ActorRef,
+          askedAt: at(q.asked_at),
+          outcome: (q.outcome as QuestionRow['outcome']) ?? null,
+          closedAt: q.closed_at ? at(q.closed_at) : null,
+          closedBy: (q.closed_by as ActorRef | null) ?? null,
+        }),
+      ),
+      breaches: r.breaches.map(
+        (b): BreachRow => ({
+          clock: b.clock as ClockKind,
+          dueAt: at(b.due_at),
+          detectedAt: at(b.detected_at),
+          severity: b.severity as Severity | null,
+          owned: b.owned as boolean,
+        }),
+      ),
+    };
+  }
+
   async questions(em: EntityManager, incidentId: string): Promise<QuestionRow[]> {
     const rows = await sql(em, `select * from customer_questions where incident_id = $1 order by asked_at, coalesce(closed_at, 'infinity'), id`, [incidentId]);
     return rows.map((r) => ({
@@ -503,20 +528,6 @@ export class IncidentsRepository {
     return out;
   }
 
-  async breaches(em: EntityManager, incidentId: string): Promise<BreachRow[]> {
-    const rows = await sql(
-      em,
-      `select clock, due_at, detected_at, severity, owned from sla_breaches where incident_id = $1 order by detected_at, due_at, clock`,
-      [incidentId],
-    );
-    return rows.map((r) => ({
-      clock: r.clock as ClockKind,
-      dueAt: new Date(r.due_at).toISOString(),
-      detectedAt: new Date(r.detected_at).toISOString(),
-      severity: r.severity as Severity | null,
-      owned: r.owned as boolean,
-    }));
-  }
   async recordWarning(em: EntityManager, tenantId: string, incidentId: string, clock: string, dueAt: Date, at: Date): Promise<boolean> {
     const rows = await sql(
       em,

@@ -270,12 +270,13 @@ export class IncidentsService {
     return this.db.tx(async (em) => {
       const inc = await this.incidents.findById(em, id);
       if (!inc) throw new IncidentNotFound();
+      const h = await this.incidents.history(em, id);
       return {
         ...this.view(inc, now),
-        statusUpdates: await this.incidents.statusUpdates(em, id),
-        impactedUserHistory: await this.incidents.impactedHistory(em, id),
-        customerReplies: await this.incidents.customerReplies(em, id),
-        customerQuestions: (await this.incidents.questions(em, id)).map((q) => ({
+        statusUpdates: h.statusUpdates,
+        impactedUserHistory: h.impactedHistory,
+        customerReplies: h.customerReplies,
+        customerQuestions: h.questions.map((q) => ({
           id: q.id,
           body: q.body,
           askedBy: q.askedBy.label,
@@ -285,7 +286,7 @@ export class IncidentsService {
         })),
         clockHistory: clockHistory(this.slaInput(inc), now),
         severityChanges: inc.severityChanges.map((c) => ({ at: c.at, from: c.from, to: c.to, reason: c.reason, by: c.by })),
-        slaBreaches: (await this.incidents.breaches(em, id)).map((b) => ({ ...b, informational: !b.owned })),
+        slaBreaches: h.breaches.map((b) => ({ ...b, informational: !b.owned })),
       };
     });
   }
