@@ -384,8 +384,7 @@ const PORTAL_DETAIL = `select i.*, t.slug as tenant_slug, t.display_name as tena
 const RAW_DETAIL = `${PORTAL_DETAIL} and i.tenant_id = $2`;
 // The portal's sweep (IncidentsRepository.dueForSweep, served by the partial index incidents_sla_due).
 const SWEEP =
-  process.env.SCALE_SWEEP_SQL ??
-  `select id, tenant_id from incidents where sla_due_at is not null and sla_due_at <= now() order by sla_due_at limit 500`;
+  process.env.SCALE_SWEEP_SQL ?? `select id, tenant_id from incidents where sla_due_at is not null and sla_due_at <= now() order by sla_due_at limit 500`;
 
 async function rlsCost(ownerUrl: string, appUrl: string, acmeId: string, ids: string[]): Promise<void> {
   say(`\n[scale] RLS cost — load average ${load()}`);
@@ -435,7 +434,13 @@ async function hotQueryPlans(ownerUrl: string, appUrl: string, acmeId: string, c
   try {
     await explain(app, 'list, customer of acme (portal_app: policy + tenant predicate)', PORTAL_LIST, [acmeId], [acmeId]);
     await explain(owner, 'list, acme (owner, tenant_id predicate: the raw baseline)', RAW_LIST, [acmeId]);
-    await explain(app, `list, CSM of ${csmIds.length} tenants (portal_app: policy + tenant predicate)`, listSql('i.tenant_id = any($1::uuid[])'), [csmIds], csmIds);
+    await explain(
+      app,
+      `list, CSM of ${csmIds.length} tenants (portal_app: policy + tenant predicate)`,
+      listSql('i.tenant_id = any($1::uuid[])'),
+      [csmIds],
+      csmIds,
+    );
     await explain(app, `list, support engineer over ${allIds.length} tenants (portal_app, all-tenants scope)`, listSql(null), [], 'all');
     await explain(app, 'detail: the incident (portal_app)', PORTAL_DETAIL, [detailId], [acmeId]);
     await explain(
@@ -470,9 +475,7 @@ async function sweep(ownerUrl: string): Promise<void> {
   const c = new Client({ connectionString: ownerUrl });
   await c.connect();
   try {
-    const running = Number(
-      (await c.query<{ n: string }>(`select count(*) as n from incidents where sla_due_at is not null`)).rows[0].n,
-    );
+    const running = Number((await c.query<{ n: string }>(`select count(*) as n from incidents where sla_due_at is not null`)).rows[0].n);
     await explain(c, 'sweep: running clocks past due without a breach', SWEEP, []);
     const times: number[] = [];
     let found = 0;
