@@ -420,7 +420,13 @@ export class IncidentsRepository {
     );
     const at = (v: string) => new Date(v).toISOString();
     return {
-      statusUpdates: r.updates.map((u) => ({ id: u.id as string, state: u.state as StatusUpdateState, body: u.body as string, author: u.author_label as string, createdAt: at(u.created_at) })),
+      statusUpdates: r.updates.map((u) => ({
+        id: u.id as string,
+        state: u.state as StatusUpdateState,
+        body: u.body as string,
+        author: u.author_label as string,
+        createdAt: at(u.created_at),
+      })),
       impactedHistory: r.impacted.map((u) => ({ count: u.count as number, recordedAt: at(u.recorded_at), recordedBy: u.recorded_by as string })),
       customerReplies: r.replies.map((u) => ({
         id: u.id as string,
@@ -429,26 +435,22 @@ export class IncidentsRepository {
         createdAt: at(u.created_at),
         questionId: (u.question_id as string | null) ?? null,
       })),
-      questions: r.questions.map(
-        (q): QuestionRow => ({
-          id: q.id as string,
-          body: q.body as string,
-          askedBy: q.asked_by as ActorRef,
-          askedAt: at(q.asked_at),
-          outcome: (q.outcome as QuestionRow['outcome']) ?? null,
-          closedAt: q.closed_at ? at(q.closed_at) : null,
-          closedBy: (q.closed_by as ActorRef | null) ?? null,
-        }),
-      ),
-      breaches: r.breaches.map(
-        (b): BreachRow => ({
-          clock: b.clock as ClockKind,
-          dueAt: at(b.due_at),
-          detectedAt: at(b.detected_at),
-          severity: b.severity as Severity | null,
-          owned: b.owned as boolean,
-        }),
-      ),
+      questions: r.questions.map((q): QuestionRow => ({
+        id: q.id as string,
+        body: q.body as string,
+        askedBy: q.asked_by as ActorRef,
+        askedAt: at(q.asked_at),
+        outcome: (q.outcome as QuestionRow['outcome']) ?? null,
+        closedAt: q.closed_at ? at(q.closed_at) : null,
+        closedBy: (q.closed_by as ActorRef | null) ?? null,
+      })),
+      breaches: r.breaches.map((b): BreachRow => ({
+        clock: b.clock as ClockKind,
+        dueAt: at(b.due_at),
+        detectedAt: at(b.detected_at),
+        severity: b.severity as Severity | null,
+        owned: b.owned as boolean,
+      })),
     };
   }
 
