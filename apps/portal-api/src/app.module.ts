@@ -157,7 +157,7 @@ export class PortalModule {
             synchronize: false,
             migrationsRun: false,
             entities: [],
-            extra: { max: o.config.database.poolSize },
+            extra: { max: o.config.database.poolSize, statement_timeout: o.config.database.statementTimeoutMs },
           }),
         }),
         CoreModule,

@@ -136,6 +136,7 @@ function requestBodyError(e: RequestBodyError, req: Request): { status: number; 
  * PostgreSQL ended the connection (admin shutdown, crash, restart) or the socket died mid-query. When it dies inside
  * a transaction, TypeORM releases the query runner on the connection's error and the transaction's next statement
  * (or its rollback) fails with QueryRunner(Provider)AlreadyReleasedError instead: the same loss, seen one step later.
+ * A statement cancelled by DB_STATEMENT_TIMEOUT_MS (57014) is answered the same way: the database could not answer in time.
  */
 function isLostDatabase(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
@@ -144,7 +145,7 @@ function isLostDatabase(e: unknown): boolean {
   const code = typeof d === 'object' && d !== null && 'code' in d ? String(d.code) : '';
   const message = e instanceof Error ? e.message : '';
   return (
-    ['57P01', '57P02', '57P03', '08006', '08003', '08000'].includes(code) ||
+    ['57P01', '57P02', '57P03', '08006', '08003', '08000', '57014'].includes(code) ||
     /Connection terminated|Client has encountered a connection error|terminating connection/.test(message)
   );
 }

@@ -15,6 +15,8 @@ export const envSchema = z.object({
     .default('portal_app'),
   APP_DATABASE_PASSWORD: z.string().min(8).default('portal_app_local_only'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Longest any one statement of the app role may run before PostgreSQL cancels it (the request gets 503). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   EMBEDDED_PG_DIR: z.string().default('./.data/pg'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   RUN_MIGRATIONS: bool.optional(),

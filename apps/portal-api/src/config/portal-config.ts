@@ -18,6 +18,7 @@ export interface PortalConfig {
     appRole: string;
     appPassword: string;
     poolSize: number;
+    statementTimeoutMs: number;
     embeddedDir: string;
     embeddedPort: number;
     runMigrations: boolean;
@@ -207,6 +208,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appRole: e.APP_DATABASE_ROLE,
       appPassword: e.APP_DATABASE_PASSWORD,
       poolSize: e.DB_POOL_SIZE,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       embeddedDir: e.EMBEDDED_PG_DIR,
       embeddedPort: e.EMBEDDED_PG_PORT,
       runMigrations: e.RUN_MIGRATIONS ?? (demo || !e.DATABASE_URL),

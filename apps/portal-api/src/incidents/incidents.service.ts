@@ -265,12 +265,22 @@ export class IncidentsService {
     }
   }
 
-  async get(id: string): Promise<IncidentDetail> {
+  /** The incident without its page's lists and clock history: what a notification, an escalation or a check needs. */
+  async summary(id: string): Promise<Incident> {
     const now = this.clock.now();
     return this.db.tx(async (em) => {
       const inc = await this.incidents.findById(em, id);
       if (!inc) throw new IncidentNotFound();
-      const h = await this.incidents.history(em, id);
+      return this.view(inc, now);
+    });
+  }
+
+  async get(id: string): Promise<IncidentDetail> {
+    const now = this.clock.now();
+    return this.db.tx(async (em) => {
+      const h = await this.incidents.findWithHistory(em, id);
+      if (!h) throw new IncidentNotFound();
+      const inc = h.incident;
       return {
         ...this.view(inc, now),
         statusUpdates: h.statusUpdates,

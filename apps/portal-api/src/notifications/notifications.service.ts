@@ -174,7 +174,7 @@ export class NotificationsService {
   /** Decides who is told about one event and records the deliveries; a redelivered event records nothing new. */
   async plan(event: DomainEventEnvelope): Promise<number> {
     if (!event.incidentId) return 0;
-    const inc = await this.incidents.get(event.incidentId).catch(() => null);
+    const inc = await this.incidents.summary(event.incidentId).catch(() => null);
     if (!inc) return 0;
     const now = this.clock.now();
     const settings = await this.vendorSettings.effective();
@@ -289,7 +289,7 @@ export class NotificationsService {
   async escalate(p: { incidentId: string; step: number; severity: string; from: string }): Promise<boolean> {
     // The ladder as it is now: a step changed in the settings after it was scheduled applies as changed.
     const step = (await this.vendorSettings.effective()).escalation[p.step];
-    const inc = await this.incidents.get(p.incidentId).catch(() => null);
+    const inc = await this.incidents.summary(p.incidentId).catch(() => null);
     if (!inc || !step || step.severity !== p.severity || inc.severity !== p.severity) return false;
     if (inc.status === 'resolved' || inc.status === 'closed') return false;
     if (step.condition === 'unacknowledged' && inc.acknowledgedAt) return false;
@@ -316,7 +316,7 @@ export class NotificationsService {
 
   /** A few minutes before a status update is due with none posted since: the engineer who acknowledged is reminded, once. */
   async remindStatusUpdate(p: { incidentId: string; dueAt: string }): Promise<boolean> {
-    const inc = await this.incidents.get(p.incidentId).catch(() => null);
+    const inc = await this.incidents.summary(p.incidentId).catch(() => null);
     if (!inc || inc.status === 'resolved' || inc.status === 'closed') return false;
     const su = inc.sla.clocks.statusUpdate;
     // Stale: an update was posted (the due instant moved) or the clock stopped.
@@ -446,7 +446,7 @@ export class NotificationsService {
       const signedAt = new Date();
       result = await this.webhook.send({ url: ep.url, secret, messageId: `msg_${d.id}`, body: JSON.stringify(d.payload), at: signedAt, timeoutMs });
     } else {
-      const inc = d.incidentId ? await this.incidents.get(d.incidentId).catch(() => null) : null;
+      const inc = d.incidentId ? await this.incidents.summary(d.incidentId).catch(() => null) : null;
       if (!inc) {
         await this.finish(d, failure('the incident is no longer visible', false));
         return;
@@ -486,7 +486,7 @@ export class NotificationsService {
    * The declaration is the parent: when it arrives after another event created the thread, it only edits it.
    */
   private async deliverToSlack(d: DeliveryRecord, timeoutMs: number): Promise<void> {
-    const inc = d.incidentId ? await this.incidents.get(d.incidentId).catch(() => null) : null;
+    const inc = d.incidentId ? await this.incidents.summary(d.incidentId).catch(() => null) : null;
     if (!inc) return this.finish(d, failure('the incident is no longer visible', false));
     const result = await this.db.tx(async (em): Promise<AttemptResult> => {
       const conn = await this.repo.connection(em, d.tenantId, 'slack');
@@ -527,7 +527,7 @@ export class NotificationsService {
    * has nothing left to say (Graph lets no application edit the parent), so it is delivered as the thread itself.
    */
   private async deliverToTeams(d: DeliveryRecord, timeoutMs: number): Promise<void> {
-    const inc = d.incidentId ? await this.incidents.get(d.incidentId).catch(() => null) : null;
+    const inc = d.incidentId ? await this.incidents.summary(d.incidentId).catch(() => null) : null;
     if (!inc) return this.finish(d, failure('the incident is no longer visible', false));
     const result = await this.db.tx(async (em): Promise<AttemptResult> => {
       const conn = await this.repo.connection(em, d.tenantId, 'teams');
@@ -703,7 +703,7 @@ export class NotificationsService {
   // ---- the delivery log and retries (HTTP) ----
 
   async forIncident(incidentId: string): Promise<IncidentNotificationsView> {
-    const inc = await this.incidents.get(incidentId);
+    const inc = await this.incidents.summary(incidentId);
     const all = await this.db.tx((em) => this.repo.forIncident(em, inc.id));
     const vendor = ['support_engineer', 'csm'].includes(TenantContext.actor().role);
     return { hotline: this.hotline(inc), deliveries: vendor ? all : all.filter((d) => !INTERNAL_EVENTS.has(d.eventType)) };

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { Db } from '../database/db.service';
 import { sql } from '../database/sql';
 import { WorkloadQueues } from '../queue/workload-queues';
+import { JOB_PRIORITY } from '../queue/jobs';
 import { workloadPolicy, Workload } from '../queue/workloads';
 
 /** Any constant: the transaction-scoped advisory lock that makes the relay one at a time across workers. */
@@ -168,6 +169,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
               removeOnFail: 5000,
               attempts: policy.attempts,
               backoff: { type: 'exponential', delay: policy.backoffMs },
+              ...(JOB_PRIORITY[row.topic] ? { priority: JOB_PRIORITY[row.topic] } : {}),
             } satisfies JobsOptions,
           }));
           try {

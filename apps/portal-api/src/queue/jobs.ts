@@ -85,6 +85,17 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.SlaSweep]: 'clocks',
 };
 
+/**
+ * BullMQ priorities (lower first; a job without one goes ahead of every prioritized job). Deciding who is told (the
+ * subscribers' planning, fan-outs, escalation and reminder checks) goes ahead of the delivery attempts already
+ * planned: in a burst, each event's messages are planned as soon as it commits instead of after the backlog of
+ * earlier events' attempts (issue 14: planning waited in the same FIFO behind ten times as many deliveries).
+ */
+export const JOB_PRIORITY: Partial<Record<string, number>> = {
+  [JobName.NotificationDeliver]: 10,
+  [JobName.StatusDeliver]: 10,
+};
+
 export interface JobHandler<N extends JobName = JobName> {
   readonly job: N;
   /** A repeatable job: workers keep one schedule of it in Redis (upserted at start-up). */
