@@ -7,15 +7,17 @@
  * Env: DELIVERY_BENCH_EVENTS (domain events, default 1000), DELIVERY_BENCH_TENANTS (default 10),
  * DELIVERY_BENCH_ENDPOINTS (per tenant, default 10), TEST_DATABASE_URL (PostgreSQL server, a fresh database is
  * created and dropped), REDIS_URL. Defaults: 1,000 events × 10 endpoints each = 10,000 signed POSTs to 100 endpoints
- * (about 115 s through the portal plus 9 s bare on this 2-vCPU machine under load; DELIVERY_BENCH_EVENTS=500 halves it).
- * Every event is committed at once (a burst), so the latency figures include the time waiting behind the backlog.
+ * (about 20 s through the portal plus 5 s bare on a quiet 2-vCPU machine; DELIVERY_BENCH_EVENTS=500 halves it).
+ * Every event is committed at once (a burst), so the burst's latency figures include the time waiting behind the
+ * backlog; the steady phase (DELIVERY_BENCH_PACED_EVENTS at DELIVERY_BENCH_PACED_RATE events/s) gives the latency
+ * at a load both pipelines keep up with. DELIVERY_BENCH_CONCURRENCY (default 32, the portal's default) sets both sides.
  *
  * - portal: the whole app in this process (PORTAL_ROLE=all: API, outbox relay every OUTBOX_POLL_MS=50 ms, the
- *   notifications queue's 8 workers). Each event is committed as a domain event (`incident.status_updated`, emitted
+ *   notifications queue's 32 workers). Each event is committed as a domain event (`incident.status_updated`, emitted
  *   in its own transaction as the incidents module does); the notifications subscriber plans one delivery per
  *   subscribed endpoint, enqueued through the outbox; the delivery job signs (Standard Webhooks) and POSTs through
  *   GuardedHttp. Latency: from the event's commit to the receiver's receipt of each delivery.
- * - bare: one BullMQ queue and a worker with the same concurrency (8); the producer adds one job per (event,
+ * - bare: one BullMQ queue and a worker with the same concurrency (32); the producer adds one job per (event,
  *   endpoint); the worker signs with standardwebhooks and POSTs with node's http. Latency: from `add` to receipt.
  * Results go to bench/results/delivery.json as `figures`, each with its baseline.
  */
@@ -46,7 +48,7 @@ const EVENTS = Number(process.env.DELIVERY_BENCH_EVENTS ?? 1000);
 const TENANTS = Number(process.env.DELIVERY_BENCH_TENANTS ?? 10);
 const PER_TENANT = Number(process.env.DELIVERY_BENCH_ENDPOINTS ?? 10);
 /** The notifications queue's worker concurrency in the portal (QUEUE_CONCURRENCY) and the bare worker's: the same. */
-const CONCURRENCY = Number(process.env.DELIVERY_BENCH_CONCURRENCY ?? 8);
+const CONCURRENCY = Number(process.env.DELIVERY_BENCH_CONCURRENCY ?? 32);
 const EMITTERS = 8; // transactions committing events at once
 /** The steady phase: DELIVERY_BENCH_PACED_EVENTS (default 300) at DELIVERY_BENCH_PACED_RATE events per second (default 20). */
 const PACED_EVENTS = Number(process.env.DELIVERY_BENCH_PACED_EVENTS ?? 300);
