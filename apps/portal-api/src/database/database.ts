@@ -21,6 +21,7 @@ import { Pir1763900000009 } from './migrations/1763900000009-pir';
 import { VendorNotificationSettings1763900000020 } from './migrations/1763900000020-vendor-notification-settings';
 import { PrincipalCache1763900000021 } from './migrations/1763900000021-principal-cache';
 import { DeliveryPlanning1763900000022 } from './migrations/1763900000022-delivery-planning';
+import { TextSearchLeakproof1763900000023 } from './migrations/1763900000023-text-search-leakproof';
 // CSM walkthroughs (issue 15, h2a-walkthroughs)
 import { Walkthroughs1763900000014 } from './migrations/1763900000014-walkthroughs';
 // h7a-web-list: tenant-qualified references, customer questions, incident search (issue 18)
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   VendorNotificationSettings1763900000020,
   PrincipalCache1763900000021,
   DeliveryPlanning1763900000022,
+  TextSearchLeakproof1763900000023,
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
   Walkthroughs1763900000014,
   // h7a-web-list (issue 18)
