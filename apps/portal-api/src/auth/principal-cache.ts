@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Db } from '../database/db.service';
+import { PgListener } from '../database/pg-listener';
 import type { Principal } from './principal';
 
 /** The channel the `principal-cache` migration's triggers notify on. */
@@ -28,8 +28,7 @@ interface Entry {
 export class PrincipalCache implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('PrincipalCache');
   private readonly entries = new Map<string, Entry>();
-  private listener: Client | null = null;
-  private stopped = false;
+  private listener: PgListener | null = null;
   private readonly ttlMs: number;
 
   constructor(
@@ -40,24 +39,36 @@ export class PrincipalCache implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    if (this.ttlMs > 0) void this.listen();
+    const url = (this.db.dataSource.options as { url?: string }).url;
+    if (this.ttlMs <= 0 || !url) return;
+    this.listener = new PgListener({
+      url,
+      channel: PRINCIPALS_CHANNEL,
+      applicationName: 'portal-principal-cache',
+      relistenMs: RELISTEN_MS,
+      onNotification: (key) => this.evict(key),
+      // Whatever changed while nobody listened is not known: start empty.
+      onUp: () => this.entries.clear(),
+      onDown: (err) => {
+        this.entries.clear();
+        this.log.warn({ err: err.message }, 'session cache invalidation connection lost; sessions are read on every request until it is back');
+      },
+    });
+    void this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    const l = this.listener;
-    this.listener = null;
     this.entries.clear();
-    await l?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 
   /** Whether entries are kept now (a listening connection is up). */
   get active(): boolean {
-    return this.listener !== null;
+    return this.listener?.up ?? false;
   }
 
   get(sessionHash: string, now: number): Principal | null {
-    if (!this.listener) return null;
+    if (!this.active) return null;
     const e = this.entries.get(sessionHash);
     if (!e) return null;
     if (e.until <= now) {
@@ -69,7 +80,7 @@ export class PrincipalCache implements OnModuleInit, OnModuleDestroy {
 
   /** Keeps a principal read at `now` until the cache's time-out or `notAfter` (the session's expiry), whichever is first. */
   set(sessionHash: string, principal: Principal, now: number, notAfter: number): void {
-    if (!this.listener) return;
+    if (!this.active) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(sessionHash, { principal, until: Math.min(now + this.ttlMs, notAfter) });
   }
@@ -86,35 +97,5 @@ export class PrincipalCache implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.entries.clear();
-  }
-
-  /** A dedicated connection (LISTEN is per session); lost, the cache empties and stays off until it is back. */
-  private async listen(): Promise<void> {
-    const url = (this.db.dataSource.options as { url?: string }).url;
-    if (!url || this.stopped) return;
-    const client = new Client({ connectionString: url, application_name: 'portal-principal-cache' });
-    let dropped = false;
-    const drop = (err: Error) => {
-      if (dropped) return;
-      dropped = true;
-      if (this.listener === client) this.listener = null;
-      this.entries.clear();
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      this.log.warn({ err: err.message }, 'session cache invalidation connection lost; sessions are read on every request until it is back');
-      setTimeout(() => void this.listen(), RELISTEN_MS).unref();
-    };
-    client.on('notification', (n) => this.evict(n.payload ?? ''));
-    client.on('error', drop);
-    client.on('end', () => drop(new Error('connection ended')));
-    try {
-      await client.connect();
-      await client.query(`listen ${PRINCIPALS_CHANNEL}`);
-      if (this.stopped) return void client.end().catch(() => undefined);
-      this.entries.clear();
-      this.listener = client;
-    } catch (err) {
-      drop(err as Error);
-    }
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
-import { Client } from 'pg';
 import { PORTAL_CONFIG, PortalConfig } from '../config/portal-config';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db.service';
+import { PgListener } from '../database/pg-listener';
 import { sql } from '../database/sql';
 import { WorkloadQueues } from '../queue/workload-queues';
 import { JOB_PRIORITY } from '../queue/jobs';
@@ -47,7 +47,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private draining = false;
   private again = false;
   private stopped = false;
-  private listener: Client | null = null;
+  private listener: PgListener | null = null;
   private lastWarnedAt = 0;
 
   constructor(
@@ -74,9 +74,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     await this.running?.catch(() => undefined);
   }
 
@@ -105,34 +103,21 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     })();
   }
 
-  /** A dedicated connection (not a pooled one: LISTEN is per session) for the outbox's commit notifications. */
+  /** The outbox's commit notifications wake the relay (PgListener: a dedicated connection, made again after a loss). */
   private async listen(): Promise<void> {
     const url = (this.db.dataSource.options as { url?: string }).url;
-    if (!url || this.stopped) return;
-    const client = new Client({ connectionString: url, application_name: 'portal-outbox-relay' });
-    let dropped = false;
-    const drop = (err: Error) => {
-      if (dropped) return;
-      dropped = true;
-      if (this.listener === client) this.listener = null;
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      this.warn({ err: err.message }, 'outbox wake-up connection lost; polling until it is back');
-      setTimeout(() => void this.listen(), RELISTEN_MS).unref();
-    };
-    client.on('notification', () => this.wake());
-    client.on('error', drop);
-    client.on('end', () => drop(new Error('connection ended')));
-    try {
-      await client.connect();
-      await client.query(`listen ${WAKEUP_CHANNEL}`);
-      if (this.stopped) return void client.end().catch(() => undefined);
-      this.listener = client;
+    if (!url || this.stopped || this.listener) return;
+    this.listener = new PgListener({
+      url,
+      channel: WAKEUP_CHANNEL,
+      applicationName: 'portal-outbox-relay',
+      relistenMs: RELISTEN_MS,
+      onNotification: () => this.wake(),
       // Rows committed before LISTEN took effect had nobody to wake.
-      this.wake();
-    } catch (err) {
-      drop(err as Error);
-    }
+      onUp: () => this.wake(),
+      onDown: (err) => this.warn({ err: err.message }, 'outbox wake-up connection lost; polling until it is back'),
+    });
+    await this.listener.start();
   }
 
   private async relay(batch: number, ignoreBackoff: boolean): Promise<number> {
