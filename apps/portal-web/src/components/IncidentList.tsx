@@ -3,7 +3,8 @@ import { Anchor, Box, Button, Center, Collapse, Group, Loader, Paper, Select, Si
 import { useDebouncedValue, useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconDownload, IconFilter, IconPlus, IconSearch } from '@tabler/icons-react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { INCIDENT_STATUSES, SERVICES, SEVERITIES, type ListIncidentsQuery } from '@portal/contracts';
+import type { ListIncidentsQuery } from '@portal/contracts';
+import { INCIDENT_STATUSES, SERVICES, SEVERITIES } from '@portal/contracts/constants';
 import { api } from '../api/endpoints';
 import type { Incident } from '../api/types';
 import { useIncidentList } from '../hooks/use-incidents';
