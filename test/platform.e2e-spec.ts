@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { Accounts } from '../apps/portal-api/src/auth/accounts.service';
 import { AuthGuard } from '../apps/portal-api/src/auth/auth.guard';
 import { ApiExceptionFilter } from '../apps/portal-api/src/common/api-exception.filter';
 import { HealthController } from '../apps/portal-api/src/health/health.controller';
@@ -90,6 +91,27 @@ describe('platform', () => {
       expect(me.body.principal.role).toBe('customer_admin');
       await s.agent.post('/auth/logout').set('x-csrf-token', s.csrf).expect(200);
       await s.agent.get('/api/v1/me').expect(401);
+    });
+
+    it("keeps a seeded account's name when someone signs in as it through the development sign-in", async () => {
+      const tenant = await createTenant(t.app);
+      const accounts = t.app.get(Accounts);
+      await accounts.upsertUser({ tenantId: tenant.id, email: 'ada@seeded.example', name: 'Ada Lovelace', role: 'customer_admin' });
+      await accounts.upsertStaff({ email: 'casey-keep@claresia.example', name: 'Casey Keeps-Her-Name', role: 'csm' });
+
+      const user = await signIn(t, { role: 'customer_viewer', email: 'Ada@seeded.example', tenant: tenant.slug });
+      expect(user.principal).toMatchObject({ name: 'Ada Lovelace', role: 'customer_viewer' });
+      expect((await user.agent.get('/api/v1/me').expect(200)).body.principal).toMatchObject({ label: 'Ada Lovelace <ada@seeded.example>' });
+      const staff = await signIn(t, { role: 'csm', email: 'casey-keep@claresia.example' });
+      expect(staff.principal).toMatchObject({ name: 'Casey Keeps-Her-Name', role: 'csm' });
+
+      // A new account is named after its email; a name in the request renames on purpose.
+      expect((await signIn(t, { role: 'customer_admin', email: 'new.person@seeded.example', tenant: tenant.slug })).principal.name).toBe('new.person');
+      const renamed = await t.http
+        .post('/auth/dev/login')
+        .send({ email: 'ada@seeded.example', name: 'Ada King', role: 'customer_admin', tenant: tenant.slug })
+        .expect(200);
+      expect(renamed.body.principal.name).toBe('Ada King');
     });
 
     it('expires an idle session', async () => {

@@ -21,10 +21,12 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: {
-      '@portal/contracts': here('../../libs/contracts/src/index.ts'),
-      '@portal/sla': here('../../libs/sla/src/index.ts'),
-    },
+    // Exact names: `@portal/contracts/constants` (the plain lists, no zod) is for the first screen (issue 18).
+    alias: [
+      { find: /^@portal\/contracts\/constants$/, replacement: here('../../libs/contracts/src/constants.ts') },
+      { find: /^@portal\/contracts$/, replacement: here('../../libs/contracts/src/index.ts') },
+      { find: /^@portal\/sla$/, replacement: here('../../libs/sla/src/index.ts') },
+    ],
   },
   build: {
     outDir: here('../../dist/portal-web'),

@@ -1,5 +1,6 @@
 // Dark mode (issue 18): the colour scheme follows the system setting, every signed-in page is axe-clean in dark at
-// 1280 and 390 px, and a manual choice in the header is remembered across reloads.
+// 1280 and 390 px, the header's menus are axe-clean while open, and a manual choice in the header is remembered
+// across reloads.
 import { after, before, describe, test } from 'node:test';
 import { assert, expectAccessible, launch, newPage } from './helpers.mjs';
 import { open, pagesOf, ROLES } from './pages.mjs';
@@ -30,6 +31,29 @@ describe('dark mode', { timeout: 1_200_000 }, () => {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme), 'light');
     assert.deepEqual(page.problems, []);
     await page.context().close();
+  });
+
+  test("the header's menus are axe-clean while open (aria-required-children), light and dark, at 1280 and 390 px", async () => {
+    for (const colorScheme of ['light', 'dark']) {
+      const page = await newPage(browser, { colorScheme });
+      await ROLES[0].signIn(page);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await open(page, '/incidents');
+        for (const trigger of [/^Colour scheme/, /^Account: /]) {
+          await page.getByRole('button', { name: trigger }).click();
+          const menu = page.getByRole('menu');
+          await menu.waitFor();
+          // Opening moves the focus into the menu (its first item), not onto a focusable placeholder.
+          assert.equal(await page.evaluate(() => document.activeElement?.closest('[role="menu"]') !== null), true);
+          await expectAccessible(page, `${trigger.source} menu open on /incidents (${colorScheme}, ${width} px)`);
+          await page.keyboard.press('Escape');
+          await menu.waitFor({ state: 'hidden' });
+        }
+      }
+      assert.deepEqual(page.problems, []);
+      await page.context().close();
+    }
   });
 
   for (const role of [ROLES[0], ROLES[2]]) {

@@ -99,6 +99,42 @@ describe('incident list and questions (issue 18)', { timeout: 240_000 }, () => {
     await viewer.context().close();
   });
 
+  test('a cold load asks for who is signed in and the filtered list at once, each once (first load, 1280 and 390 px)', async () => {
+    for (const width of [1280, 390]) {
+      const page = await newPage(browser, { width, height: 844 });
+      await signInCustomer(page, { tenant: 'acme', email: 'admin@acme.example' });
+      await page.locator('[data-testid="incident-row"]').first().waitFor();
+      const asked = [];
+      page.on('request', (r) => {
+        const u = new URL(r.url());
+        if (u.pathname.startsWith('/api/v1/')) asked.push(u.pathname + u.search);
+      });
+      await page.goto(`/incidents?severity=sev2&q=${CODE}`);
+      await page.locator(`[data-testid="incident-row"][data-reference="${incident.reference}"]`).waitFor();
+      const listPath = `/api/v1/incidents?status=active&severity=sev2&q=${CODE}&limit=50`;
+      assert.deepEqual(
+        asked.filter((p) => p === '/api/v1/me' || p.startsWith('/api/v1/incidents?')),
+        ['/api/v1/me', listPath],
+        'index.html asks for both; the app uses those answers instead of asking again',
+      );
+      // Both were on the wire together: the list was asked for before the answer to /me had arrived.
+      const overlap = await page.evaluate((list) => {
+        const entry = (p) => performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname + new URL(e.name).search === p);
+        return entry(list).startTime < entry('/api/v1/me').responseEnd;
+      }, listPath);
+      assert.equal(overlap, true);
+      // Later requests go to the portal as usual: another search asks for its own list.
+      const again = `/api/v1/incidents?status=active&severity=sev2&q=${encodeURIComponent(incident.reference)}&limit=50`;
+      const asking = page.waitForRequest((r) => r.url().endsWith(again));
+      await page.getByRole('searchbox', { name: 'Search' }).fill(incident.reference);
+      await asking;
+      await page.locator(`[data-testid="incident-row"][data-reference="${incident.reference}"]`).waitFor();
+      await expectAccessible(page, `incident list after a cold load (${width} px)`);
+      assert.deepEqual(page.problems, []);
+      await page.context().close();
+    }
+  });
+
   test('the support engineer sees qualified references across tenants, acknowledges, and asks the customer a question', async () => {
     await signInStaff(support, { email: 'support@claresia.example' });
     await support.goto(`/vendor?q=${encodeURIComponent(incident.reference)}`);

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -48,6 +49,7 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   // The web app is served by the API in production: same origin, so the session cookie just works.
   const webDir = resolve(config.webDistDir);
   if (existsSync(join(webDir, 'index.html'))) {
+    const csp = webContentSecurityPolicy(readFileSync(join(webDir, 'index.html'), 'utf8'));
     // The build writes .br and .gz beside each asset (vite.config.ts): served as they are, brotli first. Hashed
     // files (assets/*-<hash>.js) never change under their name: cached for a year, immutable; anything else
     // (index.html, favicon) is revalidated, so a release is picked up on the next load.
@@ -56,29 +58,42 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
         enableBrotli: true,
         orderPreference: ['br', 'gzip'],
         index: false,
-        serveStatic: { index: false, cacheControl: false, setHeaders: webAssetHeaders },
+        serveStatic: { index: false, cacheControl: false, setHeaders: webAssetHeaders(csp) },
       }),
     );
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'))) return next();
       res.setHeader('Cache-Control', 'no-cache');
-      res.setHeader('Content-Security-Policy', WEB_CSP);
+      res.setHeader('Content-Security-Policy', csp);
       res.sendFile(join(webDir, 'index.html'));
     });
   }
 }
 
 /** Long-lived for content-hashed build outputs, revalidated for everything else. */
-function webAssetHeaders(res: ServerResponse, path: string): void {
-  res.setHeader('Content-Security-Policy', WEB_CSP);
-  res.setHeader('Cache-Control', HASHED_ASSET.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+function webAssetHeaders(csp: string) {
+  return (res: ServerResponse, path: string): void => {
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('Cache-Control', HASHED_ASSET.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+  };
 }
 const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}(\.[a-z0-9]+)+$/;
 
 /**
- * The web app's policy: its own scripts only (the build has no inline script), styles inline too (Mantine
- * writes its CSS variables at run time), images from itself and data/blob URLs (previews), no framing.
+ * The web app's policy: its own scripts, and of inline scripts only those in the built index.html, by hash (the
+ * one that asks for the signed-in user and the incident list while the bundle downloads, issue 18); styles inline
+ * too (Mantine writes its CSS variables at run time), images from itself and data/blob URLs (previews), no framing.
  */
+export function webContentSecurityPolicy(indexHtml: string): string {
+  const hashes = inlineScripts(indexHtml).map((code) => `'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`);
+  return WEB_CSP.replace("script-src 'self'", ["script-src 'self'", ...hashes].join(' '));
+}
+
+/** The text of each `<script>` without a `src` in an HTML document, exactly as the browser hashes it. */
+export function inlineScripts(html: string): string[] {
+  return [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)].filter(([, attrs]) => !/\bsrc\s*=/i.test(attrs)).map(([, , code]) => code);
+}
+
 export const WEB_CSP = [
   "default-src 'self'",
   "script-src 'self'",

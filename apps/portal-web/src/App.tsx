@@ -14,24 +14,29 @@ import { VendorIncidentsPage } from './pages/VendorIncidentsPage';
 // h6-web-outage (issue 18, item 8): pages nobody needs before the incident list load on first visit, each in its
 // own chunk; only the incident lists are in the first load. Declaring and an incident's page are fetched as soon as
 // the first screen's data has arrived (prefetchOutagePages), so the Declare button does not wait on a bad network.
-const loadDeclarePage = () => import('./pages/DeclareIncidentPage');
-const loadIncidentPage = () => import('./pages/IncidentPage');
+// Each lazy page also brings the Mantine stylesheets the first screen does not load (styles/later.css).
+const laterStyles = () => import('./styles/later');
+const withLaterStyles = <T,>(page: Promise<T>): Promise<T> => Promise.all([laterStyles(), page]).then(([, m]) => m);
+const loadDeclarePage = () => withLaterStyles(import('./pages/DeclareIncidentPage'));
+const loadIncidentPage = () => withLaterStyles(import('./pages/IncidentPage'));
 const DeclareIncidentPage = lazy(() => loadDeclarePage().then((m) => ({ default: m.DeclareIncidentPage })));
 const IncidentPage = lazy(() => loadIncidentPage().then((m) => ({ default: m.IncidentPage })));
-const SignInPage = lazy(() => import('./pages/SignInPage').then((m) => ({ default: m.SignInPage })));
-const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
-const IdentityProvidersPage = lazy(() => import('./pages/IdentityProvidersPage').then((m) => ({ default: m.IdentityProvidersPage })));
-const IntegrationsPage = lazy(() => import('./pages/IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })));
-const PirArchivePage = lazy(() => import('./pages/PirArchivePage').then((m) => ({ default: m.PirArchivePage })));
-const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
-const SsoErrorPage = lazy(() => import('./pages/SsoErrorPage').then((m) => ({ default: m.SsoErrorPage })));
-const StatusAdminPage = lazy(() => import('./pages/status/StatusAdminPage').then((m) => ({ default: m.StatusAdminPage })));
-const StatusPage = lazy(() => import('./pages/status/StatusPage').then((m) => ({ default: m.StatusPage })));
+const SignInPage = lazy(() => withLaterStyles(import('./pages/SignInPage')).then((m) => ({ default: m.SignInPage })));
+const SettingsPage = lazy(() => withLaterStyles(import('./pages/SettingsPage')).then((m) => ({ default: m.SettingsPage })));
+const IdentityProvidersPage = lazy(() => withLaterStyles(import('./pages/IdentityProvidersPage')).then((m) => ({ default: m.IdentityProvidersPage })));
+const IntegrationsPage = lazy(() => withLaterStyles(import('./pages/IntegrationsPage')).then((m) => ({ default: m.IntegrationsPage })));
+const PirArchivePage = lazy(() => withLaterStyles(import('./pages/PirArchivePage')).then((m) => ({ default: m.PirArchivePage })));
+const ReportsPage = lazy(() => withLaterStyles(import('./pages/ReportsPage')).then((m) => ({ default: m.ReportsPage })));
+const SsoErrorPage = lazy(() => withLaterStyles(import('./pages/SsoErrorPage')).then((m) => ({ default: m.SsoErrorPage })));
+const StatusAdminPage = lazy(() => withLaterStyles(import('./pages/status/StatusAdminPage')).then((m) => ({ default: m.StatusAdminPage })));
+const StatusPage = lazy(() => withLaterStyles(import('./pages/status/StatusPage')).then((m) => ({ default: m.StatusPage })));
 // --- vendor notification settings (lead) ---
-const EscalationSettingsPage = lazy(() => import('./pages/vendor/EscalationSettingsPage').then((m) => ({ default: m.EscalationSettingsPage })));
+const EscalationSettingsPage = lazy(() =>
+  withLaterStyles(import('./pages/vendor/EscalationSettingsPage')).then((m) => ({ default: m.EscalationSettingsPage })),
+);
 // CSM walkthroughs (issue 15, h2a-walkthroughs)
-const WorkingHoursPage = lazy(() => import('./pages/WorkingHoursPage').then((m) => ({ default: m.WorkingHoursPage })));
-const StatusTokenPage = lazy(() => import('./pages/status/StatusTokenPage').then((m) => ({ default: m.StatusTokenPage })));
+const WorkingHoursPage = lazy(() => withLaterStyles(import('./pages/WorkingHoursPage')).then((m) => ({ default: m.WorkingHoursPage })));
+const StatusTokenPage = lazy(() => withLaterStyles(import('./pages/status/StatusTokenPage')).then((m) => ({ default: m.StatusTokenPage })));
 
 let prefetched = false;
 /** Once a second has passed with no query in flight (the first screen is complete), fetch the outage pages. */

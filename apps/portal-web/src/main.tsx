@@ -4,7 +4,8 @@ import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
-import '@mantine/core/styles.css';
+// Only the first screen's Mantine stylesheets; lazily loaded pages bring the rest (styles/later.css, App.tsx).
+import './styles/first-screen.css';
 import '@mantine/notifications/styles.css';
 import './styles.css';
 import { ApiError } from './api/client';

@@ -27,6 +27,9 @@ export const theme = createTheme({
     // Tooltips wrap instead of running off a phone's screen (and making the page scroll sideways).
     Tooltip: { defaultProps: { multiline: true, maw: 'min(20rem, calc(100vw - 1rem))' } },
     FileInput: { defaultProps: { clearButtonProps: { 'aria-label': 'Clear the chosen file' } } },
+    // An open menu holds only menu items (axe: aria-required-children): no focusable placeholder div at its start;
+    // opening it focuses the first item instead.
+    Menu: { defaultProps: { withInitialFocusPlaceholder: false } },
   },
 });
 

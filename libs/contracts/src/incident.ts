@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_STATUSES, PLANES, RECENT_CHANGE_KINDS, SERVICES, SEVERITIES, STATUS_UPDATE_STATES, type StatusUpdateState } from './constants';
 
 /**
  * The incident intake of the customer-facing incident-response page (seed 000):
@@ -8,37 +9,9 @@ import { z } from 'zod';
  * Shared by portal-api (validation at the edge) and portal-web (validation as the user types).
  */
 
-export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
-export const INCIDENT_STATUSES = [
-  'declared',
-  'acknowledged',
-  'investigating',
-  'identified',
-  'monitoring',
-  'waiting_on_customer',
-  'resolved',
-  'closed',
-] as const;
-export const ACTIVE_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved' && s !== 'closed');
-export const STATUS_UPDATE_STATES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
-export const SERVICES = ['Identity', 'Distribution', 'Hub', 'Telemetry', 'Command Center', 'Onboarding Portal', 'Documentation site'] as const;
-export const RECENT_CHANGE_KINDS = ['idp_migration', 'aad_change', 'llm_platform_update', 'network_acl_change', 'other'] as const;
-export const PLANES = ['data_plane', 'control_plane', 'not_sure'] as const;
-export const SERVICE_MODES = ['A', 'B', 'C'] as const;
-export const TENANT_ROLES = ['customer_admin', 'customer_viewer'] as const;
-export const VENDOR_ROLES = ['support_engineer', 'csm'] as const;
-export const ROLES = [...TENANT_ROLES, ...VENDOR_ROLES] as const;
-
-export type Severity = (typeof SEVERITIES)[number];
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-export type StatusUpdateState = (typeof STATUS_UPDATE_STATES)[number];
-export type ServiceName = (typeof SERVICES)[number];
-export type RecentChangeKind = (typeof RECENT_CHANGE_KINDS)[number];
-export type Plane = (typeof PLANES)[number];
-export type ServiceMode = (typeof SERVICE_MODES)[number];
-export type TenantRole = (typeof TENANT_ROLES)[number];
-export type VendorRole = (typeof VENDOR_ROLES)[number];
-export type Role = (typeof ROLES)[number];
+// The plain lists and labels live in ./constants (no zod), so the web app's first screen can use them without
+// bundling zod; re-exported here for everything else.
+export * from './constants';
 
 /** Region codes are extensible per tenant; the format is what we check here. */
 export const REGION_CODE = z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be a region code such as eu-south-1');
@@ -183,31 +156,6 @@ export const STATUS_UPDATE_TEMPLATES: Record<StatusUpdateState, string> = {
   identified: 'We have identified the cause: {cause}. We are working on a fix; next update within 30 minutes.',
   monitoring: 'A fix has been applied and we are monitoring the results. Next update within 30 minutes or when the incident is resolved.',
   resolved: 'This incident has been resolved. Service is restored to nominal SLO. A post-incident review follows for Sev 1 and Sev 2 within 5 business days.',
-};
-
-/** Severity definitions and examples, verbatim from seed 000, for the severity helper. */
-export const SEVERITY_DEFINITIONS: Record<Severity, { name: string; definition: string; examples: string[] }> = {
-  sev1: {
-    name: 'Sev 1 (Down)',
-    definition: 'Tenant cannot complete a primary workflow',
-    examples: ['SSO sign-in fails for all users', 'Hub writes failing', 'All LLM connectors offline', 'Command Center inaccessible'],
-  },
-  sev2: {
-    name: 'Sev 2 (Degraded)',
-    definition: 'Significant function impaired',
-    examples: [
-      'One LLM connector down (others still working)',
-      'Telemetry pipeline > 30 min behind',
-      'Hub Browser slow but writes succeed',
-      "Onboarding Portal's smoke-test step fails (existing tenants unaffected)",
-    ],
-  },
-  sev3: {
-    name: 'Sev 3 (Cosmetic)',
-    definition: 'Minor function impacted',
-    examples: ['UI rendering issue (e.g., Adaptive Card columns misaligned)', 'Specific skill returns inconsistent format', 'Dashboard slow in one tab'],
-  },
-  sev4: { name: 'Sev 4 (Informational)', definition: 'User question or feature request', examples: [] },
 };
 
 export const CUSTOMER_RESPONSIBILITIES = [

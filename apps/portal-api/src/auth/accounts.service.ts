@@ -32,13 +32,13 @@ export class Accounts {
   readonly findStaffByEmail: UsersRepository['findStaffByEmail'] = (...a) => this.users.findStaffByEmail(...a);
   readonly saveSsoStaff: UsersRepository['saveSsoStaff'] = (...a) => this.users.saveSsoStaff(...a);
 
-  /** A tenant user by email, created or refreshed (development sign-in, demo seed). */
-  upsertUser(u: { tenantId: string; email: string; name: string; role: string }): Promise<UserRow> {
+  /** A tenant user by email, created or refreshed (development sign-in, demo seed); `keepName`: an existing one keeps its name. */
+  upsertUser(u: { tenantId: string; email: string; name: string; role: string; keepName?: boolean }): Promise<UserRow> {
     return this.db.forTenants([u.tenantId], (em) => this.users.upsertUser(em, u, this.clock.now()));
   }
 
-  /** A vendor staff member by email, created or refreshed (development sign-in, demo seed). */
-  upsertStaff(s: { email: string; name: string; role: string }): Promise<StaffRow> {
+  /** A vendor staff member by email, created or refreshed (development sign-in, demo seed); `keepName` as for users. */
+  upsertStaff(s: { email: string; name: string; role: string; keepName?: boolean }): Promise<StaffRow> {
     return this.db.scoped('directory', (em) => this.users.upsertStaff(em, s, this.clock.now()));
   }
 

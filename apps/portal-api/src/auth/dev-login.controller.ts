@@ -33,9 +33,12 @@ export class DevLoginController {
   @Post('login')
   @HttpCode(200)
   async login(@ZodBody(devLoginSchema, 'DevLogin') body: DevLoginInput, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    // A name given in the request renames the account; without one, an existing account (a seeded demo user) keeps
+    // its name and a new one is named after the start of its email.
     const name = body.name ?? body.email.split('@')[0];
+    const keepName = body.name === undefined;
     if (body.role === 'support_engineer' || body.role === 'csm') {
-      const staff = await this.users.upsertStaff({ email: body.email, name, role: body.role });
+      const staff = await this.users.upsertStaff({ email: body.email, name, role: body.role, keepName });
       const { csrfToken } = await this.sessions.start(req, res, {
         principalKind: 'staff',
         principalId: staff.id,
@@ -52,7 +55,7 @@ export class DevLoginController {
     if (!body.tenant) throw new NotFound('tenant is required for customer roles');
     const tenant = await this.tenants.findBySlug(body.tenant);
     if (!tenant) throw new NotFound('no tenant with that name');
-    const user = await this.users.upsertUser({ tenantId: tenant.id, email: body.email, name, role: body.role });
+    const user = await this.users.upsertUser({ tenantId: tenant.id, email: body.email, name, role: body.role, keepName });
     const { csrfToken } = await this.sessions.start(req, res, {
       principalKind: 'user',
       principalId: user.id,

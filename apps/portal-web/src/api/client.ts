@@ -38,10 +38,41 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+/** An answer as the page's first script received it (index.html asks for /me and the list while the bundle loads). */
+interface BootAnswer {
+  status: number;
+  statusText: string;
+  text: string;
+}
+type BootCache = Record<string, { at: number; promise: Promise<BootAnswer> } | undefined>;
+// Older than this, an early answer is not used: the request goes to the portal again.
+const BOOT_MAX_AGE_MS = 60_000;
+
+/** index.html's answer for this GET, once: the first identical request uses it instead of a round trip. */
+function takeBootAnswer(path: string): Promise<BootAnswer> | undefined {
+  const boot = (window as { __portalBoot?: BootCache }).__portalBoot;
+  const entry = boot?.[path];
+  if (!boot || !entry) return undefined;
+  delete boot[path];
+  return Date.now() - entry.at <= BOOT_MAX_AGE_MS ? entry.promise : undefined;
+}
+
+/** After a sign-in, sign-out or a 401, early answers describe another session: none is used. */
+function discardBootAnswers(): void {
+  const w = window as { __portalBoot?: BootCache };
+  if (w.__portalBoot) w.__portalBoot = {};
+}
+
+async function send(method: string, path: string, body: unknown, opts: RequestOptions): Promise<BootAnswer> {
+  const early = method === 'GET' && !opts.signal && !opts.headers ? takeBootAnswer(path) : undefined;
+  if (early) {
+    const answer = await early.catch(() => null);
+    if (answer) return answer;
+  }
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (UNSAFE.has(method)) {
+    discardBootAnswers();
     // Cookie sessions prove the page is ours by echoing the CSRF cookie (auth.guard.ts).
     const csrf = cookie('portal_csrf');
     if (csrf) headers['x-csrf-token'] = csrf;
@@ -55,7 +86,11 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
       message: 'The portal cannot be reached. Check your connection; if it persists, email support@claresia.com.',
     });
   }
-  const text = await res.text();
+  return { status: res.status, statusText: res.statusText, text: await res.text() };
+}
+
+async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const { status, statusText, text } = await send(method, path, body, opts);
   let parsed: unknown = undefined;
   if (text) {
     try {
@@ -64,11 +99,12 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
       parsed = undefined;
     }
   }
-  if (!res.ok) {
+  if (status < 200 || status > 299) {
+    if (status === 401) discardBootAnswers();
     const b = parsed as Partial<ApiErrorBody> | undefined;
-    throw new ApiError(res.status, {
+    throw new ApiError(status, {
       error: typeof b?.error === 'string' ? b.error : 'http_error',
-      message: typeof b?.message === 'string' ? b.message : `The portal answered ${res.status} ${res.statusText}.`,
+      message: typeof b?.message === 'string' ? b.message : `The portal answered ${status} ${statusText}.`,
       fields: Array.isArray(b?.fields) ? b.fields : undefined,
       correlationId: typeof b?.correlationId === 'string' ? b.correlationId : undefined,
     });

@@ -1,6 +1,6 @@
 import { Badge, Tooltip } from '@mantine/core';
 import type { IncidentPirDue, IncidentStatus, Severity } from '@portal/contracts';
-import { SEVERITY_DEFINITIONS } from '@portal/contracts';
+import { SEVERITY_DEFINITIONS } from '@portal/contracts/constants';
 import { SEVERITY_SHORT, STATUS_LABELS } from '../lib/labels';
 
 // Colours chosen for at least 4.5:1 contrast with their text.

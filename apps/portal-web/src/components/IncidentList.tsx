@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { Anchor, Box, Button, Center, Collapse, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconDownload, IconFilter, IconPlus, IconSearch } from '@tabler/icons-react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { INCIDENT_STATUSES, SERVICES, SEVERITIES, type ListIncidentsQuery } from '@portal/contracts';
+import type { ListIncidentsQuery } from '@portal/contracts';
+import { INCIDENT_STATUSES, SERVICES, SEVERITIES } from '@portal/contracts/constants';
 import { api } from '../api/endpoints';
 import type { Incident } from '../api/types';
 import { useIncidentList } from '../hooks/use-incidents';
@@ -260,9 +261,19 @@ function Acknowledgement({ incident: i, vendor }: { incident: Incident; vendor: 
 
 const ago = (age: string) => (age === 'just now' ? age : `${age} ago`);
 
+/** "12 min ago": the only part of a row that changes every second, so only it re-renders on the page's tick. */
+function Age({ iso, prefix = '' }: { iso: string; prefix?: string }) {
+  const now = useNow();
+  return (
+    <>
+      {prefix}
+      {ago(formatAge(iso, now))}
+    </>
+  );
+}
+
 function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; receivedAt: number; vendor: boolean }) {
   const navigate = useNavigate();
-  const now = useNow();
   return (
     <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover={false} data-testid="incident-list">
       <Table.Thead bg="var(--portal-surface-muted)">
@@ -331,7 +342,9 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
               )}
             </Table.Td>
             <Table.Td>
-              <Text size="sm">{ago(formatAge(i.declaredAt, now))}</Text>
+              <Text size="sm">
+                <Age iso={i.declaredAt} />
+              </Text>
               <Text size="xs" c="dimmed">
                 <Time iso={i.declaredAt} />
               </Text>
@@ -343,8 +356,8 @@ function IncidentTable({ items, receivedAt, vendor }: { items: Incident[]; recei
   );
 }
 
-function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident; receivedAt: number; vendor: boolean }) {
-  const now = useNow();
+// Memoised: typing in the search box or opening the filters does not re-render every card.
+const IncidentCard = memo(function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident; receivedAt: number; vendor: boolean }) {
   return (
     <Paper
       p="sm"
@@ -372,7 +385,7 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
       <Group gap="xs" mt="xs" wrap="wrap">
         <StatusBadge status={i.status} size="sm" />
         <Text size="xs" c="dimmed">
-          declared {ago(formatAge(i.declaredAt, now))} · {usersLabel(i.impactedUsers)}
+          <Age iso={i.declaredAt} prefix="declared " /> · {usersLabel(i.impactedUsers)}
         </Text>
       </Group>
       <Box mt={6}>
@@ -384,7 +397,7 @@ function IncidentCard({ incident: i, receivedAt, vendor }: { incident: Incident;
       </Group>
     </Paper>
   );
-}
+});
 
 /** A quick declaration has no count until its intake is completed (issue 18). */
 const usersLabel = (n: number | null) => (n === null ? 'users not counted yet' : `${n.toLocaleString('en-US')} users`);

@@ -1,5 +1,5 @@
 import type { IncidentStatus, Plane, RecentChangeKind, Role, ServiceMode, Severity, StatusUpdateState } from '@portal/contracts';
-import { SEVERITY_DEFINITIONS } from '@portal/contracts';
+import { SEVERITY_DEFINITIONS } from '@portal/contracts/constants';
 import type { Channel } from '@portal/sla';
 
 export const SEVERITY_SHORT: Record<Severity, string> = { sev1: 'Sev 1', sev2: 'Sev 2', sev3: 'Sev 3', sev4: 'Sev 4' };

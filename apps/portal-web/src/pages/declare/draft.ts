@@ -13,7 +13,8 @@ import {
 } from '@portal/contracts';
 import type { Region } from '../../api/types';
 import { toFieldMap } from '../../lib/forms';
-import { fromLocalInput, toLocalInput, viewerZone } from '../../lib/time';
+import { fromLocalInput, toLocalInput } from '../../lib/local-input';
+import { viewerZone } from '../../lib/time';
 
 /** The declare form as typed: what the controls hold, before it becomes the API's payload. */
 export interface Draft {

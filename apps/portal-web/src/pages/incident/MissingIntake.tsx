@@ -11,7 +11,8 @@ import { Time } from '../../components/Time';
 import { useIncidentMutation } from '../../hooks/use-incidents';
 import { fieldMessage } from '../../lib/forms';
 import { RECENT_CHANGE_LABELS } from '../../lib/labels';
-import { fromLocalInput, viewerZone } from '../../lib/time';
+import { fromLocalInput } from '../../lib/local-input';
+import { viewerZone } from '../../lib/time';
 import { Card } from './Card';
 
 export const MISSING_LABELS: Record<DeferrableIntakeField, string> = {
