@@ -45,7 +45,7 @@ describe('dark mode', { timeout: 1_200_000 }, () => {
           const menu = page.getByRole('menu');
           await menu.waitFor();
           // Opening moves the focus into the menu (its first item), not onto a focusable placeholder.
-          assert.equal(await page.evaluate(() => document.activeElement?.closest('[role="menu"]') !== null), true);
+          await page.waitForFunction(() => document.activeElement?.closest('[role="menu"]') !== null, undefined, { timeout: 5_000 });
           await expectAccessible(page, `${trigger.source} menu open on /incidents (${colorScheme}, ${width} px)`);
           await page.keyboard.press('Escape');
           await menu.waitFor({ state: 'hidden' });

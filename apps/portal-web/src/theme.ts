@@ -27,9 +27,10 @@ export const theme = createTheme({
     // Tooltips wrap instead of running off a phone's screen (and making the page scroll sideways).
     Tooltip: { defaultProps: { multiline: true, maw: 'min(20rem, calc(100vw - 1rem))' } },
     FileInput: { defaultProps: { clearButtonProps: { 'aria-label': 'Clear the chosen file' } } },
-    // An open menu holds only menu items (axe: aria-required-children): no focusable placeholder div at its start;
-    // opening it focuses the first item instead.
-    Menu: { defaultProps: { withInitialFocusPlaceholder: false } },
+    // An open menu holds only menu items (axe: aria-required-children): no focusable placeholder div at its start.
+    // Opening it focuses the first item instead (as the ARIA menu-button pattern has it), which needs the menu
+    // visible at once: no fade-in.
+    Menu: { defaultProps: { withInitialFocusPlaceholder: false, transitionProps: { duration: 0 } } },
   },
 });
 

@@ -105,7 +105,8 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
                 </Button>
               )}
               <ColorSchemeToggle />
-              <Menu position="bottom-end" withinPortal>
+              {/* In the header (its banner landmark), not portalled to the end of <body>: axe's region rule. */}
+              <Menu position="bottom-end" withinPortal={false}>
                 <Menu.Target>
                   <UnstyledButton className="user-button" aria-label={`Account: ${name}, ${ROLE_LABELS[me.principal.role]}`}>
                     <Group gap={6} wrap="nowrap">
@@ -125,12 +126,13 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
                   </UnstyledButton>
                 </Menu.Target>
                 <Menu.Dropdown>
+                  {/* Who is signed in is text, not disabled items: opening the menu focuses its one action. */}
                   <Menu.Label>{me.principal.label}</Menu.Label>
-                  <Menu.Item disabled>{ROLE_LABELS[me.principal.role]}</Menu.Item>
+                  <Menu.Label>{ROLE_LABELS[me.principal.role]}</Menu.Label>
                   {me.tenant && (
-                    <Menu.Item disabled>
+                    <Menu.Label>
                       {me.tenant.displayName} · {MODE_LABELS[me.tenant.serviceMode]}
-                    </Menu.Item>
+                    </Menu.Label>
                   )}
                   <Menu.Divider />
                   <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>

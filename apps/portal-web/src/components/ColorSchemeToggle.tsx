@@ -12,8 +12,9 @@ export function ColorSchemeToggle() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   const current = CHOICES.find((c) => c.value === colorScheme) ?? CHOICES[0];
   const Icon = current.icon;
+  // In the header (its banner landmark), not portalled to the end of <body>: axe's region rule.
   return (
-    <Menu position="bottom-end" withinPortal>
+    <Menu position="bottom-end" withinPortal={false}>
       <Menu.Target>
         <ActionIcon variant="transparent" size="lg" c="white" aria-label={`Colour scheme: ${current.label}`} className="header-icon-button">
           <Icon size={20} aria-hidden />

@@ -88,6 +88,11 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
   }, [debounced]);
 
   const [filtersOpen, { toggle: toggleFilters }] = useDisclosure(false);
+  // On a phone the filters start folded away: their seven selects are not built until first opened, so a cold load
+  // on a slow phone renders the incidents first (issue 18, first load). Once built they stay, for the animation.
+  const [filtersBuilt, setFiltersBuilt] = useState(false);
+  const showFilters = !phone || filtersOpen;
+  if (showFilters && !filtersBuilt) setFiltersBuilt(true);
   const summary = [
     filters.q && `“${filters.q}”`,
     STATUS_OPTIONS.find((o) => o.value === status)?.label,
@@ -146,42 +151,44 @@ export function IncidentList({ vendor = false, tenants = [], regions = [], canDe
             Export CSV
           </Button>
         </Group>
-        <Collapse in={!phone || filtersOpen} id="incident-filters">
-          <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: 4 }} spacing="sm">
-            <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
-            <Select
-              label="Severity"
-              placeholder="All"
-              data={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_SHORT[s] }))}
-              value={filters.severity ?? null}
-              onChange={(v) => set('severity', v)}
-              clearable
-            />
-            <Select label="Service" placeholder="All" data={[...SERVICES]} value={filters.service ?? null} onChange={(v) => set('service', v)} clearable />
-            <Select label="Region" placeholder="All" data={regionOptions} value={filters.region ?? null} onChange={(v) => set('region', v)} clearable />
-            {vendor && (
+        <Collapse in={showFilters} id="incident-filters">
+          {(showFilters || filtersBuilt) && (
+            <SimpleGrid mt={6} cols={{ base: 2, sm: 3, lg: 4 }} spacing="sm">
+              <Select label="Status" data={STATUS_OPTIONS} value={status} onChange={(v) => set('status', v)} allowDeselect={false} />
               <Select
-                label="Tenant"
+                label="Severity"
                 placeholder="All"
-                data={tenants.map((t) => ({ value: t.slug, label: t.displayName }))}
-                value={filters.tenant ?? null}
-                onChange={(v) => set('tenant', v)}
+                data={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_SHORT[s] }))}
+                value={filters.severity ?? null}
+                onChange={(v) => set('severity', v)}
                 clearable
-                searchable
               />
-            )}
-            <Select label="Post-incident review" placeholder="All" data={PIR_OPTIONS} value={filters.pir ?? null} onChange={(v) => set('pir', v)} clearable />
-            <Select
-              label="Sort by"
-              data={[
-                { value: 'urgent', label: 'Most urgent clock' },
-                { value: 'newest', label: 'Newest first' },
-              ]}
-              value={sort}
-              onChange={(v) => set('sort', v)}
-              allowDeselect={false}
-            />
-          </SimpleGrid>
+              <Select label="Service" placeholder="All" data={[...SERVICES]} value={filters.service ?? null} onChange={(v) => set('service', v)} clearable />
+              <Select label="Region" placeholder="All" data={regionOptions} value={filters.region ?? null} onChange={(v) => set('region', v)} clearable />
+              {vendor && (
+                <Select
+                  label="Tenant"
+                  placeholder="All"
+                  data={tenants.map((t) => ({ value: t.slug, label: t.displayName }))}
+                  value={filters.tenant ?? null}
+                  onChange={(v) => set('tenant', v)}
+                  clearable
+                  searchable
+                />
+              )}
+              <Select label="Post-incident review" placeholder="All" data={PIR_OPTIONS} value={filters.pir ?? null} onChange={(v) => set('pir', v)} clearable />
+              <Select
+                label="Sort by"
+                data={[
+                  { value: 'urgent', label: 'Most urgent clock' },
+                  { value: 'newest', label: 'Newest first' },
+                ]}
+                value={sort}
+                onChange={(v) => set('sort', v)}
+                allowDeselect={false}
+              />
+            </SimpleGrid>
+          )}
         </Collapse>
       </Paper>
 
