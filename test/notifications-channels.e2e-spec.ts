@@ -19,12 +19,18 @@ describe('notifications: channels against real receivers', () => {
   let slack: Awaited<ReturnType<typeof startSlackFake>>;
   let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
   let pagerDuty: HttpReceiver;
+  /** How many of PagerDuty's next answers are 500s. */
+  let pagerDutyFailures = 0;
   let support: Awaited<ReturnType<typeof signIn>>;
 
   beforeAll(async () => {
     slack = await startSlackFake(SLACK_TOKEN);
     smtp = await startSmtpCatcher();
-    pagerDuty = await startHttpReceiver(() => ({ status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed' }) }));
+    pagerDuty = await startHttpReceiver(() =>
+      pagerDutyFailures-- > 0
+        ? { status: 500, body: 'PagerDuty is having a moment' }
+        : { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed' }) },
+    );
     t = await createTestApp({
       env: {
         SLACK_API_URL: slack.apiUrl,
@@ -159,6 +165,46 @@ describe('notifications: channels against real receivers', () => {
     const before = view.deliveries.length;
     await drainNotifications(t);
     expect((await deliveries(admin, inc.id)).deliveries).toHaveLength(before);
+  });
+
+  it('PagerDuty gets the acknowledge only after the trigger it follows, even while the trigger is being retried', async () => {
+    const { admin } = await tenantWithAdmin('B');
+    pagerDutyFailures = 1;
+    const inc = (
+      await t.http
+        .post('/api/v1/incidents')
+        .set(admin)
+        .send(validIntake({ title: 'Paging order' }))
+        .expect(201)
+    ).body;
+    await drainNotifications(t);
+    const pd = () =>
+      pagerDuty.requests
+        .map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string })
+        .filter((b) => b.dedup_key === `incident-portal:${inc.id}`);
+    const page = async () => (await deliveries(admin, inc.id)).deliveries.filter((d) => d.channel === 'pagerduty');
+    expect(pd().map((b) => b.event_action)).toEqual(['trigger']);
+    expect(await page()).toEqual([expect.objectContaining({ status: 'retrying', attempts: 1 })]);
+
+    await asSupport('post', `/api/v1/incidents/${inc.id}/acknowledge`).expect(200);
+    await drainNotifications(t);
+    // The acknowledge waits (no attempt counted) while its trigger is still to be delivered.
+    expect(pd().map((b) => b.event_action)).toEqual(['trigger']);
+    expect((await page()).map((d) => [d.eventType, d.status, d.attempts])).toEqual([
+      ['incident.declared', 'retrying', 1],
+      ['incident.acknowledged', 'retrying', 0],
+    ]);
+
+    for (let i = 0; i < 4 && (await page()).some((d) => d.status !== 'delivered'); i++) {
+      t.clock.advance(10 * MIN);
+      await promoteDelayed(t);
+      await drainNotifications(t);
+    }
+    expect(pd().map((b) => b.event_action)).toEqual(['trigger', 'trigger', 'acknowledge']);
+    expect((await page()).map((d) => [d.eventType, d.status, d.attempts])).toEqual([
+      ['incident.declared', 'delivered', 2],
+      ['incident.acknowledged', 'delivered', 1],
+    ]);
   });
 
   it('signs webhooks per Standard Webhooks; the receiver verifies them with the same library; events filter per endpoint', async () => {

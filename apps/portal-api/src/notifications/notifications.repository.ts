@@ -502,6 +502,18 @@ export class NotificationsRepository {
     await sql(em, `update notification_deliveries set status = 'retrying', next_attempt_at = $2 where id = $1`, [id, until]);
   }
 
+  /** Whether a PagerDuty trigger of the incident is still to be delivered (pending or retrying). */
+  async pageTriggerPending(em: EntityManager, tenantId: string, incidentId: string): Promise<boolean> {
+    const [r] = await sql<{ pending: boolean }>(
+      em,
+      `select exists (select 1 from notification_deliveries
+         where tenant_id = $1 and incident_id = $2 and channel = 'pagerduty' and status in ('pending', 'retrying')
+           and payload->>'pagerDutyAction' = 'trigger') as pending`,
+      [tenantId, incidentId],
+    );
+    return r.pending;
+  }
+
   async setStatus(em: EntityManager, id: string, status: DeliveryStatus): Promise<void> {
     await sql(em, `update notification_deliveries set status = $2, next_attempt_at = null where id = $1`, [id, status]);
   }

@@ -88,6 +88,9 @@ export class TeamsNotConnected extends NotFound {
   }
 }
 
+/** How long a PagerDuty acknowledge or resolve waits before looking again for its incident's trigger. */
+const PAGE_ORDER_WAIT_MS = 5_000;
+
 /**
  * Who is told about a tenant's incident, and the delivery of each message. The subscriber records one delivery
  * per (event, channel or endpoint) under a unique idempotency key and enqueues its job through the outbox in the
@@ -96,6 +99,7 @@ export class TeamsNotConnected extends NotFound {
  * whole: deliveries to it wait for its backoff instead of each taking a worker to the same dead receiver, so one
  * tenant's dead endpoint cannot fill the notifications queue's workers and delay another tenant's Sev1.
  */
+
 @Injectable()
 export class NotificationsService {
   private readonly log = new Logger('Notifications');
@@ -459,6 +463,22 @@ export class NotificationsService {
         result = await this.email.send({ to, message, messageId: `<${d.id}@incident-portal>` });
       } else {
         const action = d.payload.pagerDutyAction as 'trigger' | 'acknowledge' | 'resolve';
+        // PagerDuty applies events in the order they arrive: an acknowledge or resolve ahead of its trigger (the
+        // trigger retrying, or both attempts running at once) would be dropped and leave the page open. It waits for
+        // the trigger, without taking a worker or counting an attempt.
+        if (action !== 'trigger' && (await this.db.tx((em) => this.repo.pageTriggerPending(em, d.tenantId, inc.id)))) {
+          const until = new Date(this.clock.now().getTime() + PAGE_ORDER_WAIT_MS);
+          await this.db.tx(async (em) => {
+            await this.repo.defer(em, d.id, until);
+            await this.outbox.enqueueJob(
+              em,
+              JobName.NotificationDeliver,
+              { tenantId: d.tenantId, deliveryId: d.id },
+              { runAt: until, dedupKey: `notify:${d.id}:wait:${until.getTime()}` },
+            );
+          });
+          return;
+        }
         result = await this.pagerDuty.send(
           {
             action,
