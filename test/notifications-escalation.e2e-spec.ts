@@ -11,7 +11,10 @@ const LADDER = [
   { severity: 'sev2', condition: 'unacknowledged', afterMinutes: 15, target: 'Backup on-call' },
 ];
 
-/** The escalation ladder (seed 003, 5.1) and the status-update reminder, as delayed jobs driven by the ManualClock. */
+/**
+ * The escalation ladder (seed 003, 5.1), the status-update reminder and the quick declaration's intake chase (issue 18),
+ * as delayed jobs driven by the ManualClock.
+ */
 describe('notifications: escalation ladder and status-update reminders', () => {
   let t: TestApp;
   let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
@@ -129,5 +132,64 @@ describe('notifications: escalation ladder and status-update reminders', () => {
     expect(await reminders()).toHaveLength(1);
     await advance(6 * MIN);
     expect(await reminders()).toHaveLength(2);
+  });
+
+  it("chases a quick declaration's missing intake once, half-way to the response target; not when it came in time", async () => {
+    const quick = async () => {
+      const tenant = await createTenant(t.app, { mode: 'B' });
+      const admin = { Authorization: `Bearer ${await tokenFor(t.app, tenant.id)}` };
+      await t.http
+        .put('/api/v1/tenant/contacts')
+        .set(admin)
+        .send({ contacts: [{ name: 'Ops', email: `ops@${tenant.slug}.test` }] })
+        .expect(200);
+      const inc = (
+        await t.http
+          .post('/api/v1/incidents/quick')
+          .set(admin)
+          .send({ title: 'Everything is down', severity: 'sev1', services: ['Identity'], regions: ['eu-south-1'] })
+          .expect(201)
+      ).body;
+      await drainNotifications(t);
+      return { tenant, admin, inc };
+    };
+    const chased = async (admin: Record<string, string>, id: string) => (await events(admin, id)).filter((e) => e.action === 'incident.intake_chased');
+
+    const { tenant, admin, inc } = await quick();
+    const declaredAt = Date.parse(inc.declaredAt);
+    const half = (Date.parse(inc.sla.clocks.initialResponse.dueAt) - declaredAt) / 2;
+    await advance(declaredAt + half - MIN - t.clock.now().getTime());
+    expect(await chased(admin, inc.id)).toHaveLength(0);
+    await advance(MIN);
+    expect((await chased(admin, inc.id)).map((e) => e.details)).toEqual([
+      {
+        reference: inc.reference,
+        missing: ['symptoms', 'impactedUsers', 'firstNoticedAt', 'recentChanges', 'reproductionConfirmed'],
+        responseDueAt: inc.sla.clocks.initialResponse.dueAt,
+        emailed: [`ops@${tenant.slug}.test`],
+      },
+    ]);
+    const mail = smtp.messages.filter((m) => m.rcpt.includes(`ops@${tenant.slug}.test`) && m.mail.subject?.includes('Details still needed'));
+    expect(mail).toHaveLength(1);
+    expect(mail[0].mail.text).toContain('Still missing: symptoms, impactedUsers, firstNoticedAt, recentChanges, reproductionConfirmed');
+    await advance(10 * MIN);
+    expect(await chased(admin, inc.id)).toHaveLength(1);
+
+    // The fields came before the instant: nothing is chased.
+    const second = await quick();
+    await t.http
+      .put(`/api/v1/incidents/${second.inc.id}/intake`)
+      .set(second.admin)
+      .send({
+        symptoms: 'Error page after the IdP redirect.',
+        impactedUsers: 40,
+        firstNoticedAt: new Date(t.clock.now().getTime() - 5 * MIN).toISOString(),
+        firstNoticedTimezone: 'Europe/Rome',
+        recentChanges: { kinds: ['idp_migration'] },
+        reproductionConfirmed: true,
+      })
+      .expect(200);
+    await advance(half + MIN);
+    expect(await chased(second.admin, second.inc.id)).toHaveLength(0);
   });
 });

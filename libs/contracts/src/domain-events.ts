@@ -128,6 +128,8 @@ export interface DomainEventPayloads {
   'incident.escalated': { reference: string; severity: string; step: number; condition: 'unacknowledged' | 'open'; afterMinutes: number; target: string };
   /** A status update is due soon and none was posted since the last one: the assigned engineer was reminded. */
   'incident.status_update_reminder': { reference: string; dueAt: string; engineer: string | null; emailed: boolean };
+  /** A quick declaration's intake is still incomplete half-way to the response target: its admins were asked for the rest. */
+  'incident.intake_chased': { reference: string; missing: string[]; responseDueAt: string | null; emailed: string[] };
   // post-incident reviews (issue 15)
   'pir.created': { reference: string; version: number; prefilled: { timeline: number; actionItems: number } };
   'pir.updated': { reference: string; version: number; sections: string[]; actionItems: number };
@@ -262,6 +264,7 @@ export const DOMAIN_EVENTS = {
   'data_plane.health_changed': { subject: 'data_plane', label: 'reported a change of data-plane health' },
   'incident.escalated': { subject: 'incident', label: 'escalated the incident' },
   'incident.status_update_reminder': { subject: 'incident', label: 'reminded the engineer that a status update is due' },
+  'incident.intake_chased': { subject: 'incident', label: 'asked for the details still missing from the quick declaration' },
   // post-incident reviews (issue 15)
   'pir.created': { subject: 'pir', label: 'started the post-incident review' },
   'pir.updated': { subject: 'pir', label: 'edited the post-incident review' },

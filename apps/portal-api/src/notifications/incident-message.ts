@@ -36,7 +36,7 @@ export function localTime(isoInstant: string, zone: string): string {
 export function headlineOf(event: DomainEventEnvelope, inc: Incident): { headline: string; detail: string | null } {
   const p = event.payload as Record<string, any>;
   const who = event.actor.label;
-  switch (event.type as NotifiedEvent | 'incident.escalated' | 'incident.status_update_reminder') {
+  switch (event.type as NotifiedEvent | 'incident.escalated' | 'incident.status_update_reminder' | 'incident.intake_chased') {
     case 'incident.declared':
       return { headline: `${SEV(inc.severity)} declared by ${who}`, detail: null };
     case 'incident.acknowledged':
@@ -74,6 +74,11 @@ export function headlineOf(event: DomainEventEnvelope, inc: Incident): { headlin
       };
     case 'incident.status_update_reminder':
       return { headline: `Reminder: a status update is due ${localTime(p.dueAt, 'UTC')}`, detail: 'No update was posted since the last one.' };
+    case 'incident.intake_chased':
+      return {
+        headline: `Details still needed: ${(p.missing as string[]).length} of the declaration's fields`,
+        detail: `The incident was declared with the quick form. Still missing: ${(p.missing as string[]).join(', ')}. Add them on the incident page so the support engineers can work on it.`,
+      };
     default:
       return { headline: event.type, detail: null };
   }

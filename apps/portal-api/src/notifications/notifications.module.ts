@@ -13,6 +13,7 @@ import { WebhookChannel } from './channels/webhook.channel';
 import { EscalationCheckJob } from './jobs/escalation-check.job';
 import { NotificationDeliverJob } from './jobs/notification-deliver.job';
 import { StatusUpdateReminderJob } from './jobs/status-update-reminder.job';
+import { IntakeReminderJob } from './jobs/intake-reminder.job';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
@@ -47,5 +48,8 @@ export class NotificationsHttpModule implements NestModule {
 }
 
 /** The notifications subscriber (who is told), the delivery job (one attempt each), the escalation ladder and the reminders. */
-@Module({ imports: [NotificationsModule], providers: [NotificationsSubscriber, NotificationDeliverJob, EscalationCheckJob, StatusUpdateReminderJob] })
+@Module({
+  imports: [NotificationsModule],
+  providers: [NotificationsSubscriber, NotificationDeliverJob, EscalationCheckJob, StatusUpdateReminderJob, IntakeReminderJob],
+})
 export class NotificationsWorkerModule {}

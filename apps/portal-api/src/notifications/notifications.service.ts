@@ -67,6 +67,7 @@ const webhookAad = (tenantId: string, id: string) => `webhook_endpoints:${tenant
 const SYSTEM = { kind: 'system', id: 'notifications', label: 'Notifications' };
 const ESCALATION = { kind: 'system', id: 'escalation', label: 'Escalation ladder' };
 const REMINDER = { kind: 'system', id: 'status-reminder', label: 'Status-update reminder' };
+const INTAKE_REMINDER = { kind: 'system', id: 'intake-reminder', label: 'Intake reminder' };
 /** Vendor-internal deliveries (escalations, reminders to engineers): not listed to the tenant's own users. */
 const INTERNAL_EVENTS = new Set(['incident.escalated', 'incident.status_update_reminder']);
 
@@ -277,6 +278,12 @@ export class NotificationsService {
         );
       }
     }
+    // A quick declaration's missing intake is chased half-way to the response target (issue 18).
+    const response = inc.sla.clocks.initialResponse;
+    if (event.type === 'incident.declared' && inc.missingIntakeFields.length > 0 && response.dueAt) {
+      const at = new Date((Date.parse(inc.declaredAt) + Date.parse(response.dueAt)) / 2);
+      await this.outbox.enqueueJob(em, JobName.IntakeReminder, { ...base, at: at.toISOString() }, { runAt: at, dedupKey: `intake:${inc.id}` });
+    }
     const su = inc.sla.clocks.statusUpdate;
     if (su.state === 'running' && su.dueAt) {
       const at = Date.parse(su.dueAt) - this.config.notifications.statusReminderMinutes * 60_000;
@@ -346,8 +353,38 @@ export class NotificationsService {
     });
   }
 
+  /**
+   * A quick declaration whose intake is still incomplete at its instant: the declarer and the tenant's incident contacts
+   * are emailed once with what is missing (the incident page has the form), recorded as a governance event. Nothing
+   * when the fields came meanwhile or the incident is over.
+   */
+  async chaseIntake(p: { incidentId: string; at: string }): Promise<boolean> {
+    const inc = await this.incidents.summary(p.incidentId).catch(() => null);
+    if (!inc || inc.status === 'resolved' || inc.status === 'closed' || inc.missingIntakeFields.length === 0) return false;
+    const now = this.clock.now();
+    const due = Date.parse(p.at);
+    if (now.getTime() < due) return this.notYet(JobName.IntakeReminder, { tenantId: inc.tenant.id, ...p }, `intake:${inc.id}`, due, now);
+    return this.db.tx(async (em) => {
+      if (!(await this.repo.mark(em, inc.tenant.id, inc.id, 'intake-chased', now))) return false;
+      const tenant = await this.tenants.findById(em, inc.tenant.id);
+      const declarer = /<([^<>\s]+@[^<>\s]+)>/.exec(inc.declaredBy.label)?.[1] ?? null;
+      const to = [...new Set([...(declarer ? [declarer] : []), ...(tenant?.contacts ?? []).map((c) => c.email)])];
+      const payload = { reference: inc.reference, missing: inc.missingIntakeFields, responseDueAt: inc.sla.clocks.initialResponse.dueAt, emailed: to };
+      await this.events.emit(em, {
+        type: 'incident.intake_chased',
+        tenantId: inc.tenant.id,
+        subjectId: inc.id,
+        incidentId: inc.id,
+        actor: INTAKE_REMINDER,
+        payload,
+      });
+      for (const address of to) await this.internalEmail(em, inc, 'incident.intake_chased', `intake:${inc.id}:${address}`, payload, address, now);
+      return true;
+    });
+  }
+
   /** A timed job that ran early (a clock skew between the queue and the database): scheduled again for its instant. */
-  private async notYet<N extends JobName.EscalationCheck | JobName.StatusUpdateReminder>(
+  private async notYet<N extends JobName.EscalationCheck | JobName.StatusUpdateReminder | JobName.IntakeReminder>(
     job: N,
     payload: JobPayload<N> & { tenantId: string },
     key: string,
@@ -369,7 +406,7 @@ export class NotificationsService {
       occurredAt: now.toISOString(),
       subjectId: inc.id,
       incidentId: inc.id,
-      actor: type === 'incident.escalated' ? ESCALATION : REMINDER,
+      actor: type === 'incident.escalated' ? ESCALATION : type === 'incident.intake_chased' ? INTAKE_REMINDER : REMINDER,
       payload,
     };
     const id = await this.repo.insertDelivery(em, {

@@ -26,6 +26,8 @@ export enum JobName {
   EscalationCheck = 'notification.escalation',
   /** A few minutes before a status update is due: reminds the engineer once if none was posted. */
   StatusUpdateReminder = 'notification.status_reminder',
+  /** Half-way to the response target of a quick declaration: asks its admins once for the intake still missing. */
+  IntakeReminder = 'notification.intake_reminder',
   // post-incident reviews (issue 15)
   /** A published review's PDF (Chromium): rendered once per content (hash), stored with the evidence. */
   PirRender = 'pir.render',
@@ -54,6 +56,7 @@ export interface JobPayloads {
   [JobName.CredentialHealthSweep]: { tenantId: string | null };
   [JobName.EscalationCheck]: { tenantId: string; incidentId: string; step: number; severity: string; from: string };
   [JobName.StatusUpdateReminder]: { tenantId: string; incidentId: string; dueAt: string };
+  [JobName.IntakeReminder]: { tenantId: string; incidentId: string; at: string };
   // post-incident reviews (issue 15)
   [JobName.PirRender]: { tenantId: string; pirId: string };
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
@@ -77,6 +80,7 @@ export const JOB_WORKLOADS: Record<JobName, Workload> = {
   [JobName.CredentialHealthSweep]: 'notifications',
   [JobName.EscalationCheck]: 'notifications',
   [JobName.StatusUpdateReminder]: 'notifications',
+  [JobName.IntakeReminder]: 'notifications',
   // post-incident reviews (issue 15)
   [JobName.PirRender]: 'rendering',
   // CSM walkthroughs (issue 15, h2a-walkthroughs)
