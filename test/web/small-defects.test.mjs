@@ -111,8 +111,9 @@ for (const width of [1280, 390]) {
       const trail = page.getByTestId('audit-trail');
       await trail.getByRole('listitem').first().waitFor();
       const text = await trail.innerText();
-      // The development sign-in names the account after the email's local part: "admin", not "admin <admin@acme.example>".
-      assert.match(text, /^admin declared the incident$/m, `the declarer by name: ${text}`);
+      // The declarer by the seeded account's name ("Acme Manufacturing admin"; the development sign-in keeps an existing
+      // account's name), not "admin <admin@acme.example>".
+      assert.match(text, /^Acme Manufacturing admin declared the incident$/m, `the declarer by name: ${text}`);
       assert.doesNotMatch(text, /<[^>]+@[^>]+>/, 'no "name <email>" labels');
       assert.doesNotMatch(text, /\b[a-z]+[A-Z][a-zA-Z]*\b\s*:/, 'no camelCase keys');
       assert.doesNotMatch(text, /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'no raw ISO timestamps');
