@@ -90,7 +90,13 @@ function stop(child) {
 let testRunner = null;
 function runTests(files, env) {
   return new Promise((res) => {
-    const args = ['--test', '--test-concurrency=1', ...(process.env.WEB_TESTS_REPORTER ? [`--test-reporter=${process.env.WEB_TESTS_REPORTER}`] : []), ...files];
+    const args = [
+      '--test',
+      '--test-concurrency=1',
+      '--test-timeout=300000',
+      ...(process.env.WEB_TESTS_REPORTER ? [`--test-reporter=${process.env.WEB_TESTS_REPORTER}`] : []),
+      ...files,
+    ];
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
     testRunner = child;
     child.once('exit', (code, signal) => res(code ?? (signal ? 1 : 0)));

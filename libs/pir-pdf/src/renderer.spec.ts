@@ -139,7 +139,7 @@ describe('PirPdfRenderer (real Chromium)', () => {
     });
   });
 
-  it('ends a render that exceeds its timeout and keeps rendering afterwards', async () => {
+  it('ends a render that exceeds its timeout and frees its page', async () => {
     const quick = new PirPdfRenderer({ poolSize: 1, renderTimeoutMs: 150 });
     try {
       await quick.start();
@@ -147,6 +147,7 @@ describe('PirPdfRenderer (real Chromium)', () => {
       long.sections[2].markdown = Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n\n');
       await expect(quick.render(long)).rejects.toBeInstanceOf(PirRenderTimeout);
       expect(quick.stats().failures).toBe(1);
+      expect(quick.stats().rendering).toBe(0);
     } finally {
       await quick.close();
     }

@@ -39,6 +39,24 @@ export interface PirRendererStats {
 const DOCUMENT_URL = 'https://pir-document.invalid/';
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";
 
+/** How long a page or a browser gets to close before its process is killed (a page stuck in layout may not answer). */
+const CLOSE_GRACE_MS = 3_000;
+
+/** Whether the promise settled within `ms`. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
+}
+
 interface PooledPage {
   page: Page;
   browser: Browser;
@@ -143,7 +161,7 @@ export class PirPdfRenderer {
     if (this.browser) browsers.add(this.browser);
     this.browser = null;
     this.idle.length = 0;
-    await Promise.all([...browsers].map((b) => b.close().catch(() => undefined)));
+    await Promise.all([...browsers].map((b) => this.shut(b)));
     while (this.waiters.length) this.waiters.shift()?.();
   }
 
@@ -275,7 +293,7 @@ export class PirPdfRenderer {
       for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i].browser === browser) this.idle.splice(i, 1);
     });
     if (this.closed) {
-      await browser.close().catch(() => undefined);
+      await this.shut(browser);
       throw new PirRendererClosed();
     }
     this.browser = browser;
@@ -332,12 +350,7 @@ export class PirPdfRenderer {
   private givePageBack(pooled: PooledPage): void {
     this.leave(pooled.browser);
     this.rendersOnBrowser += pooled.browser === this.browser ? 1 : 0;
-    if (pooled.browser === this.browser && this.rendersOnBrowser >= this.restartAfter) {
-      // Retire: new renders start a fresh browser; this one closes once its last render is done.
-      this.browser = null;
-      this.retired.add(pooled.browser);
-      for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i].browser === pooled.browser) this.idle.splice(i, 1);
-    }
+    if (pooled.browser === this.browser && this.rendersOnBrowser >= this.restartAfter) this.retire(pooled.browser);
     if (pooled.browser === this.browser && pooled.browser.connected && !pooled.page.isClosed()) {
       this.idle.push(pooled);
     } else {
@@ -346,10 +359,24 @@ export class PirPdfRenderer {
     this.closeIfRetired(pooled.browser);
   }
 
+  /** A page that does not close in time (its renderer stuck in layout) takes its browser with it. */
   private async discardPage(pooled: PooledPage): Promise<void> {
     this.leave(pooled.browser);
-    await pooled.page.close().catch(() => undefined);
+    if (!(await settlesWithin(pooled.page.close(), CLOSE_GRACE_MS))) this.retire(pooled.browser);
     this.closeIfRetired(pooled.browser);
+  }
+
+  /** New renders start a fresh browser; this one closes once its last render is done. */
+  private retire(browser: Browser): void {
+    if (this.browser === browser) this.browser = null;
+    this.retired.add(browser);
+    for (let i = this.idle.length - 1; i >= 0; i--) if (this.idle[i].browser === browser) this.idle.splice(i, 1);
+  }
+
+  /** Closes a browser; one that does not answer within the grace period is killed. */
+  private async shut(browser: Browser): Promise<void> {
+    const child = browser.process();
+    if (!(await settlesWithin(browser.close(), CLOSE_GRACE_MS)) && child && child.exitCode === null) child.kill('SIGKILL');
   }
 
   private leave(browser: Browser): void {
@@ -361,7 +388,7 @@ export class PirPdfRenderer {
   private closeIfRetired(browser: Browser): void {
     if (this.retired.has(browser) && !this.inFlight.has(browser)) {
       this.retired.delete(browser);
-      void browser.close().catch(() => undefined);
+      void this.shut(browser);
     }
   }
 }
