@@ -308,7 +308,7 @@ describe('post-incident reviews', () => {
     const renderer = new PirPdfRenderer({ poolSize: 1 });
     try {
       await renderer.start();
-      const job = new PirRenderJob(t.app.get(PirService), renderer, { registerJob: () => undefined } as never);
+      const job = new PirRenderJob(t.app.get(PirService), renderer);
       const attempt = job.handle({ tenantId: acme.id, pirId: pir.id });
       // Mid-render: once the job holds a page of the browser.
       while (renderer.stats().rendering === 0) await new Promise((r) => setImmediate(r));

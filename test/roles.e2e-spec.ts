@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerHost } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { DiscoveryModule, DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -164,7 +164,8 @@ describe('process roles', () => {
   });
 
   it('a worker refuses to start when a subscriber or job has no handler', () => {
-    const registry = new TaskRegistry();
+    const registry = new TaskRegistry(new DiscoveryService(new ModulesContainer()));
+    registry.onModuleInit();
     expect(() => registry.verify()).toThrow(/missing handlers for \[sla\.check, .*deliver:sla-clocks.*\]/);
   });
 });

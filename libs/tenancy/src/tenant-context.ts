@@ -11,6 +11,11 @@ export interface Actor {
   homeTenantId: string | null;
 }
 
+/** A background actor (job, subscriber, sweep) acting for one tenant, or with `null` for none in particular. */
+export function systemActor(id: string, label: string, homeTenantId: string | null): Actor {
+  return { kind: 'system', id, label, role: 'system', homeTenantId };
+}
+
 /** Every tenant (vendor support engineers): a scope, not a list, so its cost does not grow with the tenant count. */
 export const ALL_TENANTS = 'all' as const;
 /** What a principal may see: a list of tenants, or every tenant. */

@@ -23,7 +23,7 @@ import type {
   RecentChangeKind,
   ServiceName,
 } from '@portal/contracts';
-import { TenantContext, Actor } from '@portal/tenancy';
+import { Actor, systemActor, TenantContext } from '@portal/tenancy';
 import { Clock } from '../common/clock';
 import { Forbidden, IdempotencyKeyReused, IncidentNotFound, InvalidTransition, ValidationFailed } from '../common/domain-errors';
 import { Db } from '../database/db.service';
@@ -583,7 +583,7 @@ export class IncidentsService {
     const due = await this.db.tx((em) => this.incidents.dueForSweep(em, now, limit));
     let breached = 0;
     for (const d of due) {
-      const actor = { kind: 'system' as const, id: 'sla-sweep', label: 'SLA sweep', role: 'system', homeTenantId: d.tenantId };
+      const actor = systemActor('sla-sweep', 'SLA sweep', d.tenantId);
       try {
         const r = await TenantContext.runAs(actor, [d.tenantId], () => this.checkClocks(d.id), `sla-sweep-${d.id}`);
         breached += r.breached.length;

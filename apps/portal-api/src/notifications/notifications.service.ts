@@ -471,16 +471,7 @@ export class NotificationsService {
       const now = this.clock.now();
       if (ep.backoffUntil && ep.backoffUntil.getTime() > now.getTime()) {
         // The endpoint is backing off: wait for it without taking a worker or counting an attempt.
-        await this.db.tx(async (em) => {
-          await this.repo.defer(em, d.id, ep.backoffUntil!);
-          await this.outbox.enqueueJob(
-            em,
-            JobName.NotificationDeliver,
-            { tenantId: d.tenantId, deliveryId: d.id },
-            { runAt: ep.backoffUntil!, dedupKey: `notify:${d.id}:wait:${ep.backoffUntil!.getTime()}` },
-          );
-        });
-        return;
+        return this.deferAttempt(d, ep.backoffUntil);
       }
       const secret = openSecret({ ciphertext: ep.secretCiphertext, keyId: ep.secretKeyId }, this.keys, webhookAad(ep.tenantId, ep.id));
       // The signature's timestamp is checked against the receiver's own clock (replay window): wall time, not the domain clock.
@@ -504,17 +495,7 @@ export class NotificationsService {
         // trigger retrying, or both attempts running at once) would be dropped and leave the page open. It waits for
         // the trigger, without taking a worker or counting an attempt.
         if (action !== 'trigger' && (await this.db.tx((em) => this.repo.pageTriggerPending(em, d.tenantId, inc.id)))) {
-          const until = new Date(this.clock.now().getTime() + PAGE_ORDER_WAIT_MS);
-          await this.db.tx(async (em) => {
-            await this.repo.defer(em, d.id, until);
-            await this.outbox.enqueueJob(
-              em,
-              JobName.NotificationDeliver,
-              { tenantId: d.tenantId, deliveryId: d.id },
-              { runAt: until, dedupKey: `notify:${d.id}:wait:${until.getTime()}` },
-            );
-          });
-          return;
+          return this.deferAttempt(d, new Date(this.clock.now().getTime() + PAGE_ORDER_WAIT_MS));
         }
         result = await this.pagerDuty.send(
           {
@@ -531,6 +512,19 @@ export class NotificationsService {
       }
     }
     await this.finish(d, result);
+  }
+
+  /** The next attempt at `until`, without counting this one as an attempt. */
+  private async deferAttempt(d: DeliveryRecord, until: Date): Promise<void> {
+    await this.db.tx(async (em) => {
+      await this.repo.defer(em, d.id, until);
+      await this.outbox.enqueueJob(
+        em,
+        JobName.NotificationDeliver,
+        { tenantId: d.tenantId, deliveryId: d.id },
+        { runAt: until, dedupKey: `notify:${d.id}:wait:${until.getTime()}` },
+      );
+    });
   }
 
   private hotline(inc: Incident): string | null {

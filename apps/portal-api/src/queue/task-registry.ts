@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { deliveryTopic, EventSubscriber, SUBSCRIBER_NAMES, SUBSCRIPTIONS, SubscriberName } from '../events/subscriptions';
 import { JOB_WORKLOADS, JobHandler, JobName } from './jobs';
+import { TaskHandler } from './task-handler';
 import type { Workload } from './workloads';
 
 export class TaskWiringInvalid extends Error {}
@@ -13,13 +15,26 @@ interface Task {
 }
 
 /**
- * The handlers a worker runs: jobs by name, domain-event subscribers by name. A worker refuses to start
- * when a job or a subscriber has no handler, or two (house style, after Immich's job repository).
+ * The handlers a worker runs: jobs by name, domain-event subscribers by name, found at start-up among the
+ * providers marked `@TaskHandler()`. A worker refuses to start when a job or a subscriber has no handler, or two
+ * (house style, after Immich's job repository).
  */
 @Injectable()
-export class TaskRegistry {
+export class TaskRegistry implements OnModuleInit {
   private readonly tasks = new Map<string, Task>();
   private readonly duplicates: string[] = [];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  /** Every provider is built before any module's init hook runs, so all marked handlers are here. */
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: TaskHandler.KEY })) {
+      const handler = wrapper.instance as Partial<JobHandler & EventSubscriber<SubscriberName>> | undefined;
+      if (handler?.job) this.registerJob(handler as JobHandler);
+      else if (handler?.subscriber) this.registerSubscriber(handler as EventSubscriber<SubscriberName>);
+      else throw new TaskWiringInvalid(`@TaskHandler() on ${wrapper.name} without a job or a subscriber name`);
+    }
+  }
 
   registerJob<N extends JobName>(handler: JobHandler<N>): void {
     this.add({ topic: handler.job, workload: JOB_WORKLOADS[handler.job], repeat: handler.repeat, run: (data) => handler.handle(data as never) });

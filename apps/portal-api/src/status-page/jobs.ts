@@ -1,22 +1,19 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Mailer } from '../mail/mailer';
 import { JobHandler, JobName, JobPayload } from '../queue/jobs';
-import { TaskRegistry } from '../queue/task-registry';
+import { TaskHandler } from '../queue/task-handler';
 import { StatusDelivery } from './status-delivery';
 import { StatusPageService } from './status-page.service';
 
 /** Double opt-in: the only mail an address gets before it confirms. */
 @Injectable()
-export class StatusConfirmMailJob implements JobHandler<JobName.StatusConfirmMail>, OnModuleInit {
+@TaskHandler()
+export class StatusConfirmMailJob implements JobHandler<JobName.StatusConfirmMail> {
   readonly job = JobName.StatusConfirmMail;
   constructor(
     private readonly status: StatusPageService,
     private readonly mailer: Mailer,
-    private readonly registry: TaskRegistry,
   ) {}
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
   async handle(p: JobPayload<JobName.StatusConfirmMail>): Promise<void> {
     const pending = await this.status.pendingConfirmation(p.subscriberId);
     if (!pending) return;
@@ -40,15 +37,10 @@ export class StatusConfirmMailJob implements JobHandler<JobName.StatusConfirmMai
 
 /** One public update → one claimed delivery per subscriber who wants it (each its own outbox job). */
 @Injectable()
-export class StatusFanoutJob implements JobHandler<JobName.StatusFanout>, OnModuleInit {
+@TaskHandler()
+export class StatusFanoutJob implements JobHandler<JobName.StatusFanout> {
   readonly job = JobName.StatusFanout;
-  constructor(
-    private readonly status: StatusPageService,
-    private readonly registry: TaskRegistry,
-  ) {}
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
+  constructor(private readonly status: StatusPageService) {}
   async handle(p: JobPayload<JobName.StatusFanout>): Promise<void> {
     await this.status.fanOut(p.updateId);
   }
@@ -56,17 +48,14 @@ export class StatusFanoutJob implements JobHandler<JobName.StatusFanout>, OnModu
 
 /** Sends one update to one subscriber; done once (the delivery row), retried with backoff by BullMQ until then. */
 @Injectable()
-export class StatusDeliverJob implements JobHandler<JobName.StatusDeliver>, OnModuleInit {
+@TaskHandler()
+export class StatusDeliverJob implements JobHandler<JobName.StatusDeliver> {
   readonly job = JobName.StatusDeliver;
   private readonly logger = new Logger('StatusDelivery');
   constructor(
     private readonly status: StatusPageService,
     private readonly delivery: StatusDelivery,
-    private readonly registry: TaskRegistry,
   ) {}
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
   async handle(p: JobPayload<JobName.StatusDeliver>): Promise<void> {
     const work = await this.status.deliveryWork(p.updateId, p.subscriberId);
     if (!work) return;

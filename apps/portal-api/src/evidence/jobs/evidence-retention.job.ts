@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { TenantContext } from '@portal/tenancy';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { systemActor, TenantContext } from '@portal/tenancy';
 import { Clock } from '../../common/clock';
 import { PORTAL_CONFIG, PortalConfig } from '../../config/portal-config';
 import { Db } from '../../database/db.service';
 import { JobHandler, JobName, JobPayload } from '../../queue/jobs';
-import { TaskRegistry } from '../../queue/task-registry';
+import { TaskHandler } from '../../queue/task-handler';
 import { TenantDirectory } from '../../tenants/tenant-directory.service';
 import { EvidenceService } from '../evidence.service';
 import { EvidenceStorage } from '../storage/evidence-storage';
@@ -19,7 +19,8 @@ const INCOMPLETE_AFTER_MS = 24 * 60 * 60 * 1000;
  * tenant's context (TenantContext.runAs + a tenant transaction), never across tenants.
  */
 @Injectable()
-export class EvidenceRetentionJob implements JobHandler<JobName.EvidenceRetention>, OnModuleInit {
+@TaskHandler()
+export class EvidenceRetentionJob implements JobHandler<JobName.EvidenceRetention> {
   readonly job = JobName.EvidenceRetention;
   readonly repeat = { everyMs: EVIDENCE_RETENTION_EVERY_MS, payload: { tenantId: null } };
   private readonly logger = new Logger('EvidenceRetention');
@@ -30,20 +31,15 @@ export class EvidenceRetentionJob implements JobHandler<JobName.EvidenceRetentio
     private readonly tenants: TenantDirectory,
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly registry: TaskRegistry,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
 
   async handle(payload: JobPayload<JobName.EvidenceRetention>): Promise<void> {
     const now = this.clock.now();
     const tenantIds = payload.tenantId ? [payload.tenantId] : await this.db.scoped('system', (em) => this.tenants.allIds(em));
     let deleted = 0;
     for (const tenantId of tenantIds) {
-      const actor = { kind: 'system' as const, id: 'evidence-retention', label: 'Evidence retention', role: 'system', homeTenantId: tenantId };
+      const actor = systemActor('evidence-retention', 'Evidence retention', tenantId);
       deleted += await TenantContext.runAs(actor, [tenantId], () => this.evidence.purgeExpired(now));
     }
     // Compared with file modification times, so against the real clock.

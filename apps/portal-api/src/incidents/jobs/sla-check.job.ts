@@ -1,22 +1,17 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { TenantContext } from '@portal/tenancy';
+import { Injectable } from '@nestjs/common';
+import { systemActor, TenantContext } from '@portal/tenancy';
 import { JobHandler, JobName, JobPayload } from '../../queue/jobs';
-import { TaskRegistry } from '../../queue/task-registry';
+import { TaskHandler } from '../../queue/task-handler';
 import { IncidentsService } from '../incidents.service';
 
 /** At a clock's warning or due instant: warned? breached? Re-enters the job's tenant before touching data. */
 @Injectable()
-export class SlaCheckJob implements JobHandler<JobName.SlaCheck>, OnModuleInit {
+@TaskHandler()
+export class SlaCheckJob implements JobHandler<JobName.SlaCheck> {
   readonly job = JobName.SlaCheck;
-  constructor(
-    private readonly incidents: IncidentsService,
-    private readonly registry: TaskRegistry,
-  ) {}
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
+  constructor(private readonly incidents: IncidentsService) {}
   async handle(payload: JobPayload<JobName.SlaCheck>): Promise<void> {
-    const actor = { kind: 'system' as const, id: 'sla-check', label: 'SLA clock', role: 'system', homeTenantId: payload.tenantId };
+    const actor = systemActor('sla-check', 'SLA clock', payload.tenantId);
     await TenantContext.runAs(actor, [payload.tenantId], () => this.incidents.checkClocks(payload.incidentId));
   }
 }

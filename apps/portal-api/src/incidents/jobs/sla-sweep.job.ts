@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ALL_TENANTS, TenantContext } from '@portal/tenancy';
+import { Injectable, Logger } from '@nestjs/common';
+import { ALL_TENANTS, systemActor, TenantContext } from '@portal/tenancy';
 import { JobHandler, JobName } from '../../queue/jobs';
-import { TaskRegistry } from '../../queue/task-registry';
+import { TaskHandler } from '../../queue/task-handler';
 import { IncidentsService } from '../incidents.service';
 
 /**
@@ -12,17 +12,12 @@ import { IncidentsService } from '../incidents.service';
 const SWEEP_BATCH = 500;
 
 @Injectable()
-export class SlaSweepJob implements JobHandler<JobName.SlaSweep>, OnModuleInit {
+@TaskHandler()
+export class SlaSweepJob implements JobHandler<JobName.SlaSweep> {
   readonly job = JobName.SlaSweep;
   readonly repeat = { everyMs: 60 * 1000, payload: { tenantId: null } };
   private readonly logger = new Logger('SlaSweep');
-  constructor(
-    private readonly incidents: IncidentsService,
-    private readonly registry: TaskRegistry,
-  ) {}
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
+  constructor(private readonly incidents: IncidentsService) {}
   async handle(): Promise<void> {
     await this.sweep();
   }
@@ -33,7 +28,7 @@ export class SlaSweepJob implements JobHandler<JobName.SlaSweep>, OnModuleInit {
    */
   async sweep(budgetMs = 45_000): Promise<{ checked: number; breached: number }> {
     // Finding the incidents due reads every tenant; each is then checked in its own tenant's context.
-    const actor = { kind: 'system' as const, id: 'sla-sweep', label: 'SLA sweep', role: 'system', homeTenantId: null };
+    const actor = systemActor('sla-sweep', 'SLA sweep', null);
     const started = Date.now();
     const total = { checked: 0, breached: 0 };
     for (;;) {

@@ -1,22 +1,17 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { TenantContext } from '@portal/tenancy';
+import { Injectable } from '@nestjs/common';
+import { systemActor, TenantContext } from '@portal/tenancy';
 import { JobHandler, JobName, JobPayload } from '../../queue/jobs';
-import { TaskRegistry } from '../../queue/task-registry';
+import { TaskHandler } from '../../queue/task-handler';
 import { NotificationsService } from '../notifications.service';
 
 /** At a step of the escalation ladder: escalates once if the incident is still unacknowledged / open. */
 @Injectable()
-export class EscalationCheckJob implements JobHandler<JobName.EscalationCheck>, OnModuleInit {
+@TaskHandler()
+export class EscalationCheckJob implements JobHandler<JobName.EscalationCheck> {
   readonly job = JobName.EscalationCheck;
-  constructor(
-    private readonly notifications: NotificationsService,
-    private readonly registry: TaskRegistry,
-  ) {}
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
+  constructor(private readonly notifications: NotificationsService) {}
   async handle(payload: JobPayload<JobName.EscalationCheck>): Promise<void> {
-    const actor = { kind: 'system' as const, id: 'escalation', label: 'Escalation ladder', role: 'system', homeTenantId: payload.tenantId };
+    const actor = systemActor('escalation', 'Escalation ladder', payload.tenantId);
     await TenantContext.runAs(actor, [payload.tenantId], () => this.notifications.escalate(payload));
   }
 }

@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { TenantContext } from '@portal/tenancy';
+import { Injectable, Logger } from '@nestjs/common';
+import { systemActor, TenantContext } from '@portal/tenancy';
 import { Mailer } from '../../mail/mailer';
 import { JobHandler, JobName, JobPayload } from '../../queue/jobs';
-import { TaskRegistry } from '../../queue/task-registry';
+import { TaskHandler } from '../../queue/task-handler';
 import { WalkthroughsService } from '../walkthroughs.service';
 
 /**
@@ -12,24 +12,21 @@ import { WalkthroughsService } from '../walkthroughs.service';
  * stable per (walkthrough, sequence, side), so a retry after a lost acknowledgement is recognisably the same mail.
  */
 @Injectable()
-export class WalkthroughInviteJob implements JobHandler<JobName.WalkthroughInvite>, OnModuleInit {
+@TaskHandler()
+export class WalkthroughInviteJob implements JobHandler<JobName.WalkthroughInvite> {
   readonly job = JobName.WalkthroughInvite;
   private readonly logger = new Logger(WalkthroughInviteJob.name);
   constructor(
     private readonly walkthroughs: WalkthroughsService,
     private readonly mailer: Mailer,
-    private readonly registry: TaskRegistry,
   ) {}
-  onModuleInit(): void {
-    this.registry.registerJob(this);
-  }
   async handle(p: JobPayload<JobName.WalkthroughInvite>): Promise<void> {
     // A deployment without SMTP_URL sends no email: retrying would not change that (the booking stands).
     if (!this.mailer.configured) {
       this.logger.warn({ walkthroughId: p.walkthroughId, sequence: p.sequence }, 'walkthrough invite not sent: email is not configured (SMTP_URL)');
       return;
     }
-    const actor = { kind: 'system' as const, id: 'walkthrough-invite', label: 'walkthrough invites', role: 'system', homeTenantId: p.tenantId };
+    const actor = systemActor('walkthrough-invite', 'walkthrough invites', p.tenantId);
     await TenantContext.runAs(actor, [p.tenantId], async () => {
       const mail = await this.walkthroughs.inviteMail(p.walkthroughId, p.sequence, p.recipient);
       if (!mail) return;
