@@ -2,7 +2,8 @@
  * PIR PDFs: N renders (PIR_BENCH_RENDERS, default 200) of a realistic 4–6 page review through the warm pool of
  * libs/pir-pdf (one Chromium, PIR_BENCH_POOL pages, default 2), against the baseline of the same HTML printed by a
  * cold `chromium --headless --print-to-pdf` (PIR_BENCH_COLD runs, default 5), in the same run.
- * Reports ms per PDF (median, p95), PDFs per second, peak RSS of this process, and the warm/cold ratio.
+ * Reports ms per PDF (median, p95) with the pool full, ms per PDF one at a time (PIR_BENCH_SEQUENTIAL renders, like
+ * the cold baseline), PDFs per second, peak RSS of this process, and the warm/cold ratios.
  * Results go to bench/results/pir-pdf.json as `figures`, each with its baseline.
  */
 import { spawnSync } from 'child_process';
@@ -15,6 +16,8 @@ import { samplePirModel } from '../libs/pir-pdf/src/testing/sample-model';
 const RENDERS = Number(process.env.PIR_BENCH_RENDERS ?? 200);
 const POOL = Number(process.env.PIR_BENCH_POOL ?? 2);
 const COLD = Number(process.env.PIR_BENCH_COLD ?? 5);
+/** Renders one at a time through the same warm pool, the cold baseline's own shape (one PDF, nothing beside it). */
+const SEQUENTIAL = Number(process.env.PIR_BENCH_SEQUENTIAL ?? 50);
 const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
@@ -80,11 +83,26 @@ async function main(): Promise<void> {
       }),
     );
     const wallS = (performance.now() - t0) / 1000;
+    const alone: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      const s = performance.now();
+      await renderer.renderHtml(doc);
+      alone.push(performance.now() - s);
+    }
     await renderer.close();
 
     const coldMedian = r1(pct(cold, 50));
     const warmMedian = r1(pct(times, 50));
+    const aloneMedian = r1(pct(alone, 50));
     const figures = [
+      {
+        name: 'ms per PDF, warm, one at a time (median)',
+        unit: 'ms',
+        value: aloneMedian,
+        baseline: coldMedian,
+        baselineName: 'cold chromium --print-to-pdf',
+        better: 'lower',
+      },
       {
         name: 'ms per PDF, warm pool (median)',
         unit: 'ms',
@@ -119,12 +137,14 @@ async function main(): Promise<void> {
       pages,
       htmlKB: r1(doc.html.length / 1024),
       warmOverCold: r2(warmMedian / coldMedian),
+      sequential: SEQUENTIAL,
+      aloneOverCold: r2(aloneMedian / coldMedian),
       peakRssMB: r1(peakRss / 1048576),
       figures,
     };
     process.stdout.write(
       `\n${figures.map((f) => `${f.name.padEnd(34)} ${String(f.value).padStart(8)} ${f.unit.padEnd(5)} (cold chromium ${f.baseline} ${f.unit})`).join('\n')}\n` +
-        `warm median / cold median: ${report.warmOverCold}x; ${pages} pages; peak RSS of this process ${report.peakRssMB} MiB (Chromium's own not included)\n`,
+        `warm median / cold median: ${report.warmOverCold}x with ${POOL} at once, ${report.aloneOverCold}x one at a time; ${pages} pages; peak RSS of this process ${report.peakRssMB} MiB (Chromium's own not included)\n`,
     );
     const outDir = resolve(repoRoot(), 'bench', 'results');
     mkdirSync(outDir, { recursive: true });

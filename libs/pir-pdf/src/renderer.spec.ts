@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PDFDocument } from 'pdf-lib';
 import { PirRenderFailed, PirRenderTimeout } from './errors';
+import { renderPirHtml } from './html';
 import { PirPdfRenderer, pirContentHash } from './renderer';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -83,6 +84,23 @@ describe('PirPdfRenderer (real Chromium)', () => {
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it('refuses every request a document makes, even one without the template Content-Security-Policy', async () => {
+      const doc = renderPirHtml(samplePirModel());
+      const bare = {
+        ...doc,
+        html: `<!doctype html><html><body><img src="${base}/raw-img"><link rel="stylesheet" href="${base}/raw-css">bare</body></html>`,
+      };
+      const r = new PirPdfRenderer({ poolSize: 1, renderTimeoutMs: 30_000 });
+      try {
+        const { pdf } = await r.renderHtml(bare);
+        expect((await pdfText(pdf)).text).toContain('bare');
+        expect(hits).toEqual([]);
+        expect(r.stats().blockedRequests).toBeGreaterThanOrEqual(2);
+      } finally {
+        await r.close();
+      }
+    });
 
     it('renders scripts, images, CSS url(), javascript: links, 10,000 lines, RTL and emoji as text and fetches nothing', async () => {
       const hostile = [

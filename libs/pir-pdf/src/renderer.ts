@@ -35,10 +35,6 @@ export interface PirRendererStats {
   rendering: number;
 }
 
-/** The document is served to the page by request interception under a reserved name; nothing else is answered. */
-const DOCUMENT_URL = 'https://pir-document.invalid/';
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";
-
 /** How long a page or a browser gets to close before its process is killed (a page stuck in layout may not answer). */
 const CLOSE_GRACE_MS = 3_000;
 
@@ -60,7 +56,6 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
 interface PooledPage {
   page: Page;
   browser: Browser;
-  html: string | null;
 }
 
 /** Order-independent JSON of a value (object keys sorted), for content hashes. */
@@ -224,22 +219,19 @@ export class PirPdfRenderer {
   }
 
   private async print(pooled: PooledPage, doc: PirHtml, deadline: number): Promise<Uint8Array> {
-    pooled.html = doc.html;
     const remaining = () => Math.max(1, deadline - Date.now());
-    try {
-      await pooled.page.goto(DOCUMENT_URL, { waitUntil: 'load', timeout: remaining() });
-      // Paper size, margins, header and footer come from the document's @page rule (page-margin boxes).
-      return await pooled.page.pdf({
-        format: doc.meta.format,
-        preferCSSPageSize: true,
-        printBackground: true,
-        // Tagged output triples the object count and the metadata pass; the outline needs tags.
-        tagged: false,
-        timeout: remaining(),
-      });
-    } finally {
-      pooled.html = null;
-    }
+    // Written into the page (no navigation, no request round trip): the document's own CSP and the request
+    // interception still refuse anything it would fetch.
+    await pooled.page.setContent(doc.html, { waitUntil: 'load', timeout: remaining() });
+    // Paper size, margins, header and footer come from the document's @page rule (page-margin boxes).
+    return pooled.page.pdf({
+      format: doc.meta.format,
+      preferCSSPageSize: true,
+      printBackground: true,
+      // Tagged output triples the object count and the metadata pass; the outline needs tags.
+      tagged: false,
+      timeout: remaining(),
+    });
   }
 
   private withMetadata(pdf: Uint8Array, doc: PirHtml, producedAt: Date): Promise<{ pdf: Buffer; pages: number }> {
@@ -313,8 +305,8 @@ export class PirPdfRenderer {
       this.leave(browser);
       throw err;
     }
-    const pooled: PooledPage = { page, browser, html: null };
-    page.on('request', (req: HTTPRequest) => this.answer(pooled, req));
+    const pooled: PooledPage = { page, browser };
+    page.on('request', (req: HTTPRequest) => this.answer(req));
     try {
       await page.setJavaScriptEnabled(false);
       await page.setRequestInterception(true);
@@ -325,21 +317,9 @@ export class PirPdfRenderer {
     return pooled;
   }
 
-  private answer(pooled: PooledPage, req: HTTPRequest): void {
+  private answer(req: HTTPRequest): void {
     if (req.isInterceptResolutionHandled()) return;
-    const url = req.url();
-    if (url === DOCUMENT_URL && pooled.html !== null && req.isNavigationRequest()) {
-      void req
-        .respond({
-          status: 200,
-          contentType: 'text/html; charset=utf-8',
-          headers: { 'content-security-policy': CSP, 'cache-control': 'no-store' },
-          body: pooled.html,
-        })
-        .catch(() => undefined);
-      return;
-    }
-    if (url.startsWith('data:')) {
+    if (req.url().startsWith('data:')) {
       void req.continue().catch(() => undefined);
       return;
     }

@@ -7,6 +7,7 @@ export const DOCUMENT_TEMPLATE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'">
 <title>{{meta.title}}</title>
 <style>
 {{{fontFaces}}}

@@ -11,6 +11,7 @@ import { useIncidentList } from '../hooks/use-incidents';
 import { useNow } from '../hooks/use-now';
 import { byUrgency, headlineClock, urgencyScore } from '../lib/clocks';
 import { SEVERITY_SHORT, STATUS_LABELS } from '../lib/labels';
+import { personName } from '../lib/people';
 import { formatAge } from '../lib/time';
 import { ApiErrorAlert } from './ApiErrorAlert';
 import { PirDueBadge, SeverityBadge, StatusBadge } from './Badges';
@@ -257,7 +258,7 @@ function Acknowledgement({ incident: i, vendor }: { incident: Incident; vendor: 
   return (
     <Box data-testid="acknowledgement" data-acknowledged="true">
       <Text size="sm" className="break">
-        {i.acknowledgedBy?.label ?? 'Claresia'}
+        {personName(i.acknowledgedBy?.label) || 'Claresia'}
       </Text>
       <Text size="xs" c="dimmed">
         acknowledged <Time iso={i.acknowledgedAt} />
