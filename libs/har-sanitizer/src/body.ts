@@ -105,6 +105,26 @@ export function isTextualMime(m: string): boolean {
   );
 }
 
+/** `name: $variable` in a GraphQL document: the argument a variable is passed as. */
+const GRAPHQL_BINDING_RE = /([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * A GraphQL request (`{query, variables}`) passes secrets under the variable names its author chose
+ * (`login(password: $pw)` with `{"variables": {"pw": "..."}}`): the variables bound to a credential argument,
+ * each with that argument's name. Null when the object is not such a request or binds none.
+ */
+export function graphQlCredentialVariables(v: JsonObject, isSensitive: (lowerName: string) => boolean): Map<string, string> | null {
+  const query = v.query;
+  if (typeof query !== 'string' || !query.includes('$') || v.variables === null || typeof v.variables !== 'object') return null;
+  let bound: Map<string, string> | null = null;
+  for (const m of query.matchAll(GRAPHQL_BINDING_RE)) {
+    if (!isSensitive(m[1].toLowerCase())) continue;
+    bound ??= new Map();
+    bound.set(m[2], m[1].toLowerCase());
+  }
+  return bound;
+}
+
 interface WalkState {
   changed: boolean;
 }
@@ -163,6 +183,7 @@ export class BodyRedactor {
     }
     const out: JsonObject = {};
     const pairRule = this.pairName(v);
+    const boundCredentials = graphQlCredentialVariables(v, (n) => this.names.isSensitiveParam(n));
     for (const key of Object.keys(v)) {
       const val = v[key];
       const lkey = key.toLowerCase();
@@ -175,6 +196,15 @@ export class BodyRedactor {
       const k = this.text.scan(key);
       if (k !== key) st.changed = true;
       setProp(out, k, this.walk(val, depth + 1, st));
+    }
+    const variables = out.variables;
+    if (boundCredentials && variables && typeof variables === 'object' && !Array.isArray(variables)) {
+      for (const [name, argument] of boundCredentials) {
+        const val = variables[name];
+        if (val === undefined || val === null || val === '' || typeof val === 'boolean') continue;
+        setProp(variables, name, this.counter.mark(`json:${ruleName(argument)}`));
+        st.changed = true;
+      }
     }
     return out;
   }

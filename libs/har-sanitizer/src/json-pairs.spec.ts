@@ -101,4 +101,22 @@ describe('JSON name/value pairs', () => {
     const { text } = await body(JSON.stringify(payload));
     expect(JSON.parse(text)).toEqual(payload);
   });
+
+  it('redacts GraphQL variables bound to a credential argument, whatever the variable is called', async () => {
+    const request = {
+      operationName: 'SignIn',
+      query:
+        'mutation SignIn($user: String!, $pw: String!, $in: RotateInput!) { signIn(username: $user, password: $pw) { ok } rotate(input: { apiKey: $in }) { ok } }',
+      variables: { user: 'jane', pw: 'CANARY-gql-1', in: { value: 'CANARY-gql-2' } },
+    };
+    const { text, report } = await body(JSON.stringify([request, { query: '{ me { name } }', variables: { pw: 'kept' } }]));
+    expect(text).not.toContain('CANARY');
+    const [signIn, me] = JSON.parse(text);
+    expect(signIn.variables.user).toBe('jane');
+    expect(signIn.operationName).toBe('SignIn');
+    expect(report.byRule['json:password']).toBe(1);
+    expect(report.byRule['json:apikey']).toBe(1);
+    // No binding in that query: its variable named like the other one is data.
+    expect(me.variables.pw).toBe('kept');
+  });
 });

@@ -5,7 +5,17 @@ import type { TextRedactor } from './redact-text';
 export type ParamKind = 'query' | 'fragment' | 'form';
 
 const USERINFO_RE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#@]*)@/;
-const URLISH_RE = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|\/)[^\s]*[?#]/;
+/** A URL or an absolute path, with no white space: gets the URL treatment (userinfo, path tokens, query, fragment). */
+const URLISH_RE = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|\/)[^\s]*$/;
+const ORIGIN_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/;
+/**
+ * Path segments that introduce a bearer link (`/reset-password/<token>`, `/invite/<token>`, `/magic-link/<token>`):
+ * the segment after one is the credential itself, whoever holds the link may use it.
+ */
+const TOKEN_PARENT_RE =
+  /^(?:reset|reset[-_]?password|password[-_]?reset|forgot[-_]?password|recover|recovery|verify|verify[-_]?email|email[-_]?verification|verification|confirm|confirmation|confirm[-_]?email|activate|activation|invite|invites|invitation|invitations|accept[-_]?invite|magic|magic[-_]?link|magic[-_]?links|login[-_]?link|sign[-_]?in[-_]?link|one[-_]?time|otp|token|tokens|access[-_]?token|api[-_]?key|api[-_]?keys|unsubscribe|share|shared|download[-_]?token)$/i;
+/** A token: at least 16 characters of base64url or hex alphabet, with letters and digits (uuids included). */
+const TOKEN_SEGMENT_RE = /^(?=[^/]*[0-9])(?=[^/]*[A-Za-z])[A-Za-z0-9._~+=-]{16,}$/;
 
 export function safeDecode(s: string, plusIsSpace: boolean): string {
   const hasPct = s.includes('%');
@@ -44,10 +54,26 @@ export class UrlRedactor {
     const query = qm >= 0 ? beforeHash.slice(qm + 1) : null;
     const ui = USERINFO_RE.exec(base);
     if (ui && ui[2].length > 0) base = `${ui[1]}${this.counter.mark('url-credentials')}@${base.slice(ui[0].length)}`;
-    let out = this.text.scan(base);
+    // Known token formats first (a JWT keeps its own name), then tokens named only by the segment before them.
+    let out = this.pathTokens(this.text.scan(base));
     if (query !== null) out += `?${this.params(query, 'query', true)}`;
     if (fragment !== null) out += `#${this.fragment(fragment)}`;
     return out;
+  }
+
+  /** The segment after a bearer-link segment (`/reset-password/<token>`) when it looks like a token. */
+  private pathTokens(base: string): string {
+    const origin = ORIGIN_RE.exec(base)?.[0] ?? '';
+    const path = base.slice(origin.length);
+    if (!path.includes('/')) return base;
+    const segments = path.split('/');
+    let changed = false;
+    for (let i = 1; i < segments.length; i++) {
+      if (!TOKEN_PARENT_RE.test(safeDecode(segments[i - 1], false)) || !TOKEN_SEGMENT_RE.test(safeDecode(segments[i], false))) continue;
+      segments[i] = this.counter.mark('path-token');
+      changed = true;
+    }
+    return changed ? origin + segments.join('/') : base;
   }
 
   private dataUrl(u: string): string {
