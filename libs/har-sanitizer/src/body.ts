@@ -105,6 +105,9 @@ export function isTextualMime(m: string): boolean {
   );
 }
 
+/** The private members of a JSON Web Key (RFC 7518 §6): an object with `kty` carries them under one-letter names. */
+const JWK_PRIVATE_MEMBERS: ReadonlySet<string> = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']);
+
 /** `name: $variable` in a GraphQL document: the argument a variable is passed as. */
 const GRAPHQL_BINDING_RE = /([A-Za-z_][A-Za-z0-9_]*)\s*:\s*\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
@@ -184,13 +187,15 @@ export class BodyRedactor {
     const out: JsonObject = {};
     const pairRule = this.pairName(v);
     const boundCredentials = graphQlCredentialVariables(v, (n) => this.names.isSensitiveParam(n));
+    const jwk = typeof v.kty === 'string';
     for (const key of Object.keys(v)) {
       const val = v[key];
       const lkey = key.toLowerCase();
       const pairValue = pairRule !== null && PAIR_VALUE_KEYS.has(lkey);
-      if ((pairValue || this.names.isSensitiveParam(lkey)) && val !== null && val !== '' && typeof val !== 'boolean') {
+      const jwkPrivate = jwk && JWK_PRIVATE_MEMBERS.has(key);
+      if ((pairValue || jwkPrivate || this.names.isSensitiveParam(lkey)) && val !== null && val !== '' && typeof val !== 'boolean') {
         st.changed = true;
-        setProp(out, key, this.counter.mark(`json:${pairValue ? pairRule : ruleName(lkey)}`));
+        setProp(out, key, this.counter.mark(`json:${jwkPrivate ? 'jwk-private' : pairValue ? pairRule : ruleName(lkey)}`));
         continue;
       }
       const k = this.text.scan(key);

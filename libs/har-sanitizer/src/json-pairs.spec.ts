@@ -119,4 +119,30 @@ describe('JSON name/value pairs', () => {
     // No binding in that query: its variable named like the other one is data.
     expect(me.variables.pw).toBe('kept');
   });
+
+  it('redacts the private members of a JSON Web Key and keeps its public ones', async () => {
+    const jwk = {
+      kty: 'RSA',
+      kid: 'k1',
+      n: 'modulus',
+      e: 'AQAB',
+      d: 'CANARY-jwk-d',
+      p: 'CANARY-jwk-p',
+      q: 'CANARY-jwk-q',
+      dp: 'CANARY-jwk-dp',
+      dq: 'CANARY-jwk-dq',
+      qi: 'CANARY-jwk-qi',
+    };
+    const { text, report } = await body(JSON.stringify({ keys: [jwk, { kty: 'oct', k: 'CANARY-jwk-k' }], d: 'a field named d elsewhere' }));
+    expect(text).not.toContain('CANARY');
+    const out = JSON.parse(text);
+    expect(out.keys[0]).toMatchObject({ kty: 'RSA', kid: 'k1', n: 'modulus', e: 'AQAB' });
+    expect(out.d).toBe('a field named d elsewhere');
+    expect(report.byRule['json:jwk-private']).toBe(7);
+  });
+
+  it.each(['auth_key', 'appKey', 'license_key', 'security_answer', 'encryptionKey'])('redacts a JSON key named %s', async (name) => {
+    const { text } = await body(JSON.stringify({ [name]: 'CANARY-named-1' }));
+    expect(text).not.toContain('CANARY');
+  });
 });
