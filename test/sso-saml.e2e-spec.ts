@@ -301,4 +301,41 @@ describe('SSO with SAML 2.0, against a signing IdP on loopback', () => {
       await rogue.stop();
     }
   });
+
+  it('never truncates a signed value at an XML comment inserted after signing (NameID and attributes read whole)', async () => {
+    const { sp, start } = await tenantWithSaml();
+    idp.user = ALICE;
+    const a = new Browser();
+    expect((await samlDance(a, start)).pathname).toBe('/');
+    const alice = JSON.parse((await a.get(`${t.base}/api/v1/me`)).body).principal;
+
+    // Mallory is a real user at the IdP; her signed assertion is edited in transit: a comment is invisible to the
+    // signature (exclusive canonicalization without comments) and would cut "alice-7f3a.mallory" to "alice-7f3a"
+    // for a reader that takes the first text node.
+    const mallory = {
+      nameId: `${ALICE.nameId}.mallory`,
+      attributes: { email: 'alice@acme.example.mallory.test', displayName: 'Mallory', groups: ['portal-users'] },
+    };
+    const b = new Browser();
+    const { request } = await beginAtPortal(b, start);
+    const signed = idp.responseXml({ sp, user: mallory, inResponseTo: request.id });
+    const edited = signed
+      .replace(`>${ALICE.nameId}.mallory<`, `>${ALICE.nameId}<!---->.mallory<`)
+      .replace('>alice@acme.example.mallory.test<', '>alice@acme.example<!---->.mallory.test<');
+    expect(edited).not.toBe(signed);
+    const location = await postToAcs(b, sp.acsUrl, Buffer.from(edited).toString('base64'), request.relayState);
+    const me = await b.get(`${t.base}/api/v1/me`);
+    // node-saml reads the whole text (comments dropped, text joined): Mallory is signed in as herself.
+    expect(location.pathname).toBe('/');
+    expect(me.status).toBe(200);
+    const principal = JSON.parse(me.body).principal;
+    expect(principal.id).not.toBe(alice.id);
+    expect(principal.label).toBe('Mallory <alice@acme.example.mallory.test>');
+    expect(await ownerQuery('select idp_subject from users where id = $1', [principal.id])).toEqual([
+      { idp_subject: `saml:${idp.entityId}|${ALICE.nameId}.mallory` },
+    ]);
+    expect(await ownerQuery('select email, idp_subject from users where id = $1', [alice.id])).toEqual([
+      { email: 'alice@acme.example', idp_subject: `saml:${idp.entityId}|${ALICE.nameId}` },
+    ]);
+  });
 });
