@@ -175,6 +175,19 @@ describe('hardening: headers and slow bodies', () => {
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 
+  it('answers a path that is not valid percent-encoding with a JSON 400 naming it, on API and web paths alike', async () => {
+    const tenant = await createTenant(t.app);
+    const token = await tokenFor(t.app, tenant.id);
+    for (const path of ['/api/v1/incidents/%zz', '/api/v1/incidents/%E0%A4%A/replies', '/incidents/%C0', '/status/%']) {
+      const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = await res.json();
+      expect(body).toMatchObject({ error: 'bad_request', fields: [{ field: 'path', message: 'is not valid percent-encoding' }] });
+      expect(body.correlationId).toBe(res.headers.get('x-request-id'));
+    }
+  });
+
   it('closes a connection whose body does not arrive in time, with a 408, before any authentication work', async () => {
     const { connect } = await import('node:net');
     const url = new URL(base);

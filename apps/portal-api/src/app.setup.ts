@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { TenantContext } from '@portal/tenancy';
 import type { PortalConfig } from './config/portal-config';
 import { requestContextMiddleware } from './common/request-context.middleware';
 import { openApiComponents } from './common/zod-body.pipe';
@@ -37,6 +38,7 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
   );
   app.use(bodyTimeout(config));
   app.use(requestContextMiddleware);
+  app.use(refuseMalformedPath);
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
@@ -68,6 +70,26 @@ export function configureApp(nest: INestApplication, config: PortalConfig): void
       res.sendFile(join(webDir, 'index.html'));
     });
   }
+}
+
+/**
+ * A path that is not valid percent-encoding (`/api/v1/incidents/%zz`) is answered like every other bad request,
+ * JSON naming the reason, before anything tries to decode it (the static file server would answer plain text).
+ */
+function refuseMalformedPath(req: Request, res: Response, next: NextFunction): void {
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    const correlationId = TenantContext.maybeStore()?.requestId;
+    res.status(400).json({
+      error: 'bad_request',
+      message: 'the request path is not valid percent-encoding',
+      fields: [{ field: 'path', message: 'is not valid percent-encoding' }],
+      ...(correlationId ? { correlationId } : {}),
+    });
+    return;
+  }
+  next();
 }
 
 /** Long-lived for content-hashed build outputs, revalidated for everything else. */
