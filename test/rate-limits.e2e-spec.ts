@@ -79,4 +79,30 @@ describe('rate limits', () => {
       .send(validIntake())
       .expect(201);
   });
+
+  it('limits CSV exports per account, whatever the address, with 429 naming the limit', async () => {
+    const tenant = await createTenant(t.app);
+    const first = `Bearer ${await tokenFor(t.app, tenant.id)}`;
+    const statuses: number[] = [];
+    let refused: { status: number; body: { error: string; message: string }; headers: Record<string, string> } | null = null;
+    for (let i = 0; i < 4; i++) {
+      const res = await t.http
+        .get('/api/v1/incidents/export.csv')
+        .set('X-Forwarded-For', `198.51.100.${40 + i}`)
+        .set('Authorization', first);
+      statuses.push(res.status);
+      if (res.status === 429) refused = res;
+    }
+    // 20 × 0.1 = 2 exports a minute for this account; the SLA report's CSV counts against the same budget.
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect(refused!.body.error).toBe('too_many_requests');
+    expect(refused!.body.message).toMatch(/exports for your account/);
+    expect(Number(refused!.headers['retry-after'])).toBeGreaterThan(0);
+    await t.http.get('/api/v1/reports/sla.csv').set('Authorization', first).expect(429);
+    // Another account of the same tenant still exports.
+    await t.http
+      .get('/api/v1/incidents/export.csv')
+      .set('Authorization', `Bearer ${await tokenFor(t.app, tenant.id)}`)
+      .expect(200);
+  });
 });

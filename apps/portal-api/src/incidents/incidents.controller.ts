@@ -87,6 +87,7 @@ export class IncidentsController {
 
   /** The list with the same filters as CSV, streamed (formula-safe cells). Declared before `:id`. */
   @Roles(...ALL_ROLES)
+  @RateLimit('export:principal')
   @Get('export.csv')
   @ApiProduces('text/csv')
   async exportCsv(@ZodQuery(exportIncidentsQuerySchema) q: ExportIncidentsQuery, @Res() res: Response): Promise<void> {

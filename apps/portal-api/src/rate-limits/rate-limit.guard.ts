@@ -30,7 +30,7 @@ export class RateLimitGuard implements CanActivate {
   }
 }
 
-/** After authentication: the route's per-tenant limit, keyed by the caller's home tenant. */
+/** After authentication: the route's per-tenant limit (the caller's home tenant) or per-account limit (the caller). */
 @Injectable()
 export class TenantRateLimitGuard implements CanActivate {
   constructor(
@@ -41,9 +41,10 @@ export class TenantRateLimitGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http' || !this.limits.enabled) return true;
     const policy = this.reflector.getAllAndOverride<RateLimitPolicy | undefined>(RATE_LIMIT_KEY, [ctx.getHandler(), ctx.getClass()]);
-    if (!policy?.endsWith(':tenant')) return true;
-    const tenant = ctx.switchToHttp().getRequest<Request>().principal?.actor.homeTenantId;
-    if (tenant) await this.limits.consume(policy, tenant);
+    const actor = ctx.switchToHttp().getRequest<Request>().principal?.actor;
+    if (!actor) return true;
+    if (policy?.endsWith(':principal')) await this.limits.consume(policy, `${actor.kind}:${actor.id}`);
+    else if (policy?.endsWith(':tenant') && actor.homeTenantId) await this.limits.consume(policy, actor.homeTenantId);
     return true;
   }
 }

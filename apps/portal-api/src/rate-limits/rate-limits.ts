@@ -22,6 +22,11 @@ export const RATE_LIMIT_POLICIES = {
   'sso:ip': { points: 120, durationSeconds: 60, what: 'sign-in requests from your network' },
   /** Declarations per tenant. */
   'declare:tenant': { points: 60, durationSeconds: 60, what: 'incident declarations for your organisation' },
+  /**
+   * CSV exports (the incident list with its filters, the SLA report) per signed-in account: each reads every
+   * matching incident, so a script looping on them would load the database for everyone.
+   */
+  'export:principal': { points: 20, durationSeconds: 60, what: 'exports for your account' },
   /** Evidence uploads per tenant. */
   'upload:tenant': { points: 30, durationSeconds: 60, what: 'evidence uploads for your organisation' },
   // status page (issue 14 part B): public routes, no sign-in

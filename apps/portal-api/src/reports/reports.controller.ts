@@ -1,3 +1,4 @@
+import { RateLimit } from '../rate-limits/rate-limit.guard';
 import { Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { slaReportQuerySchema, type SlaReportQuery } from '@portal/contracts';
@@ -20,6 +21,7 @@ export class ReportsController {
   }
 
   @Roles(...ALL_ROLES)
+  @RateLimit('export:principal')
   @Get('sla.csv')
   @ApiProduces('text/csv')
   async slaCsv(@ZodQuery(slaReportQuerySchema) q: SlaReportQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
