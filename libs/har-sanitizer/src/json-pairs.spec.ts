@@ -1,44 +1,10 @@
 import { sanitizeHar } from './index';
+import { harEntry, harOf } from './testing/har-entry';
 
 /** Found while wiring the portal's evidence uploads: secrets under a harmless "value" key, named by a sibling. */
 describe('JSON name/value pairs', () => {
-  const har = (text: string, mimeType = 'application/json') => ({
-    log: {
-      version: '1.2',
-      creator: { name: 't', version: '1' },
-      pages: [],
-      entries: [
-        {
-          startedDateTime: '2025-01-01T00:00:00.000Z',
-          time: 1,
-          request: {
-            method: 'POST',
-            url: 'https://app.example/login',
-            httpVersion: 'HTTP/1.1',
-            headers: [],
-            queryString: [],
-            cookies: [],
-            headersSize: -1,
-            bodySize: -1,
-            postData: { mimeType, text },
-          },
-          response: {
-            status: 200,
-            statusText: 'OK',
-            httpVersion: 'HTTP/1.1',
-            headers: [],
-            cookies: [],
-            content: { size: 0, mimeType: 'text/plain' },
-            redirectURL: '',
-            headersSize: -1,
-            bodySize: -1,
-          },
-          cache: {},
-          timings: { send: 0, wait: 0, receive: 0 },
-        },
-      ],
-    },
-  });
+  const har = (text: string, mimeType = 'application/json') =>
+    harOf(harEntry({ method: 'POST', url: 'https://app.example/login', postData: { mimeType, text } }));
   const body = async (text: string, mimeType?: string) => {
     const { output, report } = await sanitizeHar(JSON.stringify(har(text, mimeType)));
     return { text: JSON.parse(output).log.entries[0].request.postData.text as string, report };

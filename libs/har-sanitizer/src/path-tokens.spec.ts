@@ -1,38 +1,16 @@
 import { sanitizeHar } from './index';
+import { harEntry, harOf } from './testing/har-entry';
 
 /** Bearer links carry the credential in the path: `/reset-password/<token>`, `/invite/<token>`. */
 describe('tokens in URL paths', () => {
-  const entry = (url: string, referer: string, body: string) => ({
-    startedDateTime: '2025-01-01T00:00:00.000Z',
-    time: 1,
-    request: {
+  const sanitize = async (url: string, referer: string, body: string) => {
+    const entry = harEntry({
       method: 'POST',
       url,
-      httpVersion: 'HTTP/1.1',
-      headers: [{ name: 'Referer', value: referer }],
-      queryString: [],
-      cookies: [],
-      headersSize: -1,
-      bodySize: -1,
+      requestHeaders: [{ name: 'Referer', value: referer }],
       postData: { mimeType: 'application/json', text: body },
-    },
-    response: {
-      status: 200,
-      statusText: 'OK',
-      httpVersion: 'HTTP/1.1',
-      headers: [],
-      cookies: [],
-      content: { size: 0, mimeType: 'text/plain' },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: -1,
-    },
-    cache: {},
-    timings: { send: 0, wait: 0, receive: 0 },
-  });
-  const sanitize = async (url: string, referer: string, body: string) => {
-    const har = { log: { version: '1.2', creator: { name: 't', version: '1' }, pages: [], entries: [entry(url, referer, body)] } };
-    const { output, report } = await sanitizeHar(JSON.stringify(har));
+    });
+    const { output, report } = await sanitizeHar(JSON.stringify(harOf(entry)));
     return { entry: JSON.parse(output).log.entries[0], report };
   };
 
