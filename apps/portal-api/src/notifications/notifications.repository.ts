@@ -412,12 +412,23 @@ export class NotificationsRepository {
   }
 
   /** Deliveries and, for webhooks, their live endpoints, in one query (the first read of each attempt). */
-  async deliveriesWithEndpoints(em: EntityManager, ids: string[]): Promise<{ delivery: DeliveryRecord; endpoint: EndpointRecord | null }[]> {
+  /**
+   * Deliveries with their webhook endpoints, and for a PagerDuty acknowledge or resolve whether its incident's trigger
+   * is still pending (PagerDuty drops an event ahead of its trigger), in one statement for a round of attempts.
+   */
+  async deliveriesWithEndpoints(
+    em: EntityManager,
+    ids: string[],
+  ): Promise<{ delivery: DeliveryRecord; endpoint: EndpointRecord | null; awaitingTrigger: boolean }[]> {
     const rows = await sql(
       em,
       `select ${DELIVERY_COLUMNS.split(', ')
         .map((c) => `d.${c}`)
-        .join(', ')}, to_jsonb(e) as endpoint
+        .join(', ')}, to_jsonb(e) as endpoint,
+         (d.channel = 'pagerduty' and d.payload->>'pagerDutyAction' <> 'trigger' and exists (
+            select 1 from notification_deliveries t
+             where t.tenant_id = d.tenant_id and t.incident_id = d.incident_id and t.channel = 'pagerduty'
+               and t.status in ('pending', 'retrying') and t.payload->>'pagerDutyAction' = 'trigger')) as awaiting_trigger
          from notification_deliveries d left join webhook_endpoints e on e.id = d.endpoint_id and e.tenant_id = d.tenant_id and e.deleted_at is null
         where d.id = any($1::uuid[])`,
       [ids],
@@ -427,6 +438,7 @@ export class NotificationsRepository {
       return {
         delivery: delivery(r),
         endpoint: e ? { ...endpoint(e), backoffUntil: e.backoff_until ? new Date(e.backoff_until) : null, createdAt: new Date(e.created_at) } : null,
+        awaitingTrigger: r.awaiting_trigger === true,
       };
     });
   }
@@ -503,17 +515,6 @@ export class NotificationsRepository {
   }
 
   /** Whether a PagerDuty trigger of the incident is still to be delivered (pending or retrying). */
-  async pageTriggerPending(em: EntityManager, tenantId: string, incidentId: string): Promise<boolean> {
-    const [r] = await sql<{ pending: boolean }>(
-      em,
-      `select exists (select 1 from notification_deliveries
-         where tenant_id = $1 and incident_id = $2 and channel = 'pagerduty' and status in ('pending', 'retrying')
-           and payload->>'pagerDutyAction' = 'trigger') as pending`,
-      [tenantId, incidentId],
-    );
-    return r.pending;
-  }
-
   async setStatus(em: EntityManager, id: string, status: DeliveryStatus): Promise<void> {
     await sql(em, `update notification_deliveries set status = $2, next_attempt_at = null where id = $1`, [id, status]);
   }

@@ -60,7 +60,7 @@ const ATTEMPT_ROUND_MAX = 100;
 const ATTEMPT_ROUNDS_PARALLEL = 3;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type AttemptKey = { deliveryId: string; tenantIds: string[] };
-type AttemptRow = { delivery: DeliveryRecord; endpoint: EndpointRecord | null };
+type AttemptRow = { delivery: DeliveryRecord; endpoint: EndpointRecord | null; awaitingTrigger: boolean };
 
 const slackAad = (tenantId: string, id: string) => `notification_connections:${tenantId}:${id}`;
 const webhookAad = (tenantId: string, id: string) => `webhook_endpoints:${tenantId}:${id}`;
@@ -456,7 +456,7 @@ export class NotificationsService {
     // The delivery and its endpoint in one read, shared with the attempts running beside this one.
     const found = await this.attemptReads.call({ deliveryId, tenantIds: TenantContext.tenantIds() });
     if (!found) return;
-    const { delivery: d, endpoint: ep } = found;
+    const { delivery: d, endpoint: ep, awaitingTrigger } = found;
     if (d.status === 'delivered' || d.status === 'failed' || d.status === 'skipped') return;
     const timeoutMs = this.config.notifications.timeoutMs;
     if (d.channel === 'slack') return this.deliverToSlack(d, timeoutMs);
@@ -494,7 +494,7 @@ export class NotificationsService {
         // PagerDuty applies events in the order they arrive: an acknowledge or resolve ahead of its trigger (the
         // trigger retrying, or both attempts running at once) would be dropped and leave the page open. It waits for
         // the trigger, without taking a worker or counting an attempt.
-        if (action !== 'trigger' && (await this.db.tx((em) => this.repo.pageTriggerPending(em, d.tenantId, inc.id)))) {
+        if (awaitingTrigger) {
           return this.deferAttempt(d, new Date(this.clock.now().getTime() + PAGE_ORDER_WAIT_MS));
         }
         result = await this.pagerDuty.send(
