@@ -47,7 +47,13 @@ export const PAIR_VALUE_KEYS: ReadonlySet<string> = new Set([
   'secretvalue',
   'data',
   'content',
+  // WebSocket and RPC messages: `{"type":"auth","payload":"<token>"}`, `{"op":"login","args":[key, signature]}`
+  'payload',
+  'args',
+  'params',
 ]);
+/** Labels naming a sign-in action rather than a credential: the value beside them is the credential. */
+const AUTH_ACTION_LABELS: ReadonlySet<string> = new Set(['auth', 'authenticate', 'authorize', 'login', 'signin', 'sign_in', 'sign-in', 'logon']);
 /** A label: at most four words (`password`, `API token`, `user[password]`, `DbPassword`), at most 128 characters. */
 const LABEL_RE = /^\S+(?: \S+){0,3}$/;
 
@@ -66,7 +72,7 @@ export function credentialPairName(entries: Iterable<[string, unknown]>, isSensi
     }
     if (label !== null || typeof val !== 'string' || val.length === 0 || val.length > 128 || !LABEL_RE.test(val)) continue;
     const l = val.toLowerCase();
-    if (isSensitive(l) || isSensitive(l.replace(/ /g, '_'))) label = l.replace(/ /g, '_');
+    if (isSensitive(l) || isSensitive(l.replace(/ /g, '_')) || AUTH_ACTION_LABELS.has(l)) label = l.replace(/ /g, '_');
   }
   return hasValue ? label : null;
 }

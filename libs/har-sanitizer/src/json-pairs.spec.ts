@@ -111,4 +111,23 @@ describe('JSON name/value pairs', () => {
     const { text } = await body(JSON.stringify({ [name]: 'CANARY-named-1' }));
     expect(text).not.toContain('CANARY');
   });
+
+  it.each([
+    ['a WebSocket auth message', { type: 'auth', payload: 'CANARY-ws-1' }, 'json:auth'],
+    ['an exchange login with arguments', { op: 'login', args: ['key-id', 'CANARY-ws-2'] }, 'json:login'],
+    ['a JSON-RPC authenticate call', { jsonrpc: '2.0', method: 'authenticate', params: { secretish: 'CANARY-ws-3' } }, 'json:authenticate'],
+  ])('redacts the credential of %s', async (_name, payload, rule) => {
+    const { text, report } = await body(JSON.stringify(payload));
+    expect(text).not.toContain('CANARY');
+    expect(report.byRule[rule]).toBe(1);
+  });
+
+  it('keeps messages whose type is not a sign-in', async () => {
+    const payload = [
+      { type: 'subscribe', payload: { channel: 'incidents' } },
+      { op: 'ping', args: [1] },
+    ];
+    const { text } = await body(JSON.stringify(payload));
+    expect(JSON.parse(text)).toEqual(payload);
+  });
 });
