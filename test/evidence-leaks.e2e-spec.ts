@@ -205,6 +205,8 @@ describe('evidence: no planted secret survives anywhere', () => {
       csrf: canary('csrf'),
       profile: canary('profile-secret'),
       pairPassword: canary('serialize-array-password'),
+      resetLink: canary('reset-link'),
+      graphqlPassword: canary('graphql-variable'),
     };
     const jwt = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: canary('jwt-sub') })).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
     canaries.push(...Object.values(secrets), jwt);
@@ -219,11 +221,24 @@ describe('evidence: no planted secret survives anywhere', () => {
       await context.close(); // writes the HAR
       const recorded = readFileSync(harPath);
       // the recording really holds the secrets (otherwise the test proves nothing)
-      const planted = [secrets.password, secrets.token, secrets.sid, secrets.apiKey, secrets.queryKey, secrets.profile, secrets.pairPassword, jwt];
+      const planted = [
+        secrets.password,
+        secrets.token,
+        secrets.sid,
+        secrets.apiKey,
+        secrets.queryKey,
+        secrets.profile,
+        secrets.pairPassword,
+        secrets.resetLink,
+        secrets.graphqlPassword,
+        jwt,
+      ];
       expect(planted.filter((c) => !recorded.includes(c))).toEqual([]);
 
       const r = await roundTrip(t, admin, incident, 'har', recorded, 'chromium-recording.har');
       expect(findLeaks('chromium download', r.download, [...Object.values(secrets), jwt])).toEqual([]);
+      // The upload's answer (redaction report, insights with failed request paths) carries none either.
+      expect(findLeaks('chromium upload answer', Buffer.from(JSON.stringify(r.upload)), [...Object.values(secrets), jwt])).toEqual([]);
       const host = `127.0.0.1:${site.port}`;
       expect(r.upload.insights.failedRequests).toEqual(
         expect.arrayContaining([
@@ -239,6 +254,10 @@ describe('evidence: no planted secret survives anywhere', () => {
       const login = sanitized.log.entries.find((e: any) => e.request.url.endsWith('/api/login'));
       expect(login.request.postData.text).toContain('[REDACTED:json:password]');
       expect(login.request.postData.text).toContain('"username":"jane"');
+      // A bearer link's token in the path, and a GraphQL variable passed as a password under its own name.
+      expect(sanitized.log.entries.some((e: any) => e.request.url.endsWith('/account/reset-password/[REDACTED:path-token]'))).toBe(true);
+      const graphql = sanitized.log.entries.find((e: any) => e.request.url.endsWith('/graphql'));
+      expect(JSON.parse(graphql.request.postData.text).variables).toEqual({ user: 'jane', pw: '[REDACTED:json:password]' });
     } finally {
       await site.close();
       rmSync(harDir, { recursive: true, force: true });
@@ -357,6 +376,8 @@ async function startSite(s: Record<string, string>, jwt: string): Promise<{ url:
     // a jQuery-style form serialized as name/value pairs
     await fetch('/api/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ name: 'username', value: 'jane' }, { name: 'password', value: ${JSON.stringify(s.pairPassword)} }]) }).then(read);
     await fetch('/api/audit', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ event: 'view', refresh_token: ${JSON.stringify(s.refresh)} }) }).then(read);
+    await fetch('/account/reset-password/' + ${JSON.stringify(s.resetLink)}).then(read);
+    await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation SignIn($user: String!, $pw: String!) { signIn(username: $user, password: $pw) { ok } }', variables: { user: 'jane', pw: ${JSON.stringify(s.graphqlPassword)} } }) }).then(read);
     document.title = 'done';
   })();
   </script></body></html>`;
