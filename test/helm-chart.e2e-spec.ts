@@ -486,7 +486,13 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
         PORT: String(port),
       };
       env.WEB_DIST_DIR = join(root, 'dist/portal-web'); // /app/dist/portal-web in the image
-      const child = spawn(args[0] === 'node' ? process.execPath : args[0], args.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Its own process group: the worker's Chromium (PDF renderer) goes with it at the end.
+      const child = spawn(args[0] === 'node' ? process.execPath : args[0], args.slice(1), {
+        cwd: root,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       children.push(child);
       let out = '';
       child.stdout.on('data', (d) => (out += d));
@@ -526,8 +532,15 @@ describe('helm chart deploy/helm/incident-portal (real Helm)', () => {
       // A read-only root filesystem holds: the processes wrote nothing in the application folder (only under TMPDIR).
       expect(writtenSince(root, startedAt)).toEqual([]);
     } finally {
-      for (const c of children) c.kill('SIGKILL');
-      rmSync(tmp, { recursive: true, force: true });
+      for (const c of children) {
+        try {
+          if (c.pid) process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          c.kill('SIGKILL'); // the group is gone already
+        }
+      }
+      // A killed Chromium's profile may still be settling on disk for a moment.
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
   }, 90_000);
 });
