@@ -189,6 +189,30 @@ describe('PirPdfRenderer (real Chromium)', () => {
     }
   });
 
+  it('fails a render at once whenever its browser dies: opening the page, loading the document or printing', async () => {
+    // Killed at different moments of a render; a render that missed the exit would only end at its 20 s timeout.
+    const outcomes: string[] = [];
+    for (const delayMs of [0, 10, 20, 30, 40, 50, 60, 80, 100, 120]) {
+      const r = new PirPdfRenderer({ poolSize: 1, renderTimeoutMs: 20_000 });
+      try {
+        await r.start();
+        const pid = r.stats().browserPid!;
+        const outcome = r.render(samplePirModel()).then(
+          () => 'rendered',
+          (e: Error) => e.name,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        process.kill(pid, 'SIGKILL');
+        outcomes.push(await outcome);
+      } finally {
+        await r.close();
+      }
+    }
+    // A render may finish before the kill lands; none may wait for its timeout.
+    expect(outcomes.filter((o) => o !== 'PirRenderFailed' && o !== 'rendered')).toEqual([]);
+    expect(outcomes).toContain('PirRenderFailed');
+  });
+
   it('restarts the browser every N renders and bounds concurrent pages', async () => {
     const r = new PirPdfRenderer({ poolSize: 2, restartAfterRenders: 2, maxQueue: 3 });
     try {

@@ -53,6 +53,20 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
   ]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The work, failed at once when its browser exits: puppeteer's waits (a new page, the document's load event) do not
+ * always hear of it, and the render would otherwise only end at its timeout.
+ */
+function untilExit<T>(browser: Browser, work: Promise<T>): Promise<T> {
+  let exited = () => {};
+  const gone = new Promise<never>((_, reject) => {
+    exited = () => reject(new PirRenderFailed('Chromium exited during the render'));
+    browser.once('disconnected', exited);
+    if (!browser.connected) exited();
+  });
+  return Promise.race([work, gone]).finally(() => browser.off('disconnected', exited));
+}
+
 interface PooledPage {
   page: Page;
   browser: Browser;
@@ -187,13 +201,19 @@ export class PirPdfRenderer {
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     const work = (async () => {
-      const taken = await this.takePage();
-      if (timedOut) {
-        await this.discardPage(taken);
-        throw new PirRenderTimeout(this.timeoutMs);
-      }
-      pooled = taken;
-      return this.print(pooled, doc, deadline);
+      const browser = await this.currentBrowser();
+      return untilExit(
+        browser,
+        (async () => {
+          const taken = await this.takePage(browser);
+          if (timedOut) {
+            await this.discardPage(taken);
+            throw new PirRenderTimeout(this.timeoutMs);
+          }
+          pooled = taken;
+          return this.print(pooled, doc, deadline);
+        })(),
+      );
     })();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -220,18 +240,33 @@ export class PirPdfRenderer {
 
   private async print(pooled: PooledPage, doc: PirHtml, deadline: number): Promise<Uint8Array> {
     const remaining = () => Math.max(1, deadline - Date.now());
-    // Written into the page (no navigation, no request round trip): the document's own CSP and the request
-    // interception still refuse anything it would fetch.
-    await pooled.page.setContent(doc.html, { waitUntil: 'load', timeout: remaining() });
-    // Paper size, margins, header and footer come from the document's @page rule (page-margin boxes).
-    return pooled.page.pdf({
-      format: doc.meta.format,
-      preferCSSPageSize: true,
-      printBackground: true,
-      // Tagged output triples the object count and the metadata pass; the outline needs tags.
-      tagged: false,
-      timeout: remaining(),
+    // A page that crashes fails the render at once (a browser that exits: untilExit).
+    let stopWatching = () => {};
+    const gone = new Promise<never>((_, reject) => {
+      const crashed = (err: Error) => reject(new PirRenderFailed(`the page crashed: ${err.message}`));
+      pooled.page.once('error', crashed);
+      stopWatching = () => pooled.page.off('error', crashed);
     });
+    gone.catch(() => undefined);
+    try {
+      // Written into the page (no navigation, no request round trip): the document's own CSP and the request
+      // interception still refuse anything it would fetch.
+      await Promise.race([pooled.page.setContent(doc.html, { waitUntil: 'load', timeout: remaining() }), gone]);
+      // Paper size, margins, header and footer come from the document's @page rule (page-margin boxes).
+      return await Promise.race([
+        pooled.page.pdf({
+          format: doc.meta.format,
+          preferCSSPageSize: true,
+          printBackground: true,
+          // Tagged output triples the object count and the metadata pass; the outline needs tags.
+          tagged: false,
+          timeout: remaining(),
+        }),
+        gone,
+      ]);
+    } finally {
+      stopWatching();
+    }
   }
 
   private withMetadata(pdf: Uint8Array, doc: PirHtml, producedAt: Date): Promise<{ pdf: Buffer; pages: number }> {
@@ -293,8 +328,7 @@ export class PirPdfRenderer {
     return browser;
   }
 
-  private async takePage(): Promise<PooledPage> {
-    const browser = await this.currentBrowser();
+  private async takePage(browser: Browser): Promise<PooledPage> {
     this.inFlight.set(browser, (this.inFlight.get(browser) ?? 0) + 1);
     const reusable = this.idle.findIndex((p) => p.browser === browser && !p.page.isClosed());
     if (reusable >= 0) return this.idle.splice(reusable, 1)[0];
